@@ -1,0 +1,44 @@
+//! Embeds the rule packs of `rules/` (the repository's, or `core/rules/` in a published crate).
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else if p.extension().is_some_and(|x| x == "toml") {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let candidates = [manifest.join("../rules"), manifest.join("rules")];
+    let rules = candidates.iter().find(|p| p.is_dir()).cloned();
+    let mut files = Vec::new();
+    if let Some(r) = &rules {
+        println!("cargo:rerun-if-changed={}", r.display());
+        collect(r, &mut files);
+    }
+    files.sort();
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_packs.rs");
+    let mut f = match std::fs::File::create(&out) {
+        Ok(f) => f,
+        Err(e) => {
+            println!("cargo:warning=cannot write {}: {e}", out.display());
+            return;
+        }
+    };
+    let _ = writeln!(f, "/// Embedded pack files.\nstatic EMBEDDED: &[(&str, &str)] = &[");
+    if let Some(r) = &rules {
+        for p in &files {
+            println!("cargo:rerun-if-changed={}", p.display());
+            let rel = p.strip_prefix(r).unwrap_or(p).to_string_lossy().replace('\\', "/");
+            let _ = writeln!(f, "    ({rel:?}, include_str!({:?})),", p.display().to_string());
+        }
+    }
+    let _ = writeln!(f, "];");
+}

@@ -1,0 +1,195 @@
+//! Errors: one enum for the library's edge, each with a stable code and a message in
+//! Vietnamese and English. Bindings map it once (Python exceptions, JS `Error`s).
+
+use serde::Serialize;
+
+use crate::text::Message;
+
+/// A problem in a rule pack, located in its file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file, as given by the loader.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub column: usize,
+    /// Stable code, e.g. `expr.unknown_field`.
+    pub code: String,
+    /// What is wrong and what was expected.
+    pub message: Message,
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, self.code, self.message.en)
+    }
+}
+
+impl Diagnostic {
+    /// `file:line:col: code: message` in the given language.
+    pub fn render(&self, lang: crate::Lang) -> String {
+        format!("{}:{}:{}: {}: {}", self.file, self.line, self.column, self.code, self.message.get(lang))
+    }
+}
+
+/// A problem with one fact of a record, located by JSON Pointer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// JSON Pointer (RFC 6901) of the field, e.g. `/workers/female`.
+    pub field: String,
+    /// Stable code, e.g. `facts.type`.
+    pub code: String,
+    /// What is wrong and what was expected.
+    pub message: Message,
+}
+
+/// What kind of error, for mapping at the edges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The rule pack is invalid.
+    Pack,
+    /// Facts do not fit the schema.
+    Facts,
+    /// Input text could not be read (JSON, CSV, dates).
+    Input,
+    /// An unknown entity, rule or name.
+    Unknown,
+}
+
+/// Every error the library returns.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The pack has problems; all of them are listed.
+    #[error("the rule pack has {} problem(s); first: {}", .0.len(), .0.first().map(|d| d.to_string()).unwrap_or_default())]
+    Pack(Vec<Diagnostic>),
+    /// Facts do not fit the entity's schema.
+    #[error("invalid facts: {}", .0.iter().map(|e| format!("{} ({})", e.field, e.message.en)).collect::<Vec<_>>().join("; "))]
+    Facts(Vec<FieldError>),
+    /// The pack has no such entity.
+    #[error("unknown entity `{0}`")]
+    UnknownEntity(String),
+    /// The pack has no rule, parameter, period or topic of that name.
+    #[error("unknown rule `{0}`")]
+    UnknownRule(String),
+    /// Input text is malformed.
+    #[error("{}:{}: {}", .line, .column, .message.en)]
+    Input {
+        /// 1-based line (0 when not applicable).
+        line: usize,
+        /// 1-based column (0 when not applicable).
+        column: usize,
+        /// JSON Pointer or column name, when known.
+        field: Option<String>,
+        /// Stable code.
+        code: &'static str,
+        /// What is wrong.
+        message: Message,
+    },
+}
+
+impl Error {
+    /// A stable code for this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Pack(_) => "pack.invalid",
+            Error::Facts(_) => "facts.invalid",
+            Error::UnknownEntity(_) => "entity.unknown",
+            Error::UnknownRule(_) => "rule.unknown",
+            Error::Input { code, .. } => code,
+        }
+    }
+
+    /// The error's kind.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Pack(_) => ErrorKind::Pack,
+            Error::Facts(_) => ErrorKind::Facts,
+            Error::UnknownEntity(_) | Error::UnknownRule(_) => ErrorKind::Unknown,
+            Error::Input { .. } => ErrorKind::Input,
+        }
+    }
+
+    /// The message in Vietnamese and English.
+    pub fn message(&self) -> Message {
+        match self {
+            Error::Pack(d) => {
+                let first = d.first();
+                Message::new(
+                    format!(
+                        "Bộ quy tắc có {} lỗi; lỗi đầu tiên: {}",
+                        d.len(),
+                        first.map(|x| x.render(crate::Lang::Vi)).unwrap_or_default()
+                    ),
+                    format!(
+                        "The rule pack has {} problem(s); first: {}",
+                        d.len(),
+                        first.map(|x| x.render(crate::Lang::En)).unwrap_or_default()
+                    ),
+                )
+            }
+            Error::Facts(errs) => Message::new(
+                format!(
+                    "Dữ liệu không hợp lệ: {}",
+                    errs.iter().map(|e| format!("{}: {}", e.field, e.message.vi)).collect::<Vec<_>>().join("; ")
+                ),
+                format!(
+                    "Invalid facts: {}",
+                    errs.iter().map(|e| format!("{}: {}", e.field, e.message.en)).collect::<Vec<_>>().join("; ")
+                ),
+            ),
+            Error::UnknownEntity(e) => Message::new(
+                format!("Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)"),
+                format!("Unknown entity `{e}` (entities: cooperative, person, progress, …)"),
+            ),
+            Error::UnknownRule(r) => Message::new(
+                format!("Không có quy tắc, tham số hay mục `{r}`"),
+                format!("No rule, parameter or topic named `{r}`"),
+            ),
+            Error::Input { line, column, message, .. } => {
+                if *line > 0 {
+                    Message::new(
+                        format!("dòng {line}, cột {column}: {}", message.vi),
+                        format!("line {line}, column {column}: {}", message.en),
+                    )
+                } else {
+                    message.clone()
+                }
+            }
+        }
+    }
+
+    /// The pack diagnostics (empty unless this is a pack error).
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        match self {
+            Error::Pack(d) => d,
+            _ => &[],
+        }
+    }
+
+    /// The field errors (empty unless this is a facts error).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Error::Facts(f) => f,
+            _ => &[],
+        }
+    }
+
+    /// An input error from a `serde_json` error (line and column of the text).
+    pub fn from_json(e: &serde_json::Error) -> Error {
+        let msg = e.to_string();
+        let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        Error::Input {
+            line: e.line(),
+            column: e.column(),
+            field: None,
+            code: "input.json",
+            message: Message::new(format!("JSON không hợp lệ: {en}"), format!("invalid JSON: {en}")),
+        }
+    }
+
+    /// An input error without position.
+    pub fn input(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Error {
+        Error::Input { line: 0, column: 0, field: None, code, message: Message::new(vi, en) }
+    }
+}

@@ -1,0 +1,555 @@
+//! The type checker: resolves names and checks types, turning an [`Ast`] into typed [`Ex`].
+
+use std::collections::HashMap;
+
+use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
+use crate::expr::syntax::{Ast, BinOp, Lit, Span};
+use crate::model::{EnumType, Param, PeriodGroup, RecordType, Ty, Val};
+use crate::text::{Message, Unit};
+
+/// A problem found while checking an expression.
+#[derive(Clone, Debug)]
+pub(crate) struct CompileError {
+    pub span: Span,
+    pub code: &'static str,
+    pub message: Message,
+}
+
+pub(crate) struct Scope<'p> {
+    pub enums: &'p [EnumType],
+    pub records: &'p [RecordType],
+    pub params: &'p [Param],
+    pub param_by_name: &'p HashMap<String, usize>,
+    pub groups: &'p [PeriodGroup],
+    pub group_by_name: &'p HashMap<String, usize>,
+    pub root: usize,
+    pub rules: &'p HashMap<String, (usize, Ty)>,
+    pub locals: Vec<(String, Ty)>,
+    pub vars: Vec<(String, Ty)>,
+}
+
+fn e(span: Span, code: &'static str, en: String, vi: String) -> CompileError {
+    CompileError { span, code, message: Message { vi, en } }
+}
+
+pub(crate) fn ty_name(t: &Ty, enums: &[EnumType], records: &[RecordType]) -> String {
+    match t {
+        Ty::Bool => "bool".into(),
+        Ty::Int => "integer".into(),
+        Ty::Dec(Unit::Plain) => "decimal".into(),
+        Ty::Dec(Unit::Share) => "share".into(),
+        Ty::Dec(Unit::Money) => "money".into(),
+        Ty::Date => "date".into(),
+        Ty::Str => "string".into(),
+        Ty::Enum(i) => enums.get(*i).map(|x| x.name.clone()).unwrap_or_default(),
+        Ty::Rec(i) => records.get(*i).map(|x| x.name.clone()).unwrap_or_default(),
+        Ty::List(t) => format!("list<{}>", ty_name(t, enums, records)),
+    }
+}
+
+type R = Result<(Ex, Ty), Vec<CompileError>>;
+
+impl Scope<'_> {
+    fn tn(&self, t: &Ty) -> String {
+        ty_name(t, self.enums, self.records)
+    }
+
+    fn expect(&self, got: &Ty, want: &str, ok: bool, span: Span) -> Result<(), Vec<CompileError>> {
+        if ok {
+            Ok(())
+        } else {
+            let g = self.tn(got);
+            Err(vec![e(
+                span,
+                "expr.type",
+                format!("expected {want}, found a value of type {g}"),
+                format!("cần {want}, nhưng biểu thức có kiểu {g}"),
+            )])
+        }
+    }
+
+    pub(crate) fn compile(&mut self, ast: &Ast) -> R {
+        match ast {
+            Ast::Lit(l, _) => Ok(lit(l)),
+            Ast::List(items, span) => {
+                let mut vals = Vec::new();
+                let mut elem: Option<Ty> = None;
+                let mut errs = Vec::new();
+                for it in items {
+                    match it {
+                        Ast::Lit(l, s) => {
+                            let (ex, t) = lit(l);
+                            if let Some(prev) = &elem {
+                                if !same_kind(prev, &t) {
+                                    errs.push(e(
+                                        s.clone(),
+                                        "expr.type",
+                                        "list items must all have one type".into(),
+                                        "các phần tử của danh sách phải cùng kiểu".into(),
+                                    ));
+                                }
+                            } else {
+                                elem = Some(t);
+                            }
+                            if let Ex::Const(v) = ex {
+                                vals.push(v);
+                            }
+                        }
+                        other => errs.push(e(
+                            other.span(),
+                            "expr.type",
+                            "list items must be literal values".into(),
+                            "phần tử của danh sách phải là giá trị cụ thể".into(),
+                        )),
+                    }
+                }
+                if !errs.is_empty() {
+                    return Err(errs);
+                }
+                let _ = span;
+                Ok((Ex::Const(Val::List(vals)), Ty::List(Box::new(elem.unwrap_or(Ty::Str)))))
+            }
+            Ast::Path(parts) => self.path(parts),
+            Ast::Not(a, _) => {
+                let (x, t) = self.compile(a)?;
+                self.expect(&t, "a yes/no value", t == Ty::Bool, a.span())?;
+                Ok((Ex::Not(Box::new(x)), Ty::Bool))
+            }
+            Ast::Neg(a, _) => {
+                let (x, t) = self.compile(a)?;
+                self.expect(&t, "a number", t.is_num(), a.span())?;
+                Ok((Ex::Neg(Box::new(x)), t))
+            }
+            Ast::If(c, a, b, span) => {
+                let (c2, ct) = self.compile(c)?;
+                self.expect(&ct, "a yes/no condition", ct == Ty::Bool, c.span())?;
+                let (a2, at) = self.compile(a)?;
+                let (b2, bt) = self.compile(b)?;
+                let t = unify(&at, &bt).ok_or_else(|| {
+                    vec![e(
+                        span.clone(),
+                        "expr.type",
+                        format!("the branches have different types: {} and {}", self.tn(&at), self.tn(&bt)),
+                        format!("hai nhánh có kiểu khác nhau: {} và {}", self.tn(&at), self.tn(&bt)),
+                    )]
+                })?;
+                Ok((Ex::If(Box::new(c2), Box::new(a2), Box::new(b2)), t))
+            }
+            Ast::Bin(op, a, b, span) => self.binary(*op, a, b, span.clone()),
+            Ast::Call(name, args, span) => self.call(name, args, span.clone()),
+            Ast::Quant { kind, var, domain, filter, body, span } => {
+                let (d, dt) = self.compile(domain)?;
+                let Ty::List(elem) = dt.clone() else {
+                    return Err(vec![e(
+                        domain.span(),
+                        "expr.type",
+                        format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
+                        format!("lượng từ phải chạy trên một danh sách, gặp {}", self.tn(&dt)),
+                    )]);
+                };
+                let idx = self.vars.len();
+                self.vars.push((var.clone(), (*elem).clone()));
+                let res = (|| {
+                    let f = match filter {
+                        Some(f) => {
+                            let (fx, ft) = self.compile(f)?;
+                            self.expect(&ft, "a yes/no filter", ft == Ty::Bool, f.span())?;
+                            Some(Box::new(fx))
+                        }
+                        None => None,
+                    };
+                    let (b, t) = match body {
+                        Some(b) => {
+                            let (bx, bt) = self.compile(b)?;
+                            match kind {
+                                QuantKind::Sum => self.expect(&bt, "a number to sum", bt.is_num(), b.span())?,
+                                _ => self.expect(&bt, "a yes/no condition", bt == Ty::Bool, b.span())?,
+                            }
+                            (Some(Box::new(bx)), bt)
+                        }
+                        None => (None, Ty::Bool),
+                    };
+                    let out_t = match kind {
+                        QuantKind::Any | QuantKind::All => Ty::Bool,
+                        QuantKind::Count => Ty::Int,
+                        QuantKind::Sum => t,
+                    };
+                    Ok((Ex::Quant { kind: *kind, var: idx, domain: Box::new(d), filter: f, body: b }, out_t))
+                })();
+                self.vars.pop();
+                let _ = span;
+                res
+            }
+        }
+    }
+
+    fn path(&mut self, parts: &[(String, Span)]) -> R {
+        let Some((head, hspan)) = parts.first() else {
+            return Err(vec![]);
+        };
+        let rest = parts.get(1..).unwrap_or(&[]);
+        if head == "as_of" && rest.is_empty() {
+            return Ok((Ex::AsOf, Ty::Date));
+        }
+        if head == "param" {
+            let Some((name, nspan)) = rest.first() else {
+                return Err(vec![e(hspan.clone(), "expr.syntax", "`param.` needs a name".into(), "`param.` cần một tên".into())]);
+            };
+            let Some(&id) = self.param_by_name.get(name) else {
+                return Err(vec![e(
+                    nspan.clone(),
+                    "expr.unknown_param",
+                    format!("unknown parameter `{name}`"),
+                    format!("không có tham số `{name}`"),
+                )]);
+            };
+            let ty = self.params.get(id).map(|p| p.ty.clone()).unwrap_or(Ty::Bool);
+            return self.members(Ex::Param { id, at: None }, ty, rest.get(1..).unwrap_or(&[]), None);
+        }
+        if head == "rule" {
+            let Some((name, nspan)) = rest.first() else {
+                return Err(vec![e(hspan.clone(), "expr.syntax", "`rule.` needs a name".into(), "`rule.` cần một tên".into())]);
+            };
+            let Some((id, ty)) = self.rules.get(name).cloned() else {
+                return Err(vec![e(
+                    nspan.clone(),
+                    "expr.unknown_rule",
+                    format!("unknown rule `{name}` for this entity"),
+                    format!("không có quy tắc `{name}` cho đối tượng này"),
+                )]);
+            };
+            return self.members(Ex::Rule(id), ty, rest.get(1..).unwrap_or(&[]), None);
+        }
+        if let Some(i) = self.vars.iter().rposition(|(n, _)| n == head) {
+            let ty = self.vars.get(i).map(|v| v.1.clone()).unwrap_or(Ty::Bool);
+            return self.members(Ex::Var(i), ty, rest, Some(Base::Var(i)));
+        }
+        if let Some(i) = self.locals.iter().position(|(n, _)| n == head) {
+            let ty = self.locals.get(i).map(|v| v.1.clone()).unwrap_or(Ty::Bool);
+            return self.members(Ex::Local(i), ty, rest, None);
+        }
+        self.members(Ex::AsOf, Ty::Rec(self.root), parts, Some(Base::Root))
+    }
+
+    /// Field access `.a.b` on a value of type `ty`; `base` is set when the value is a record
+    /// whose fields are facts (so absent fields are reported with their JSON Pointer).
+    fn members(&mut self, start: Ex, ty: Ty, parts: &[(String, Span)], base: Option<Base>) -> R {
+        if parts.is_empty() {
+            return Ok((start, ty));
+        }
+        let Some(base) = base else {
+            let sp = parts.first().map(|p| p.1.clone()).unwrap_or(0..0);
+            return Err(vec![e(
+                sp,
+                "expr.type",
+                "only records from the facts have fields".into(),
+                "chỉ bản ghi dữ kiện mới có trường".into(),
+            )]);
+        };
+        let mut slots = Vec::new();
+        let mut ptr = String::new();
+        let mut cur = ty;
+        for (name, span) in parts {
+            let Ty::Rec(r) = cur else {
+                return Err(vec![e(
+                    span.clone(),
+                    "expr.type",
+                    format!("`{name}`: a value of type {} has no fields", self.tn(&cur)),
+                    format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
+                )]);
+            };
+            let Some(rec) = self.records.get(r) else { return Err(vec![]) };
+            let Some(&slot) = rec.by_name.get(name) else {
+                let known: Vec<_> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+                return Err(vec![e(
+                    span.clone(),
+                    "expr.unknown_field",
+                    format!("`{}` has no field `{name}` (fields: {})", rec.name, known.join(", ")),
+                    format!("`{}` không có trường `{name}` (các trường: {})", rec.name, known.join(", ")),
+                )]);
+            };
+            slots.push(slot);
+            ptr.push('/');
+            ptr.push_str(name);
+            cur = rec.fields.get(slot).map(|f| f.ty.clone()).unwrap_or(Ty::Bool);
+        }
+        Ok((Ex::Field { base, slots: slots.into(), ptr: ptr.into() }, cur))
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Ast, b: &Ast, span: Span) -> R {
+        if op == BinOp::At {
+            let (ax, at) = self.compile(a)?;
+            let Ex::Param { id, at: None } = ax else {
+                return Err(vec![e(
+                    a.span(),
+                    "expr.type",
+                    "`at` applies to a parameter: `param.name at date`".into(),
+                    "`at` chỉ dùng cho tham số: `param.tên at ngày`".into(),
+                )]);
+            };
+            let (bx, bt) = self.compile(b)?;
+            self.expect(&bt, "a date", bt == Ty::Date, b.span())?;
+            return Ok((Ex::Param { id, at: Some(Box::new(bx)) }, at));
+        }
+        let (ax, at) = self.compile(a)?;
+        let (bx, bt) = match self.compile(b) {
+            Ok(x) => x,
+            Err(errs) => return Err(errs),
+        };
+        let (ax, bx) = (Box::new(ax), Box::new(bx));
+        match op {
+            BinOp::And | BinOp::Or => {
+                self.expect(&at, "a yes/no value", at == Ty::Bool, a.span())?;
+                self.expect(&bt, "a yes/no value", bt == Ty::Bool, b.span())?;
+                Ok((if op == BinOp::And { Ex::And(ax, bx) } else { Ex::Or(ax, bx) }, Ty::Bool))
+            }
+            BinOp::Coalesce => {
+                let t = unify(&at, &bt).ok_or_else(|| {
+                    vec![e(
+                        span.clone(),
+                        "expr.type",
+                        format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
+                        format!("hai vế của `??` khác kiểu: {} và {}", self.tn(&at), self.tn(&bt)),
+                    )]
+                })?;
+                Ok((Ex::Coalesce(ax, bx), t))
+            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ordered = !matches!(op, BinOp::Eq | BinOp::Ne);
+                self.comparable(&at, &bt, a, b, ordered, span)?;
+                let cop = match op {
+                    BinOp::Eq => CmpOp::Eq,
+                    BinOp::Ne => CmpOp::Ne,
+                    BinOp::Lt => CmpOp::Lt,
+                    BinOp::Le => CmpOp::Le,
+                    BinOp::Gt => CmpOp::Gt,
+                    _ => CmpOp::Ge,
+                };
+                Ok((Ex::Cmp(cop, ax, bx), Ty::Bool))
+            }
+            BinOp::In | BinOp::NotIn => {
+                let Ty::List(elem) = &bt else {
+                    return Err(vec![e(
+                        b.span(),
+                        "expr.type",
+                        format!("`in` needs a list on its right, found {}", self.tn(&bt)),
+                        format!("`in` cần một danh sách ở vế phải, gặp {}", self.tn(&bt)),
+                    )]);
+                };
+                // check enum literals of the list against the left side's enum
+                if let (Ty::Enum(en), Ex::Const(Val::List(items))) = (&at, bx.as_ref()) {
+                    for it in items {
+                        if let Val::Str(s) = it {
+                            self.check_enum_value(*en, s, b.span())?;
+                        }
+                    }
+                } else {
+                    self.comparable(&at, elem, a, b, false, span)?;
+                }
+                Ok((Ex::In(ax, bx, op == BinOp::NotIn), Ty::Bool))
+            }
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
+                if op == BinOp::Sub && at == Ty::Date && bt == Ty::Date {
+                    return Ok((Ex::Arith(ArOp::Sub, ax, bx), Ty::Int));
+                }
+                if (op == BinOp::Add || op == BinOp::Sub) && at == Ty::Date && bt == Ty::Int {
+                    let aop = if op == BinOp::Add { ArOp::Add } else { ArOp::Sub };
+                    return Ok((Ex::Arith(aop, ax, bx), Ty::Date));
+                }
+                self.expect(&at, "a number", at.is_num(), a.span())?;
+                self.expect(&bt, "a number", bt.is_num(), b.span())?;
+                let aop = match op {
+                    BinOp::Add => ArOp::Add,
+                    BinOp::Sub => ArOp::Sub,
+                    BinOp::Mul => ArOp::Mul,
+                    _ => ArOp::Div,
+                };
+                let t = match (aop, &at, &bt) {
+                    (ArOp::Div, _, _) => Ty::Dec(Unit::Plain),
+                    (_, Ty::Int, Ty::Int) => Ty::Int,
+                    (ArOp::Add | ArOp::Sub, Ty::Dec(u), _) | (ArOp::Add | ArOp::Sub, _, Ty::Dec(u)) => Ty::Dec(*u),
+                    (ArOp::Mul, Ty::Dec(Unit::Money), _) | (ArOp::Mul, _, Ty::Dec(Unit::Money)) => Ty::Dec(Unit::Money),
+                    _ => Ty::Dec(Unit::Plain),
+                };
+                Ok((Ex::Arith(aop, ax, bx), t))
+            }
+            BinOp::At => Err(vec![]),
+        }
+    }
+
+    fn check_enum_value(&self, en: usize, s: &str, span: Span) -> Result<(), Vec<CompileError>> {
+        let Some(et) = self.enums.get(en) else { return Ok(()) };
+        if et.values.iter().any(|v| v == s) {
+            Ok(())
+        } else {
+            Err(vec![e(
+                span,
+                "expr.unknown_enum_value",
+                format!("\"{s}\" is not a value of `{}` (values: {})", et.name, et.values.join(", ")),
+                format!("\"{s}\" không phải giá trị của `{}` (các giá trị: {})", et.name, et.values.join(", ")),
+            )])
+        }
+    }
+
+    fn comparable(&self, at: &Ty, bt: &Ty, a: &Ast, b: &Ast, ordered: bool, span: Span) -> Result<(), Vec<CompileError>> {
+        // enum vs string literal: check the literal is a value of the enum
+        match (at, bt) {
+            (Ty::Enum(en), Ty::Str) | (Ty::Str, Ty::Enum(en)) if !ordered => {
+                let lit = if *at == Ty::Str { a } else { b };
+                if let Ast::Lit(Lit::Str(s), sp) = lit {
+                    return self.check_enum_value(*en, s, sp.clone());
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        let ok = match (at, bt) {
+            (x, y) if x.is_num() && y.is_num() => true,
+            (Ty::Date, Ty::Date) => true,
+            (Ty::Bool, Ty::Bool) | (Ty::Str, Ty::Str) => !ordered,
+            (Ty::Enum(x), Ty::Enum(y)) => x == y && !ordered,
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            let (x, y) = (self.tn(at), self.tn(bt));
+            Err(vec![e(
+                span,
+                "expr.type",
+                format!("cannot compare {x} with {y}"),
+                format!("không thể so sánh {x} với {y}"),
+            )])
+        }
+    }
+
+    fn group_arg(&self, a: Option<&Ast>, span: &Span) -> Result<usize, Vec<CompileError>> {
+        match a {
+            Some(Ast::Path(p)) if p.len() == 1 => {
+                let (name, sp) = p.first().cloned().unwrap_or_default();
+                self.group_by_name.get(&name).copied().ok_or_else(|| {
+                    vec![e(
+                        sp,
+                        "expr.unknown_period",
+                        format!("unknown period group `{name}`"),
+                        format!("không có nhóm giai đoạn `{name}`"),
+                    )]
+                })
+            }
+            _ => Err(vec![e(
+                span.clone(),
+                "expr.unknown_period",
+                "expected the name of a period group".into(),
+                "cần tên một nhóm giai đoạn".into(),
+            )]),
+        }
+    }
+
+    fn call(&mut self, name: &str, args: &[Ast], span: Span) -> R {
+        let arity = |n: usize| -> Result<(), Vec<CompileError>> {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(vec![e(
+                    span.clone(),
+                    "expr.arity",
+                    format!("`{name}` takes {n} argument(s), found {}", args.len()),
+                    format!("`{name}` cần {n} đối số, gặp {}", args.len()),
+                )])
+            }
+        };
+        let typed = |this: &mut Self, i: usize, want: Ty| -> Result<Ex, Vec<CompileError>> {
+            let a = args.get(i).ok_or_else(Vec::new)?;
+            let (x, t) = this.compile(a)?;
+            let ok = t == want || (want == Ty::Dec(Unit::Plain) && t.is_num());
+            let w = this.tn(&want);
+            this.expect(&t, &w, ok, a.span())?;
+            Ok(x)
+        };
+        match name {
+            "present" => {
+                arity(1)?;
+                let a = args.first().ok_or_else(Vec::new)?;
+                let (x, _) = self.compile(a)?;
+                Ok((Ex::Present(Box::new(x)), Ty::Bool))
+            }
+            "year" => {
+                arity(1)?;
+                Ok((Ex::Call(Builtin::Year, vec![typed(self, 0, Ty::Date)?]), Ty::Int))
+            }
+            "date" => {
+                arity(3)?;
+                let v = vec![typed(self, 0, Ty::Int)?, typed(self, 1, Ty::Int)?, typed(self, 2, Ty::Int)?];
+                Ok((Ex::Call(Builtin::MakeDate, v), Ty::Date))
+            }
+            "min" | "max" => {
+                arity(2)?;
+                let (a, at) = self.compile(args.first().ok_or_else(Vec::new)?)?;
+                let (b, bt) = self.compile(args.get(1).ok_or_else(Vec::new)?)?;
+                let t = unify(&at, &bt).filter(|t| t.is_num() || *t == Ty::Date).ok_or_else(|| {
+                    vec![e(span.clone(), "expr.type", format!("`{name}` needs two numbers or two dates"), format!("`{name}` cần hai số hoặc hai ngày"))]
+                })?;
+                let b2 = if name == "min" { Builtin::Min } else { Builtin::Max };
+                Ok((Ex::Call(b2, vec![a, b]), t))
+            }
+            "len" => {
+                arity(1)?;
+                let a = args.first().ok_or_else(Vec::new)?;
+                let (x, t) = self.compile(a)?;
+                self.expect(&t, "a list", matches!(t, Ty::List(_)), a.span())?;
+                Ok((Ex::Call(Builtin::Len, vec![x]), Ty::Int))
+            }
+            "index_at" => {
+                arity(2)?;
+                let g = self.group_arg(args.first(), &span)?;
+                Ok((Ex::Call(Builtin::IndexAt(g), vec![typed(self, 1, Ty::Date)?]), Ty::Int))
+            }
+            "within" => {
+                arity(3)?;
+                let g = self.group_arg(args.get(1), &span)?;
+                let d = typed(self, 0, Ty::Date)?;
+                let n = typed(self, 2, Ty::Int)?;
+                Ok((Ex::Call(Builtin::Within(g), vec![d, n]), Ty::Bool))
+            }
+            "start_of" | "end_of" => {
+                arity(2)?;
+                let g = self.group_arg(args.first(), &span)?;
+                let b = if name == "start_of" { Builtin::StartOf(g) } else { Builtin::EndOf(g) };
+                Ok((Ex::Call(b, vec![typed(self, 1, Ty::Int)?]), Ty::Date))
+            }
+            _ => Err(vec![e(
+                span,
+                "expr.unknown_function",
+                format!("unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
+                format!("không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
+            )]),
+        }
+    }
+}
+
+fn lit(l: &Lit) -> (Ex, Ty) {
+    match l {
+        Lit::Bool(b) => (Ex::Const(Val::Bool(*b)), Ty::Bool),
+        Lit::Int(i) => (Ex::Const(Val::Int(*i)), Ty::Int),
+        Lit::Dec(d) => (Ex::Const(Val::Dec(*d)), Ty::Dec(Unit::Plain)),
+        Lit::Percent(d) => (Ex::Const(Val::Dec(*d)), Ty::Dec(Unit::Share)),
+        Lit::Date(d) => (Ex::Const(Val::Date(*d)), Ty::Date),
+        Lit::Str(s) => (Ex::Const(Val::Str(s.as_str().into())), Ty::Str),
+    }
+}
+
+fn same_kind(a: &Ty, b: &Ty) -> bool {
+    (a.is_num() && b.is_num()) || a == b
+}
+
+/// The common type of two branches, if any.
+pub(crate) fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
+    match (a, b) {
+        (x, y) if x == y => Some(x.clone()),
+        (Ty::Int, Ty::Dec(u)) | (Ty::Dec(u), Ty::Int) => Some(Ty::Dec(*u)),
+        (Ty::Dec(u), Ty::Dec(Unit::Plain)) | (Ty::Dec(Unit::Plain), Ty::Dec(u)) => Some(Ty::Dec(*u)),
+        (Ty::Dec(_), Ty::Dec(_)) => Some(Ty::Dec(Unit::Plain)),
+        (Ty::Enum(x), Ty::Str) | (Ty::Str, Ty::Enum(x)) => Some(Ty::Enum(*x)),
+        _ => None,
+    }
+}

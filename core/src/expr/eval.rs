@@ -1,0 +1,470 @@
+//! The evaluator: Kleene three-valued logic over facts, exact decimal arithmetic.
+//!
+//! Every expression evaluates to `Some(value)` or `None` (unknown). An unknown result records
+//! why: the JSON Pointers of the absent facts it needed (`missing`) and notes (a division by
+//! zero, a parameter with no value in force). When a connective's result is known anyway
+//! (`false and …`), what its unknown parts recorded is dropped again: `missing` lists only
+//! facts that would change the answer.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+
+use crate::date::Date;
+use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
+use crate::model::{Pack, Record, Val};
+
+/// A value during evaluation, borrowed from the facts or the pack.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum V<'a> {
+    Bool(bool),
+    Int(i64),
+    Dec(Decimal),
+    Date(Date),
+    Str(&'a str),
+    List(&'a [Val]),
+    Rec(&'a Record),
+}
+
+impl<'a> V<'a> {
+    pub(crate) fn of(v: &'a Val) -> V<'a> {
+        match v {
+            Val::Bool(b) => V::Bool(*b),
+            Val::Int(i) => V::Int(*i),
+            Val::Dec(d) => V::Dec(*d),
+            Val::Date(d) => V::Date(*d),
+            Val::Str(s) => V::Str(s),
+            Val::Rec(r) => V::Rec(r),
+            Val::List(l) => V::List(l),
+        }
+    }
+    fn dec(self) -> Option<Decimal> {
+        match self {
+            V::Int(i) => Some(Decimal::from(i)),
+            V::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Why a value is unknown, beyond absent facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Note {
+    /// The rule's period group has no member at the as-of date.
+    Period { group: usize },
+    /// A parameter has no value in force at a date.
+    NoParam { param: usize, date: Date },
+    /// A division by zero.
+    DivZero,
+    /// An arithmetic result too large for exact decimals.
+    Overflow,
+    /// No member of a period group at a date (or with an index).
+    NoPeriod { group: usize },
+    /// `date(y, m, d)` with no such date.
+    BadDate,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Bind<'a> {
+    pub v: V<'a>,
+    /// The field the element came from (for JSON Pointers), and its index.
+    pub dom: Option<(Base, &'a str)>,
+    pub index: usize,
+}
+
+pub(crate) struct Cx<'a> {
+    pub pack: &'a Pack,
+    pub as_of: Date,
+    pub root: &'a Record,
+    pub rule_vals: Vec<Option<V<'a>>>,
+    pub rule_missing: Vec<Vec<String>>,
+    pub locals: Vec<Option<V<'a>>>,
+    pub vars: Vec<Bind<'a>>,
+    pub missing: Vec<String>,
+    pub notes: Vec<Note>,
+}
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(pack: &'a Pack, as_of: Date, root: &'a Record, n_rules: usize) -> Cx<'a> {
+        Cx {
+            pack,
+            as_of,
+            root,
+            rule_vals: vec![None; n_rules],
+            rule_missing: vec![Vec::new(); n_rules],
+            locals: Vec::new(),
+            vars: Vec::new(),
+            missing: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn mark(&self) -> (usize, usize) {
+        (self.missing.len(), self.notes.len())
+    }
+
+    fn reset(&mut self, m: (usize, usize)) {
+        self.missing.truncate(m.0);
+        self.notes.truncate(m.1);
+    }
+
+    /// The JSON Pointer of `rel` under `base`.
+    pub(crate) fn pointer(&self, base: Base, rel: &str) -> String {
+        match base {
+            Base::Root => rel.to_string(),
+            Base::Var(k) => match self.vars.get(k) {
+                Some(Bind { dom: Some((b, p)), index, .. }) => {
+                    let prefix = self.pointer(*b, p);
+                    format!("{prefix}/{index}{rel}")
+                }
+                _ => rel.to_string(),
+            },
+        }
+    }
+
+    fn field(&mut self, base: Base, slots: &[usize], ptr: &str) -> Option<V<'a>> {
+        let mut rec: &'a Record = match base {
+            Base::Root => self.root,
+            Base::Var(k) => match self.vars.get(k).map(|b| b.v) {
+                Some(V::Rec(r)) => r,
+                _ => return None,
+            },
+        };
+        let n = slots.len();
+        for (i, s) in slots.iter().enumerate() {
+            match rec.slots.get(*s).and_then(|x| x.as_ref()) {
+                None => {
+                    let p = self.pointer(base, ptr);
+                    self.missing.push(p);
+                    return None;
+                }
+                Some(v) if i + 1 == n => return Some(V::of(v)),
+                Some(Val::Rec(r)) => rec = r,
+                Some(_) => return None,
+            }
+        }
+        Some(V::Rec(rec))
+    }
+
+    pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
+        match ex {
+            Ex::Const(v) => Some(V::of(v)),
+            Ex::Field { base, slots, ptr } => self.field(*base, slots, ptr),
+            Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
+            Ex::Local(i) => self.locals.get(*i).copied().flatten(),
+            Ex::Rule(r) => {
+                let v = self.rule_vals.get(*r).copied().flatten();
+                if v.is_none() {
+                    if let Some(m) = self.rule_missing.get(*r) {
+                        let m = m.clone();
+                        self.missing.extend(m);
+                    }
+                }
+                v
+            }
+            Ex::AsOf => Some(V::Date(self.as_of)),
+            Ex::Param { id, at } => {
+                let date = match at {
+                    Some(d) => match self.eval(d)? {
+                        V::Date(d) => d,
+                        _ => return None,
+                    },
+                    None => self.as_of,
+                };
+                let p = self.pack.params.get(*id)?;
+                match p.at(date) {
+                    Some(v) => Some(V::of(v)),
+                    None => {
+                        self.notes.push(Note::NoParam { param: *id, date });
+                        None
+                    }
+                }
+            }
+            Ex::Not(a) => match self.eval(a)? {
+                V::Bool(b) => Some(V::Bool(!b)),
+                _ => None,
+            },
+            Ex::Neg(a) => match self.eval(a)? {
+                V::Int(i) => i.checked_neg().map(V::Int),
+                V::Dec(d) => Some(V::Dec(-d)),
+                _ => None,
+            },
+            Ex::And(a, b) => {
+                let m = self.mark();
+                let x = self.eval(a);
+                if x == Some(V::Bool(false)) {
+                    self.reset(m);
+                    return x;
+                }
+                let y = self.eval(b);
+                match (x, y) {
+                    (_, Some(V::Bool(false))) => {
+                        self.reset(m);
+                        y
+                    }
+                    (Some(V::Bool(true)), Some(V::Bool(true))) => y,
+                    _ => None,
+                }
+            }
+            Ex::Or(a, b) => {
+                let m = self.mark();
+                let x = self.eval(a);
+                if x == Some(V::Bool(true)) {
+                    self.reset(m);
+                    return x;
+                }
+                let y = self.eval(b);
+                match (x, y) {
+                    (_, Some(V::Bool(true))) => {
+                        self.reset(m);
+                        y
+                    }
+                    (Some(V::Bool(false)), Some(V::Bool(false))) => y,
+                    _ => None,
+                }
+            }
+            Ex::Cmp(op, a, b) => {
+                let x = self.eval(a);
+                let y = self.eval(b);
+                let ord = compare(x?, y?)?;
+                Some(V::Bool(match op {
+                    CmpOp::Eq => ord == Ordering::Equal,
+                    CmpOp::Ne => ord != Ordering::Equal,
+                    CmpOp::Lt => ord == Ordering::Less,
+                    CmpOp::Le => ord != Ordering::Greater,
+                    CmpOp::Gt => ord == Ordering::Greater,
+                    CmpOp::Ge => ord != Ordering::Less,
+                }))
+            }
+            Ex::In(a, b, negate) => {
+                let x = self.eval(a);
+                let y = self.eval(b);
+                let (x, V::List(items)) = (x?, y?) else { return None };
+                let found = items.iter().any(|it| compare(x, V::of(it)) == Some(Ordering::Equal));
+                Some(V::Bool(found != *negate))
+            }
+            Ex::Arith(op, a, b) => {
+                let x = self.eval(a);
+                let y = self.eval(b);
+                self.arith(*op, x?, y?)
+            }
+            Ex::If(c, t, f) => match self.eval(c)? {
+                V::Bool(true) => self.eval(t),
+                V::Bool(false) => self.eval(f),
+                _ => None,
+            },
+            Ex::Coalesce(a, b) => {
+                let m = self.mark();
+                match self.eval(a) {
+                    Some(v) => Some(v),
+                    None => {
+                        self.reset(m);
+                        self.eval(b)
+                    }
+                }
+            }
+            Ex::Present(a) => {
+                let m = self.mark();
+                let v = self.eval(a);
+                self.reset(m);
+                Some(V::Bool(v.is_some()))
+            }
+            Ex::Quant { kind, var, domain, filter, body } => self.quant(*kind, *var, domain, filter.as_deref(), body.as_deref()),
+            Ex::Call(b, args) => self.call(*b, args),
+        }
+    }
+
+    fn arith(&mut self, op: ArOp, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
+        if let (V::Date(d), V::Int(n)) = (x, y) {
+            let n = if op == ArOp::Sub { n.checked_neg()? } else { n };
+            return Some(V::Date(d.add_days(n)));
+        }
+        if let (V::Date(a), V::Date(b)) = (x, y) {
+            return Some(V::Int(a.unix_days() - b.unix_days()));
+        }
+        if let (V::Int(a), V::Int(b), false) = (x, y, op == ArOp::Div) {
+            let r = match op {
+                ArOp::Add => a.checked_add(b),
+                ArOp::Sub => a.checked_sub(b),
+                _ => a.checked_mul(b),
+            };
+            if r.is_none() {
+                self.notes.push(Note::Overflow);
+            }
+            return r.map(V::Int);
+        }
+        let (a, b) = (x.dec()?, y.dec()?);
+        if op == ArOp::Div && b.is_zero() {
+            self.notes.push(Note::DivZero);
+            return None;
+        }
+        let r = match op {
+            ArOp::Add => a.checked_add(b),
+            ArOp::Sub => a.checked_sub(b),
+            ArOp::Mul => a.checked_mul(b),
+            ArOp::Div => a.checked_div(b),
+        };
+        if r.is_none() {
+            self.notes.push(Note::Overflow);
+        }
+        r.map(|d| V::Dec(d.normalize()))
+    }
+
+    fn quant(&mut self, kind: QuantKind, var: usize, domain: &'a Ex, filter: Option<&'a Ex>, body: Option<&'a Ex>) -> Option<V<'a>> {
+        let items = match self.eval(domain)? {
+            V::List(l) => l,
+            _ => return None,
+        };
+        let dom = match domain {
+            Ex::Field { base, ptr, .. } => Some((*base, &**ptr)),
+            _ => None,
+        };
+        let m = self.mark();
+        let mut unknown = false;
+        let mut count: i64 = 0;
+        let mut sum_i: i64 = 0;
+        let mut sum_d = Decimal::ZERO;
+        let mut dec = false;
+        self.vars.truncate(var);
+        for (index, it) in items.iter().enumerate() {
+            self.vars.truncate(var);
+            self.vars.push(Bind { v: V::of(it), dom, index });
+            if let Some(f) = filter {
+                match self.eval(f) {
+                    Some(V::Bool(true)) => {}
+                    Some(_) => continue,
+                    None => {
+                        unknown = true;
+                        continue;
+                    }
+                }
+            }
+            let b = match body {
+                Some(b) => self.eval(b),
+                None => Some(V::Bool(true)),
+            };
+            match (kind, b) {
+                (QuantKind::Any, Some(V::Bool(true))) => {
+                    self.vars.truncate(var);
+                    self.reset(m);
+                    return Some(V::Bool(true));
+                }
+                (QuantKind::All, Some(V::Bool(false))) => {
+                    self.vars.truncate(var);
+                    self.reset(m);
+                    return Some(V::Bool(false));
+                }
+                (QuantKind::Count, Some(V::Bool(true))) => count += 1,
+                (QuantKind::Sum, Some(V::Int(i))) if !dec => match sum_i.checked_add(i) {
+                    Some(s) => sum_i = s,
+                    None => {
+                        dec = true;
+                        sum_d = Decimal::from(sum_i) + Decimal::from(i);
+                    }
+                },
+                (QuantKind::Sum, Some(v)) => {
+                    if !dec {
+                        dec = true;
+                        sum_d = Decimal::from(sum_i);
+                    }
+                    match v.dec().and_then(|d| sum_d.checked_add(d)) {
+                        Some(s) => sum_d = s,
+                        None => unknown = true,
+                    }
+                }
+                (_, None) => unknown = true,
+                _ => {}
+            }
+        }
+        self.vars.truncate(var);
+        if unknown {
+            return None;
+        }
+        self.reset(m);
+        Some(match kind {
+            QuantKind::Any => V::Bool(false),
+            QuantKind::All => V::Bool(true),
+            QuantKind::Count => V::Int(count),
+            QuantKind::Sum if dec => V::Dec(sum_d),
+            QuantKind::Sum => V::Int(sum_i),
+        })
+    }
+
+    fn call(&mut self, b: Builtin, args: &'a [Ex]) -> Option<V<'a>> {
+        let mut vals = [None, None, None];
+        for (slot, a) in vals.iter_mut().zip(args) {
+            *slot = self.eval(a);
+        }
+        let [a0, a1, a2] = vals;
+        match b {
+            Builtin::Year => match a0? {
+                V::Date(d) => Some(V::Int(i64::from(d.year()))),
+                _ => None,
+            },
+            Builtin::MakeDate => {
+                let (V::Int(y), V::Int(m), V::Int(d)) = (a0?, a1?, a2?) else { return None };
+                let r = i32::try_from(y).ok().zip(u32::try_from(m).ok()).zip(u32::try_from(d).ok());
+                match r.and_then(|((y, m), d)| Date::from_ymd(y, m, d)) {
+                    Some(d) => Some(V::Date(d)),
+                    None => {
+                        self.notes.push(Note::BadDate);
+                        None
+                    }
+                }
+            }
+            Builtin::Min | Builtin::Max => {
+                let (x, y) = (a0?, a1?);
+                let ord = compare(x, y)?;
+                let pick_x = (ord != Ordering::Greater) == (b == Builtin::Min);
+                Some(if pick_x { x } else { y })
+            }
+            Builtin::Len => match a0? {
+                V::List(l) => i64::try_from(l.len()).ok().map(V::Int),
+                _ => None,
+            },
+            Builtin::IndexAt(g) => {
+                let V::Date(d) = a0? else { return None };
+                match self.pack.groups.get(g).and_then(|gr| gr.at(d)) {
+                    Some(p) => Some(V::Int(p.index)),
+                    None => {
+                        self.notes.push(Note::NoPeriod { group: g });
+                        None
+                    }
+                }
+            }
+            Builtin::Within(g) => {
+                let x = a0;
+                let n = a1;
+                let (V::Date(d), V::Int(n)) = (x?, n?) else { return None };
+                match self.pack.groups.get(g).and_then(|gr| gr.member(n)) {
+                    Some(p) => Some(V::Bool(p.from <= d && d <= p.to)),
+                    None => {
+                        self.notes.push(Note::NoPeriod { group: g });
+                        None
+                    }
+                }
+            }
+            Builtin::StartOf(g) | Builtin::EndOf(g) => {
+                let V::Int(n) = a0? else { return None };
+                match self.pack.groups.get(g).and_then(|gr| gr.member(n)) {
+                    Some(p) => Some(V::Date(if matches!(b, Builtin::StartOf(_)) { p.from } else { p.to })),
+                    None => {
+                        self.notes.push(Note::NoPeriod { group: g });
+                        None
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Orders two values of comparable types (numbers exactly, dates, strings, booleans).
+pub(crate) fn compare(x: V<'_>, y: V<'_>) -> Option<Ordering> {
+    match (x, y) {
+        (V::Int(a), V::Int(b)) => Some(a.cmp(&b)),
+        (V::Date(a), V::Date(b)) => Some(a.cmp(&b)),
+        (V::Str(a), V::Str(b)) => Some(a.cmp(b)),
+        (V::Bool(a), V::Bool(b)) => Some(a.cmp(&b)),
+        (a, b) => Some(a.dec()?.cmp(&b.dec()?)),
+    }
+}

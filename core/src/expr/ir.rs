@@ -1,0 +1,131 @@
+//! The resolved, typed form of an expression: names are slot indices, types are checked.
+
+use crate::model::Val;
+
+/// Where a field path starts: the record being evaluated or a quantifier's bound variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Base {
+    Root,
+    Var(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ArOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Builtin {
+    Year,
+    MakeDate,
+    Min,
+    Max,
+    Len,
+    IndexAt(usize),
+    Within(usize),
+    StartOf(usize),
+    EndOf(usize),
+}
+
+pub(crate) use crate::expr::syntax::QuantKind;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Ex {
+    Const(Val),
+    Field { base: Base, slots: Box<[usize]>, ptr: Box<str> },
+    Var(usize),
+    Local(usize),
+    Rule(usize),
+    Param { id: usize, at: Option<Box<Ex>> },
+    AsOf,
+    Not(Box<Ex>),
+    Neg(Box<Ex>),
+    And(Box<Ex>, Box<Ex>),
+    Or(Box<Ex>, Box<Ex>),
+    Cmp(CmpOp, Box<Ex>, Box<Ex>),
+    In(Box<Ex>, Box<Ex>, bool),
+    Arith(ArOp, Box<Ex>, Box<Ex>),
+    If(Box<Ex>, Box<Ex>, Box<Ex>),
+    Coalesce(Box<Ex>, Box<Ex>),
+    Present(Box<Ex>),
+    Quant {
+        kind: QuantKind,
+        var: usize,
+        domain: Box<Ex>,
+        filter: Option<Box<Ex>>,
+        body: Option<Box<Ex>>,
+    },
+    Call(Builtin, Vec<Ex>),
+}
+
+impl Ex {
+    /// Comparison operators used at the top of a condition (through and/or/not), for the
+    /// threshold-wording lint.
+    pub(crate) fn comparisons(&self, out: &mut Vec<CmpOp>) {
+        match self {
+            Ex::Cmp(op, _, _) => out.push(*op),
+            Ex::And(a, b) | Ex::Or(a, b) | Ex::Coalesce(a, b) => {
+                a.comparisons(out);
+                b.comparisons(out);
+            }
+            Ex::Not(a) => a.comparisons(out),
+            Ex::If(_, a, b) => {
+                a.comparisons(out);
+                b.comparisons(out);
+            }
+            Ex::Quant { body: Some(b), .. } => b.comparisons(out),
+            _ => {}
+        }
+    }
+
+    /// The rules this expression refers to.
+    pub(crate) fn rule_refs(&self, out: &mut Vec<usize>) {
+        match self {
+            Ex::Rule(r) => out.push(*r),
+            Ex::Const(_) | Ex::Field { .. } | Ex::Var(_) | Ex::Local(_) | Ex::AsOf => {}
+            Ex::Param { at, .. } => {
+                if let Some(a) = at {
+                    a.rule_refs(out)
+                }
+            }
+            Ex::Not(a) | Ex::Neg(a) | Ex::Present(a) => a.rule_refs(out),
+            Ex::And(a, b)
+            | Ex::Or(a, b)
+            | Ex::Cmp(_, a, b)
+            | Ex::In(a, b, _)
+            | Ex::Arith(_, a, b)
+            | Ex::Coalesce(a, b) => {
+                a.rule_refs(out);
+                b.rule_refs(out);
+            }
+            Ex::If(a, b, c) => {
+                a.rule_refs(out);
+                b.rule_refs(out);
+                c.rule_refs(out);
+            }
+            Ex::Quant { domain, filter, body, .. } => {
+                domain.rule_refs(out);
+                if let Some(f) = filter {
+                    f.rule_refs(out);
+                }
+                if let Some(b) = body {
+                    b.rule_refs(out);
+                }
+            }
+            Ex::Call(_, args) => args.iter().for_each(|a| a.rule_refs(out)),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The expression language: syntax, type checking, evaluation.
+
+pub(crate) mod compile;
+pub(crate) mod eval;
+pub(crate) mod ir;
+pub mod syntax;

@@ -1,0 +1,199 @@
+//! Decoding facts (JSON) against an entity's schema into a [`Record`] of slots.
+//!
+//! Numbers given as strings are accepted (`"1500000"`, `"0.6"`, `"60%"` for a share); `null`
+//! means absent. A value of the wrong type becomes a field error with its JSON Pointer and the
+//! field is treated as absent, so decisions that need it are `unknown`, never a silent `no`.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::date::Date;
+use crate::error::FieldError;
+use crate::expr::syntax::{self, Ast, Lit};
+use crate::model::{EnumType, Pack, Record, Ty, Val};
+use crate::text::{Message, Unit};
+
+const MAX_DEPTH: usize = 16;
+
+pub(crate) struct Decoder<'p> {
+    pub pack: &'p Pack,
+    pub strict: bool,
+    pub errors: Vec<FieldError>,
+    ptr: String,
+}
+
+fn ptr_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'p> Decoder<'p> {
+    pub(crate) fn new(pack: &'p Pack, strict: bool) -> Decoder<'p> {
+        Decoder { pack, strict, errors: Vec::new(), ptr: String::new() }
+    }
+
+    fn err(&mut self, code: &str, vi: String, en: String) {
+        self.errors.push(FieldError { field: self.ptr.clone(), code: code.into(), message: Message { vi, en } });
+    }
+
+    pub(crate) fn record(&mut self, rec: usize, v: &Value) -> Option<Record> {
+        let Value::Object(map) = v else {
+            if !v.is_null() {
+                self.err("facts.type", "cần một đối tượng JSON".into(), "expected a JSON object".into());
+            }
+            return None;
+        };
+        if self.ptr.matches('/').count() > MAX_DEPTH {
+            self.err("facts.depth", "dữ liệu lồng nhau quá sâu".into(), "facts nested too deeply".into());
+            return None;
+        }
+        let rt = self.pack.records.get(rec)?;
+        let mut slots = Vec::with_capacity(rt.fields.len());
+        for f in &rt.fields {
+            match map.get(&f.name) {
+                None | Some(Value::Null) => slots.push(None),
+                Some(x) => {
+                    let len = self.ptr.len();
+                    self.ptr.push('/');
+                    self.ptr.push_str(&ptr_escape(&f.name));
+                    let val = self.value(&f.ty, x);
+                    self.ptr.truncate(len);
+                    slots.push(val);
+                }
+            }
+        }
+        if self.strict && map.len() > slots.iter().filter(|s| s.is_some()).count() {
+            for (k, _) in map.iter().filter(|(k, _)| !rt.by_name.contains_key(k.as_str())) {
+                let len = self.ptr.len();
+                self.ptr.push('/');
+                self.ptr.push_str(&ptr_escape(k));
+                let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
+                self.err(
+                    "facts.unknown_field",
+                    format!("trường `{k}` không có trong `{}` (các trường: {})", rt.name, known.join(", ")),
+                    format!("`{}` has no field `{k}` (fields: {})", rt.name, known.join(", ")),
+                );
+                self.ptr.truncate(len);
+            }
+        }
+        Some(Record { slots })
+    }
+
+    pub(crate) fn value(&mut self, ty: &Ty, v: &Value) -> Option<Val> {
+        if v.is_null() {
+            return None;
+        }
+        let r = match ty {
+            Ty::Rec(r) => return self.record(*r, v).map(|x| Val::Rec(Box::new(x))),
+            Ty::List(inner) => {
+                let Value::Array(items) = v else {
+                    self.err("facts.type", "cần một danh sách (mảng JSON)".into(), "expected a list (JSON array)".into());
+                    return None;
+                };
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, it) in items.iter().enumerate() {
+                    let len = self.ptr.len();
+                    self.ptr.push('/');
+                    self.ptr.push_str(&i.to_string());
+                    match self.value(inner, it) {
+                        Some(x) => out.push(x),
+                        None => {
+                            if it.is_null() {
+                                self.err("facts.type", "phần tử danh sách không được để trống".into(), "list items cannot be null".into());
+                            }
+                            ok = false;
+                        }
+                    }
+                    self.ptr.truncate(len);
+                }
+                // a list with a bad item is absent as a whole (its count would be wrong otherwise)
+                return if ok { Some(Val::List(out)) } else { None };
+            }
+            _ => scalar(ty, v, &self.pack.enums),
+        };
+        match r {
+            Ok(x) => Some(x),
+            Err((code, vi, en)) => {
+                self.err(code, vi, en);
+                None
+            }
+        }
+    }
+}
+
+type ScalarErr = (&'static str, String, String);
+
+/// Decodes one scalar JSON value as type `ty`.
+pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, ScalarErr> {
+    let shown = match v {
+        Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
+        other => other.to_string().chars().take(40).collect(),
+    };
+    match ty {
+        Ty::Bool => match v {
+            Value::Bool(b) => Ok(Val::Bool(*b)),
+            _ => Err(("facts.type", format!("cần true hoặc false, gặp {shown}"), format!("expected true or false, found {shown}"))),
+        },
+        Ty::Int => {
+            let i = match v {
+                Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            i.map(Val::Int).ok_or_else(|| ("facts.type", format!("cần một số nguyên, gặp {shown}"), format!("expected a whole number, found {shown}")))
+        }
+        Ty::Dec(unit) => {
+            let d = match v {
+                Value::Number(n) => Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
+                Value::String(s) => decimal_text(s.trim(), *unit),
+                _ => None,
+            };
+            d.map(Val::Dec).ok_or_else(|| {
+                let what = match unit {
+                    Unit::Share => ("một tỷ lệ (0.6 hoặc \"60%\")", "a share (0.6 or \"60%\")"),
+                    Unit::Money => ("một số tiền (đồng)", "an amount of money (VND)"),
+                    Unit::Plain => ("một số", "a number"),
+                };
+                ("facts.type", format!("cần {}, gặp {shown}", what.0), format!("expected {}, found {shown}", what.1))
+            })
+        }
+        Ty::Date => match v {
+            Value::String(s) => Date::parse(s.trim()).map(Val::Date).ok_or_else(|| {
+                ("facts.date", format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"), format!("expected a date YYYY-MM-DD, found {shown}"))
+            }),
+            _ => Err(("facts.date", format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"), format!("expected a date YYYY-MM-DD, found {shown}"))),
+        },
+        Ty::Str => match v {
+            Value::String(s) => Ok(Val::Str(s.as_str().into())),
+            Value::Number(n) => Ok(Val::Str(n.to_string().into())),
+            _ => Err(("facts.type", format!("cần một chuỗi, gặp {shown}"), format!("expected a string, found {shown}"))),
+        },
+        Ty::Enum(e) => {
+            let et = enums.get(*e);
+            let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
+            match v {
+                Value::String(s) if et.is_some_and(|x| x.values.iter().any(|y| y == s)) => Ok(Val::Str(s.as_str().into())),
+                _ => Err(("facts.enum", format!("giá trị {shown} không hợp lệ; cần một trong: {values}"), format!("{shown} is not allowed; expected one of: {values}"))),
+            }
+        }
+        Ty::Rec(_) | Ty::List(_) => Err(("facts.type", "kiểu không hợp lệ".into(), "unexpected type".into())),
+    }
+}
+
+/// A decimal written as text: `"0.6"`, `"1500000"`, `"1_500_000"`, `"60%"` (a share).
+pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
+    if s.is_empty() || s.len() > 64 {
+        return None;
+    }
+    if let Ok(d) = Decimal::from_str(s) {
+        return Some(d);
+    }
+    match syntax::parse(s).ok()? {
+        Ast::Lit(Lit::Percent(d), _) if unit != Unit::Money => Some(d),
+        Ast::Lit(Lit::Dec(d), _) => Some(d),
+        Ast::Lit(Lit::Int(i), _) => Some(Decimal::from(i)),
+        _ => None,
+    }
+}

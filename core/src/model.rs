@@ -1,0 +1,291 @@
+//! The compiled, resolved form of a rule pack: no names are looked up while evaluating.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::expr::ir::Ex;
+use crate::text::{Message, Unit};
+
+/// A type in the rule language.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Ty {
+    Bool,
+    Int,
+    Dec(Unit),
+    Date,
+    Str,
+    Enum(usize),
+    Rec(usize),
+    List(Box<Ty>),
+}
+
+impl Ty {
+    pub(crate) fn is_num(&self) -> bool {
+        matches!(self, Ty::Int | Ty::Dec(_))
+    }
+    pub(crate) fn unit(&self) -> Option<Unit> {
+        match self {
+            Ty::Dec(u) => Some(*u),
+            Ty::Int => Some(Unit::Plain),
+            _ => None,
+        }
+    }
+}
+
+/// A fact or constant value, owned.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Val {
+    Bool(bool),
+    Int(i64),
+    Dec(Decimal),
+    Date(Date),
+    Str(Box<str>),
+    Rec(Box<Record>),
+    List(Vec<Val>),
+}
+
+/// A decoded record: one slot per field of its record type, `None` when the fact is absent.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Record {
+    pub(crate) slots: Vec<Option<Val>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct EnumType {
+    pub name: String,
+    pub values: Vec<String>,
+    pub labels: Vec<Option<Message>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct FieldDef {
+    pub name: String,
+    pub ty: Ty,
+    pub label: Option<Message>,
+    pub doc: Option<String>,
+    pub required: bool,
+    pub min: Option<Decimal>,
+    pub max: Option<Decimal>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct RecordType {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    pub by_name: HashMap<String, usize>,
+    pub label: Option<Message>,
+    pub id_field: Option<usize>,
+}
+
+/// A citation of the legal text a rule or value rests on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct Cite {
+    /// Document number, e.g. `2747/KH-UBND`.
+    pub document: String,
+    /// Section, e.g. `II.1.b`.
+    pub section: String,
+    /// The document's own wording, when quoted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wording: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ParamValue {
+    pub from: Date,
+    pub to: Option<Date>,
+    pub value: Val,
+    pub cite: Option<Cite>,
+    /// True for a value set by a later document (`[[override]]`).
+    pub overrides: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Param {
+    pub name: String,
+    pub ty: Ty,
+    pub label: Option<Message>,
+    pub cite: Option<Cite>,
+    pub note: Option<String>,
+    pub confidence: Option<String>,
+    /// Dated values, overrides first (latest `from` first), then the base values.
+    pub values: Vec<ParamValue>,
+}
+
+impl Param {
+    pub(crate) fn at(&self, d: Date) -> Option<&Val> {
+        self.values
+            .iter()
+            .find(|v| v.from <= d && v.to.is_none_or(|t| d <= t))
+            .map(|v| &v.value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Period {
+    pub index: i64,
+    pub name: String,
+    pub from: Date,
+    pub to: Date,
+    pub label: Option<Message>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct PeriodGroup {
+    pub name: String,
+    pub label: Option<Message>,
+    pub cite: Option<Cite>,
+    pub members: Vec<Period>,
+}
+
+impl PeriodGroup {
+    pub(crate) fn at(&self, d: Date) -> Option<&Period> {
+        self.members.iter().find(|p| p.from <= d && d <= p.to)
+    }
+    pub(crate) fn member(&self, index: i64) -> Option<&Period> {
+        self.members.iter().find(|p| p.index == index)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum RuleKind {
+    Decision,
+    Value,
+    Constraint,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Part {
+    Text(String),
+    Value,
+    Target,
+    Local(usize),
+    Missing,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Template {
+    pub vi: Vec<Part>,
+    pub en: Vec<Part>,
+    pub source: Option<Message>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Messages {
+    pub yes: Option<Template>,
+    pub no: Option<Template>,
+    pub unknown: Option<Template>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Rule {
+    pub name: String,
+    pub entity: usize,
+    pub kind: RuleKind,
+    pub internal: bool,
+    pub title: Option<Message>,
+    pub applies_in: Option<usize>,
+    pub locals: Vec<(String, Ex, Ty)>,
+    pub when: Option<Ex>,
+    pub value: Option<(Ex, Ty)>,
+    pub target: Option<(Ex, Ty)>,
+    /// Constraint: the list field to check element by element (slot path), bound as `it`.
+    pub each: Option<(Ex, String)>,
+    pub field: Option<String>,
+    pub code: Option<String>,
+    pub cite: Cite,
+    pub interpretation: Option<Message>,
+    pub confidence: Option<String>,
+    pub messages: Messages,
+    /// The expressions as written, for `explain`.
+    pub source: Vec<(String, String)>,
+    pub pack: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Info {
+    pub name: String,
+    pub title: Message,
+    pub cite: Option<Cite>,
+    pub items: Vec<Message>,
+    pub pack: String,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TestCase {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    pub entity: String,
+    pub as_of: Date,
+    pub facts: serde_json::Value,
+    pub expect: Vec<(String, Expect)>,
+    pub valid: Option<bool>,
+    pub errors: Option<Vec<String>>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Expect {
+    pub outcome: Option<String>,
+    pub value: Option<String>,
+    pub target: Option<String>,
+    pub missing: Option<Vec<String>>,
+}
+
+/// Metadata of one loaded pack.
+#[derive(Clone, Debug, Serialize, Default)]
+pub struct PackMeta {
+    /// Pack id (its folder name).
+    pub id: String,
+    /// Version of the pack.
+    pub version: String,
+    /// Title.
+    pub title: Option<Message>,
+    /// The legal document(s) it encodes.
+    pub document: String,
+    /// Date of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Who issued it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// Where it applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Status of the document today (repeal, mergers of provinces, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Message>,
+    /// Packs it imports.
+    pub imports: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct EntityRules {
+    pub name: String,
+    pub record: usize,
+    pub rules: Vec<Rule>,
+    pub by_name: HashMap<String, usize>,
+    /// Decision and value rules in evaluation (dependency) order.
+    pub order: Vec<usize>,
+    /// Output rules (not internal, not constraints) in pack order.
+    pub outputs: Vec<usize>,
+    pub constraints: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Pack {
+    pub meta: Vec<PackMeta>,
+    pub enums: Vec<EnumType>,
+    pub records: Vec<RecordType>,
+    pub entities: Vec<EntityRules>,
+    pub entity_by_name: HashMap<String, usize>,
+    pub params: Vec<Param>,
+    pub param_by_name: HashMap<String, usize>,
+    pub groups: Vec<PeriodGroup>,
+    pub group_by_name: HashMap<String, usize>,
+    pub infos: Vec<Info>,
+    pub tests: Vec<TestCase>,
+}

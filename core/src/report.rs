@@ -1,0 +1,1 @@
+//! Progress reports against the plan's targets.

@@ -1,0 +1,1 @@
+//! Running a pack's own test cases.

@@ -1,0 +1,137 @@
+//! Schema checks for forms (required fields, bounds) and the JSON Schema of an entity.
+
+use rust_decimal::Decimal;
+use serde_json::{json, Map, Value};
+
+use crate::error::FieldError;
+use crate::model::{Pack, Record, Ty, Val};
+use crate::text::{Message, Unit};
+
+pub(crate) fn schema_checks(pack: &Pack, rec_ty: usize, rec: &Record, prefix: &str, errors: &mut Vec<FieldError>) {
+    let Some(rt) = pack.records.get(rec_ty) else { return };
+    for (f, slot) in rt.fields.iter().zip(&rec.slots) {
+        let ptr = format!("{prefix}/{}", f.name);
+        let label = f.label.clone().unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()));
+        match slot {
+            None if f.required && !errors.iter().any(|e| e.field == ptr) => errors.push(FieldError {
+                field: ptr,
+                code: "facts.required".into(),
+                message: Message::new(format!("Cần nhập {}", label.vi.to_lowercase()), format!("{} is required", label.en)),
+            }),
+            None => {}
+            Some(v) => {
+                let num = match v {
+                    Val::Int(i) => Some(Decimal::from(*i)),
+                    Val::Dec(d) => Some(*d),
+                    _ => None,
+                };
+                if let Some(n) = num {
+                    let show = |d: Decimal| match f.ty {
+                        Ty::Dec(Unit::Share) => format!("{}%", (d * Decimal::ONE_HUNDRED).normalize()),
+                        _ => d.normalize().to_string(),
+                    };
+                    if let Some(min) = f.min.filter(|m| n < *m) {
+                        errors.push(FieldError {
+                            field: ptr.clone(),
+                            code: "facts.min".into(),
+                            message: Message::new(format!("{} không được nhỏ hơn {}", label.vi, show(min)), format!("{} must be at least {}", label.en, show(min))),
+                        });
+                    }
+                    if let Some(max) = f.max.filter(|m| n > *m) {
+                        errors.push(FieldError {
+                            field: ptr.clone(),
+                            code: "facts.max".into(),
+                            message: Message::new(format!("{} không được lớn hơn {}", label.vi, show(max)), format!("{} must be at most {}", label.en, show(max))),
+                        });
+                    }
+                }
+                match (v, &f.ty) {
+                    (Val::Rec(r), Ty::Rec(t)) => schema_checks(pack, *t, r, &ptr, errors),
+                    (Val::List(items), Ty::List(inner)) => {
+                        if let Ty::Rec(t) = inner.as_ref() {
+                            for (i, it) in items.iter().enumerate() {
+                                if let Val::Rec(r) = it {
+                                    schema_checks(pack, *t, r, &format!("{ptr}/{i}"), errors);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn type_schema(pack: &Pack, ty: &Ty) -> Value {
+    match ty {
+        Ty::Bool => json!({ "type": "boolean" }),
+        Ty::Int => json!({ "type": "integer" }),
+        Ty::Dec(Unit::Share) => json!({ "type": ["number", "string"], "description": "share: 0.6 or \"60%\"" }),
+        Ty::Dec(Unit::Money) => json!({ "type": ["number", "string"], "description": "VND" }),
+        Ty::Dec(Unit::Plain) => json!({ "type": ["number", "string"] }),
+        Ty::Date => json!({ "type": "string", "format": "date" }),
+        Ty::Str => json!({ "type": "string" }),
+        Ty::Enum(e) => {
+            let et = pack.enums.get(*e);
+            let values: Vec<Value> = et.map(|e| e.values.iter().map(|v| Value::String(v.clone())).collect()).unwrap_or_default();
+            let labels: Map<String, Value> = et
+                .map(|e| {
+                    e.values
+                        .iter()
+                        .zip(&e.labels)
+                        .filter_map(|(v, l)| l.as_ref().map(|l| (v.clone(), json!({ "vi": l.vi, "en": l.en }))))
+                        .collect()
+                })
+                .unwrap_or_default();
+            json!({ "type": "string", "enum": values, "x-labels": labels })
+        }
+        Ty::Rec(r) => record_schema(pack, *r),
+        Ty::List(inner) => json!({ "type": "array", "items": type_schema(pack, inner) }),
+    }
+}
+
+fn record_schema(pack: &Pack, r: usize) -> Value {
+    let Some(rt) = pack.records.get(r) else { return json!({}) };
+    let mut props = Map::new();
+    let mut required = Vec::new();
+    for f in &rt.fields {
+        let mut s = type_schema(pack, &f.ty);
+        if let Value::Object(o) = &mut s {
+            if let Some(l) = &f.label {
+                o.insert("title".into(), Value::String(l.vi.clone()));
+                o.insert("x-title-en".into(), Value::String(l.en.clone()));
+            }
+            if let Some(d) = &f.doc {
+                o.insert("description".into(), Value::String(d.clone()));
+            }
+            if let Some(m) = f.min {
+                o.insert("minimum".into(), json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)));
+            }
+            if let Some(m) = f.max {
+                o.insert("maximum".into(), json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)));
+            }
+        }
+        if f.required {
+            required.push(Value::String(f.name.clone()));
+        }
+        props.insert(f.name.clone(), s);
+    }
+    let mut o = json!({ "type": "object", "properties": props, "additionalProperties": false });
+    if let (Value::Object(m), false) = (&mut o, required.is_empty()) {
+        m.insert("required".into(), Value::Array(required));
+    }
+    if let (Value::Object(m), Some(l)) = (&mut o, &rt.label) {
+        m.insert("title".into(), Value::String(l.vi.clone()));
+        m.insert("x-title-en".into(), Value::String(l.en.clone()));
+    }
+    o
+}
+
+pub(crate) fn json_schema(pack: &Pack, r: usize) -> Value {
+    let mut s = record_schema(pack, r);
+    if let Value::Object(m) = &mut s {
+        m.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+    }
+    s
+}
