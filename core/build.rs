@@ -3,7 +3,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -32,12 +34,23 @@ fn main() {
             return;
         }
     };
-    let _ = writeln!(f, "/// Embedded pack files.\nstatic EMBEDDED: &[(&str, &str)] = &[");
+    let _ = writeln!(
+        f,
+        "/// Embedded pack files.\nstatic EMBEDDED: &[(&str, &str)] = &["
+    );
     if let Some(r) = &rules {
         for p in &files {
             println!("cargo:rerun-if-changed={}", p.display());
-            let rel = p.strip_prefix(r).unwrap_or(p).to_string_lossy().replace('\\', "/");
-            let _ = writeln!(f, "    ({rel:?}, include_str!({:?})),", p.display().to_string());
+            let rel = p
+                .strip_prefix(r)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let _ = writeln!(
+                f,
+                "    ({rel:?}, include_str!({:?})),",
+                p.display().to_string()
+            );
         }
     }
     let _ = writeln!(f, "];");

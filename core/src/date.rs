@@ -124,7 +124,14 @@ mod tests {
 
     #[test]
     fn round_trips_and_orders() {
-        for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2025, 12, 31), (2026, 1, 1), (1, 1, 1), (9999, 12, 31)] {
+        for (y, m, d) in [
+            (1970, 1, 1),
+            (2024, 2, 29),
+            (2025, 12, 31),
+            (2026, 1, 1),
+            (1, 1, 1),
+            (9999, 12, 31),
+        ] {
             let date = Date::from_ymd(y, m, d).unwrap();
             assert_eq!(date.ymd(), (y, m, d));
             assert_eq!(Date::parse(&date.to_string()), Some(date));
@@ -134,7 +141,10 @@ mod tests {
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2023-2-01"), None);
         assert_eq!(Date::parse("+023-02-01"), None);
-        assert_eq!(Date::parse("2025-12-31").unwrap().add_days(1), Date::parse("2026-01-01").unwrap());
+        assert_eq!(
+            Date::parse("2025-12-31").unwrap().add_days(1),
+            Date::parse("2026-01-01").unwrap()
+        );
         assert_eq!(Date::MIN, Date::from_ymd(1, 1, 1).unwrap());
         assert_eq!(Date::MAX, Date::from_ymd(9999, 12, 31).unwrap());
     }

@@ -11,7 +11,9 @@ use crate::error::{Error, FieldError};
 use crate::expr::eval::{Bind, Cx, Note, V};
 use crate::expr::ir::Base;
 use crate::facts::Decoder;
-use crate::model::{Cite, EntityRules, Pack, PackMeta, Part, Record, Rule, RuleKind, Template, Ty, Val};
+use crate::model::{
+    Cite, EntityRules, Pack, PackMeta, Part, Record, Rule, RuleKind, Template, Ty, Val,
+};
 use crate::pack::load;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
@@ -178,14 +180,27 @@ impl<'e> Decision<'e> {
         }
         if self.outcome == Outcome::Unknown && !self.missing.is_empty() {
             let m = self.missing.join(", ");
-            out.push(Message::new(format!("Thiếu dữ liệu: {m}"), format!("Missing facts: {m}")));
+            out.push(Message::new(
+                format!("Thiếu dữ liệu: {m}"),
+                format!("Missing facts: {m}"),
+            ));
         }
         if out.is_empty() {
-            let title = self.rule.title.clone().unwrap_or_else(|| Message::new(self.rule.name.clone(), self.rule.name.clone()));
+            let title =
+                self.rule.title.clone().unwrap_or_else(|| {
+                    Message::new(self.rule.name.clone(), self.rule.name.clone())
+                });
             out.push(match self.outcome {
-                Outcome::Yes => Message::new(format!("{}: có", title.vi), format!("{}: yes", title.en)),
-                Outcome::No => Message::new(format!("{}: không", title.vi), format!("{}: no", title.en)),
-                Outcome::Unknown => Message::new(format!("{}: chưa xác định", title.vi), format!("{}: unknown", title.en)),
+                Outcome::Yes => {
+                    Message::new(format!("{}: có", title.vi), format!("{}: yes", title.en))
+                }
+                Outcome::No => {
+                    Message::new(format!("{}: không", title.vi), format!("{}: no", title.en))
+                }
+                Outcome::Unknown => Message::new(
+                    format!("{}: chưa xác định", title.vi),
+                    format!("{}: unknown", title.en),
+                ),
             });
         }
         out
@@ -201,28 +216,50 @@ impl<'e> Decision<'e> {
                         let from = g.members.iter().map(|m| m.from).min();
                         let to = g.members.iter().map(|m| m.to).max();
                         match (from, to) {
-                            (Some(a), Some(b)) => (format!("{}–{}", a.to_vi(), b.to_vi()), format!("{a} to {b}")),
+                            (Some(a), Some(b)) => (
+                                format!("{}–{}", a.to_vi(), b.to_vi()),
+                                format!("{a} to {b}"),
+                            ),
                             _ => (String::new(), String::new()),
                         }
                     })
                     .unwrap_or_default();
                 Message::new(
-                    format!("Quy tắc chỉ áp dụng trong thời kỳ {} ; ngày xét {} nằm ngoài thời kỳ này", span.0, self.as_of.to_vi()),
-                    format!("The rule applies only from {}; the as-of date {} is outside that period", span.1, self.as_of),
+                    format!(
+                        "Quy tắc chỉ áp dụng trong thời kỳ {} ; ngày xét {} nằm ngoài thời kỳ này",
+                        span.0,
+                        self.as_of.to_vi()
+                    ),
+                    format!(
+                        "The rule applies only from {}; the as-of date {} is outside that period",
+                        span.1, self.as_of
+                    ),
                 )
             }
             Note::NoParam { param, date } => {
                 let name = p.params.get(*param).map(|x| x.name.as_str()).unwrap_or("?");
                 Message::new(
-                    format!("Tham số `{name}` không có giá trị hiệu lực tại ngày {}", date.to_vi()),
+                    format!(
+                        "Tham số `{name}` không có giá trị hiệu lực tại ngày {}",
+                        date.to_vi()
+                    ),
                     format!("Parameter `{name}` has no value in force on {date}"),
                 )
             }
-            Note::DivZero => Message::new("Phép chia cho 0 (mẫu số bằng 0)", "Division by zero (the denominator is 0)"),
-            Note::Overflow => Message::new("Kết quả tính toán vượt giới hạn", "An arithmetic result is out of range"),
+            Note::DivZero => Message::new(
+                "Phép chia cho 0 (mẫu số bằng 0)",
+                "Division by zero (the denominator is 0)",
+            ),
+            Note::Overflow => Message::new(
+                "Kết quả tính toán vượt giới hạn",
+                "An arithmetic result is out of range",
+            ),
             Note::NoPeriod { group } => {
                 let name = p.groups.get(*group).map(|x| x.name.as_str()).unwrap_or("?");
-                Message::new(format!("Không có giai đoạn `{name}` tương ứng"), format!("No matching period of `{name}`"))
+                Message::new(
+                    format!("Không có giai đoạn `{name}` tương ứng"),
+                    format!("No matching period of `{name}`"),
+                )
             }
             Note::BadDate => Message::new("Ngày không tồn tại", "No such date"),
         }
@@ -234,24 +271,51 @@ impl<'e> Decision<'e> {
             for p in parts {
                 match p {
                     Part::Text(x) => s.push_str(x),
-                    Part::Value => s.push_str(&self.value.as_ref().map(|v| v.write(self.rule.value.as_ref().map(|x| &x.1), lang)).unwrap_or_else(|| "?".into())),
-                    Part::Target => s.push_str(&self.target.as_ref().map(|v| v.write(self.rule.target.as_ref().map(|x| &x.1), lang)).unwrap_or_else(|| "?".into())),
+                    Part::Value => s.push_str(
+                        &self
+                            .value
+                            .as_ref()
+                            .map(|v| v.write(self.rule.value.as_ref().map(|x| &x.1), lang))
+                            .unwrap_or_else(|| "?".into()),
+                    ),
+                    Part::Target => s.push_str(
+                        &self
+                            .target
+                            .as_ref()
+                            .map(|v| v.write(self.rule.target.as_ref().map(|x| &x.1), lang))
+                            .unwrap_or_else(|| "?".into()),
+                    ),
                     Part::Local(i) => s.push_str(
-                        &self.args.get(*i).cloned().flatten().map(|v| v.write(self.rule.locals.get(*i).map(|l| &l.2), lang)).unwrap_or_else(|| "?".into()),
+                        &self
+                            .args
+                            .get(*i)
+                            .cloned()
+                            .flatten()
+                            .map(|v| v.write(self.rule.locals.get(*i).map(|l| &l.2), lang))
+                            .unwrap_or_else(|| "?".into()),
                     ),
                     Part::Missing => s.push_str(&self.missing.join(", ")),
                 }
             }
             s
         };
-        Message { vi: one(&t.vi, Lang::Vi), en: one(&t.en, Lang::En) }
+        Message {
+            vi: one(&t.vi, Lang::Vi),
+            en: one(&t.en, Lang::En),
+        }
     }
 
     /// The contract's JSON shape of a decision.
     pub fn to_json(&self) -> Value {
         let mut cite = Map::new();
-        cite.insert("document".into(), Value::String(self.rule.cite.document.clone()));
-        cite.insert("section".into(), Value::String(self.rule.cite.section.clone()));
+        cite.insert(
+            "document".into(),
+            Value::String(self.rule.cite.document.clone()),
+        );
+        cite.insert(
+            "section".into(),
+            Value::String(self.rule.cite.section.clone()),
+        );
         if let Some(w) = &self.rule.cite.wording {
             cite.insert("wording".into(), Value::String(w.clone()));
         }
@@ -299,10 +363,16 @@ impl<'e> Evaluation<'e> {
             d.insert(x.rule.name.clone(), x.to_json());
         }
         let mut o = Map::new();
-        o.insert("id".into(), self.id.clone().map(Value::String).unwrap_or(Value::Null));
+        o.insert(
+            "id".into(),
+            self.id.clone().map(Value::String).unwrap_or(Value::Null),
+        );
         o.insert("decisions".into(), Value::Object(d));
         if !self.errors.is_empty() {
-            o.insert("errors".into(), serde_json::to_value(&self.errors).unwrap_or(Value::Null));
+            o.insert(
+                "errors".into(),
+                serde_json::to_value(&self.errors).unwrap_or(Value::Null),
+            );
         }
         Value::Object(o)
     }
@@ -364,7 +434,10 @@ pub struct ColumnBatch {
 impl ColumnBatch {
     /// An empty batch of `rows` rows.
     pub fn new(rows: usize) -> ColumnBatch {
-        ColumnBatch { rows, columns: Vec::new() }
+        ColumnBatch {
+            rows,
+            columns: Vec::new(),
+        }
     }
     /// Adds a column.
     pub fn push(&mut self, path: impl Into<String>, column: Column) {
@@ -415,21 +488,38 @@ impl Engine {
 
     /// A pack folder on disk; imports are sibling folders.
     pub fn from_dir(path: &Path) -> Result<Engine, Error> {
-        let path = if path.as_os_str().is_empty() { Path::new(".") } else { path };
+        let path = if path.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            path
+        };
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let id = abs.file_name().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+        let id = abs
+            .file_name()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         Engine::from_loader(&DirLoader { base }, &id)
     }
 
     /// Packs handed in as text: keys `"pack-id/file.toml"`; `root` is the pack to load.
-    pub fn from_sources(files: &std::collections::BTreeMap<String, String>, root: &str) -> Result<Engine, Error> {
-        Engine::from_loader(&MemoryLoader { files: files.clone() }, root)
+    pub fn from_sources(
+        files: &std::collections::BTreeMap<String, String>,
+        root: &str,
+    ) -> Result<Engine, Error> {
+        Engine::from_loader(
+            &MemoryLoader {
+                files: files.clone(),
+            },
+            root,
+        )
     }
 
     /// Any loader.
     pub fn from_loader(loader: &dyn PackLoader, root: &str) -> Result<Engine, Error> {
-        Ok(Engine { pack: load::load(loader, root)? })
+        Ok(Engine {
+            pack: load::load(loader, root)?,
+        })
     }
 
     /// Metadata of the loaded packs (the root first).
@@ -445,7 +535,12 @@ impl Engine {
     /// Names of the decisions output for `entity`, in pack order.
     pub fn decision_names(&self, entity: &str) -> Result<Vec<&str>, Error> {
         let er = self.entity(entity)?;
-        Ok(er.outputs.iter().filter_map(|&i| er.rules.get(i)).map(|r| r.name.as_str()).collect())
+        Ok(er
+            .outputs
+            .iter()
+            .filter_map(|&i| er.rules.get(i))
+            .map(|r| r.name.as_str())
+            .collect())
     }
 
     pub(crate) fn entity(&self, name: &str) -> Result<&EntityRules, Error> {
@@ -478,7 +573,12 @@ impl Engine {
     }
 
     /// Evaluates every decision of `entity` on one record at `as_of`.
-    pub fn evaluate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Evaluation<'_>, Error> {
+    pub fn evaluate(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+    ) -> Result<Evaluation<'_>, Error> {
         let er = self.entity(entity)?;
         let (rec, errors) = self.decode(entity, record)?;
         let id = er
@@ -496,22 +596,43 @@ impl Engine {
     }
 
     /// Evaluates many records (in input order).
-    pub fn evaluate_many(&self, entity: &str, records: &[Value], as_of: Date) -> Result<Vec<Evaluation<'_>>, Error> {
-        records.iter().map(|r| self.evaluate(entity, r, as_of)).collect()
+    pub fn evaluate_many(
+        &self,
+        entity: &str,
+        records: &[Value],
+        as_of: Date,
+    ) -> Result<Vec<Evaluation<'_>>, Error> {
+        records
+            .iter()
+            .map(|r| self.evaluate(entity, r, as_of))
+            .collect()
     }
 
     /// Evaluates decoded facts (the fast path: no JSON).
-    pub fn evaluate_decoded(&self, entity: &str, record: &Record, as_of: Date) -> Result<Evaluation<'_>, Error> {
+    pub fn evaluate_decoded(
+        &self,
+        entity: &str,
+        record: &Record,
+        as_of: Date,
+    ) -> Result<Evaluation<'_>, Error> {
         let er = self.entity(entity)?;
         Ok(self.evaluate_record(er, record, as_of))
     }
 
-    pub(crate) fn evaluate_record<'e>(&'e self, er: &'e EntityRules, rec: &Record, as_of: Date) -> Evaluation<'e> {
+    pub(crate) fn evaluate_record<'e>(
+        &'e self,
+        er: &'e EntityRules,
+        rec: &Record,
+        as_of: Date,
+    ) -> Evaluation<'e> {
         let outs = self.run_rules(er, rec, as_of);
         let mut decisions = Vec::with_capacity(er.outputs.len());
         let mut outs = outs;
         for &i in &er.outputs {
-            let (Some(rule), Some(o)) = (er.rules.get(i), outs.get_mut(i).and_then(Option::take)) else { continue };
+            let (Some(rule), Some(o)) = (er.rules.get(i), outs.get_mut(i).and_then(Option::take))
+            else {
+                continue;
+            };
             decisions.push(Decision {
                 rule,
                 pack: &self.pack,
@@ -524,7 +645,11 @@ impl Engine {
                 as_of,
             });
         }
-        Evaluation { id: None, decisions, errors: Vec::new() }
+        Evaluation {
+            id: None,
+            decisions,
+            errors: Vec::new(),
+        }
     }
 
     fn run_rules(&self, er: &EntityRules, rec: &Record, as_of: Date) -> Vec<Option<RuleOut>> {
@@ -532,7 +657,9 @@ impl Engine {
         let mut cx = Cx::new(&self.pack, as_of, rec, n);
         let mut outs: Vec<Option<RuleOut>> = vec![None; n];
         for &i in &er.order {
-            let Some(rule) = er.rules.get(i) else { continue };
+            let Some(rule) = er.rules.get(i) else {
+                continue;
+            };
             let o = eval_rule(&mut cx, rule, as_of);
             if let Some(slot) = cx.rule_vals.get_mut(i) {
                 *slot = o.1;
@@ -550,14 +677,31 @@ impl Engine {
     }
 
     /// Evaluates a columnar batch (pandas / Arrow): one outcome and value column per decision.
-    pub fn evaluate_columns(&self, entity: &str, batch: &ColumnBatch, as_of: Date) -> Result<ColumnarResult, Error> {
+    pub fn evaluate_columns(
+        &self,
+        entity: &str,
+        batch: &ColumnBatch,
+        as_of: Date,
+    ) -> Result<ColumnarResult, Error> {
         let er = self.entity(entity)?;
-        let rt = self.pack.records.get(er.record).ok_or_else(|| Error::UnknownEntity(entity.into()))?;
+        let rt = self
+            .pack
+            .records
+            .get(er.record)
+            .ok_or_else(|| Error::UnknownEntity(entity.into()))?;
         // resolve paths to slot chains
         let mut cols = Vec::new();
         for (path, col) in &batch.columns {
             if col.len() != batch.rows {
-                return Err(Error::input("input.columns", format!("cột `{path}` có {} dòng, cần {}", col.len(), batch.rows), format!("column `{path}` has {} rows, expected {}", col.len(), batch.rows)));
+                return Err(Error::input(
+                    "input.columns",
+                    format!("cột `{path}` có {} dòng, cần {}", col.len(), batch.rows),
+                    format!(
+                        "column `{path}` has {} rows, expected {}",
+                        col.len(),
+                        batch.rows
+                    ),
+                ));
             }
             let mut slots = Vec::new();
             let mut tys = Vec::new();
@@ -587,14 +731,21 @@ impl Engine {
             }
             // unknown columns are ignored, as unknown JSON fields are in `evaluate`
         }
-        let names: Vec<String> = er.outputs.iter().filter_map(|&i| er.rules.get(i)).map(|r| r.name.clone()).collect();
+        let names: Vec<String> = er
+            .outputs
+            .iter()
+            .filter_map(|&i| er.rules.get(i))
+            .map(|r| r.name.clone())
+            .collect();
         let mut res = ColumnarResult {
             names,
             outcomes: vec![Vec::with_capacity(batch.rows); er.outputs.len()],
             values: vec![Vec::with_capacity(batch.rows); er.outputs.len()],
             errors: Vec::new(),
         };
-        let blank = Record { slots: vec![None; rt.fields.len()] };
+        let blank = Record {
+            slots: vec![None; rt.fields.len()],
+        };
         for row in 0..batch.rows {
             let mut rec = blank.clone();
             for (path, slots, tys, col) in &cols {
@@ -606,7 +757,9 @@ impl Engine {
                         _ => Val::Int(i),
                     }),
                     Column::Decimal(v) => v.get(row).copied().flatten().map(|d| match ty {
-                        Ty::Int if d.fract().is_zero() => i64::try_from(d).map(Val::Int).unwrap_or(Val::Dec(d)),
+                        Ty::Int if d.fract().is_zero() => {
+                            i64::try_from(d).map(Val::Int).unwrap_or(Val::Dec(d))
+                        }
                         _ => Val::Dec(d),
                     }),
                     Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
@@ -639,7 +792,17 @@ impl Engine {
                 let val = match (val, ty) {
                     (Some(v), t) if fits(&v, t) => Some(v),
                     (Some(_), _) => {
-                        res.errors.push((row, FieldError { field: format!("/{}", path.replace('.', "/")), code: "facts.type".into(), message: Message::new("kiểu dữ liệu của cột không phù hợp", "the column's type does not fit the field") }));
+                        res.errors.push((
+                            row,
+                            FieldError {
+                                field: format!("/{}", path.replace('.', "/")),
+                                code: "facts.type".into(),
+                                message: Message::new(
+                                    "kiểu dữ liệu của cột không phù hợp",
+                                    "the column's type does not fit the field",
+                                ),
+                            },
+                        ));
                         None
                     }
                     (None, _) => None,
@@ -671,34 +834,58 @@ impl Engine {
         let mut errors = d.errors;
         let Some(rec) = rec else {
             if errors.is_empty() {
-                errors.push(FieldError { field: String::new(), code: "facts.type".into(), message: Message::new("cần một đối tượng JSON", "expected a JSON object") });
+                errors.push(FieldError {
+                    field: String::new(),
+                    code: "facts.type".into(),
+                    message: Message::new("cần một đối tượng JSON", "expected a JSON object"),
+                });
             }
-            return Ok(Validation { valid: false, errors });
+            return Ok(Validation {
+                valid: false,
+                errors,
+            });
         };
         crate::validate::schema_checks(&self.pack, er.record, &rec, "", &mut errors);
         // constraints (they may refer to decisions, so those are evaluated first)
         let mut cx = Cx::new(&self.pack, as_of, &rec, er.rules.len());
         // re-run decisions inside cx so constraints can refer to rules
         for &i in &er.order {
-            let Some(rule) = er.rules.get(i) else { continue };
+            let Some(rule) = er.rules.get(i) else {
+                continue;
+            };
             let o = eval_rule(&mut cx, rule, as_of);
             if let Some(slot) = cx.rule_vals.get_mut(i) {
                 *slot = o.1;
             }
         }
         for &ci in &er.constraints {
-            let Some(rule) = er.rules.get(ci) else { continue };
+            let Some(rule) = er.rules.get(ci) else {
+                continue;
+            };
             let Some(cond) = &rule.when else { continue };
             let field = rule.field.clone().unwrap_or_default();
             let code = rule.code.clone().unwrap_or_default();
             let msg = |cx: &Cx| -> Message {
-                rule.messages.no.as_ref().map(|t| render_plain(t, cx)).unwrap_or_else(|| Message::new(format!("Không thỏa ràng buộc {}", rule.name), format!("Constraint {} is not met", rule.name)))
+                rule.messages
+                    .no
+                    .as_ref()
+                    .map(|t| render_plain(t, cx))
+                    .unwrap_or_else(|| {
+                        Message::new(
+                            format!("Không thỏa ràng buộc {}", rule.name),
+                            format!("Constraint {} is not met", rule.name),
+                        )
+                    })
             };
             match &rule.each {
                 None => {
                     if cx.eval(cond) == Some(V::Bool(false)) {
                         let m = msg(&cx);
-                        errors.push(FieldError { field: field.clone(), code: code.clone(), message: m });
+                        errors.push(FieldError {
+                            field: field.clone(),
+                            code: code.clone(),
+                            message: m,
+                        });
                     }
                     cx.missing.clear();
                     cx.notes.clear();
@@ -710,10 +897,18 @@ impl Engine {
                     };
                     for (k, it) in items.iter().enumerate() {
                         cx.vars.clear();
-                        cx.vars.push(Bind { v: V::of(it), dom: Some((Base::Root, ptr.as_str())), index: k });
+                        cx.vars.push(Bind {
+                            v: V::of(it),
+                            dom: Some((Base::Root, ptr.as_str())),
+                            index: k,
+                        });
                         if cx.eval(cond) == Some(V::Bool(false)) {
                             let m = msg(&cx);
-                            errors.push(FieldError { field: format!("{ptr}/{k}{field}"), code: code.clone(), message: m });
+                            errors.push(FieldError {
+                                field: format!("{ptr}/{k}{field}"),
+                                code: code.clone(),
+                                message: m,
+                            });
                         }
                         cx.missing.clear();
                         cx.notes.clear();
@@ -725,13 +920,18 @@ impl Engine {
         // one error per field and code, in document order
         let mut seen = std::collections::HashSet::new();
         errors.retain(|e| seen.insert((e.field.clone(), e.code.clone())));
-        Ok(Validation { valid: errors.is_empty(), errors })
+        Ok(Validation {
+            valid: errors.is_empty(),
+            errors,
+        })
     }
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
     /// topic (`funding_sources`, `responsibilities`, …).
     pub fn explain(&self, name: &str) -> Result<Explanation, Error> {
-        crate::explain::explain(&self.pack, name).map(|json| Explanation { json }).ok_or_else(|| Error::UnknownRule(name.to_string()))
+        crate::explain::explain(&self.pack, name)
+            .map(|json| Explanation { json })
+            .ok_or_else(|| Error::UnknownRule(name.to_string()))
     }
 
     /// Every name `explain` accepts.
@@ -749,7 +949,9 @@ impl Engine {
 impl EntityRules {
     fn record_id_field<'p>(&self, pack: &'p Pack) -> Option<&'p str> {
         let rt = pack.records.get(self.record)?;
-        rt.id_field.and_then(|i| rt.fields.get(i)).map(|f| f.name.as_str())
+        rt.id_field
+            .and_then(|i| rt.fields.get(i))
+            .map(|f| f.name.as_str())
     }
 }
 
@@ -767,19 +969,33 @@ fn fits(v: &Val, ty: &Ty) -> bool {
 }
 
 fn set_path(pack: &Pack, rec: &mut Record, rec_ty: usize, slots: &[usize], v: Val) {
-    let Some((&first, rest)) = slots.split_first() else { return };
+    let Some((&first, rest)) = slots.split_first() else {
+        return;
+    };
     if rest.is_empty() {
         if let Some(s) = rec.slots.get_mut(first) {
             *s = Some(v);
         }
         return;
     }
-    let Some(rt) = pack.records.get(rec_ty) else { return };
-    let Some(Ty::Rec(inner)) = rt.fields.get(first).map(|f| &f.ty) else { return };
-    let n = pack.records.get(*inner).map(|r| r.fields.len()).unwrap_or(0);
-    let Some(slot) = rec.slots.get_mut(first) else { return };
+    let Some(rt) = pack.records.get(rec_ty) else {
+        return;
+    };
+    let Some(Ty::Rec(inner)) = rt.fields.get(first).map(|f| &f.ty) else {
+        return;
+    };
+    let n = pack
+        .records
+        .get(*inner)
+        .map(|r| r.fields.len())
+        .unwrap_or(0);
+    let Some(slot) = rec.slots.get_mut(first) else {
+        return;
+    };
     if !matches!(slot, Some(Val::Rec(_))) {
-        *slot = Some(Val::Rec(Box::new(Record { slots: vec![None; n] })));
+        *slot = Some(Val::Rec(Box::new(Record {
+            slots: vec![None; n],
+        })));
     }
     if let Some(Val::Rec(r)) = slot {
         set_path(pack, r, *inner, rest, v);
@@ -803,7 +1019,14 @@ fn eval_rule<'a>(cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> (RuleOut, Opti
     if let Some(g) = rule.applies_in {
         if cx.pack.groups.get(g).and_then(|gr| gr.at(as_of)).is_none() {
             return (
-                RuleOut { outcome: Outcome::Unknown, value: None, target: None, args: Vec::new(), missing: Vec::new(), notes: vec![Note::Period { group: g }] },
+                RuleOut {
+                    outcome: Outcome::Unknown,
+                    value: None,
+                    target: None,
+                    args: Vec::new(),
+                    missing: Vec::new(),
+                    notes: vec![Note::Period { group: g }],
+                },
                 None,
             );
         }
@@ -830,8 +1053,13 @@ fn eval_rule<'a>(cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> (RuleOut, Opti
                 Some(V::Bool(false)) => (Outcome::No, Some(V::Bool(false))),
                 _ => {
                     // what the value/target needed is not why the decision is unknown
-                    let cond_missing: Vec<String> = cx.missing.get(m.0..).map(|s| s.to_vec()).unwrap_or_default();
-                    let cond_notes: Vec<Note> = cx.notes.get(m.1..).map(|s| s.to_vec()).unwrap_or_default();
+                    let cond_missing: Vec<String> = cx
+                        .missing
+                        .get(m.0..)
+                        .map(|s| s.to_vec())
+                        .unwrap_or_default();
+                    let cond_notes: Vec<Note> =
+                        cx.notes.get(m.1..).map(|s| s.to_vec()).unwrap_or_default();
                     cx.missing.truncate(base.0);
                     cx.notes.truncate(base.1);
                     cx.missing.extend(cond_missing);
@@ -857,7 +1085,14 @@ fn eval_rule<'a>(cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> (RuleOut, Opti
     };
     let args = cx.locals.iter().map(|l| l.and_then(Scalar::of)).collect();
     (
-        RuleOut { outcome, value: value.and_then(Scalar::of), target: target.and_then(Scalar::of), args, missing, notes },
+        RuleOut {
+            outcome,
+            value: value.and_then(Scalar::of),
+            target: target.and_then(Scalar::of),
+            args,
+            missing,
+            notes,
+        },
         visible,
     )
 }
@@ -872,5 +1107,8 @@ fn render_plain(t: &Template, _cx: &Cx) -> Message {
             })
             .collect()
     };
-    Message { vi: one(&t.vi), en: one(&t.en) }
+    Message {
+        vi: one(&t.vi),
+        en: one(&t.en),
+    }
 }

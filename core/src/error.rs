@@ -22,14 +22,25 @@ pub struct Diagnostic {
 
 impl std::fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.column, self.code, self.message.en)
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.column, self.code, self.message.en
+        )
     }
 }
 
 impl Diagnostic {
     /// `file:line:col: code: message` in the given language.
     pub fn render(&self, lang: crate::Lang) -> String {
-        format!("{}:{}:{}: {}: {}", self.file, self.line, self.column, self.code, self.message.get(lang))
+        format!(
+            "{}:{}:{}: {}: {}",
+            self.file,
+            self.line,
+            self.column,
+            self.code,
+            self.message.get(lang)
+        )
     }
 }
 
@@ -131,22 +142,35 @@ impl Error {
             Error::Facts(errs) => Message::new(
                 format!(
                     "Dữ liệu không hợp lệ: {}",
-                    errs.iter().map(|e| format!("{}: {}", e.field, e.message.vi)).collect::<Vec<_>>().join("; ")
+                    errs.iter()
+                        .map(|e| format!("{}: {}", e.field, e.message.vi))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ),
                 format!(
                     "Invalid facts: {}",
-                    errs.iter().map(|e| format!("{}: {}", e.field, e.message.en)).collect::<Vec<_>>().join("; ")
+                    errs.iter()
+                        .map(|e| format!("{}: {}", e.field, e.message.en))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ),
             ),
             Error::UnknownEntity(e) => Message::new(
-                format!("Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)"),
+                format!(
+                    "Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)"
+                ),
                 format!("Unknown entity `{e}` (entities: cooperative, person, progress, …)"),
             ),
             Error::UnknownRule(r) => Message::new(
                 format!("Không có quy tắc, tham số hay mục `{r}`"),
                 format!("No rule, parameter or topic named `{r}`"),
             ),
-            Error::Input { line, column, message, .. } => {
+            Error::Input {
+                line,
+                column,
+                message,
+                ..
+            } => {
                 if *line > 0 {
                     Message::new(
                         format!("dòng {line}, cột {column}: {}", message.vi),
@@ -184,12 +208,21 @@ impl Error {
             column: e.column(),
             field: None,
             code: "input.json",
-            message: Message::new(format!("JSON không hợp lệ: {en}"), format!("invalid JSON: {en}")),
+            message: Message::new(
+                format!("JSON không hợp lệ: {en}"),
+                format!("invalid JSON: {en}"),
+            ),
         }
     }
 
     /// An input error without position.
     pub fn input(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Error {
-        Error::Input { line: 0, column: 0, field: None, code, message: Message::new(vi, en) }
+        Error::Input {
+            line: 0,
+            column: 0,
+            field: None,
+            code,
+            message: Message::new(vi, en),
+        }
     }
 }

@@ -100,7 +100,11 @@ pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
         })
         .collect();
     if let Some(first) = rules.first() {
-        return Some(if rules.len() == 1 { first.clone() } else { json!({ "kind": "rules", "name": name, "rules": rules }) });
+        return Some(if rules.len() == 1 {
+            first.clone()
+        } else {
+            json!({ "kind": "rules", "name": name, "rules": rules })
+        });
     }
     if let Some(p) = param_json(pack, name) {
         return Some(p);
@@ -115,7 +119,9 @@ pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
         }));
     }
     if let Some(i) = pack.infos.iter().find(|i| i.name == name) {
-        return Some(json!({ "kind": "info", "name": i.name, "title": i.title, "cite": i.cite, "items": i.items, "pack": i.pack }));
+        return Some(
+            json!({ "kind": "info", "name": i.name, "title": i.title, "cite": i.cite, "items": i.items, "pack": i.pack }),
+        );
     }
     None
 }
@@ -142,7 +148,12 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
     let name = v.get("name").and_then(Value::as_str).unwrap_or("");
     match kind {
         "rules" => {
-            for r in v.get("rules").and_then(Value::as_array).into_iter().flatten() {
+            for r in v
+                .get("rules")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push_str(&text(r, lang));
                 out.push('\n');
             }
@@ -152,20 +163,42 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
             out.push_str(&format!("{name} — {title}\n"));
             let ent = v.get("entity").and_then(Value::as_str).unwrap_or("");
             let rk = v.get("rule_kind").and_then(Value::as_str).unwrap_or("");
-            out.push_str(&format!("  {}: {ent} · {rk}\n", if vi { "đối tượng" } else { "entity" }));
+            out.push_str(&format!(
+                "  {}: {ent} · {rk}\n",
+                if vi { "đối tượng" } else { "entity" }
+            ));
             if let Some(c) = v.get("cite") {
-                out.push_str(&format!("  {}: {}\n", if vi { "căn cứ" } else { "source" }, cite_line(c)));
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    if vi { "căn cứ" } else { "source" },
+                    cite_line(c)
+                ));
             }
-            for l in v.get("logic").and_then(Value::as_array).into_iter().flatten() {
+            for l in v
+                .get("logic")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let part = l.get("part").and_then(Value::as_str).unwrap_or("");
                 let e = l.get("expression").and_then(Value::as_str).unwrap_or("");
-                out.push_str(&format!("  {part}: {}\n", e.split_whitespace().collect::<Vec<_>>().join(" ")));
+                out.push_str(&format!(
+                    "  {part}: {}\n",
+                    e.split_whitespace().collect::<Vec<_>>().join(" ")
+                ));
             }
             if let Some(i) = v.get("interpretation").filter(|i| !i.is_null()) {
-                out.push_str(&format!("  {}: {}\n", if vi { "cách hiểu" } else { "interpretation" }, msg(i, lang)));
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    if vi { "cách hiểu" } else { "interpretation" },
+                    msg(i, lang)
+                ));
             }
             if let Some(c) = v.get("confidence").and_then(Value::as_str) {
-                out.push_str(&format!("  {}: {c}\n", if vi { "độ tin cậy" } else { "confidence" }));
+                out.push_str(&format!(
+                    "  {}: {c}\n",
+                    if vi { "độ tin cậy" } else { "confidence" }
+                ));
             }
             if let Some(p) = v.get("applies_in").filter(|p| !p.is_null()) {
                 let members: Vec<String> = p
@@ -173,36 +206,81 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|m| format!("{} {}..{}", m.get("name").and_then(Value::as_str).unwrap_or(""), m.get("from").and_then(Value::as_str).unwrap_or(""), m.get("to").and_then(Value::as_str).unwrap_or("")))
+                    .map(|m| {
+                        format!(
+                            "{} {}..{}",
+                            m.get("name").and_then(Value::as_str).unwrap_or(""),
+                            m.get("from").and_then(Value::as_str).unwrap_or(""),
+                            m.get("to").and_then(Value::as_str).unwrap_or("")
+                        )
+                    })
                     .collect();
-                out.push_str(&format!("  {}: {}\n", if vi { "áp dụng" } else { "applies" }, members.join(", ")));
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    if vi { "áp dụng" } else { "applies" },
+                    members.join(", ")
+                ));
             }
-            for p in v.get("parameters").and_then(Value::as_array).into_iter().flatten() {
-                out.push_str(&text(p, lang).lines().map(|l| format!("  {l}\n")).collect::<String>());
+            for p in v
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.push_str(
+                    &text(p, lang)
+                        .lines()
+                        .map(|l| format!("  {l}\n"))
+                        .collect::<String>(),
+                );
             }
         }
         "parameter" => {
             let label = v.get("label").map(|t| msg(t, lang)).unwrap_or_default();
             let ty = v.get("type").and_then(Value::as_str).unwrap_or("");
             out.push_str(&format!("param.{name} ({ty}) — {label}\n"));
-            for x in v.get("values").and_then(Value::as_array).into_iter().flatten() {
+            for x in v
+                .get("values")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let from = x.get("from").and_then(Value::as_str).unwrap_or("");
                 let to = x.get("to").and_then(Value::as_str).unwrap_or("…");
                 let val = x.get("value").map(|v| v.to_string()).unwrap_or_default();
                 let c = x.get("cite").map(cite_line).unwrap_or_default();
-                let ov = if x.get("override").and_then(Value::as_bool) == Some(true) { if vi { " [điều chỉnh]" } else { " [override]" } } else { "" };
+                let ov = if x.get("override").and_then(Value::as_bool) == Some(true) {
+                    if vi {
+                        " [điều chỉnh]"
+                    } else {
+                        " [override]"
+                    }
+                } else {
+                    ""
+                };
                 out.push_str(&format!("  {from} .. {to}: {val}{ov}  ({c})\n"));
             }
             if let Some(n) = v.get("note").and_then(Value::as_str) {
                 out.push_str(&format!("  {}: {n}\n", if vi { "ghi chú" } else { "note" }));
             }
             if let Some(c) = v.get("confidence").and_then(Value::as_str) {
-                out.push_str(&format!("  {}: {c}\n", if vi { "độ tin cậy" } else { "confidence" }));
+                out.push_str(&format!(
+                    "  {}: {c}\n",
+                    if vi { "độ tin cậy" } else { "confidence" }
+                ));
             }
         }
         "periods" => {
-            out.push_str(&format!("{name} — {}\n", v.get("label").map(|t| msg(t, lang)).unwrap_or_default()));
-            for m in v.get("members").and_then(Value::as_array).into_iter().flatten() {
+            out.push_str(&format!(
+                "{name} — {}\n",
+                v.get("label").map(|t| msg(t, lang)).unwrap_or_default()
+            ));
+            for m in v
+                .get("members")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push_str(&format!(
                     "  {} {}: {} .. {}\n",
                     m.get("index").map(|x| x.to_string()).unwrap_or_default(),
@@ -213,11 +291,23 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
             }
         }
         "info" => {
-            out.push_str(&format!("{name} — {}\n", v.get("title").map(|t| msg(t, lang)).unwrap_or_default()));
+            out.push_str(&format!(
+                "{name} — {}\n",
+                v.get("title").map(|t| msg(t, lang)).unwrap_or_default()
+            ));
             if let Some(c) = v.get("cite").filter(|c| !c.is_null()) {
-                out.push_str(&format!("  {}: {}\n", if vi { "căn cứ" } else { "source" }, cite_line(c)));
+                out.push_str(&format!(
+                    "  {}: {}\n",
+                    if vi { "căn cứ" } else { "source" },
+                    cite_line(c)
+                ));
             }
-            for i in v.get("items").and_then(Value::as_array).into_iter().flatten() {
+            for i in v
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push_str(&format!("  - {}\n", msg(i, lang)));
             }
         }

@@ -30,22 +30,39 @@ fn ptr_escape(s: &str) -> String {
 
 impl<'p> Decoder<'p> {
     pub(crate) fn new(pack: &'p Pack, strict: bool) -> Decoder<'p> {
-        Decoder { pack, strict, errors: Vec::new(), ptr: String::new() }
+        Decoder {
+            pack,
+            strict,
+            errors: Vec::new(),
+            ptr: String::new(),
+        }
     }
 
     fn err(&mut self, code: &str, vi: String, en: String) {
-        self.errors.push(FieldError { field: self.ptr.clone(), code: code.into(), message: Message { vi, en } });
+        self.errors.push(FieldError {
+            field: self.ptr.clone(),
+            code: code.into(),
+            message: Message { vi, en },
+        });
     }
 
     pub(crate) fn record(&mut self, rec: usize, v: &Value) -> Option<Record> {
         let Value::Object(map) = v else {
             if !v.is_null() {
-                self.err("facts.type", "cần một đối tượng JSON".into(), "expected a JSON object".into());
+                self.err(
+                    "facts.type",
+                    "cần một đối tượng JSON".into(),
+                    "expected a JSON object".into(),
+                );
             }
             return None;
         };
         if self.ptr.matches('/').count() > MAX_DEPTH {
-            self.err("facts.depth", "dữ liệu lồng nhau quá sâu".into(), "facts nested too deeply".into());
+            self.err(
+                "facts.depth",
+                "dữ liệu lồng nhau quá sâu".into(),
+                "facts nested too deeply".into(),
+            );
             return None;
         }
         let rt = self.pack.records.get(rec)?;
@@ -64,15 +81,26 @@ impl<'p> Decoder<'p> {
             }
         }
         if self.strict && map.len() > slots.iter().filter(|s| s.is_some()).count() {
-            for (k, _) in map.iter().filter(|(k, _)| !rt.by_name.contains_key(k.as_str())) {
+            for (k, _) in map
+                .iter()
+                .filter(|(k, _)| !rt.by_name.contains_key(k.as_str()))
+            {
                 let len = self.ptr.len();
                 self.ptr.push('/');
                 self.ptr.push_str(&ptr_escape(k));
                 let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
                 self.err(
                     "facts.unknown_field",
-                    format!("trường `{k}` không có trong `{}` (các trường: {})", rt.name, known.join(", ")),
-                    format!("`{}` has no field `{k}` (fields: {})", rt.name, known.join(", ")),
+                    format!(
+                        "trường `{k}` không có trong `{}` (các trường: {})",
+                        rt.name,
+                        known.join(", ")
+                    ),
+                    format!(
+                        "`{}` has no field `{k}` (fields: {})",
+                        rt.name,
+                        known.join(", ")
+                    ),
                 );
                 self.ptr.truncate(len);
             }
@@ -88,7 +116,11 @@ impl<'p> Decoder<'p> {
             Ty::Rec(r) => return self.record(*r, v).map(|x| Val::Rec(Box::new(x))),
             Ty::List(inner) => {
                 let Value::Array(items) = v else {
-                    self.err("facts.type", "cần một danh sách (mảng JSON)".into(), "expected a list (JSON array)".into());
+                    self.err(
+                        "facts.type",
+                        "cần một danh sách (mảng JSON)".into(),
+                        "expected a list (JSON array)".into(),
+                    );
                     return None;
                 };
                 let mut out = Vec::with_capacity(items.len());
@@ -101,7 +133,11 @@ impl<'p> Decoder<'p> {
                         Some(x) => out.push(x),
                         None => {
                             if it.is_null() {
-                                self.err("facts.type", "phần tử danh sách không được để trống".into(), "list items cannot be null".into());
+                                self.err(
+                                    "facts.type",
+                                    "phần tử danh sách không được để trống".into(),
+                                    "list items cannot be null".into(),
+                                );
                             }
                             ok = false;
                         }
@@ -134,19 +170,35 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
     match ty {
         Ty::Bool => match v {
             Value::Bool(b) => Ok(Val::Bool(*b)),
-            _ => Err(("facts.type", format!("cần true hoặc false, gặp {shown}"), format!("expected true or false, found {shown}"))),
+            _ => Err((
+                "facts.type",
+                format!("cần true hoặc false, gặp {shown}"),
+                format!("expected true or false, found {shown}"),
+            )),
         },
         Ty::Int => {
             let i = match v {
-                Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+                Value::Number(n) => n.as_i64().or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                        .map(|f| f as i64)
+                }),
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
             };
-            i.map(Val::Int).ok_or_else(|| ("facts.type", format!("cần một số nguyên, gặp {shown}"), format!("expected a whole number, found {shown}")))
+            i.map(Val::Int).ok_or_else(|| {
+                (
+                    "facts.type",
+                    format!("cần một số nguyên, gặp {shown}"),
+                    format!("expected a whole number, found {shown}"),
+                )
+            })
         }
         Ty::Dec(unit) => {
             let d = match v {
-                Value::Number(n) => Decimal::from_str(&n.to_string()).ok().or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
+                Value::Number(n) => Decimal::from_str(&n.to_string())
+                    .ok()
+                    .or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
                 Value::String(s) => decimal_text(s.trim(), *unit),
                 _ => None,
             };
@@ -156,29 +208,55 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
                     Unit::Money => ("một số tiền (đồng)", "an amount of money (VND)"),
                     Unit::Plain => ("một số", "a number"),
                 };
-                ("facts.type", format!("cần {}, gặp {shown}", what.0), format!("expected {}, found {shown}", what.1))
+                (
+                    "facts.type",
+                    format!("cần {}, gặp {shown}", what.0),
+                    format!("expected {}, found {shown}", what.1),
+                )
             })
         }
         Ty::Date => match v {
             Value::String(s) => Date::parse(s.trim()).map(Val::Date).ok_or_else(|| {
-                ("facts.date", format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"), format!("expected a date YYYY-MM-DD, found {shown}"))
+                (
+                    "facts.date",
+                    format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"),
+                    format!("expected a date YYYY-MM-DD, found {shown}"),
+                )
             }),
-            _ => Err(("facts.date", format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"), format!("expected a date YYYY-MM-DD, found {shown}"))),
+            _ => Err((
+                "facts.date",
+                format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"),
+                format!("expected a date YYYY-MM-DD, found {shown}"),
+            )),
         },
         Ty::Str => match v {
             Value::String(s) => Ok(Val::Str(s.as_str().into())),
             Value::Number(n) => Ok(Val::Str(n.to_string().into())),
-            _ => Err(("facts.type", format!("cần một chuỗi, gặp {shown}"), format!("expected a string, found {shown}"))),
+            _ => Err((
+                "facts.type",
+                format!("cần một chuỗi, gặp {shown}"),
+                format!("expected a string, found {shown}"),
+            )),
         },
         Ty::Enum(e) => {
             let et = enums.get(*e);
             let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
             match v {
-                Value::String(s) if et.is_some_and(|x| x.values.iter().any(|y| y == s)) => Ok(Val::Str(s.as_str().into())),
-                _ => Err(("facts.enum", format!("giá trị {shown} không hợp lệ; cần một trong: {values}"), format!("{shown} is not allowed; expected one of: {values}"))),
+                Value::String(s) if et.is_some_and(|x| x.values.iter().any(|y| y == s)) => {
+                    Ok(Val::Str(s.as_str().into()))
+                }
+                _ => Err((
+                    "facts.enum",
+                    format!("giá trị {shown} không hợp lệ; cần một trong: {values}"),
+                    format!("{shown} is not allowed; expected one of: {values}"),
+                )),
             }
         }
-        Ty::Rec(_) | Ty::List(_) => Err(("facts.type", "kiểu không hợp lệ".into(), "unexpected type".into())),
+        Ty::Rec(_) | Ty::List(_) => Err((
+            "facts.type",
+            "kiểu không hợp lệ".into(),
+            "unexpected type".into(),
+        )),
     }
 }
 

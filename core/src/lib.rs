@@ -73,7 +73,15 @@
 //! `any(m in managers: m.gender == "female" and m.role in param.leadership_roles)`,
 //! `members.total >= param.htx_min_members at established_on`.
 
-#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 mod date;
 mod engine;
@@ -90,7 +98,8 @@ mod validate;
 
 pub use date::Date;
 pub use engine::{
-    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome, Scalar, Validation, DEFAULT_PACK,
+    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
+    Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use model::{Cite, PackMeta, Record};

@@ -183,7 +183,6 @@ pub(crate) struct Messages {
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {
     pub name: String,
-    pub entity: usize,
     pub kind: RuleKind,
     pub internal: bool,
     pub title: Option<Message>,
@@ -252,6 +251,9 @@ pub struct PackMeta {
     /// Who issued it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// The national decision it implements.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implements: Option<String>,
     /// Where it applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,

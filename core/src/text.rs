@@ -38,7 +38,10 @@ pub struct Message {
 impl Message {
     /// A message from its two texts.
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Message {
-        Message { vi: vi.into(), en: en.into() }
+        Message {
+            vi: vi.into(),
+            en: en.into(),
+        }
     }
 
     /// The text in `lang`.

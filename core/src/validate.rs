@@ -7,17 +7,33 @@ use crate::error::FieldError;
 use crate::model::{Pack, Record, Ty, Val};
 use crate::text::{Message, Unit};
 
-pub(crate) fn schema_checks(pack: &Pack, rec_ty: usize, rec: &Record, prefix: &str, errors: &mut Vec<FieldError>) {
-    let Some(rt) = pack.records.get(rec_ty) else { return };
+pub(crate) fn schema_checks(
+    pack: &Pack,
+    rec_ty: usize,
+    rec: &Record,
+    prefix: &str,
+    errors: &mut Vec<FieldError>,
+) {
+    let Some(rt) = pack.records.get(rec_ty) else {
+        return;
+    };
     for (f, slot) in rt.fields.iter().zip(&rec.slots) {
         let ptr = format!("{prefix}/{}", f.name);
-        let label = f.label.clone().unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()));
+        let label = f
+            .label
+            .clone()
+            .unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()));
         match slot {
-            None if f.required && !errors.iter().any(|e| e.field == ptr) => errors.push(FieldError {
-                field: ptr,
-                code: "facts.required".into(),
-                message: Message::new(format!("Cần nhập {}", label.vi.to_lowercase()), format!("{} is required", label.en)),
-            }),
+            None if f.required && !errors.iter().any(|e| e.field == ptr) => {
+                errors.push(FieldError {
+                    field: ptr,
+                    code: "facts.required".into(),
+                    message: Message::new(
+                        format!("Cần nhập {}", label.vi.to_lowercase()),
+                        format!("{} is required", label.en),
+                    ),
+                })
+            }
             None => {}
             Some(v) => {
                 let num = match v {
@@ -27,21 +43,29 @@ pub(crate) fn schema_checks(pack: &Pack, rec_ty: usize, rec: &Record, prefix: &s
                 };
                 if let Some(n) = num {
                     let show = |d: Decimal| match f.ty {
-                        Ty::Dec(Unit::Share) => format!("{}%", (d * Decimal::ONE_HUNDRED).normalize()),
+                        Ty::Dec(Unit::Share) => {
+                            format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
+                        }
                         _ => d.normalize().to_string(),
                     };
                     if let Some(min) = f.min.filter(|m| n < *m) {
                         errors.push(FieldError {
                             field: ptr.clone(),
                             code: "facts.min".into(),
-                            message: Message::new(format!("{} không được nhỏ hơn {}", label.vi, show(min)), format!("{} must be at least {}", label.en, show(min))),
+                            message: Message::new(
+                                format!("{} không được nhỏ hơn {}", label.vi, show(min)),
+                                format!("{} must be at least {}", label.en, show(min)),
+                            ),
                         });
                     }
                     if let Some(max) = f.max.filter(|m| n > *m) {
                         errors.push(FieldError {
                             field: ptr.clone(),
                             code: "facts.max".into(),
-                            message: Message::new(format!("{} không được lớn hơn {}", label.vi, show(max)), format!("{} must be at most {}", label.en, show(max))),
+                            message: Message::new(
+                                format!("{} không được lớn hơn {}", label.vi, show(max)),
+                                format!("{} must be at most {}", label.en, show(max)),
+                            ),
                         });
                     }
                 }
@@ -67,20 +91,27 @@ fn type_schema(pack: &Pack, ty: &Ty) -> Value {
     match ty {
         Ty::Bool => json!({ "type": "boolean" }),
         Ty::Int => json!({ "type": "integer" }),
-        Ty::Dec(Unit::Share) => json!({ "type": ["number", "string"], "description": "share: 0.6 or \"60%\"" }),
+        Ty::Dec(Unit::Share) => {
+            json!({ "type": ["number", "string"], "description": "share: 0.6 or \"60%\"" })
+        }
         Ty::Dec(Unit::Money) => json!({ "type": ["number", "string"], "description": "VND" }),
         Ty::Dec(Unit::Plain) => json!({ "type": ["number", "string"] }),
         Ty::Date => json!({ "type": "string", "format": "date" }),
         Ty::Str => json!({ "type": "string" }),
         Ty::Enum(e) => {
             let et = pack.enums.get(*e);
-            let values: Vec<Value> = et.map(|e| e.values.iter().map(|v| Value::String(v.clone())).collect()).unwrap_or_default();
+            let values: Vec<Value> = et
+                .map(|e| e.values.iter().map(|v| Value::String(v.clone())).collect())
+                .unwrap_or_default();
             let labels: Map<String, Value> = et
                 .map(|e| {
                     e.values
                         .iter()
                         .zip(&e.labels)
-                        .filter_map(|(v, l)| l.as_ref().map(|l| (v.clone(), json!({ "vi": l.vi, "en": l.en }))))
+                        .filter_map(|(v, l)| {
+                            l.as_ref()
+                                .map(|l| (v.clone(), json!({ "vi": l.vi, "en": l.en })))
+                        })
                         .collect()
                 })
                 .unwrap_or_default();
@@ -92,7 +123,9 @@ fn type_schema(pack: &Pack, ty: &Ty) -> Value {
 }
 
 fn record_schema(pack: &Pack, r: usize) -> Value {
-    let Some(rt) = pack.records.get(r) else { return json!({}) };
+    let Some(rt) = pack.records.get(r) else {
+        return json!({});
+    };
     let mut props = Map::new();
     let mut required = Vec::new();
     for f in &rt.fields {
@@ -106,10 +139,16 @@ fn record_schema(pack: &Pack, r: usize) -> Value {
                 o.insert("description".into(), Value::String(d.clone()));
             }
             if let Some(m) = f.min {
-                o.insert("minimum".into(), json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)));
+                o.insert(
+                    "minimum".into(),
+                    json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)),
+                );
             }
             if let Some(m) = f.max {
-                o.insert("maximum".into(), json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)));
+                o.insert(
+                    "maximum".into(),
+                    json!(m.normalize().to_string().parse::<f64>().unwrap_or(0.0)),
+                );
             }
         }
         if f.required {
@@ -131,7 +170,10 @@ fn record_schema(pack: &Pack, r: usize) -> Value {
 pub(crate) fn json_schema(pack: &Pack, r: usize) -> Value {
     let mut s = record_schema(pack, r);
     if let Value::Object(m) = &mut s {
-        m.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+        m.insert(
+            "$schema".into(),
+            Value::String("https://json-schema.org/draft/2020-12/schema".into()),
+        );
     }
     s
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
-use crate::model::{EnumType, Param, PeriodGroup, RecordType, Ty, Val};
+use crate::model::{EnumType, Param, RecordType, Ty, Val};
 use crate::text::{Message, Unit};
 
 /// A problem found while checking an expression.
@@ -20,7 +20,6 @@ pub(crate) struct Scope<'p> {
     pub records: &'p [RecordType],
     pub params: &'p [Param],
     pub param_by_name: &'p HashMap<String, usize>,
-    pub groups: &'p [PeriodGroup],
     pub group_by_name: &'p HashMap<String, usize>,
     pub root: usize,
     pub rules: &'p HashMap<String, (usize, Ty)>,
@@ -29,7 +28,11 @@ pub(crate) struct Scope<'p> {
 }
 
 fn e(span: Span, code: &'static str, en: String, vi: String) -> CompileError {
-    CompileError { span, code, message: Message { vi, en } }
+    CompileError {
+        span,
+        code,
+        message: Message { vi, en },
+    }
 }
 
 pub(crate) fn ty_name(t: &Ty, enums: &[EnumType], records: &[RecordType]) -> String {
@@ -107,7 +110,10 @@ impl Scope<'_> {
                     return Err(errs);
                 }
                 let _ = span;
-                Ok((Ex::Const(Val::List(vals)), Ty::List(Box::new(elem.unwrap_or(Ty::Str)))))
+                Ok((
+                    Ex::Const(Val::List(vals)),
+                    Ty::List(Box::new(elem.unwrap_or(Ty::Str))),
+                ))
             }
             Ast::Path(parts) => self.path(parts),
             Ast::Not(a, _) => {
@@ -129,22 +135,40 @@ impl Scope<'_> {
                     vec![e(
                         span.clone(),
                         "expr.type",
-                        format!("the branches have different types: {} and {}", self.tn(&at), self.tn(&bt)),
-                        format!("hai nhánh có kiểu khác nhau: {} và {}", self.tn(&at), self.tn(&bt)),
+                        format!(
+                            "the branches have different types: {} and {}",
+                            self.tn(&at),
+                            self.tn(&bt)
+                        ),
+                        format!(
+                            "hai nhánh có kiểu khác nhau: {} và {}",
+                            self.tn(&at),
+                            self.tn(&bt)
+                        ),
                     )]
                 })?;
                 Ok((Ex::If(Box::new(c2), Box::new(a2), Box::new(b2)), t))
             }
             Ast::Bin(op, a, b, span) => self.binary(*op, a, b, span.clone()),
             Ast::Call(name, args, span) => self.call(name, args, span.clone()),
-            Ast::Quant { kind, var, domain, filter, body, span } => {
+            Ast::Quant {
+                kind,
+                var,
+                domain,
+                filter,
+                body,
+                span,
+            } => {
                 let (d, dt) = self.compile(domain)?;
                 let Ty::List(elem) = dt.clone() else {
                     return Err(vec![e(
                         domain.span(),
                         "expr.type",
                         format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
-                        format!("lượng từ phải chạy trên một danh sách, gặp {}", self.tn(&dt)),
+                        format!(
+                            "lượng từ phải chạy trên một danh sách, gặp {}",
+                            self.tn(&dt)
+                        ),
                     )]);
                 };
                 let idx = self.vars.len();
@@ -162,8 +186,15 @@ impl Scope<'_> {
                         Some(b) => {
                             let (bx, bt) = self.compile(b)?;
                             match kind {
-                                QuantKind::Sum => self.expect(&bt, "a number to sum", bt.is_num(), b.span())?,
-                                _ => self.expect(&bt, "a yes/no condition", bt == Ty::Bool, b.span())?,
+                                QuantKind::Sum => {
+                                    self.expect(&bt, "a number to sum", bt.is_num(), b.span())?
+                                }
+                                _ => self.expect(
+                                    &bt,
+                                    "a yes/no condition",
+                                    bt == Ty::Bool,
+                                    b.span(),
+                                )?,
                             }
                             (Some(Box::new(bx)), bt)
                         }
@@ -174,7 +205,16 @@ impl Scope<'_> {
                         QuantKind::Count => Ty::Int,
                         QuantKind::Sum => t,
                     };
-                    Ok((Ex::Quant { kind: *kind, var: idx, domain: Box::new(d), filter: f, body: b }, out_t))
+                    Ok((
+                        Ex::Quant {
+                            kind: *kind,
+                            var: idx,
+                            domain: Box::new(d),
+                            filter: f,
+                            body: b,
+                        },
+                        out_t,
+                    ))
                 })();
                 self.vars.pop();
                 let _ = span;
@@ -193,7 +233,12 @@ impl Scope<'_> {
         }
         if head == "param" {
             let Some((name, nspan)) = rest.first() else {
-                return Err(vec![e(hspan.clone(), "expr.syntax", "`param.` needs a name".into(), "`param.` cần một tên".into())]);
+                return Err(vec![e(
+                    hspan.clone(),
+                    "expr.syntax",
+                    "`param.` needs a name".into(),
+                    "`param.` cần một tên".into(),
+                )]);
             };
             let Some(&id) = self.param_by_name.get(name) else {
                 return Err(vec![e(
@@ -203,12 +248,26 @@ impl Scope<'_> {
                     format!("không có tham số `{name}`"),
                 )]);
             };
-            let ty = self.params.get(id).map(|p| p.ty.clone()).unwrap_or(Ty::Bool);
-            return self.members(Ex::Param { id, at: None }, ty, rest.get(1..).unwrap_or(&[]), None);
+            let ty = self
+                .params
+                .get(id)
+                .map(|p| p.ty.clone())
+                .unwrap_or(Ty::Bool);
+            return self.members(
+                Ex::Param { id, at: None },
+                ty,
+                rest.get(1..).unwrap_or(&[]),
+                None,
+            );
         }
         if head == "rule" {
             let Some((name, nspan)) = rest.first() else {
-                return Err(vec![e(hspan.clone(), "expr.syntax", "`rule.` needs a name".into(), "`rule.` cần một tên".into())]);
+                return Err(vec![e(
+                    hspan.clone(),
+                    "expr.syntax",
+                    "`rule.` needs a name".into(),
+                    "`rule.` cần một tên".into(),
+                )]);
             };
             let Some((id, ty)) = self.rules.get(name).cloned() else {
                 return Err(vec![e(
@@ -258,22 +317,43 @@ impl Scope<'_> {
                     format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
                 )]);
             };
-            let Some(rec) = self.records.get(r) else { return Err(vec![]) };
+            let Some(rec) = self.records.get(r) else {
+                return Err(vec![]);
+            };
             let Some(&slot) = rec.by_name.get(name) else {
                 let known: Vec<_> = rec.fields.iter().map(|f| f.name.as_str()).collect();
                 return Err(vec![e(
                     span.clone(),
                     "expr.unknown_field",
-                    format!("`{}` has no field `{name}` (fields: {})", rec.name, known.join(", ")),
-                    format!("`{}` không có trường `{name}` (các trường: {})", rec.name, known.join(", ")),
+                    format!(
+                        "`{}` has no field `{name}` (fields: {})",
+                        rec.name,
+                        known.join(", ")
+                    ),
+                    format!(
+                        "`{}` không có trường `{name}` (các trường: {})",
+                        rec.name,
+                        known.join(", ")
+                    ),
                 )]);
             };
             slots.push(slot);
             ptr.push('/');
             ptr.push_str(name);
-            cur = rec.fields.get(slot).map(|f| f.ty.clone()).unwrap_or(Ty::Bool);
+            cur = rec
+                .fields
+                .get(slot)
+                .map(|f| f.ty.clone())
+                .unwrap_or(Ty::Bool);
         }
-        Ok((Ex::Field { base, slots: slots.into(), ptr: ptr.into() }, cur))
+        Ok((
+            Ex::Field {
+                base,
+                slots: slots.into(),
+                ptr: ptr.into(),
+            },
+            cur,
+        ))
     }
 
     fn binary(&mut self, op: BinOp, a: &Ast, b: &Ast, span: Span) -> R {
@@ -289,7 +369,13 @@ impl Scope<'_> {
             };
             let (bx, bt) = self.compile(b)?;
             self.expect(&bt, "a date", bt == Ty::Date, b.span())?;
-            return Ok((Ex::Param { id, at: Some(Box::new(bx)) }, at));
+            return Ok((
+                Ex::Param {
+                    id,
+                    at: Some(Box::new(bx)),
+                },
+                at,
+            ));
         }
         let (ax, at) = self.compile(a)?;
         let (bx, bt) = match self.compile(b) {
@@ -301,7 +387,14 @@ impl Scope<'_> {
             BinOp::And | BinOp::Or => {
                 self.expect(&at, "a yes/no value", at == Ty::Bool, a.span())?;
                 self.expect(&bt, "a yes/no value", bt == Ty::Bool, b.span())?;
-                Ok((if op == BinOp::And { Ex::And(ax, bx) } else { Ex::Or(ax, bx) }, Ty::Bool))
+                Ok((
+                    if op == BinOp::And {
+                        Ex::And(ax, bx)
+                    } else {
+                        Ex::Or(ax, bx)
+                    },
+                    Ty::Bool,
+                ))
             }
             BinOp::Coalesce => {
                 let t = unify(&at, &bt).ok_or_else(|| {
@@ -309,7 +402,11 @@ impl Scope<'_> {
                         span.clone(),
                         "expr.type",
                         format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
-                        format!("hai vế của `??` khác kiểu: {} và {}", self.tn(&at), self.tn(&bt)),
+                        format!(
+                            "hai vế của `??` khác kiểu: {} và {}",
+                            self.tn(&at),
+                            self.tn(&bt)
+                        ),
                     )]
                 })?;
                 Ok((Ex::Coalesce(ax, bx), t))
@@ -353,7 +450,11 @@ impl Scope<'_> {
                     return Ok((Ex::Arith(ArOp::Sub, ax, bx), Ty::Int));
                 }
                 if (op == BinOp::Add || op == BinOp::Sub) && at == Ty::Date && bt == Ty::Int {
-                    let aop = if op == BinOp::Add { ArOp::Add } else { ArOp::Sub };
+                    let aop = if op == BinOp::Add {
+                        ArOp::Add
+                    } else {
+                        ArOp::Sub
+                    };
                     return Ok((Ex::Arith(aop, ax, bx), Ty::Date));
                 }
                 self.expect(&at, "a number", at.is_num(), a.span())?;
@@ -367,8 +468,11 @@ impl Scope<'_> {
                 let t = match (aop, &at, &bt) {
                     (ArOp::Div, _, _) => Ty::Dec(Unit::Plain),
                     (_, Ty::Int, Ty::Int) => Ty::Int,
-                    (ArOp::Add | ArOp::Sub, Ty::Dec(u), _) | (ArOp::Add | ArOp::Sub, _, Ty::Dec(u)) => Ty::Dec(*u),
-                    (ArOp::Mul, Ty::Dec(Unit::Money), _) | (ArOp::Mul, _, Ty::Dec(Unit::Money)) => Ty::Dec(Unit::Money),
+                    (ArOp::Add | ArOp::Sub, Ty::Dec(u), _)
+                    | (ArOp::Add | ArOp::Sub, _, Ty::Dec(u)) => Ty::Dec(*u),
+                    (ArOp::Mul, Ty::Dec(Unit::Money), _) | (ArOp::Mul, _, Ty::Dec(Unit::Money)) => {
+                        Ty::Dec(Unit::Money)
+                    }
                     _ => Ty::Dec(Unit::Plain),
                 };
                 Ok((Ex::Arith(aop, ax, bx), t))
@@ -378,20 +482,38 @@ impl Scope<'_> {
     }
 
     fn check_enum_value(&self, en: usize, s: &str, span: Span) -> Result<(), Vec<CompileError>> {
-        let Some(et) = self.enums.get(en) else { return Ok(()) };
+        let Some(et) = self.enums.get(en) else {
+            return Ok(());
+        };
         if et.values.iter().any(|v| v == s) {
             Ok(())
         } else {
             Err(vec![e(
                 span,
                 "expr.unknown_enum_value",
-                format!("\"{s}\" is not a value of `{}` (values: {})", et.name, et.values.join(", ")),
-                format!("\"{s}\" không phải giá trị của `{}` (các giá trị: {})", et.name, et.values.join(", ")),
+                format!(
+                    "\"{s}\" is not a value of `{}` (values: {})",
+                    et.name,
+                    et.values.join(", ")
+                ),
+                format!(
+                    "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
+                    et.name,
+                    et.values.join(", ")
+                ),
             )])
         }
     }
 
-    fn comparable(&self, at: &Ty, bt: &Ty, a: &Ast, b: &Ast, ordered: bool, span: Span) -> Result<(), Vec<CompileError>> {
+    fn comparable(
+        &self,
+        at: &Ty,
+        bt: &Ty,
+        a: &Ast,
+        b: &Ast,
+        ordered: bool,
+        span: Span,
+    ) -> Result<(), Vec<CompileError>> {
         // enum vs string literal: check the literal is a value of the enum
         match (at, bt) {
             (Ty::Enum(en), Ty::Str) | (Ty::Str, Ty::Enum(en)) if !ordered => {
@@ -547,7 +669,9 @@ pub(crate) fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
     match (a, b) {
         (x, y) if x == y => Some(x.clone()),
         (Ty::Int, Ty::Dec(u)) | (Ty::Dec(u), Ty::Int) => Some(Ty::Dec(*u)),
-        (Ty::Dec(u), Ty::Dec(Unit::Plain)) | (Ty::Dec(Unit::Plain), Ty::Dec(u)) => Some(Ty::Dec(*u)),
+        (Ty::Dec(u), Ty::Dec(Unit::Plain)) | (Ty::Dec(Unit::Plain), Ty::Dec(u)) => {
+            Some(Ty::Dec(*u))
+        }
         (Ty::Dec(_), Ty::Dec(_)) => Some(Ty::Dec(Unit::Plain)),
         (Ty::Enum(x), Ty::Str) | (Ty::Str, Ty::Enum(x)) => Some(Ty::Enum(*x)),
         _ => None,

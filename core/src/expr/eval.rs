@@ -113,7 +113,11 @@ impl<'a> Cx<'a> {
         match base {
             Base::Root => rel.to_string(),
             Base::Var(k) => match self.vars.get(k) {
-                Some(Bind { dom: Some((b, p)), index, .. }) => {
+                Some(Bind {
+                    dom: Some((b, p)),
+                    index,
+                    ..
+                }) => {
                     let prefix = self.pointer(*b, p);
                     format!("{prefix}/{index}{rel}")
                 }
@@ -239,8 +243,12 @@ impl<'a> Cx<'a> {
             Ex::In(a, b, negate) => {
                 let x = self.eval(a);
                 let y = self.eval(b);
-                let (x, V::List(items)) = (x?, y?) else { return None };
-                let found = items.iter().any(|it| compare(x, V::of(it)) == Some(Ordering::Equal));
+                let (x, V::List(items)) = (x?, y?) else {
+                    return None;
+                };
+                let found = items
+                    .iter()
+                    .any(|it| compare(x, V::of(it)) == Some(Ordering::Equal));
                 Some(V::Bool(found != *negate))
             }
             Ex::Arith(op, a, b) => {
@@ -269,7 +277,13 @@ impl<'a> Cx<'a> {
                 self.reset(m);
                 Some(V::Bool(v.is_some()))
             }
-            Ex::Quant { kind, var, domain, filter, body } => self.quant(*kind, *var, domain, filter.as_deref(), body.as_deref()),
+            Ex::Quant {
+                kind,
+                var,
+                domain,
+                filter,
+                body,
+            } => self.quant(*kind, *var, domain, filter.as_deref(), body.as_deref()),
             Ex::Call(b, args) => self.call(*b, args),
         }
     }
@@ -310,7 +324,14 @@ impl<'a> Cx<'a> {
         r.map(|d| V::Dec(d.normalize()))
     }
 
-    fn quant(&mut self, kind: QuantKind, var: usize, domain: &'a Ex, filter: Option<&'a Ex>, body: Option<&'a Ex>) -> Option<V<'a>> {
+    fn quant(
+        &mut self,
+        kind: QuantKind,
+        var: usize,
+        domain: &'a Ex,
+        filter: Option<&'a Ex>,
+        body: Option<&'a Ex>,
+    ) -> Option<V<'a>> {
         let items = match self.eval(domain)? {
             V::List(l) => l,
             _ => return None,
@@ -328,7 +349,11 @@ impl<'a> Cx<'a> {
         self.vars.truncate(var);
         for (index, it) in items.iter().enumerate() {
             self.vars.truncate(var);
-            self.vars.push(Bind { v: V::of(it), dom, index });
+            self.vars.push(Bind {
+                v: V::of(it),
+                dom,
+                index,
+            });
             if let Some(f) = filter {
                 match self.eval(f) {
                     Some(V::Bool(true)) => {}
@@ -402,8 +427,13 @@ impl<'a> Cx<'a> {
                 _ => None,
             },
             Builtin::MakeDate => {
-                let (V::Int(y), V::Int(m), V::Int(d)) = (a0?, a1?, a2?) else { return None };
-                let r = i32::try_from(y).ok().zip(u32::try_from(m).ok()).zip(u32::try_from(d).ok());
+                let (V::Int(y), V::Int(m), V::Int(d)) = (a0?, a1?, a2?) else {
+                    return None;
+                };
+                let r = i32::try_from(y)
+                    .ok()
+                    .zip(u32::try_from(m).ok())
+                    .zip(u32::try_from(d).ok());
                 match r.and_then(|((y, m), d)| Date::from_ymd(y, m, d)) {
                     Some(d) => Some(V::Date(d)),
                     None => {
@@ -435,7 +465,9 @@ impl<'a> Cx<'a> {
             Builtin::Within(g) => {
                 let x = a0;
                 let n = a1;
-                let (V::Date(d), V::Int(n)) = (x?, n?) else { return None };
+                let (V::Date(d), V::Int(n)) = (x?, n?) else {
+                    return None;
+                };
                 match self.pack.groups.get(g).and_then(|gr| gr.member(n)) {
                     Some(p) => Some(V::Bool(p.from <= d && d <= p.to)),
                     None => {
@@ -447,7 +479,11 @@ impl<'a> Cx<'a> {
             Builtin::StartOf(g) | Builtin::EndOf(g) => {
                 let V::Int(n) = a0? else { return None };
                 match self.pack.groups.get(g).and_then(|gr| gr.member(n)) {
-                    Some(p) => Some(V::Date(if matches!(b, Builtin::StartOf(_)) { p.from } else { p.to })),
+                    Some(p) => Some(V::Date(if matches!(b, Builtin::StartOf(_)) {
+                        p.from
+                    } else {
+                        p.to
+                    })),
                     None => {
                         self.notes.push(Note::NoPeriod { group: g });
                         None

@@ -45,11 +45,18 @@ pub(crate) use crate::expr::syntax::QuantKind;
 #[derive(Clone, Debug)]
 pub(crate) enum Ex {
     Const(Val),
-    Field { base: Base, slots: Box<[usize]>, ptr: Box<str> },
+    Field {
+        base: Base,
+        slots: Box<[usize]>,
+        ptr: Box<str>,
+    },
     Var(usize),
     Local(usize),
     Rule(usize),
-    Param { id: usize, at: Option<Box<Ex>> },
+    Param {
+        id: usize,
+        at: Option<Box<Ex>>,
+    },
     AsOf,
     Not(Box<Ex>),
     Neg(Box<Ex>),
@@ -116,7 +123,12 @@ impl Ex {
                 b.rule_refs(out);
                 c.rule_refs(out);
             }
-            Ex::Quant { domain, filter, body, .. } => {
+            Ex::Quant {
+                domain,
+                filter,
+                body,
+                ..
+            } => {
                 domain.rule_refs(out);
                 if let Some(f) = filter {
                     f.rule_refs(out);

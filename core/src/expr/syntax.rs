@@ -220,12 +220,18 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, SyntaxError> {
             continue;
         }
         if c.is_ascii_digit() {
-            while i < bytes.len() && bytes.get(i).is_some_and(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_') {
+            while i < bytes.len()
+                && bytes
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_digit() || *b == b'.' || *b == b'_')
+            {
                 i += 1;
             }
             // a date: exactly dddd-dd-dd
             if i - start == 4
-                && src.get(start..start + 10).is_some_and(|s| Date::parse(s).is_some() || looks_like_date(s))
+                && src
+                    .get(start..start + 10)
+                    .is_some_and(|s| Date::parse(s).is_some() || looks_like_date(s))
             {
                 let text = src.get(start..start + 10).unwrap_or("");
                 i = start + 10;
@@ -241,7 +247,12 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, SyntaxError> {
                 }
                 continue;
             }
-            let text: String = src.get(start..i).unwrap_or("").chars().filter(|c| *c != '_').collect();
+            let text: String = src
+                .get(start..i)
+                .unwrap_or("")
+                .chars()
+                .filter(|c| *c != '_')
+                .collect();
             let percent = bytes.get(i) == Some(&b'%');
             let end = if percent { i + 1 } else { i };
             let bad = || {
@@ -264,10 +275,17 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, SyntaxError> {
             continue;
         }
         if c.is_ascii_alphabetic() || c == b'_' {
-            while i < bytes.len() && bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') {
+            while i < bytes.len()
+                && bytes
+                    .get(i)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            {
                 i += 1;
             }
-            out.push((Tok::Ident(src.get(start..i).unwrap_or("").to_string()), start..i));
+            out.push((
+                Tok::Ident(src.get(start..i).unwrap_or("").to_string()),
+                start..i,
+            ));
             continue;
         }
         if c == b'"' {
@@ -291,15 +309,19 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, SyntaxError> {
             continue;
         }
         let two = src.get(i..i + 2).unwrap_or("");
-        let sym2 = ["==", "!=", "<=", ">=", "??"].into_iter().find(|s| *s == two);
+        let sym2 = ["==", "!=", "<=", ">=", "??"]
+            .into_iter()
+            .find(|s| *s == two);
         if let Some(s) = sym2 {
             i += 2;
             out.push((Tok::Sym(s), start..i));
             continue;
         }
-        let sym1 = ["<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".", ":"]
-            .into_iter()
-            .find(|s| s.as_bytes().first() == Some(&c));
+        let sym1 = [
+            "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",", ".", ":",
+        ]
+        .into_iter()
+        .find(|s| s.as_bytes().first() == Some(&c));
         match sym1 {
             Some(s) => {
                 i += 1;
@@ -325,7 +347,9 @@ fn looks_like_date(s: &str) -> bool {
     b.len() == 10
         && b.get(4) == Some(&b'-')
         && b.get(7) == Some(&b'-')
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 const MAX_DEPTH: usize = 64;
@@ -339,7 +363,11 @@ struct Parser {
 /// Parses an expression.
 pub fn parse(src: &str) -> Result<Ast, SyntaxError> {
     let toks = lex(src)?;
-    let mut p = Parser { toks, pos: 0, depth: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let e = p.expr()?;
     p.expect_end()?;
     Ok(e)
@@ -350,13 +378,20 @@ impl Parser {
         self.toks.get(self.pos).map(|t| &t.0).unwrap_or(&Tok::End)
     }
     fn peek_at(&self, k: usize) -> &Tok {
-        self.toks.get(self.pos + k).map(|t| &t.0).unwrap_or(&Tok::End)
+        self.toks
+            .get(self.pos + k)
+            .map(|t| &t.0)
+            .unwrap_or(&Tok::End)
     }
     fn span(&self) -> Span {
         self.toks.get(self.pos).map(|t| t.1.clone()).unwrap_or(0..0)
     }
     fn prev_end(&self) -> usize {
-        self.pos.checked_sub(1).and_then(|p| self.toks.get(p)).map(|t| t.1.end).unwrap_or(0)
+        self.pos
+            .checked_sub(1)
+            .and_then(|p| self.toks.get(p))
+            .map(|t| t.1.end)
+            .unwrap_or(0)
     }
     fn bump(&mut self) -> (Tok, Span) {
         let t = self.toks.get(self.pos).cloned().unwrap_or((Tok::End, 0..0));
@@ -399,7 +434,10 @@ impl Parser {
         if matches!(self.peek(), Tok::End) {
             Ok(())
         } else {
-            Err(self.unexpected("an operator or the end of the expression", "toán tử hoặc hết biểu thức"))
+            Err(self.unexpected(
+                "an operator or the end of the expression",
+                "toán tử hoặc hết biểu thức",
+            ))
         }
     }
     fn ident(&mut self) -> Result<(String, Span), SyntaxError> {
@@ -474,7 +512,11 @@ impl Parser {
         if self.is_kw("not") {
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                return Err(err(self.span(), "expression nested too deeply".into(), "biểu thức lồng nhau quá sâu".into()));
+                return Err(err(
+                    self.span(),
+                    "expression nested too deeply".into(),
+                    "biểu thức lồng nhau quá sâu".into(),
+                ));
             }
             let start = self.bump().1.start;
             let e = self.not()?;
@@ -495,7 +537,11 @@ impl Parser {
             Tok::Sym(">") => Some(BinOp::Gt),
             Tok::Sym(">=") => Some(BinOp::Ge),
             Tok::Ident(s) if s == "in" => Some(BinOp::In),
-            Tok::Ident(s) if s == "not" && matches!(self.peek_at(1), Tok::Ident(t) if t == "in") => Some(BinOp::NotIn),
+            Tok::Ident(s)
+                if s == "not" && matches!(self.peek_at(1), Tok::Ident(t) if t == "in") =>
+            {
+                Some(BinOp::NotIn)
+            }
             _ => None,
         };
         let Some(op) = op else { return Ok(l) };
@@ -542,7 +588,11 @@ impl Parser {
         if self.is_sym("-") {
             self.depth += 1;
             if self.depth > MAX_DEPTH {
-                return Err(err(self.span(), "expression nested too deeply".into(), "biểu thức lồng nhau quá sâu".into()));
+                return Err(err(
+                    self.span(),
+                    "expression nested too deeply".into(),
+                    "biểu thức lồng nhau quá sâu".into(),
+                ));
             }
             let start = self.bump().1.start;
             let e = self.unary()?;
@@ -676,13 +726,23 @@ impl Parser {
             return Err(self.unexpected("`:` and the body", "`:` và thân biểu thức"));
         }
         self.expect_sym(")")?;
-        Ok(Ast::Quant { kind, var, domain: Box::new(domain), filter, body, span: start..self.prev_end() })
+        Ok(Ast::Quant {
+            kind,
+            var,
+            domain: Box::new(domain),
+            filter,
+            body,
+            span: start..self.prev_end(),
+        })
     }
 }
 
 /// Words that cannot be names.
 pub fn is_keyword(s: &str) -> bool {
-    matches!(s, "and" | "or" | "not" | "if" | "then" | "else" | "in" | "where" | "true" | "false" | "at")
+    matches!(
+        s,
+        "and" | "or" | "not" | "if" | "then" | "else" | "in" | "where" | "true" | "false" | "at"
+    )
 }
 
 #[cfg(test)]

@@ -43,7 +43,6 @@ pub(crate) struct PackDoc {
     pub jurisdiction: Option<String>,
     pub status: Option<Message>,
     pub implements: Option<String>,
-    pub source: Option<String>,
     #[serde(default)]
     pub imports: Vec<Spanned<String>>,
 }
@@ -62,7 +61,6 @@ pub(crate) struct EnumDoc {
 pub(crate) struct RecordDoc {
     pub name: Spanned<String>,
     pub label: Option<Message>,
-    pub doc: Option<String>,
     pub id: Option<Spanned<String>>,
     pub fields: Vec<FieldDoc>,
 }

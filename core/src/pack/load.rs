@@ -33,7 +33,12 @@ impl Src {
     fn loc(&self, offset: usize) -> (usize, usize) {
         let line = self.lines.partition_point(|&s| s <= offset).max(1);
         let start = self.lines.get(line - 1).copied().unwrap_or(0);
-        let col = self.text.get(start..offset.min(self.text.len())).map(|s| s.chars().count()).unwrap_or(0) + 1;
+        let col = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, col)
     }
     /// Offset of the first character inside the TOML string whose token starts at `start`.
@@ -67,13 +72,23 @@ impl Checker {
             Some(f) => (f.path.clone(), f.loc(offset)),
             None => (String::new(), (1, 1)),
         };
-        self.diags.push(Diagnostic { file: path, line, column, code: code.into(), message: Message { vi, en } });
+        self.diags.push(Diagnostic {
+            file: path,
+            line,
+            column,
+            code: code.into(),
+            message: Message { vi, en },
+        });
     }
     fn diag_at<T>(&mut self, file: usize, s: &Spanned<T>, code: &str, en: String, vi: String) {
         self.diag(file, s.span().start, code, en, vi);
     }
     fn expr_errors(&mut self, file: usize, s: &Spanned<String>, errs: Vec<CompileError>) {
-        let base = self.files.get(file).map(|f| f.string_body(s.span().start)).unwrap_or(0);
+        let base = self
+            .files
+            .get(file)
+            .map(|f| f.string_body(s.span().start))
+            .unwrap_or(0);
         for e in errs {
             let (vi, en) = (e.message.vi, e.message.en);
             self.diag(file, base + e.span.start, e.code, en, vi);
@@ -83,7 +98,11 @@ impl Checker {
         match syntax::parse(s.get_ref()) {
             Ok(a) => Some(a),
             Err(e) => {
-                let base = self.files.get(file).map(|f| f.string_body(s.span().start)).unwrap_or(0);
+                let base = self
+                    .files
+                    .get(file)
+                    .map(|f| f.string_body(s.span().start))
+                    .unwrap_or(0);
                 self.diag(file, base + e.span.start, "expr.syntax", e.en, e.vi);
                 None
             }
@@ -106,12 +125,19 @@ impl Checker {
 }
 
 fn cite(c: &CiteDoc) -> Cite {
-    Cite { document: c.document.clone(), section: c.section.clone(), wording: c.wording.clone() }
+    Cite {
+        document: c.document.clone(),
+        section: c.section.clone(),
+        wording: c.wording.clone(),
+    }
 }
 
 /// Loads pack `root` and everything it imports, checks it and compiles it.
 pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
-    let mut ck = Checker { files: Vec::new(), diags: Vec::new() };
+    let mut ck = Checker {
+        files: Vec::new(),
+        diags: Vec::new(),
+    };
     let mut docs: Vec<(usize, String, FileDoc)> = Vec::new();
     let mut pack = Pack::default();
     // breadth-first over imports
@@ -153,7 +179,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         line: 1,
                         column: 1,
                         code: "pack.read".into(),
-                        message: Message::new(format!("không đọc được tệp: {e}"), format!("cannot read file: {e}")),
+                        message: Message::new(
+                            format!("không đọc được tệp: {e}"),
+                            format!("cannot read file: {e}"),
+                        ),
                     });
                     continue;
                 }
@@ -186,6 +215,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                             document: p.document.clone(),
                             date: p.date.clone(),
                             issuer: p.issuer.clone(),
+                            implements: p.implements.clone(),
                             jurisdiction: p.jurisdiction.clone(),
                             status: p.status.clone(),
                             imports: p.imports.iter().map(|i| i.get_ref().clone()).collect(),
@@ -196,12 +226,21 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 Err(e) => {
                     let off = e.span().map(|s| s.start).unwrap_or(0);
                     let msg = e.message().trim().to_string();
-                    let code = if msg.starts_with("unknown field") || msg.starts_with("missing field") || msg.starts_with("invalid type") {
+                    let code = if msg.starts_with("unknown field")
+                        || msg.starts_with("missing field")
+                        || msg.starts_with("invalid type")
+                    {
                         "pack.schema"
                     } else {
                         "pack.syntax"
                     };
-                    ck.diag(fid, off, code, msg.clone(), format!("tệp TOML không hợp lệ: {msg}"));
+                    ck.diag(
+                        fid,
+                        off,
+                        code,
+                        msg.clone(),
+                        format!("tệp TOML không hợp lệ: {msg}"),
+                    );
                 }
             }
         }
@@ -225,19 +264,35 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for e in &doc.enums {
             let name = e.name.get_ref().clone();
             if enum_by_name.contains_key(&name) {
-                ck.diag_at(*fid, &e.name, "pack.duplicate", format!("enum `{name}` is defined twice"), format!("kiểu liệt kê `{name}` được định nghĩa hai lần"));
+                ck.diag_at(
+                    *fid,
+                    &e.name,
+                    "pack.duplicate",
+                    format!("enum `{name}` is defined twice"),
+                    format!("kiểu liệt kê `{name}` được định nghĩa hai lần"),
+                );
                 continue;
             }
             let mut values = Vec::new();
             for v in &e.values {
                 if values.contains(v.get_ref()) {
-                    ck.diag_at(*fid, v, "pack.duplicate", format!("value `{}` repeated", v.get_ref()), format!("giá trị `{}` bị lặp", v.get_ref()));
+                    ck.diag_at(
+                        *fid,
+                        v,
+                        "pack.duplicate",
+                        format!("value `{}` repeated", v.get_ref()),
+                        format!("giá trị `{}` bị lặp", v.get_ref()),
+                    );
                 }
                 values.push(v.get_ref().clone());
             }
             let labels = values.iter().map(|v| e.labels.get(v).cloned()).collect();
             enum_by_name.insert(name.clone(), pack.enums.len());
-            pack.enums.push(EnumType { name, values, labels });
+            pack.enums.push(EnumType {
+                name,
+                values,
+                labels,
+            });
         }
     }
 
@@ -245,14 +300,31 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     let mut rec_by_name: HashMap<String, usize> = HashMap::new();
     let mut rec_docs: Vec<(usize, &RecordDoc, bool)> = Vec::new();
     for (fid, _, doc) in &docs {
-        for (r, is_entity) in doc.record.iter().map(|r| (r, false)).chain(doc.entity.iter().map(|r| (r, true))) {
+        for (r, is_entity) in doc
+            .record
+            .iter()
+            .map(|r| (r, false))
+            .chain(doc.entity.iter().map(|r| (r, true)))
+        {
             let name = r.name.get_ref().clone();
             if rec_by_name.contains_key(&name) || enum_by_name.contains_key(&name) {
-                ck.diag_at(*fid, &r.name, "pack.duplicate", format!("type `{name}` is defined twice"), format!("kiểu `{name}` được định nghĩa hai lần"));
+                ck.diag_at(
+                    *fid,
+                    &r.name,
+                    "pack.duplicate",
+                    format!("type `{name}` is defined twice"),
+                    format!("kiểu `{name}` được định nghĩa hai lần"),
+                );
                 continue;
             }
             rec_by_name.insert(name.clone(), pack.records.len());
-            pack.records.push(RecordType { name, fields: Vec::new(), by_name: HashMap::new(), label: r.label.clone(), id_field: None });
+            pack.records.push(RecordType {
+                name,
+                fields: Vec::new(),
+                by_name: HashMap::new(),
+                label: r.label.clone(),
+                id_field: None,
+            });
             rec_docs.push((*fid, r, is_entity));
         }
     }
@@ -262,20 +334,40 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for f in &r.fields {
             let name = f.name.get_ref().clone();
             if by_name.contains_key(&name) {
-                ck.diag_at(*fid, &f.name, "pack.duplicate", format!("field `{name}` is defined twice"), format!("trường `{name}` được định nghĩa hai lần"));
+                ck.diag_at(
+                    *fid,
+                    &f.name,
+                    "pack.duplicate",
+                    format!("field `{name}` is defined twice"),
+                    format!("trường `{name}` được định nghĩa hai lần"),
+                );
                 continue;
             }
             if syntax::is_keyword(&name) || matches!(name.as_str(), "param" | "rule" | "as_of") {
-                ck.diag_at(*fid, &f.name, "pack.reserved", format!("`{name}` is a reserved word"), format!("`{name}` là từ dành riêng"));
+                ck.diag_at(
+                    *fid,
+                    &f.name,
+                    "pack.reserved",
+                    format!("`{name}` is a reserved word"),
+                    format!("`{name}` là từ dành riêng"),
+                );
             }
-            let Some(ty) = parse_type(&mut ck, *fid, &f.ty, &enum_by_name, &rec_by_name) else { continue };
+            let Some(ty) = parse_type(&mut ck, *fid, &f.ty, &enum_by_name, &rec_by_name) else {
+                continue;
+            };
             let num = |ck: &mut Checker, v: &Option<Spanned<toml::Value>>| -> Option<Decimal> {
                 let v = v.as_ref()?;
                 match literal(v.get_ref(), &Ty::Dec(Unit::Plain)) {
                     Ok(Val::Dec(d)) => Some(d),
                     Ok(Val::Int(i)) => Some(Decimal::from(i)),
                     _ => {
-                        ck.diag_at(*fid, v, "pack.value", "min/max must be a number".into(), "min/max phải là số".into());
+                        ck.diag_at(
+                            *fid,
+                            v,
+                            "pack.value",
+                            "min/max must be a number".into(),
+                            "min/max phải là số".into(),
+                        );
                         None
                     }
                 }
@@ -283,13 +375,27 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             let min = num(&mut ck, &f.min);
             let max = num(&mut ck, &f.max);
             by_name.insert(name.clone(), fields.len());
-            fields.push(FieldDef { name, ty, label: f.label.clone(), doc: f.doc.clone(), required: f.required, min, max });
+            fields.push(FieldDef {
+                name,
+                ty,
+                label: f.label.clone(),
+                doc: f.doc.clone(),
+                required: f.required,
+                min,
+                max,
+            });
         }
         let id_field = match &r.id {
             Some(idn) => {
                 let found = by_name.get(idn.get_ref()).copied();
                 if found.is_none() {
-                    ck.diag_at(*fid, idn, "pack.unknown_field", format!("id field `{}` is not a field", idn.get_ref()), format!("trường mã `{}` không tồn tại", idn.get_ref()));
+                    ck.diag_at(
+                        *fid,
+                        idn,
+                        "pack.unknown_field",
+                        format!("id field `{}` is not a field", idn.get_ref()),
+                        format!("trường mã `{}` không tồn tại", idn.get_ref()),
+                    );
                 }
                 found
             }
@@ -301,7 +407,8 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             rt.id_field = id_field;
         }
         if *is_entity {
-            pack.entity_by_name.insert(r.name.get_ref().clone(), pack.entities.len());
+            pack.entity_by_name
+                .insert(r.name.get_ref().clone(), pack.entities.len());
             pack.entities.push(EntityRules {
                 name: r.name.get_ref().clone(),
                 record: i,
@@ -316,7 +423,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     // recursive record types would make facts unbounded: reject cycles through records
     for (i, (fid, r, _)) in rec_docs.iter().enumerate() {
         if record_reaches(&pack.records, i, i, &mut HashSet::new()) {
-            ck.diag_at(*fid, &r.name, "pack.recursive_type", format!("record `{}` contains itself", r.name.get_ref()), format!("bản ghi `{}` chứa chính nó", r.name.get_ref()));
+            ck.diag_at(
+                *fid,
+                &r.name,
+                "pack.recursive_type",
+                format!("record `{}` contains itself", r.name.get_ref()),
+                format!("bản ghi `{}` chứa chính nó", r.name.get_ref()),
+            );
         }
     }
 
@@ -325,26 +438,67 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for g in &doc.periods {
             let name = g.name.get_ref().clone();
             if pack.group_by_name.contains_key(&name) {
-                ck.diag_at(*fid, &g.name, "pack.duplicate", format!("period group `{name}` is defined twice"), format!("nhóm giai đoạn `{name}` được định nghĩa hai lần"));
+                ck.diag_at(
+                    *fid,
+                    &g.name,
+                    "pack.duplicate",
+                    format!("period group `{name}` is defined twice"),
+                    format!("nhóm giai đoạn `{name}` được định nghĩa hai lần"),
+                );
                 continue;
             }
             let mut members: Vec<Period> = Vec::new();
             for m in &g.members {
                 let mm = m.get_ref();
-                let (Some(from), Some(to)) = (ck.date(*fid, &mm.from), ck.date(*fid, &mm.to)) else { continue };
+                let (Some(from), Some(to)) = (ck.date(*fid, &mm.from), ck.date(*fid, &mm.to))
+                else {
+                    continue;
+                };
                 if to < from {
-                    ck.diag_at(*fid, m, "period.order", "a period ends before it starts".into(), "giai đoạn kết thúc trước khi bắt đầu".into());
+                    ck.diag_at(
+                        *fid,
+                        m,
+                        "period.order",
+                        "a period ends before it starts".into(),
+                        "giai đoạn kết thúc trước khi bắt đầu".into(),
+                    );
                 }
                 if members.iter().any(|p| p.from <= to && from <= p.to) {
-                    ck.diag_at(*fid, m, "period.overlap", format!("period `{}` overlaps another of `{name}`", mm.name), format!("giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`", mm.name));
+                    ck.diag_at(
+                        *fid,
+                        m,
+                        "period.overlap",
+                        format!("period `{}` overlaps another of `{name}`", mm.name),
+                        format!(
+                            "giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`",
+                            mm.name
+                        ),
+                    );
                 }
                 if members.iter().any(|p| p.index == mm.index) {
-                    ck.diag_at(*fid, m, "pack.duplicate", format!("period index {} repeated", mm.index), format!("số thứ tự giai đoạn {} bị lặp", mm.index));
+                    ck.diag_at(
+                        *fid,
+                        m,
+                        "pack.duplicate",
+                        format!("period index {} repeated", mm.index),
+                        format!("số thứ tự giai đoạn {} bị lặp", mm.index),
+                    );
                 }
-                members.push(Period { index: mm.index, name: mm.name.clone(), from, to, label: mm.label.clone() });
+                members.push(Period {
+                    index: mm.index,
+                    name: mm.name.clone(),
+                    from,
+                    to,
+                    label: mm.label.clone(),
+                });
             }
             pack.group_by_name.insert(name.clone(), pack.groups.len());
-            pack.groups.push(PeriodGroup { name, label: g.label.clone(), cite: g.cite.as_ref().map(cite), members });
+            pack.groups.push(PeriodGroup {
+                name,
+                label: g.label.clone(),
+                cite: g.cite.as_ref().map(cite),
+                members,
+            });
         }
     }
 
@@ -353,14 +507,24 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for p in &doc.parameter {
             let name = p.name.get_ref().clone();
             if pack.param_by_name.contains_key(&name) {
-                ck.diag_at(*fid, &p.name, "pack.duplicate", format!("parameter `{name}` is defined twice"), format!("tham số `{name}` được định nghĩa hai lần"));
+                ck.diag_at(
+                    *fid,
+                    &p.name,
+                    "pack.duplicate",
+                    format!("parameter `{name}` is defined twice"),
+                    format!("tham số `{name}` được định nghĩa hai lần"),
+                );
                 continue;
             }
-            let Some(ty) = parse_type(&mut ck, *fid, &p.ty, &enum_by_name, &rec_by_name) else { continue };
+            let Some(ty) = parse_type(&mut ck, *fid, &p.ty, &enum_by_name, &rec_by_name) else {
+                continue;
+            };
             let mut values: Vec<ParamValue> = Vec::new();
             for v in &p.values {
                 let vd = v.get_ref();
-                let Some(from) = ck.date(*fid, &vd.from) else { continue };
+                let Some(from) = ck.date(*fid, &vd.from) else {
+                    continue;
+                };
                 let to = match &vd.to {
                     Some(t) => match ck.date(*fid, t) {
                         Some(d) => Some(d),
@@ -368,22 +532,50 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     },
                     None => None,
                 };
-                let Some(val) = typed_value(&mut ck, *fid, &vd.value, &ty, &pack.enums) else { continue };
+                let Some(val) = typed_value(&mut ck, *fid, &vd.value, &ty, &pack.enums) else {
+                    continue;
+                };
                 if to.is_some_and(|t| t < from) {
-                    ck.diag_at(*fid, v, "param.order", "`to` is before `from`".into(), "`to` trước `from`".into());
+                    ck.diag_at(
+                        *fid,
+                        v,
+                        "param.order",
+                        "`to` is before `from`".into(),
+                        "`to` trước `from`".into(),
+                    );
                 }
                 let c = Cite {
-                    document: vd.document.clone().or_else(|| p.cite.as_ref().map(|c| c.document.clone())).unwrap_or_default(),
-                    section: vd.section.clone().or_else(|| p.cite.as_ref().map(|c| c.section.clone())).unwrap_or_default(),
+                    document: vd
+                        .document
+                        .clone()
+                        .or_else(|| p.cite.as_ref().map(|c| c.document.clone()))
+                        .unwrap_or_default(),
+                    section: vd
+                        .section
+                        .clone()
+                        .or_else(|| p.cite.as_ref().map(|c| c.section.clone()))
+                        .unwrap_or_default(),
                     wording: vd.wording.clone(),
                 };
-                values.push(ParamValue { from, to, value: val, cite: Some(c), overrides: false });
+                values.push(ParamValue {
+                    from,
+                    to,
+                    value: val,
+                    cite: Some(c),
+                    overrides: false,
+                });
             }
             // overlaps and gaps
-            let mut sorted: Vec<_> = values.iter().enumerate().map(|(i, v)| (v.from, v.to, i)).collect();
+            let mut sorted: Vec<_> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.from, v.to, i))
+                .collect();
             sorted.sort_by_key(|x| x.0);
             for w in sorted.windows(2) {
-                let (Some(a), Some(b)) = (w.first(), w.get(1)) else { continue };
+                let (Some(a), Some(b)) = (w.first(), w.get(1)) else {
+                    continue;
+                };
                 let span_of = |i: usize| p.values.get(i).map(|v| v.span().start).unwrap_or(0);
                 match a.1 {
                     None => ck.diag(*fid, span_of(b.2), "param.overlap", format!("values of `{name}` overlap: an earlier value has no end date"), format!("các giá trị của `{name}` chồng lấn: giá trị trước không có ngày kết thúc")),
@@ -393,31 +585,66 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 }
             }
             if values.is_empty() {
-                ck.diag_at(*fid, &p.name, "param.empty", format!("parameter `{name}` has no value"), format!("tham số `{name}` không có giá trị"));
+                ck.diag_at(
+                    *fid,
+                    &p.name,
+                    "param.empty",
+                    format!("parameter `{name}` has no value"),
+                    format!("tham số `{name}` không có giá trị"),
+                );
             }
             pack.param_by_name.insert(name.clone(), pack.params.len());
-            pack.params.push(Param { name, ty, label: p.label.clone(), cite: p.cite.as_ref().map(cite), note: p.note.clone(), confidence: p.confidence.clone(), values });
+            pack.params.push(Param {
+                name,
+                ty,
+                label: p.label.clone(),
+                cite: p.cite.as_ref().map(cite),
+                note: p.note.clone(),
+                confidence: p.confidence.clone(),
+                values,
+            });
         }
     }
     // overrides from later documents: they win from their date on
     for (fid, _, doc) in &docs {
         for o in &doc.overrides {
             let Some(&pid) = pack.param_by_name.get(o.parameter.get_ref()) else {
-                ck.diag_at(*fid, &o.parameter, "expr.unknown_param", format!("unknown parameter `{}`", o.parameter.get_ref()), format!("không có tham số `{}`", o.parameter.get_ref()));
+                ck.diag_at(
+                    *fid,
+                    &o.parameter,
+                    "expr.unknown_param",
+                    format!("unknown parameter `{}`", o.parameter.get_ref()),
+                    format!("không có tham số `{}`", o.parameter.get_ref()),
+                );
                 continue;
             };
-            let ty = pack.params.get(pid).map(|p| p.ty.clone()).unwrap_or(Ty::Bool);
-            let Some(from) = ck.date(*fid, &o.from) else { continue };
+            let ty = pack
+                .params
+                .get(pid)
+                .map(|p| p.ty.clone())
+                .unwrap_or(Ty::Bool);
+            let Some(from) = ck.date(*fid, &o.from) else {
+                continue;
+            };
             let to = o.to.as_ref().and_then(|t| ck.date(*fid, t));
-            let Some(val) = typed_value(&mut ck, *fid, &o.value, &ty, &pack.enums) else { continue };
+            let Some(val) = typed_value(&mut ck, *fid, &o.value, &ty, &pack.enums) else {
+                continue;
+            };
             if let Some(p) = pack.params.get_mut(pid) {
-                p.values.insert(0, ParamValue {
-                    from,
-                    to,
-                    value: val,
-                    cite: Some(Cite { document: o.document.clone(), section: o.section.clone(), wording: o.wording.clone() }),
-                    overrides: true,
-                });
+                p.values.insert(
+                    0,
+                    ParamValue {
+                        from,
+                        to,
+                        value: val,
+                        cite: Some(Cite {
+                            document: o.document.clone(),
+                            section: o.section.clone(),
+                            wording: o.wording.clone(),
+                        }),
+                        overrides: true,
+                    },
+                );
                 // latest override first
                 let n_over = p.values.iter().filter(|v| v.overrides).count();
                 if let Some(over) = p.values.get_mut(..n_over) {
@@ -436,12 +663,27 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         pack_id: String,
     }
     let mut pending: Vec<Pending> = Vec::new();
-    let mut rule_types: Vec<HashMap<String, (usize, Ty)>> = vec![HashMap::new(); pack.entities.len()];
+    let mut rule_types: Vec<HashMap<String, (usize, Ty)>> =
+        vec![HashMap::new(); pack.entities.len()];
     for (fid, pack_id, doc) in &docs {
         for r in &doc.rule {
             let Some(&ent) = pack.entity_by_name.get(r.entity.get_ref()) else {
                 let known: Vec<_> = pack.entities.iter().map(|e| e.name.clone()).collect();
-                ck.diag_at(*fid, &r.entity, "rule.entity", format!("unknown entity `{}` (entities: {})", r.entity.get_ref(), known.join(", ")), format!("không có đối tượng `{}` (các đối tượng: {})", r.entity.get_ref(), known.join(", ")));
+                ck.diag_at(
+                    *fid,
+                    &r.entity,
+                    "rule.entity",
+                    format!(
+                        "unknown entity `{}` (entities: {})",
+                        r.entity.get_ref(),
+                        known.join(", ")
+                    ),
+                    format!(
+                        "không có đối tượng `{}` (các đối tượng: {})",
+                        r.entity.get_ref(),
+                        known.join(", ")
+                    ),
+                );
                 continue;
             };
             let kind = match r.kind.get_ref().as_str() {
@@ -449,14 +691,34 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 "value" => RuleKind::Value,
                 "constraint" => RuleKind::Constraint,
                 other => {
-                    ck.diag_at(*fid, &r.kind, "rule.kind", format!("unknown rule kind `{other}` (decision, value, constraint)"), format!("loại quy tắc `{other}` không hợp lệ (decision, value, constraint)"));
+                    ck.diag_at(
+                        *fid,
+                        &r.kind,
+                        "rule.kind",
+                        format!("unknown rule kind `{other}` (decision, value, constraint)"),
+                        format!(
+                            "loại quy tắc `{other}` không hợp lệ (decision, value, constraint)"
+                        ),
+                    );
                     continue;
                 }
             };
             let name = r.name.get_ref().clone();
-            let Some(types) = rule_types.get_mut(ent) else { continue };
-            if types.contains_key(&name) || pending.iter().any(|p| p.entity == ent && p.doc.name.get_ref() == &name) {
-                ck.diag_at(*fid, &r.name, "pack.duplicate", format!("rule `{name}` is defined twice for this entity"), format!("quy tắc `{name}` được định nghĩa hai lần cho đối tượng này"));
+            let Some(types) = rule_types.get_mut(ent) else {
+                continue;
+            };
+            if types.contains_key(&name)
+                || pending
+                    .iter()
+                    .any(|p| p.entity == ent && p.doc.name.get_ref() == &name)
+            {
+                ck.diag_at(
+                    *fid,
+                    &r.name,
+                    "pack.duplicate",
+                    format!("rule `{name}` is defined twice for this entity"),
+                    format!("quy tắc `{name}` được định nghĩa hai lần cho đối tượng này"),
+                );
                 continue;
             }
             let idx = pending.iter().filter(|p| p.entity == ent).count();
@@ -466,15 +728,28 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 }
                 RuleKind::Value => match &r.ty {
                     Some(t) => {
-                        if let Some(ty) = parse_type(&mut ck, *fid, t, &enum_by_name, &rec_by_name) {
+                        if let Some(ty) = parse_type(&mut ck, *fid, t, &enum_by_name, &rec_by_name)
+                        {
                             types.insert(name, (idx, ty));
                         }
                     }
-                    None => ck.diag_at(*fid, &r.name, "rule.type", format!("value rule `{name}` needs a `type`"), format!("quy tắc giá trị `{name}` cần khai báo `type`")),
+                    None => ck.diag_at(
+                        *fid,
+                        &r.name,
+                        "rule.type",
+                        format!("value rule `{name}` needs a `type`"),
+                        format!("quy tắc giá trị `{name}` cần khai báo `type`"),
+                    ),
                 },
                 RuleKind::Constraint => {}
             }
-            pending.push(Pending { fid: *fid, doc: r, entity: ent, kind, pack_id: pack_id.clone() });
+            pending.push(Pending {
+                fid: *fid,
+                doc: r,
+                entity: ent,
+                kind,
+                pack_id: pack_id.clone(),
+            });
         }
     }
 
@@ -491,7 +766,6 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             records: &pack.records,
             params: &pack.params,
             param_by_name: &pack.param_by_name,
-            groups: &pack.groups,
             group_by_name: &pack.group_by_name,
             root,
             rules: types,
@@ -510,7 +784,12 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         }
         let mut order: Vec<&str> = Vec::new();
         let mut state: HashMap<&str, u8> = HashMap::new();
-        fn visit<'x>(n: &'x str, asts: &BTreeMap<&'x str, (Ast, &Spanned<String>)>, state: &mut HashMap<&'x str, u8>, order: &mut Vec<&'x str>) -> bool {
+        fn visit<'x>(
+            n: &'x str,
+            asts: &BTreeMap<&'x str, (Ast, &Spanned<String>)>,
+            state: &mut HashMap<&'x str, u8>,
+            order: &mut Vec<&'x str>,
+        ) -> bool {
             match state.get(n) {
                 Some(2) => return true,
                 Some(1) => return false,
@@ -536,7 +815,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for n in names {
             if !visit(n, &asts, &mut state, &mut order) {
                 if let Some((_, src)) = asts.get(n) {
-                    ck.diag_at(fid, *src, "rule.cycle", format!("`let {n}` refers to itself"), format!("`let {n}` tham chiếu chính nó"));
+                    ck.diag_at(
+                        fid,
+                        *src,
+                        "rule.cycle",
+                        format!("`let {n}` refers to itself"),
+                        format!("`let {n}` tham chiếu chính nó"),
+                    );
                 }
                 failed = true;
                 break;
@@ -545,9 +830,17 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         let mut locals = Vec::new();
         let root_fields = pack.records.get(root).map(|r| &r.by_name);
         for n in &order {
-            let Some((a, src)) = asts.get(n) else { continue };
+            let Some((a, src)) = asts.get(n) else {
+                continue;
+            };
             if root_fields.is_some_and(|f| f.contains_key(*n)) {
-                ck.diag_at(fid, *src, "rule.shadow", format!("`let {n}` hides the field `{n}`"), format!("`let {n}` che khuất trường `{n}`"));
+                ck.diag_at(
+                    fid,
+                    *src,
+                    "rule.shadow",
+                    format!("`let {n}` hides the field `{n}`"),
+                    format!("`let {n}` che khuất trường `{n}`"),
+                );
             }
             match scope.compile(a) {
                 Ok((ex, ty)) => {
@@ -560,7 +853,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 }
             }
         }
-        let compile_opt = |ck: &mut Checker, scope: &mut Scope, s: &Option<Spanned<String>>| -> Option<Option<(Ex, Ty)>> {
+        let compile_opt = |ck: &mut Checker,
+                           scope: &mut Scope,
+                           s: &Option<Spanned<String>>|
+         -> Option<Option<(Ex, Ty)>> {
             let Some(s) = s else { return Some(None) };
             let a = ck.parse_expr(fid, s)?;
             match scope.compile(&a) {
@@ -588,7 +884,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     }
                     Ok((_, t)) => {
                         let tn = ty_name(&t, &pack.enums, &pack.records);
-                        ck.diag_at(fid, e, "expr.type", format!("`each` needs a list, found {tn}"), format!("`each` cần một danh sách, gặp {tn}"));
+                        ck.diag_at(
+                            fid,
+                            e,
+                            "expr.type",
+                            format!("`each` needs a list, found {tn}"),
+                            format!("`each` cần một danh sách, gặp {tn}"),
+                        );
                         failed = true;
                     }
                     Err(errs) => {
@@ -598,9 +900,15 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 }
             }
         }
-        let cond_src = if p.kind == RuleKind::Constraint { &r.require } else { &r.when };
+        let cond_src = if p.kind == RuleKind::Constraint {
+            &r.require
+        } else {
+            &r.when
+        };
         let when = compile_opt(&mut ck, &mut scope, cond_src);
-        let (Some(value), Some(target), Some(when)) = (value, target, when) else { continue };
+        let (Some(value), Some(target), Some(when)) = (value, target, when) else {
+            continue;
+        };
         if failed {
             continue;
         }
@@ -608,7 +916,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             if *t != Ty::Bool {
                 let tn = ty_name(t, &pack.enums, &pack.records);
                 if let Some(s) = cond_src {
-                    ck.diag_at(fid, s, "expr.type", format!("a condition must be yes/no, found {tn}"), format!("điều kiện phải có kiểu đúng/sai, gặp {tn}"));
+                    ck.diag_at(
+                        fid,
+                        s,
+                        "expr.type",
+                        format!("a condition must be yes/no, found {tn}"),
+                        format!("điều kiện phải có kiểu đúng/sai, gặp {tn}"),
+                    );
                 }
                 continue;
             }
@@ -616,15 +930,33 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         // shape of each kind
         match p.kind {
             RuleKind::Decision if when.is_none() => {
-                ck.diag_at(fid, &r.name, "rule.shape", "a decision needs `when`".into(), "quy tắc quyết định cần `when`".into());
+                ck.diag_at(
+                    fid,
+                    &r.name,
+                    "rule.shape",
+                    "a decision needs `when`".into(),
+                    "quy tắc quyết định cần `when`".into(),
+                );
                 continue;
             }
             RuleKind::Value if value.is_none() => {
-                ck.diag_at(fid, &r.name, "rule.shape", "a value rule needs `value`".into(), "quy tắc giá trị cần `value`".into());
+                ck.diag_at(
+                    fid,
+                    &r.name,
+                    "rule.shape",
+                    "a value rule needs `value`".into(),
+                    "quy tắc giá trị cần `value`".into(),
+                );
                 continue;
             }
             RuleKind::Constraint if when.is_none() || r.field.is_none() || r.code.is_none() => {
-                ck.diag_at(fid, &r.name, "rule.shape", "a constraint needs `require`, `field` and `code`".into(), "ràng buộc cần `require`, `field` và `code`".into());
+                ck.diag_at(
+                    fid,
+                    &r.name,
+                    "rule.shape",
+                    "a constraint needs `require`, `field` and `code`".into(),
+                    "ràng buộc cần `require`, `field` và `code`".into(),
+                );
                 continue;
             }
             _ => {}
@@ -632,11 +964,24 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         let mut value = value;
         if p.kind == RuleKind::Value {
             if let (Some((_, vt)), Some((_, declared))) = (&value, types.get(r.name.get_ref())) {
-                let ok = vt == declared || (vt.is_num() && declared.is_num() && !(matches!(declared, Ty::Int) && !matches!(vt, Ty::Int))) || matches!((vt, declared), (Ty::Str, Ty::Enum(_)));
+                let ok = vt == declared
+                    || (vt.is_num()
+                        && declared.is_num()
+                        && !(matches!(declared, Ty::Int) && !matches!(vt, Ty::Int)))
+                    || matches!((vt, declared), (Ty::Str, Ty::Enum(_)));
                 if !ok {
-                    let (a, b) = (ty_name(vt, &pack.enums, &pack.records), ty_name(declared, &pack.enums, &pack.records));
+                    let (a, b) = (
+                        ty_name(vt, &pack.enums, &pack.records),
+                        ty_name(declared, &pack.enums, &pack.records),
+                    );
                     if let Some(s) = &r.value {
-                        ck.diag_at(fid, s, "expr.type", format!("the value has type {a} but the rule declares {b}"), format!("giá trị có kiểu {a} nhưng quy tắc khai báo {b}"));
+                        ck.diag_at(
+                            fid,
+                            s,
+                            "expr.type",
+                            format!("the value has type {a} but the rule declares {b}"),
+                            format!("giá trị có kiểu {a} nhưng quy tắc khai báo {b}"),
+                        );
                     }
                     continue;
                 }
@@ -649,7 +994,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             Some(g) => match pack.group_by_name.get(g.get_ref()) {
                 Some(&i) => Some(i),
                 None => {
-                    ck.diag_at(fid, g, "expr.unknown_period", format!("unknown period group `{}`", g.get_ref()), format!("không có nhóm giai đoạn `{}`", g.get_ref()));
+                    ck.diag_at(
+                        fid,
+                        g,
+                        "expr.unknown_period",
+                        format!("unknown period group `{}`", g.get_ref()),
+                        format!("không có nhóm giai đoạn `{}`", g.get_ref()),
+                    );
                     continue;
                 }
             },
@@ -660,14 +1011,44 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         let tmpl = |ck: &mut Checker, m: &Option<Spanned<Message>>| -> Option<Template> {
             let m = m.as_ref()?;
             let mut bad = Vec::new();
-            let vi = parse_template(&m.get_ref().vi, &local_names, value.is_some(), target.is_some(), &mut bad);
-            let en = parse_template(&m.get_ref().en, &local_names, value.is_some(), target.is_some(), &mut bad);
+            let vi = parse_template(
+                &m.get_ref().vi,
+                &local_names,
+                value.is_some(),
+                target.is_some(),
+                &mut bad,
+            );
+            let en = parse_template(
+                &m.get_ref().en,
+                &local_names,
+                value.is_some(),
+                target.is_some(),
+                &mut bad,
+            );
             for b in bad {
-                ck.diag_at(fid, m, "message.placeholder", format!("unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"), format!("chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"));
+                ck.diag_at(
+                    fid,
+                    m,
+                    "message.placeholder",
+                    format!(
+                        "unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"
+                    ),
+                    format!(
+                        "chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"
+                    ),
+                );
             }
-            Some(Template { vi, en, source: Some(m.get_ref().clone()) })
+            Some(Template {
+                vi,
+                en,
+                source: Some(m.get_ref().clone()),
+            })
         };
-        let messages = Messages { yes: tmpl(&mut ck, &r.messages.yes), no: tmpl(&mut ck, &r.messages.no), unknown: tmpl(&mut ck, &r.messages.unknown) };
+        let messages = Messages {
+            yes: tmpl(&mut ck, &r.messages.yes),
+            no: tmpl(&mut ck, &r.messages.no),
+            unknown: tmpl(&mut ck, &r.messages.unknown),
+        };
         // threshold-wording lint
         let c = r.cite.get_ref();
         if let (Some((w, _)), Some(wording)) = (&when, &c.wording) {
@@ -685,14 +1066,19 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
         for (k, v) in &r.lets {
             source.push((format!("let {k}"), v.get_ref().clone()));
         }
-        for (k, v) in [("each", &r.each), ("when", &r.when), ("require", &r.require), ("value", &r.value), ("target", &r.target)] {
+        for (k, v) in [
+            ("each", &r.each),
+            ("when", &r.when),
+            ("require", &r.require),
+            ("value", &r.value),
+            ("target", &r.target),
+        ] {
             if let Some(v) = v {
                 source.push((k.to_string(), v.get_ref().clone()));
             }
         }
         let rule = Rule {
             name: r.name.get_ref().clone(),
-            entity: ent,
             kind: p.kind,
             internal: r.internal,
             title: r.title.clone(),
@@ -730,7 +1116,15 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     for l in &r.locals {
                         l.1.rule_refs(&mut d);
                     }
-                    for e in [r.when.as_ref(), r.value.as_ref().map(|v| &v.0), r.target.as_ref().map(|v| &v.0), r.each.as_ref().map(|v| &v.0)].into_iter().flatten() {
+                    for e in [
+                        r.when.as_ref(),
+                        r.value.as_ref().map(|v| &v.0),
+                        r.target.as_ref().map(|v| &v.0),
+                        r.each.as_ref().map(|v| &v.0),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    {
                         e.rule_refs(&mut d);
                     }
                     d
@@ -738,7 +1132,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 .collect();
             let mut state = vec![0u8; n];
             let mut order = Vec::new();
-            fn dfs(i: usize, deps: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+            fn dfs(
+                i: usize,
+                deps: &[Vec<usize>],
+                state: &mut [u8],
+                order: &mut Vec<usize>,
+                stack: &mut Vec<usize>,
+            ) -> Option<Vec<usize>> {
                 match state.get(i) {
                     Some(2) => return None,
                     Some(1) => {
@@ -765,17 +1165,55 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             }
             for i in 0..n {
                 if let Some(cycle) = dfs(i, &deps, &mut state, &mut order, &mut Vec::new()) {
-                    let names: Vec<_> = cycle.iter().filter_map(|c| er.rules.get(*c).map(|r| r.name.clone())).collect();
-                    let first = cycle.first().and_then(|c| pending.iter().filter(|p| p.entity == ei).nth(*c));
+                    let names: Vec<_> = cycle
+                        .iter()
+                        .filter_map(|c| er.rules.get(*c).map(|r| r.name.clone()))
+                        .collect();
+                    let first = cycle
+                        .first()
+                        .and_then(|c| pending.iter().filter(|p| p.entity == ei).nth(*c));
                     if let Some(p) = first {
-                        ck.diag_at(p.fid, &p.doc.name, "rule.cycle", format!("rules refer to each other in a cycle: {} → {}", names.join(" → "), names.first().cloned().unwrap_or_default()), format!("các quy tắc tham chiếu vòng tròn: {} → {}", names.join(" → "), names.first().cloned().unwrap_or_default()));
+                        ck.diag_at(
+                            p.fid,
+                            &p.doc.name,
+                            "rule.cycle",
+                            format!(
+                                "rules refer to each other in a cycle: {} → {}",
+                                names.join(" → "),
+                                names.first().cloned().unwrap_or_default()
+                            ),
+                            format!(
+                                "các quy tắc tham chiếu vòng tròn: {} → {}",
+                                names.join(" → "),
+                                names.first().cloned().unwrap_or_default()
+                            ),
+                        );
                     }
                     break;
                 }
             }
-            er.order = order.into_iter().filter(|&i| er.rules.get(i).is_some_and(|r| r.kind != RuleKind::Constraint)).collect();
-            er.outputs = (0..n).filter(|&i| er.rules.get(i).is_some_and(|r| r.kind != RuleKind::Constraint && !r.internal)).collect();
-            er.constraints = (0..n).filter(|&i| er.rules.get(i).is_some_and(|r| r.kind == RuleKind::Constraint)).collect();
+            er.order = order
+                .into_iter()
+                .filter(|&i| {
+                    er.rules
+                        .get(i)
+                        .is_some_and(|r| r.kind != RuleKind::Constraint)
+                })
+                .collect();
+            er.outputs = (0..n)
+                .filter(|&i| {
+                    er.rules
+                        .get(i)
+                        .is_some_and(|r| r.kind != RuleKind::Constraint && !r.internal)
+                })
+                .collect();
+            er.constraints = (0..n)
+                .filter(|&i| {
+                    er.rules
+                        .get(i)
+                        .is_some_and(|r| r.kind == RuleKind::Constraint)
+                })
+                .collect();
         }
     }
 
@@ -783,10 +1221,22 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     for (fid, pack_id, doc) in &docs {
         for i in &doc.info {
             if pack.infos.iter().any(|x| &x.name == i.name.get_ref()) {
-                ck.diag_at(*fid, &i.name, "pack.duplicate", format!("info `{}` is defined twice", i.name.get_ref()), format!("mục `{}` được định nghĩa hai lần", i.name.get_ref()));
+                ck.diag_at(
+                    *fid,
+                    &i.name,
+                    "pack.duplicate",
+                    format!("info `{}` is defined twice", i.name.get_ref()),
+                    format!("mục `{}` được định nghĩa hai lần", i.name.get_ref()),
+                );
                 continue;
             }
-            pack.infos.push(Info { name: i.name.get_ref().clone(), title: i.title.clone(), cite: i.cite.as_ref().map(cite), items: i.items.clone(), pack: pack_id.clone() });
+            pack.infos.push(Info {
+                name: i.name.get_ref().clone(),
+                title: i.title.clone(),
+                cite: i.cite.as_ref().map(cite),
+                items: i.items.clone(),
+                pack: pack_id.clone(),
+            });
         }
     }
 
@@ -794,20 +1244,45 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     for (fid, _, doc) in &docs {
         for t in &doc.test {
             let Some(&ent) = pack.entity_by_name.get(t.entity.get_ref()) else {
-                ck.diag_at(*fid, &t.entity, "test.entity", format!("unknown entity `{}`", t.entity.get_ref()), format!("không có đối tượng `{}`", t.entity.get_ref()));
+                ck.diag_at(
+                    *fid,
+                    &t.entity,
+                    "test.entity",
+                    format!("unknown entity `{}`", t.entity.get_ref()),
+                    format!("không có đối tượng `{}`", t.entity.get_ref()),
+                );
                 continue;
             };
-            let Some(as_of) = ck.date(*fid, &t.as_of) else { continue };
+            let Some(as_of) = ck.date(*fid, &t.as_of) else {
+                continue;
+            };
             let mut expect = Vec::new();
             for (name, e) in &t.expect {
-                let known = pack.entities.get(ent).is_some_and(|er| er.by_name.contains_key(name));
+                let known = pack
+                    .entities
+                    .get(ent)
+                    .is_some_and(|er| er.by_name.contains_key(name));
                 if !known {
-                    ck.diag_at(*fid, e, "test.unknown_rule", format!("test expects unknown decision `{name}`"), format!("ca kiểm thử nêu quyết định không tồn tại `{name}`"));
+                    ck.diag_at(
+                        *fid,
+                        e,
+                        "test.unknown_rule",
+                        format!("test expects unknown decision `{name}`"),
+                        format!("ca kiểm thử nêu quyết định không tồn tại `{name}`"),
+                    );
                     continue;
                 }
                 let ex = match e.get_ref() {
-                    ExpectDoc::Outcome(o) => Expect { outcome: Some(o.clone()), ..Expect::default() },
-                    ExpectDoc::Full { outcome, value, target, missing } => Expect {
+                    ExpectDoc::Outcome(o) => Expect {
+                        outcome: Some(o.clone()),
+                        ..Expect::default()
+                    },
+                    ExpectDoc::Full {
+                        outcome,
+                        value,
+                        target,
+                        missing,
+                    } => Expect {
                         outcome: outcome.clone(),
                         value: value.as_ref().map(toml_text),
                         target: target.as_ref().map(toml_text),
@@ -816,19 +1291,36 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 };
                 if let Some(o) = &ex.outcome {
                     if !matches!(o.as_str(), "yes" | "no" | "unknown") {
-                        ck.diag_at(*fid, e, "test.outcome", format!("outcome `{o}` must be yes, no or unknown"), format!("kết quả `{o}` phải là yes, no hoặc unknown"));
+                        ck.diag_at(
+                            *fid,
+                            e,
+                            "test.outcome",
+                            format!("outcome `{o}` must be yes, no or unknown"),
+                            format!("kết quả `{o}` phải là yes, no hoặc unknown"),
+                        );
                     }
                 }
                 expect.push((name.clone(), ex));
             }
-            let (line, _) = ck.files.get(*fid).map(|f| f.loc(t.name.span().start)).unwrap_or((0, 0));
+            let (line, _) = ck
+                .files
+                .get(*fid)
+                .map(|f| f.loc(t.name.span().start))
+                .unwrap_or((0, 0));
             pack.tests.push(TestCase {
                 name: t.name.get_ref().clone(),
-                file: ck.files.get(*fid).map(|f| f.path.clone()).unwrap_or_default(),
+                file: ck
+                    .files
+                    .get(*fid)
+                    .map(|f| f.path.clone())
+                    .unwrap_or_default(),
                 line,
                 entity: t.entity.get_ref().clone(),
                 as_of,
-                facts: t.facts.clone().unwrap_or(serde_json::Value::Object(Default::default())),
+                facts: t
+                    .facts
+                    .clone()
+                    .unwrap_or(serde_json::Value::Object(Default::default())),
                 expect,
                 valid: t.valid,
                 errors: t.errors.clone(),
@@ -850,11 +1342,18 @@ fn toml_text(v: &toml::Value) -> String {
     }
 }
 
-fn record_reaches(records: &[RecordType], from: usize, target: usize, seen: &mut HashSet<usize>) -> bool {
+fn record_reaches(
+    records: &[RecordType],
+    from: usize,
+    target: usize,
+    seen: &mut HashSet<usize>,
+) -> bool {
     if !seen.insert(from) {
         return false;
     }
-    let Some(r) = records.get(from) else { return false };
+    let Some(r) = records.get(from) else {
+        return false;
+    };
     r.fields.iter().any(|f| {
         let mut t = &f.ty;
         while let Ty::List(inner) = t {
@@ -886,7 +1385,12 @@ fn path_heads(a: &Ast, out: &mut Vec<String>) {
             path_heads(z, out);
         }
         Ast::List(xs, _) | Ast::Call(_, xs, _) => xs.iter().for_each(|x| path_heads(x, out)),
-        Ast::Quant { domain, filter, body, .. } => {
+        Ast::Quant {
+            domain,
+            filter,
+            body,
+            ..
+        } => {
             path_heads(domain, out);
             if let Some(f) = filter {
                 path_heads(f, out);
@@ -902,7 +1406,8 @@ fn path_heads(a: &Ast, out: &mut Vec<String>) {
 /// ("ít nhất", "từ … trở lên", "tối thiểu"), `None` when it says neither.
 pub(crate) fn wording_kind(w: &str) -> Option<bool> {
     let lower = w.to_lowercase();
-    if lower.contains("ít nhất") || lower.contains("trở lên") || lower.contains("tối thiểu") {
+    if lower.contains("ít nhất") || lower.contains("trở lên") || lower.contains("tối thiểu")
+    {
         return Some(false);
     }
     // "trên" followed by a number: "trên 60%", not "trên địa bàn"
@@ -917,11 +1422,19 @@ pub(crate) fn wording_kind(w: &str) -> Option<bool> {
     None
 }
 
-fn parse_template(s: &str, locals: &[String], has_value: bool, has_target: bool, bad: &mut Vec<String>) -> Vec<Part> {
+fn parse_template(
+    s: &str,
+    locals: &[String],
+    has_value: bool,
+    has_target: bool,
+    bad: &mut Vec<String>,
+) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut rest = s;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else { break };
+        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else {
+            break;
+        };
         if open > 0 {
             parts.push(Part::Text(rest.get(..open).unwrap_or("").to_string()));
         }
@@ -944,7 +1457,13 @@ fn parse_template(s: &str, locals: &[String], has_value: bool, has_target: bool,
     parts
 }
 
-fn parse_type(ck: &mut Checker, fid: usize, s: &Spanned<String>, enums: &HashMap<String, usize>, recs: &HashMap<String, usize>) -> Option<Ty> {
+fn parse_type(
+    ck: &mut Checker,
+    fid: usize,
+    s: &Spanned<String>,
+    enums: &HashMap<String, usize>,
+    recs: &HashMap<String, usize>,
+) -> Option<Ty> {
     fn go(t: &str, enums: &HashMap<String, usize>, recs: &HashMap<String, usize>) -> Option<Ty> {
         let t = t.trim();
         if let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
@@ -1005,13 +1524,25 @@ fn literal(v: &toml::Value, ty: &Ty) -> Result<Val, (String, String)> {
     }
 }
 
-fn typed_value(ck: &mut Checker, fid: usize, v: &Spanned<toml::Value>, ty: &Ty, enums: &[EnumType]) -> Option<Val> {
+fn typed_value(
+    ck: &mut Checker,
+    fid: usize,
+    v: &Spanned<toml::Value>,
+    ty: &Ty,
+    enums: &[EnumType],
+) -> Option<Val> {
     match literal(v.get_ref(), ty) {
         Ok(val) => {
             // enum membership
             let bad = enum_violations(&val, ty, enums);
             for (s, en) in bad {
-                ck.diag_at(fid, v, "expr.unknown_enum_value", format!("\"{s}\" is not a value of `{en}`"), format!("\"{s}\" không phải giá trị của `{en}`"));
+                ck.diag_at(
+                    fid,
+                    v,
+                    "expr.unknown_enum_value",
+                    format!("\"{s}\" is not a value of `{en}`"),
+                    format!("\"{s}\" không phải giá trị của `{en}`"),
+                );
             }
             Some(val)
         }
@@ -1025,10 +1556,15 @@ fn typed_value(ck: &mut Checker, fid: usize, v: &Spanned<toml::Value>, ty: &Ty, 
 fn enum_violations(v: &Val, ty: &Ty, enums: &[EnumType]) -> Vec<(String, String)> {
     match (v, ty) {
         (Val::Str(s), Ty::Enum(e)) => match enums.get(*e) {
-            Some(et) if !et.values.iter().any(|x| x.as_str() == &**s) => vec![(s.to_string(), et.name.clone())],
+            Some(et) if !et.values.iter().any(|x| x.as_str() == &**s) => {
+                vec![(s.to_string(), et.name.clone())]
+            }
             _ => vec![],
         },
-        (Val::List(items), Ty::List(inner)) => items.iter().flat_map(|i| enum_violations(i, inner, enums)).collect(),
+        (Val::List(items), Ty::List(inner)) => items
+            .iter()
+            .flat_map(|i| enum_violations(i, inner, enums))
+            .collect(),
         _ => vec![],
     }
 }

@@ -1,0 +1,228 @@
+//! Reading records: a JSON object, a JSON array, JSON Lines, or CSV with dotted headers.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use htx_rules::{Error, Message};
+use serde_json::{Map, Value};
+
+/// An input stream and what it is called in messages.
+pub struct Source {
+    name: String,
+    reader: Box<dyn BufRead>,
+    csv: bool,
+}
+
+/// Opens a file, or standard input for `-` or no name.
+pub fn open(file: Option<&str>) -> Result<Source, Error> {
+    match file {
+        None | Some("-") => Ok(Source {
+            name: "stdin".into(),
+            reader: Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+            csv: false,
+        }),
+        Some(f) => {
+            let file = File::open(f).map_err(|e| {
+                Error::input(
+                    "input.read",
+                    format!("không mở được {f}: {e}"),
+                    format!("cannot open {f}: {e}"),
+                )
+            })?;
+            Ok(Source {
+                name: f.to_string(),
+                reader: Box::new(BufReader::with_capacity(1 << 16, file)),
+                csv: f.to_lowercase().ends_with(".csv"),
+            })
+        }
+    }
+}
+
+fn located(name: &str, e: &serde_json::Error) -> Error {
+    let msg = e.to_string();
+    let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    Error::Input {
+        line: e.line(),
+        column: e.column(),
+        field: None,
+        code: "input.json",
+        message: Message::new(
+            format!("{name}: JSON không hợp lệ: {en}"),
+            format!("{name}: invalid JSON: {en}"),
+        ),
+    }
+}
+
+/// Calls `f` on every record of the input, in order.
+pub fn for_each_record(
+    mut src: Source,
+    f: &mut dyn FnMut(Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let first = loop {
+        let buf = src.reader.fill_buf().map_err(|e| {
+            Error::input(
+                "input.read",
+                format!("lỗi đọc: {e}"),
+                format!("read error: {e}"),
+            )
+        })?;
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(i) => break buf.get(i).copied(),
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                src.reader.consume(n);
+            }
+        }
+    };
+    match first {
+        None => Ok(()),
+        Some(b'[') if !src.csv => {
+            let mut text = String::new();
+            src.reader.read_to_string(&mut text).map_err(|e| {
+                Error::input(
+                    "input.read",
+                    format!("lỗi đọc: {e}"),
+                    format!("read error: {e}"),
+                )
+            })?;
+            let v: Value = serde_json::from_str(&text).map_err(|e| located(&src.name, &e))?;
+            if let Value::Array(items) = v {
+                for it in items {
+                    f(it)?;
+                }
+            }
+            Ok(())
+        }
+        Some(b'{') if !src.csv => {
+            let stream = serde_json::Deserializer::from_reader(src.reader).into_iter::<Value>();
+            for item in stream {
+                let v = item.map_err(|e| located(&src.name, &e))?;
+                f(v)?;
+            }
+            Ok(())
+        }
+        _ => csv_records(src, f),
+    }
+}
+
+fn csv_records(src: Source, f: &mut dyn FnMut(Value) -> Result<(), Error>) -> Result<(), Error> {
+    let name = src.name.clone();
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(src.reader);
+    let headers = rdr
+        .headers()
+        .map_err(|e| csv_error(&name, &e))?
+        .iter()
+        .map(|h| h.trim().split('.').map(str::to_string).collect::<Vec<_>>())
+        .collect::<Vec<_>>();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| csv_error(&name, &e))?;
+        let mut obj = Map::new();
+        for (path, cell) in headers.iter().zip(rec.iter()) {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let value = cell_value(cell);
+            insert_path(&mut obj, path, value);
+        }
+        f(Value::Object(obj))?;
+    }
+    Ok(())
+}
+
+fn csv_error(name: &str, e: &csv::Error) -> Error {
+    let (line, column) = e
+        .position()
+        .map(|p| (usize::try_from(p.line()).unwrap_or(0), 1))
+        .unwrap_or((0, 0));
+    Error::Input {
+        line,
+        column,
+        field: None,
+        code: "input.csv",
+        message: Message::new(
+            format!("{name}: CSV không hợp lệ: {e}"),
+            format!("{name}: invalid CSV: {e}"),
+        ),
+    }
+}
+
+/// A CSV cell as JSON: booleans, whole numbers, JSON lists/objects, else text (decimals stay
+/// text so they are read exactly).
+fn cell_value(cell: &str) -> Value {
+    match cell {
+        "true" | "TRUE" | "True" => return Value::Bool(true),
+        "false" | "FALSE" | "False" => return Value::Bool(false),
+        _ => {}
+    }
+    if cell.starts_with('[') || cell.starts_with('{') {
+        if let Ok(v) = serde_json::from_str(cell) {
+            return v;
+        }
+    }
+    if let Ok(i) = cell.parse::<i64>() {
+        return Value::from(i);
+    }
+    Value::String(cell.to_string())
+}
+
+fn insert_path(obj: &mut Map<String, Value>, path: &[String], v: Value) {
+    let Some((first, rest)) = path.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        obj.insert(first.clone(), v);
+        return;
+    }
+    let entry = obj
+        .entry(first.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
+    if let Value::Object(m) = entry {
+        insert_path(m, rest, v);
+    }
+}
+
+/// Reads a registry: a JSON file, or a folder with `cooperatives.csv` (dotted headers; the
+/// programme's fields under `programme.`), `union_officials.csv` and `persons.csv`.
+pub fn read_registry(p: &Path) -> Result<Value, Error> {
+    if p.is_dir() {
+        let mut reg = Map::new();
+        for (key, file) in [
+            ("cooperatives", "cooperatives.csv"),
+            ("union_officials", "union_officials.csv"),
+            ("persons", "persons.csv"),
+        ] {
+            let path = p.join(file);
+            if !path.exists() {
+                continue;
+            }
+            let src = open(Some(&path.to_string_lossy()))?;
+            let mut rows = Vec::new();
+            csv_records(src, &mut |v| {
+                rows.push(v);
+                Ok(())
+            })?;
+            reg.insert(key.into(), Value::Array(rows));
+        }
+        if let Ok(meta) = std::fs::read_to_string(p.join("registry.json")) {
+            if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&meta) {
+                for (k, v) in m {
+                    reg.entry(k).or_insert(v);
+                }
+            }
+        }
+        return Ok(Value::Object(reg));
+    }
+    let text = std::fs::read_to_string(p).map_err(|e| {
+        Error::input(
+            "input.read",
+            format!("không đọc được {}: {e}", p.display()),
+            format!("cannot read {}: {e}", p.display()),
+        )
+    })?;
+    serde_json::from_str(&text).map_err(|e| located(&p.display().to_string(), &e))
+}
