@@ -224,8 +224,6 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                 .collect();
             if table {
                 let _ = writeln!(out, "id\t{}", names.join("\t"));
-            } else {
-                let _ = out.write_all(b"[");
             }
             let mut emit =
                 |rec: &Value, out: &mut BufWriter<std::io::StdoutLock>| -> Result<(), Error> {
@@ -247,10 +245,7 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                             .collect();
                         let _ = writeln!(out, "{}\t{}", ev.id().unwrap_or("-"), cells.join("\t"));
                     } else {
-                        if n > 0 {
-                            let _ = out.write_all(b",");
-                        }
-                        let _ = out.write_all(b"\n");
+                        let _ = out.write_all(if n == 0 { b"[\n" } else { b",\n" });
                         let _ = serde_json::to_writer(&mut *out, &ev.to_json());
                     }
                     n += 1;
@@ -261,7 +256,7 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                 };
             input::for_each_record(source, &mut |rec| emit(&rec, &mut out)).map_err(e)?;
             if !table {
-                let _ = out.write_all(b"\n]\n");
+                let _ = out.write_all(if n == 0 { b"[]\n" as &[u8] } else { b"\n]\n" });
             }
             let _ = out.flush();
             if progress && n >= 10_000 {

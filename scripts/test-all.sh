@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test of htx-rules, installing what it needs first (idempotent): Rust checks and tests,
+# the pack tests, the Python binding (venv + maturin + pytest + notebook), the browser binding
+# (wasm toolchain, Chromium, node tests, Playwright). CI runs exactly this (.ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "rustfmt, clippy"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "Rust tests (core, cli, conformance corpus, pack tests, doc tests)"
+cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm
+
+step "the pack's own tests through the command line"
+cargo run -q -p htx-rules-cli -- check
+cargo run -q -p htx-rules-cli -- test
+
+step "benchmarks compile (run them with: cargo bench -p htx-rules)"
+cargo bench -p htx-rules --no-run
+
+step "Python binding"
+bash bindings-python/test.sh
+
+step "Browser binding"
+bash bindings-wasm/test.sh
+
+step "all tests passed"
