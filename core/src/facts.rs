@@ -163,18 +163,25 @@ type ScalarErr = (&'static str, String, String);
 
 /// Decodes one scalar JSON value as type `ty`.
 pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, ScalarErr> {
-    let shown = match v {
-        Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
-        other => other.to_string().chars().take(40).collect(),
+    // the value as shown in messages: built only when there is an error
+    let shown = || -> String {
+        match v {
+            Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
+            other => other.to_string().chars().take(40).collect(),
+        }
+    };
+    let bad = |code: &'static str, vi: &str, en: &str| -> ScalarErr {
+        let s = shown();
+        (
+            code,
+            format!("cần {vi}, gặp {s}"),
+            format!("expected {en}, found {s}"),
+        )
     };
     match ty {
         Ty::Bool => match v {
             Value::Bool(b) => Ok(Val::Bool(*b)),
-            _ => Err((
-                "facts.type",
-                format!("cần true hoặc false, gặp {shown}"),
-                format!("expected true or false, found {shown}"),
-            )),
+            _ => Err(bad("facts.type", "true hoặc false", "true or false")),
         },
         Ty::Int => {
             let i = match v {
@@ -186,13 +193,8 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
             };
-            i.map(Val::Int).ok_or_else(|| {
-                (
-                    "facts.type",
-                    format!("cần một số nguyên, gặp {shown}"),
-                    format!("expected a whole number, found {shown}"),
-                )
-            })
+            i.map(Val::Int)
+                .ok_or_else(|| bad("facts.type", "một số nguyên", "a whole number"))
         }
         Ty::Dec(unit) => {
             let d = match v {
@@ -202,54 +204,50 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
                 Value::String(s) => decimal_text(s.trim(), *unit),
                 _ => None,
             };
-            d.map(Val::Dec).ok_or_else(|| {
-                let what = match unit {
-                    Unit::Share => ("một tỷ lệ (0.6 hoặc \"60%\")", "a share (0.6 or \"60%\")"),
-                    Unit::Money => ("một số tiền (đồng)", "an amount of money (VND)"),
-                    Unit::Plain => ("một số", "a number"),
-                };
-                (
+            d.map(Val::Dec).ok_or_else(|| match unit {
+                Unit::Share => bad(
                     "facts.type",
-                    format!("cần {}, gặp {shown}", what.0),
-                    format!("expected {}, found {shown}", what.1),
-                )
+                    "một tỷ lệ (0.6 hoặc \"60%\")",
+                    "a share (0.6 or \"60%\")",
+                ),
+                Unit::Money => bad(
+                    "facts.type",
+                    "một số tiền (đồng)",
+                    "an amount of money (VND)",
+                ),
+                Unit::Plain => bad("facts.type", "một số", "a number"),
             })
         }
         Ty::Date => match v {
-            Value::String(s) => Date::parse(s.trim()).map(Val::Date).ok_or_else(|| {
-                (
-                    "facts.date",
-                    format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"),
-                    format!("expected a date YYYY-MM-DD, found {shown}"),
-                )
-            }),
-            _ => Err((
+            Value::String(s) => Date::parse(s.trim())
+                .map(Val::Date)
+                .ok_or_else(|| bad("facts.date", "ngày dạng YYYY-MM-DD", "a date YYYY-MM-DD")),
+            _ => Err(bad(
                 "facts.date",
-                format!("cần ngày dạng YYYY-MM-DD, gặp {shown}"),
-                format!("expected a date YYYY-MM-DD, found {shown}"),
+                "ngày dạng YYYY-MM-DD",
+                "a date YYYY-MM-DD",
             )),
         },
         Ty::Str => match v {
             Value::String(s) => Ok(Val::Str(s.as_str().into())),
             Value::Number(n) => Ok(Val::Str(n.to_string().into())),
-            _ => Err((
-                "facts.type",
-                format!("cần một chuỗi, gặp {shown}"),
-                format!("expected a string, found {shown}"),
-            )),
+            _ => Err(bad("facts.type", "một chuỗi", "a string")),
         },
         Ty::Enum(e) => {
             let et = enums.get(*e);
-            let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
             match v {
                 Value::String(s) if et.is_some_and(|x| x.values.iter().any(|y| y == s)) => {
                     Ok(Val::Str(s.as_str().into()))
                 }
-                _ => Err((
-                    "facts.enum",
-                    format!("giá trị {shown} không hợp lệ; cần một trong: {values}"),
-                    format!("{shown} is not allowed; expected one of: {values}"),
-                )),
+                _ => {
+                    let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
+                    let s = shown();
+                    Err((
+                        "facts.enum",
+                        format!("giá trị {s} không hợp lệ; cần một trong: {values}"),
+                        format!("{s} is not allowed; expected one of: {values}"),
+                    ))
+                }
             }
         }
         Ty::Rec(_) | Ty::List(_) => Err((

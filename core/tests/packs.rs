@@ -3,7 +3,13 @@
 //!
 //! After a deliberate change of the packs or the engine, regenerate the corpus with
 //! `UPDATE_CORPUS=1 cargo test -p htx-rules --test packs` and review the diff.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use std::path::PathBuf;
 
@@ -18,10 +24,21 @@ fn run(engine: &Engine, what: &str) {
     let mut failed = Vec::new();
     for c in &summary.cases {
         if !c.failures.is_empty() {
-            failed.push(format!("{} ({}):\n    {}", c.name, c.location, c.failures.join("\n    ")));
+            failed.push(format!(
+                "{} ({}):\n    {}",
+                c.name,
+                c.location,
+                c.failures.join("\n    ")
+            ));
         }
     }
-    assert!(failed.is_empty(), "{what}: {} of {} cases failed:\n{}", failed.len(), summary.cases.len(), failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "{what}: {} of {} cases failed:\n{}",
+        failed.len(),
+        summary.cases.len(),
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -67,5 +84,8 @@ fn conformance_corpus_matches_the_engine() {
          UPDATE_CORPUS=1 cargo test -p htx-rules --test packs and review the diff"
     );
     let parsed: serde_json::Value = serde_json::from_str(&on_disk).unwrap();
-    assert!(parsed.as_array().is_some_and(|a| !a.is_empty()), "the corpus has no cases");
+    assert!(
+        parsed.as_array().is_some_and(|a| !a.is_empty()),
+        "the corpus has no cases"
+    );
 }
