@@ -39,6 +39,7 @@ mod baseline {
         pub locality: [bool; 2],
     }
     #[derive(Debug)]
+    #[allow(dead_code, reason = "read through black_box only")]
     pub struct Out {
         pub women_managed: bool,
         pub share: Option<Decimal>,

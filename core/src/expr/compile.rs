@@ -378,10 +378,7 @@ impl Scope<'_> {
             ));
         }
         let (ax, at) = self.compile(a)?;
-        let (bx, bt) = match self.compile(b) {
-            Ok(x) => x,
-            Err(errs) => return Err(errs),
-        };
+        let (bx, bt) = self.compile(b)?;
         let (ax, bx) = (Box::new(ax), Box::new(bx));
         match op {
             BinOp::And | BinOp::Or => {

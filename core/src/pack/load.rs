@@ -61,6 +61,9 @@ impl Src {
     }
 }
 
+/// Where an import was written: file and span (none for the root pack).
+type ImportSite = Option<(usize, Range<usize>)>;
+
 struct Checker {
     files: Vec<Src>,
     diags: Vec<Diagnostic>,
@@ -141,7 +144,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     let mut docs: Vec<(usize, String, FileDoc)> = Vec::new();
     let mut pack = Pack::default();
     // breadth-first over imports
-    let mut queue: Vec<(String, Option<(usize, Range<usize>)>)> = vec![(root.to_string(), None)];
+    let mut queue: Vec<(String, ImportSite)> = vec![(root.to_string(), None)];
     let mut seen = HashSet::new();
     while let Some((id, from)) = queue.pop() {
         if !seen.insert(id.clone()) {
@@ -648,7 +651,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 // latest override first
                 let n_over = p.values.iter().filter(|v| v.overrides).count();
                 if let Some(over) = p.values.get_mut(..n_over) {
-                    over.sort_by(|a, b| b.from.cmp(&a.from));
+                    over.sort_by_key(|v| std::cmp::Reverse(v.from));
                 }
             }
         }
@@ -967,7 +970,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 let ok = vt == declared
                     || (vt.is_num()
                         && declared.is_num()
-                        && !(matches!(declared, Ty::Int) && !matches!(vt, Ty::Int)))
+                        && (!matches!(declared, Ty::Int) || matches!(vt, Ty::Int)))
                     || matches!((vt, declared), (Ty::Str, Ty::Enum(_)));
                 if !ok {
                     let (a, b) = (
