@@ -119,7 +119,7 @@ fn bench(c: &mut Criterion) {
     let engine = Engine::embedded().unwrap();
     let as_of = Date::parse("2025-06-30").unwrap();
     let json: serde_json::Value = serde_json::from_str(COOP).unwrap();
-    let (record, _) = engine.decode("cooperative", &json).unwrap();
+    let (record, _) = engine.decode("cooperative", &json, as_of).unwrap();
     let hand = baseline::Coop {
         kind: "htx",
         established_on: Date::parse("2024-03-15").unwrap(),

@@ -226,7 +226,7 @@ impl<'e> Decision<'e> {
                     .unwrap_or_default();
                 Message::new(
                     format!(
-                        "Quy tắc chỉ áp dụng trong thời kỳ {} ; ngày xét {} nằm ngoài thời kỳ này",
+                        "Quy tắc chỉ áp dụng trong thời kỳ {}; ngày xét {} nằm ngoài thời kỳ này",
                         span.0,
                         self.as_of.to_vi()
                     ),
@@ -552,12 +552,22 @@ impl Engine {
     }
 
     /// Decodes facts for `entity` (malformed fields become errors and are treated as absent).
-    pub fn decode(&self, entity: &str, record: &Value) -> Result<(Record, Vec<FieldError>), Error> {
+    /// Facts that fail a bound or a constraint rule are reported and treated as absent too.
+    pub fn decode(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+    ) -> Result<(Record, Vec<FieldError>), Error> {
         let er = self.entity(entity)?;
         let mut d = Decoder::new(&self.pack, false);
         let rec = d.record(er.record, record);
         match rec {
-            Some(r) => Ok((r, d.errors)),
+            Some(mut r) => {
+                let mut errors = d.errors;
+                self.sanitize(er, &mut r, as_of, &mut errors);
+                Ok((r, errors))
+            }
             None => {
                 let mut errs = d.errors;
                 if errs.is_empty() {
@@ -580,7 +590,7 @@ impl Engine {
         as_of: Date,
     ) -> Result<Evaluation<'_>, Error> {
         let er = self.entity(entity)?;
-        let (rec, errors) = self.decode(entity, record)?;
+        let (rec, errors) = self.decode(entity, record, as_of)?;
         let id = er
             .record_id_field(&self.pack)
             .and_then(|f| record.get(f))
@@ -811,6 +821,9 @@ impl Engine {
                     set_path(&self.pack, &mut rec, er.record, slots, v);
                 }
             }
+            let mut row_errors = Vec::new();
+            self.sanitize(er, &mut rec, as_of, &mut row_errors);
+            res.errors.extend(row_errors.into_iter().map(|e| (row, e)));
             let outs = self.run_rules(er, &rec, as_of);
             for (k, &i) in er.outputs.iter().enumerate() {
                 let o = outs.get(i).and_then(|o| o.as_ref());
@@ -846,8 +859,21 @@ impl Engine {
             });
         };
         crate::validate::schema_checks(&self.pack, er.record, &rec, "", &mut errors);
+        errors.extend(self.constraint_errors(er, &rec, as_of));
+        // one error per field and code, in document order
+        let mut seen = std::collections::HashSet::new();
+        errors.retain(|e| seen.insert((e.field.clone(), e.code.clone())));
+        Ok(Validation {
+            valid: errors.is_empty(),
+            errors,
+        })
+    }
+
+    /// Errors from the pack's constraint rules on a decoded record.
+    fn constraint_errors(&self, er: &EntityRules, rec: &Record, as_of: Date) -> Vec<FieldError> {
         // constraints (they may refer to decisions, so those are evaluated first)
-        let mut cx = Cx::new(&self.pack, as_of, &rec, er.rules.len());
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len());
+        let mut errors = Vec::new();
         // re-run decisions inside cx so constraints can refer to rules
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
@@ -917,13 +943,34 @@ impl Engine {
                 }
             }
         }
-        // one error per field and code, in document order
-        let mut seen = std::collections::HashSet::new();
-        errors.retain(|e| seen.insert((e.field.clone(), e.code.clone())));
-        Ok(Validation {
-            valid: errors.is_empty(),
-            errors,
-        })
+        errors
+    }
+
+    /// Facts that fail a bound or a constraint are not trusted: they become errors and are
+    /// treated as absent, so no decision rests on them (female workers above the total, a
+    /// founding date in the future, a negative count).
+    fn sanitize(
+        &self,
+        er: &EntityRules,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+    ) {
+        let mut found = Vec::new();
+        crate::validate::schema_checks(&self.pack, er.record, rec, "", &mut found);
+        found.retain(|e| e.code != "facts.required");
+        if !er.constraints.is_empty() {
+            found.extend(self.constraint_errors(er, rec, as_of));
+        }
+        for e in found {
+            clear_pointer(&self.pack, er.record, rec, &e.field);
+            if !errors
+                .iter()
+                .any(|x| x.field == e.field && x.code == e.code)
+            {
+                errors.push(e);
+            }
+        }
     }
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
@@ -966,6 +1013,49 @@ fn fits(v: &Val, ty: &Ty) -> bool {
             | (Val::Rec(_), Ty::Rec(_))
             | (Val::List(_), Ty::List(_))
     )
+}
+
+/// Makes the fact at a JSON Pointer absent.
+fn clear_pointer(pack: &Pack, rec_ty: usize, rec: &mut Record, pointer: &str) {
+    let mut parts = pointer.split('/').skip(1).peekable();
+    let mut ty = rec_ty;
+    let mut cur = rec;
+    while let Some(name) = parts.next() {
+        let Some(rt) = pack.records.get(ty) else {
+            return;
+        };
+        let Some(&slot) = rt.by_name.get(name) else {
+            return;
+        };
+        let field_ty = rt.fields.get(slot).map(|f| f.ty.clone());
+        let Some(cell) = cur.slots.get_mut(slot) else {
+            return;
+        };
+        if parts.peek().is_none() {
+            *cell = None;
+            return;
+        }
+        match (cell, field_ty) {
+            (Some(Val::Rec(r)), Some(Ty::Rec(t))) => {
+                cur = r;
+                ty = t;
+            }
+            (Some(Val::List(items)), Some(Ty::List(inner))) => {
+                let Some(Ok(i)) = parts.next().map(str::parse::<usize>) else {
+                    return;
+                };
+                let Ty::Rec(t) = *inner else { return };
+                match items.get_mut(i) {
+                    Some(Val::Rec(r)) if parts.peek().is_some() => {
+                        cur = r;
+                        ty = t;
+                    }
+                    _ => return,
+                }
+            }
+            _ => return,
+        }
+    }
 }
 
 fn set_path(pack: &Pack, rec: &mut Record, rec_ty: usize, slots: &[usize], v: Val) {

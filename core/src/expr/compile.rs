@@ -62,11 +62,21 @@ impl Scope<'_> {
             Ok(())
         } else {
             let g = self.tn(got);
+            let want_vi = match want {
+                "a yes/no value" => "giá trị đúng/sai",
+                "a yes/no condition" => "điều kiện đúng/sai",
+                "a yes/no filter" => "bộ lọc đúng/sai",
+                "a number" => "một số",
+                "a number to sum" => "một số để cộng",
+                "a date" => "một ngày",
+                "a list" => "một danh sách",
+                other => other,
+            };
             Err(vec![e(
                 span,
                 "expr.type",
                 format!("expected {want}, found a value of type {g}"),
-                format!("cần {want}, nhưng biểu thức có kiểu {g}"),
+                format!("cần {want_vi}, nhưng biểu thức có kiểu {g}"),
             )])
         }
     }

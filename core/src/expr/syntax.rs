@@ -475,9 +475,25 @@ impl Parser {
         r
     }
 
+    /// A chain `a op b op c …` builds a tree as deep as it is long: it counts toward the
+    /// nesting limit, so no expression can exhaust the stack of the checker or evaluator.
+    fn chain_step(&mut self, chain: &mut usize) -> Result<(), SyntaxError> {
+        *chain += 1;
+        if self.depth + *chain > MAX_DEPTH {
+            return Err(err(
+                self.span(),
+                format!("expression too long: more than {MAX_DEPTH} operators in a row or nested"),
+                format!("biểu thức quá dài: hơn {MAX_DEPTH} toán tử liên tiếp hoặc lồng nhau"),
+            ));
+        }
+        Ok(())
+    }
+
     fn coalesce(&mut self) -> Result<Ast, SyntaxError> {
         let mut l = self.or()?;
+        let mut chain = 0;
         while self.is_sym("??") {
+            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.or()?;
             let sp = l.span().start..r.span().end;
@@ -488,7 +504,9 @@ impl Parser {
 
     fn or(&mut self) -> Result<Ast, SyntaxError> {
         let mut l = self.and()?;
+        let mut chain = 0;
         while self.is_kw("or") {
+            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.and()?;
             let sp = l.span().start..r.span().end;
@@ -499,7 +517,9 @@ impl Parser {
 
     fn and(&mut self) -> Result<Ast, SyntaxError> {
         let mut l = self.not()?;
+        let mut chain = 0;
         while self.is_kw("and") {
+            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.not()?;
             let sp = l.span().start..r.span().end;
@@ -556,12 +576,14 @@ impl Parser {
 
     fn add(&mut self) -> Result<Ast, SyntaxError> {
         let mut l = self.mul()?;
+        let mut chain = 0;
         loop {
             let op = match self.peek() {
                 Tok::Sym("+") => BinOp::Add,
                 Tok::Sym("-") => BinOp::Sub,
                 _ => return Ok(l),
             };
+            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.mul()?;
             let sp = l.span().start..r.span().end;
@@ -571,12 +593,14 @@ impl Parser {
 
     fn mul(&mut self) -> Result<Ast, SyntaxError> {
         let mut l = self.unary()?;
+        let mut chain = 0;
         loop {
             let op = match self.peek() {
                 Tok::Sym("*") => BinOp::Mul,
                 Tok::Sym("/") => BinOp::Div,
                 _ => return Ok(l),
             };
+            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.unary()?;
             let sp = l.span().start..r.span().end;

@@ -1334,7 +1334,9 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     if ck.diags.is_empty() {
         Ok(pack)
     } else {
-        Err(Error::Pack(ck.diags))
+        let mut d = ck.diags;
+        d.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        Err(Error::Pack(d))
     }
 }
 
