@@ -1,0 +1,185 @@
+"""Benchmark of the Python binding (run by hand, not in CI):
+
+    /work/main/.venv/bin/python bindings-python/bench.py [--rows 1000000] [--no-managers]
+
+- `evaluate_many` over a pyarrow Table and a pandas DataFrame of synthetic cooperatives (rows/s);
+- one `evaluate` call: the binding's per-call time against the core's own time for the same
+  record (measured in Rust, GIL released), i.e. the binding's overhead;
+- for reference, `zen-engine` (PyPI) evaluating one equivalent decision (female labour share
+  > 0.6), if it is installed (`pip install zen-engine`); skipped otherwise.
+Goal: >= 1,000,000 rows/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from typing import Any, Callable, Dict, List, Tuple
+
+import numpy as np
+
+import htx_rules
+
+AS_OF = "2025-06-30"
+ROLES = ["board_chair", "board_member", "director", "supervisor", "group_leader", "accountant", "other"]
+
+
+def synthetic_table(n: int, managers: bool, seed: int = 42) -> Any:
+    """n synthetic cooperatives as an Arrow table (nested managers as list<struct>)."""
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    total = rng.integers(1, 200, n)
+    female = (total * rng.random(n)).astype(np.int64)
+    missing = rng.random(n) < 0.05
+    established = rng.integers(17000, 20800, n).astype(np.int32)  # days since 1970: 2016..2026
+    cols: Dict[str, Any] = {
+        "id": pa.array(np.char.add("BT-", np.arange(n).astype(str)).astype(object)),
+        "kind": pa.DictionaryArray.from_arrays(
+            pa.array(rng.integers(0, 3, n).astype(np.int8)), pa.array(["htx", "tht", "union"])
+        ),
+        "established_on": pa.array(established, type=pa.int32()).cast(pa.date32()),
+        "members.total": pa.array(rng.integers(2, 60, n)),
+        "members.female": pa.array(rng.integers(0, 30, n)),
+        "workers.total": pa.array(total),
+        "workers.female": pa.array(female, mask=missing),
+        "value_chain": pa.array(rng.random(n) < 0.3),
+        "processing_technology": pa.array(rng.random(n) < 0.2),
+        "traditional_craft": pa.array(rng.random(n) < 0.1),
+    }
+    if managers:
+        counts = rng.integers(0, 3, n)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        m = int(offsets[-1])
+        roles = pa.DictionaryArray.from_arrays(
+            pa.array(rng.integers(0, len(ROLES), m).astype(np.int8)), pa.array(ROLES)
+        ).dictionary_decode()
+        genders = pa.DictionaryArray.from_arrays(
+            pa.array(rng.integers(0, 2, m).astype(np.int8)), pa.array(["female", "male"])
+        ).dictionary_decode()
+        trained = pa.array(rng.random(m) < 0.5)
+        structs = pa.StructArray.from_arrays([roles, genders, trained], names=["role", "gender", "trained"])
+        cols["managers"] = pa.ListArray.from_arrays(pa.array(offsets), structs)
+    return pa.table(cols)
+
+
+def timed(f: Callable[[], Any], repeat: int = 3) -> Tuple[float, Any]:
+    best = float("inf")
+    out = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t)
+    return best, out
+
+
+def fmt_rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f} rows/s ({seconds * 1e9 / rows:,.0f} ns/row)"
+
+
+def bench_zen(records: List[Dict[str, Any]]) -> Dict[str, float]:
+    try:
+        import zen
+    except ImportError:
+        print("zen-engine: not installed (pip install zen-engine) — skipped")
+        return {}
+    out: Dict[str, float] = {}
+    expr = "workers.total > 0 and workers.female / workers.total > 0.6"
+    content = {
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "Request", "position": {"x": 0, "y": 0}},
+            {
+                "id": "ex",
+                "type": "expressionNode",
+                "name": "share",
+                "position": {"x": 200, "y": 0},
+                "content": {"expressions": [{"id": "e1", "key": "many_female_jobs", "value": expr}]},
+            },
+            {"id": "out", "type": "outputNode", "name": "Response", "position": {"x": 400, "y": 0}},
+        ],
+        "edges": [
+            {"id": "a", "sourceId": "in", "targetId": "ex", "type": "edge"},
+            {"id": "b", "sourceId": "ex", "targetId": "out", "type": "edge"},
+        ],
+    }
+    decision = zen.ZenEngine().create_decision(json.dumps(content))
+    n = min(len(records), 20_000)
+    t, _ = timed(lambda: [decision.evaluate(r) for r in records[:n]], repeat=1)
+    out["zen_decision_us"] = t / n * 1e6
+    print(f"zen-engine decision graph, 1 expression node, per call: {out['zen_decision_us']:.2f} µs  "
+          f"({n / t:,.0f} rows/s)")
+    compiled = zen.compile_expression(expr)
+    n = min(len(records), 200_000)
+    t, _ = timed(lambda: [compiled.evaluate(r) for r in records[:n]], repeat=1)
+    out["zen_expr_us"] = t / n * 1e6
+    print(f"zen-engine compiled expression, per call:         {out['zen_expr_us']:.2f} µs  "
+          f"({n / t:,.0f} rows/s)")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--no-managers", action="store_true", help="leave out the nested managers column")
+    ap.add_argument("--calls", type=int, default=50_000, help="evaluate() calls for the per-call figure")
+    args = ap.parse_args()
+
+    import pandas as pd
+    import pyarrow as pa
+
+    print(f"htx_rules bench: {args.rows:,} rows, python {platform.python_version()}, "
+          f"pandas {pd.__version__}, pyarrow {pa.__version__}, cpus {os.cpu_count()}")
+    engine = htx_rules.Engine()
+
+    table = synthetic_table(args.rows, managers=not args.no_managers)
+    t_arrow, out = timed(lambda: engine.evaluate_many("cooperative", table, AS_OF))
+    print(f"evaluate_many(pyarrow.Table):  {fmt_rate(args.rows, t_arrow)}")
+    counts = out.column("women_managed").to_pandas().value_counts().to_dict()
+    print(f"  women_managed: {counts}")
+
+    df = table.to_pandas()  # managers become lists of dicts, dates become objects
+    df["established_on"] = pd.to_datetime(df["established_on"])
+    t_df, _ = timed(lambda: engine.evaluate_many("cooperative", df, AS_OF), repeat=1)
+    print(f"evaluate_many(pandas.DataFrame): {fmt_rate(args.rows, t_df)}")
+    df_flat = df.drop(columns=["managers"]) if "managers" in df.columns else df
+    t_df_flat, _ = timed(lambda: engine.evaluate_many("cooperative", df_flat, AS_OF))
+    print(f"evaluate_many(pandas.DataFrame, no object columns): {fmt_rate(args.rows, t_df_flat)}")
+
+    # one evaluate() call, against the core alone on the same record
+    record = {
+        "id": "BT-HTX-0001", "kind": "htx", "established_on": "2024-03-15",
+        "members": {"total": 12, "female": 9}, "workers": {"total": 40, "female": 31},
+        "managers": [{"role": "board_chair", "gender": "female", "trained": True}],
+        "value_chain": True, "traditional_craft": True,
+    }
+    n = args.calls
+    t_py, _ = timed(lambda: [engine.evaluate("cooperative", record, AS_OF) for _ in range(n)])
+    t_core = min(engine._native._time_core("cooperative", record, AS_OF, n) for _ in range(3))
+    per_py, per_core = t_py / n * 1e6, t_core / n * 1e6
+    print(f"evaluate() per call: {per_py:.2f} µs; core alone: {per_core:.2f} µs; "
+          f"binding overhead {per_py - per_core:.2f} µs (x{per_py / per_core:.2f})")
+    t_dict, _ = timed(lambda: [engine.evaluate("cooperative", record, AS_OF).to_dict() for _ in range(n // 5)])
+    print(f"evaluate().to_dict() per call: {t_dict / (n // 5) * 1e6:.2f} µs")
+
+    recs = [{"workers": {"total": int(a), "female": int(b)}} for a, b in
+            zip(table.column("workers.total").to_numpy()[:200_000],
+                table.column("workers.female").fill_null(0).to_numpy()[:200_000])]
+    zen_figures = bench_zen(recs)
+
+    print("\nratios")
+    print(f"  Arrow vs DataFrame:                    x{t_df / t_arrow:.2f} (DataFrame time / Arrow time)")
+    print(f"  evaluate() loop vs evaluate_many(Arrow): x{(per_py * 1e-6 * args.rows) / t_arrow:.1f} "
+          "(per-record calls would take that many times longer)")
+    arrow_us = t_arrow / args.rows * 1e6
+    if zen_figures:
+        print(f"  zen decision per call / htx evaluate() per call:  x{zen_figures['zen_decision_us'] / per_py:.2f}")
+        print(f"  zen compiled expression per row / htx Arrow per row: x{zen_figures['zen_expr_us'] / arrow_us:.2f}")
+    goal = args.rows / t_arrow >= 1_000_000
+    print(f"\ngoal >= 1,000,000 rows/s (Arrow): {'met' if goal else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""htx_rules — law as code for Vietnam's programme supporting women-managed cooperatives.
+
+Quyết định 01/QĐ-TTg and the Bến Tre plan Kế hoạch 2747/KH-UBND, evaluated by the Rust core
+(`htx-rules`). This package only converts Python values, calls the core and converts back::
+
+    >>> import htx_rules
+    >>> engine = htx_rules.Engine()                # the embedded Bến Tre pack
+    >>> r = engine.evaluate("cooperative", {"managers": [{"role": "director", "gender": "female"}]},
+    ...                     as_of="2025-06-30")
+    >>> r.decisions["women_managed"].outcome
+    'yes'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+import os as _os
+from collections.abc import Mapping as _Mapping
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, overload
+
+from . import _native
+from ._native import (
+    Decision,
+    Explanation,
+    FactsError,
+    FieldError,
+    HtxRulesError,
+    InputError,
+    PackError,
+    Report,
+    Result,
+    UnknownNameError,
+    Validation,
+)
+
+__all__ = [
+    "Engine",
+    "Result",
+    "Decision",
+    "Validation",
+    "FieldError",
+    "Report",
+    "Explanation",
+    "HtxRulesError",
+    "PackError",
+    "FactsError",
+    "InputError",
+    "UnknownNameError",
+    "AsOf",
+]
+
+#: What `as_of` accepts: a `datetime.date` (or `datetime.datetime`), an ISO `YYYY-MM-DD` string,
+#: or `None` for today (the local date of this machine).
+AsOf = Union[_dt.date, str, None]
+
+_LANGS = ("vi", "en")
+
+
+def _as_of(as_of: AsOf) -> str:
+    """The as-of date as ISO text; `None` is today (computed here: the core never reads the clock)."""
+    if as_of is None:
+        return _dt.date.today().isoformat()
+    if isinstance(as_of, str):
+        return as_of.strip()
+    if isinstance(as_of, _dt.datetime):
+        return as_of.date().isoformat()
+    if isinstance(as_of, _dt.date):
+        return as_of.isoformat()
+    to_date = getattr(as_of, "date", None)  # pandas.Timestamp, numpy-ish datetimes
+    if callable(to_date):
+        d = to_date()
+        if isinstance(d, _dt.date):
+            return d.isoformat()
+    raise TypeError(
+        f"as_of must be a datetime.date, an ISO date string or None, not {type(as_of).__name__}"
+    )
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LANGS:
+        raise ValueError(f'lang must be "vi" or "en", got {lang!r}')
+    return lang
+
+
+class Engine:
+    """A loaded rule pack. `Engine()` is the embedded Bến Tre pack (with the vn-law pack it imports).
+
+    `lang` ("vi" by default, or "en") is the language of displays (`_repr_html_`), of
+    `validate` messages and of `explain` text.
+    """
+
+    def __init__(self, lang: str = "vi", *, _native_engine: Optional[_native.NativeEngine] = None) -> None:
+        self.lang = _check_lang(lang)
+        self._native = _native_engine if _native_engine is not None else _native.NativeEngine.embedded()
+        self._field_types: Dict[str, Dict[str, str]] = {}
+
+    @classmethod
+    def from_dir(cls, path: Union[str, "_os.PathLike[str]"], lang: str = "vi") -> "Engine":
+        """A rule pack folder on disk (its imports are resolved from sibling folders)."""
+        return cls(lang, _native_engine=_native.NativeEngine.from_dir(_os.fspath(path)))
+
+    @classmethod
+    def from_sources(cls, files: Mapping[str, str], root: str, lang: str = "vi") -> "Engine":
+        """A rule pack from in-memory TOML sources: `{"pack-id/file.toml": text}` and the root pack id."""
+        return cls(lang, _native_engine=_native.NativeEngine.from_sources(dict(files), root))
+
+    @property
+    def lang(self) -> str:
+        """Display language: "vi" or "en"."""
+        return self._lang
+
+    @lang.setter
+    def lang(self, value: str) -> None:
+        self._lang = _check_lang(value)
+
+    # -- evaluation -----------------------------------------------------------------------------
+
+    @overload
+    def evaluate(self, entity: str, record: Mapping[str, Any], as_of: AsOf = None) -> Result: ...
+
+    @overload
+    def evaluate(self, entity: str, record: Sequence[Mapping[str, Any]], as_of: AsOf = None) -> List[Result]: ...
+
+    def evaluate(self, entity: str, record: Any, as_of: AsOf = None) -> Any:
+        """Evaluates one record (a dict) or a list of records (-> list of `Result`, in order)."""
+        day = _as_of(as_of)
+        if isinstance(record, dict):
+            return self._native.evaluate(entity, record, day, self._lang)
+        if isinstance(record, (list, tuple)):
+            return self._native.evaluate_list(entity, record, day, self._lang)
+        if isinstance(record, _Mapping):
+            return self._native.evaluate(entity, dict(record), day, self._lang)
+        raise TypeError(
+            "record must be a dict or a list of dicts, not "
+            f"{type(record).__name__} (use evaluate_many for DataFrames and Arrow tables)"
+        )
+
+    def evaluate_many(self, entity: str, data: Any, as_of: AsOf = None) -> Any:
+        """Evaluates many records at once and returns the same kind of container.
+
+        `data` is a list of dicts, a `pandas.DataFrame` (dotted column names for nested fields,
+        e.g. ``workers.female``; a ``managers`` column holding lists of dicts) or a
+        `pyarrow.Table` / `pyarrow.RecordBatch`. The answer has an ``id`` column, one column per
+        decision outcome (``<name>``: "yes"/"no"/"unknown") and one per value (``<name>.value``).
+        Null cells are missing facts, so the decisions that need them are "unknown".
+        """
+        from . import _columns
+
+        return _columns.evaluate_many(self, entity, data, _as_of(as_of))
+
+    def field_types(self, entity: str) -> Dict[str, str]:
+        """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the schema)."""
+        types = self._field_types.get(entity)
+        if types is None:
+            from . import _columns
+
+            types = _columns.field_types(self.schema(entity))
+            self._field_types[entity] = types
+        return types
+
+    # -- validation, reports, explanations ----------------------------------------------------
+
+    def validate(
+        self, entity: str, record: Mapping[str, Any], lang: Optional[str] = None, as_of: AsOf = None
+    ) -> Validation:
+        """Form validation of one record; messages in `lang` (default: the engine's)."""
+        lang = _check_lang(lang or self._lang)
+        if not isinstance(record, _Mapping):
+            raise TypeError(f"record must be a dict, not {type(record).__name__}")
+        return self._native.validate(entity, dict(record), _as_of(as_of), lang)
+
+    def report(self, registry: Union[Mapping[str, Any], str, "_os.PathLike[str]"], as_of: AsOf = None) -> Report:
+        """Progress against the phase targets. `registry` is a dict or the path of a JSON file."""
+        if isinstance(registry, (str, _os.PathLike)):
+            path = _os.fspath(registry)
+            try:
+                with open(path, encoding="utf-8") as f:
+                    data = _json.load(f)
+            except OSError as e:
+                raise InputError(
+                    f"không đọc được tệp {path} (cannot read {path}: {e.strerror})"
+                ) from e
+            except ValueError as e:
+                raise InputError(
+                    f"tệp {path} không phải JSON hợp lệ (not valid JSON: {path}: {e})"
+                ) from e
+        else:
+            data = registry
+        return self._native.report(data, _as_of(as_of), self._lang)
+
+    def explain(self, rule: str) -> Explanation:
+        """A rule: its text, citation, parameters and their dated values."""
+        return self._native.explain(rule, self._lang)
+
+    def schema(self, entity: str) -> Dict[str, Any]:
+        """JSON Schema (draft 2020-12) of an entity's records."""
+        s = self._native.schema(entity)
+        assert isinstance(s, dict)
+        return s
+
+    def __repr__(self) -> str:
+        return f"Engine(lang={self._lang!r})"
+

@@ -1,0 +1,77 @@
+// Size and speed of the browser build. Prints figures only; never asserts timings.
+//   node bench.mjs            (after ./build.sh; needs /usr/bin/chromium and npm's playwright-core)
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { startServer } from "./tests/serve.mjs";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./tests/chromium.mjs";
+import { gzipSize } from "./tests/size.mjs";
+
+const WASM = new URL("./pkg/htx_rules_wasm_bg.wasm", import.meta.url);
+const CALLS = 10_000;
+const RECORD = {
+  kind: "htx", name: "HTX Dệt chiếu Bình Thành", established_on: "2024-03-15",
+  members: { total: 12, female: 9 }, workers: { total: 40, female: 31 },
+  managers: [{ role: "board_chair", gender: "female" }, { role: "director", gender: "male" }],
+};
+
+const bytes = readFileSync(WASM);
+const gz = gzipSize(WASM.pathname);
+console.log(`wasm: ${bytes.length} bytes; gzip -9: ${gz} bytes (${(gz / 1024).toFixed(1)} KB; budget 300 KB)`);
+
+/** The measurements, run inside the page (or in node): load, then CALLS validate/evaluate calls. */
+async function measure(load, calls, record) {
+  const t0 = performance.now();
+  const mod = await load();
+  const t1 = performance.now();
+  const engine = new mod.Engine();
+  const t2 = performance.now();
+  for (let i = 0; i < 200; i++) engine.validate("cooperative", record, "vi", "2025-06-30"); // warm-up
+  const t3 = performance.now();
+  for (let i = 0; i < calls; i++) engine.validate("cooperative", record, "vi", "2025-06-30");
+  const t4 = performance.now();
+  for (let i = 0; i < calls; i++) engine.evaluate("cooperative", record, "2025-06-30");
+  const t5 = performance.now();
+  return { instantiate: t1 - t0, pack: t2 - t1, validate: ((t4 - t3) * 1000) / calls, evaluate: ((t5 - t4) * 1000) / calls };
+}
+
+const fmt = (where, r) =>
+  `${where}: instantiate ${r.instantiate.toFixed(1)} ms + embedded pack load ${r.pack.toFixed(1)} ms = ${(r.instantiate + r.pack).toFixed(1)} ms; ` +
+  `validate ${r.validate.toFixed(1)} µs/call, evaluate ${r.evaluate.toFixed(1)} µs/call (mean of ${CALLS})`;
+
+// Chromium: fetch + compile + instantiate from the local server, then the pack, then the calls.
+const server = await startServer();
+const userDataDir = mkdtempSync(join(tmpdir(), "htx-rules-bench-"));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS,
+});
+try {
+  const page = await context.newPage();
+  await page.goto(`${server.url}/www/bench-blank`); // any same-origin page (a 404 is fine)
+  const r = await page.evaluate(
+    async ({ calls, record, body }) => {
+      const measureFn = new Function(`return (${body})`)();
+      const load = async () => {
+        const mod = await import("/pkg/htx_rules_wasm.js");
+        await mod.default({ module_or_path: "/pkg/htx_rules_wasm_bg.wasm" });
+        return mod;
+      };
+      return measureFn(load, calls, record);
+    },
+    { calls: CALLS, record: RECORD, body: measure.toString() },
+  );
+  console.log(fmt(`chromium ${context.browser()?.version() ?? ""}`.trim(), r));
+} finally {
+  await context.close();
+  await server.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+// Node, for comparison (bytes already read, so no fetch).
+const r = await measure(async () => {
+  const mod = await import("./pkg/htx_rules_wasm.js");
+  await mod.default({ module_or_path: bytes });
+  return mod;
+}, CALLS, RECORD);
+console.log(fmt(`node ${process.version}`, r));

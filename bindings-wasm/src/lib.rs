@@ -1,0 +1,421 @@
+//! Browser binding of `htx-rules` (WebAssembly, via `wasm-bindgen`).
+//!
+//! Only conversion lives here: JS values become `serde_json::Value`s (through `JSON.stringify`, so a
+//! record means exactly what the same JSON means to the command line), the core is called, and its
+//! JSON comes back as plain JS objects in the contract shape. Errors become real JS `Error`s with a
+//! `name` and the core's stable `code`. All rules and all logic are in the core.
+
+use std::collections::BTreeMap;
+
+use htx_rules::{Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang};
+use js_sys::{Array, Object, Reflect, JSON};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** "yes", "no" or "unknown" (three-valued logic; an absent fact gives "unknown", never "no"). */
+export type Outcome = "yes" | "no" | "unknown";
+/** A text in Vietnamese and English. */
+export interface Message { vi: string; en: string }
+/** Language of a message. */
+export type Lang = "vi" | "en";
+/** An as-of date: ISO `YYYY-MM-DD`, or a JS `Date` (its local calendar day). Absent: today. */
+export type AsOf = string | Date;
+/** Entities the embedded pack knows; a custom pack may define others. */
+export type EntityName = "cooperative" | "person" | "progress" | (string & {});
+/** Where a decision comes from in the legal text. */
+export interface Cite { document: string; section: string; wording?: string | null }
+/** A value in the contract form: decimals (shares, money) are strings such as "0.6". */
+export type Scalar = string | number | boolean | null;
+/** One decision. */
+export interface Decision {
+  outcome: Outcome;
+  value: Scalar;
+  target: Scalar;
+  reasons: Message[];
+  /** JSON Pointers of the absent facts that made the outcome unknown, e.g. "/workers/female". */
+  missing: string[];
+  cite: Cite;
+}
+/** The decisions for one record, in input order. */
+export interface EvaluationResult { id: string | null; decisions: Record<string, Decision> }
+/** One form error; `field` is a JSON Pointer (RFC 6901) such as "/managers/0/gender". */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: Message;
+  /** The message in the language asked for (only when `validate` was given `lang`). */
+  text?: string;
+}
+/** The result of form validation. */
+export interface Validation { valid: boolean; errors: FieldError[] }
+/** A pack diagnostic: where a rule file is wrong. */
+export interface Diagnostic { file: string; line: number; column: number; code: string; message: Message }
+/** A JSON value. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A record: a JSON object (see the contract for the fields of each entity). */
+export type JsonObject = { [key: string]: Json | undefined };
+/** The manager roles of the contract. */
+export type ManagerRole = "board_chair" | "board_member" | "general_director" | "director"
+  | "supervisory_board_member" | "supervisor" | "group_leader" | "deputy_director"
+  | "chief_accountant" | "accountant" | "other";
+/** A cooperative (HTX, THT or union); any field may be absent. */
+export interface Cooperative extends JsonObject {
+  id?: string; name?: string; kind?: "htx" | "tht" | "union"; established_on?: string;
+  members?: { total?: number; female?: number }; workers?: { total?: number; female?: number };
+  managers?: { role?: ManagerRole; gender?: "female" | "male"; trained?: boolean }[];
+  sectors?: string[];
+}
+/** A person (e.g. a woman registering); any field may be absent. */
+export interface Person extends JsonObject {
+  id?: string; gender?: "female" | "male"; cooperative_role?: "manager" | "member" | "worker" | "none";
+  household?: { area?: "rural" | "urban"; income_per_person_month_vnd?: number | string; deprivations?: number };
+}
+/** A rule explained: its text, citation, parameters and their dated values (shape set by the core). */
+export type Explanation = { [key: string]: Json };
+/** A JSON Schema (draft 2020-12). */
+export type JsonSchema = { [key: string]: Json };
+/** What every error thrown by this module carries. */
+export interface HtxRulesError extends Error {
+  name: "HtxRulesError" | "PackError" | "FactsError";
+  /** Stable code, e.g. "pack.syntax", "facts.type", "entity.unknown". */
+  code: string;
+  /** The message in both languages (`message` holds both, Vietnamese first). */
+  messages: Message;
+  /** Pack errors: every diagnostic (file, line, column). */
+  diagnostics?: Diagnostic[];
+  /** Pack errors: the first diagnostic's place. */
+  file?: string; line?: number; column?: number;
+  /** Bad facts: the field errors. */
+  fieldErrors?: FieldError[];
+}
+export interface Engine {
+  /**
+   * Evaluates records (one object or an array) as of a date (default: today, local time).
+   * Always returns an array, in input order.
+   */
+  evaluate(entity: EntityName, records: JsonObject | JsonObject[], asOf?: AsOf | null): EvaluationResult[];
+  /** Form validation; with `lang`, each error also carries `text` in that language. */
+  validate(entity: EntityName, record: JsonObject, lang?: Lang | null, asOf?: AsOf | null): Validation;
+  /** A rule explained as text, in Vietnamese (default) or English. */
+  explainText(rule: string, lang?: Lang | null): string;
+}
+"#;
+
+/// A loaded rule pack, ready to evaluate and validate records.
+#[wasm_bindgen]
+pub struct Engine {
+    inner: CoreEngine,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// The embedded Bến Tre pack (Kế hoạch 2747/KH-UBND).
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<Engine, JsValue> {
+        CoreEngine::embedded()
+            .map(|inner| Engine { inner })
+            .map_err(|e| core_error(&e))
+    }
+
+    /// A pack given as texts: `{ "pack-id/file.toml": text, ... }`, loading the pack `root`.
+    #[wasm_bindgen(js_name = fromSources)]
+    pub fn from_sources(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
+        root: &str,
+    ) -> Result<Engine, JsValue> {
+        if !files.is_object() {
+            return Err(input_error(
+                "input.sources",
+                "Các tệp của gói luật phải là một đối tượng {đường dẫn: nội dung}",
+                "Pack files must be an object {path: text}",
+            ));
+        }
+        let mut map = BTreeMap::new();
+        for entry in Object::entries(&Object::from(files)).iter() {
+            let pair = Array::from(&entry);
+            let (path, text) = (pair.get(0).as_string(), pair.get(1).as_string());
+            match (path, text) {
+                (Some(p), Some(t)) => {
+                    map.insert(p, t);
+                }
+                (p, _) => {
+                    let p = p.unwrap_or_default();
+                    return Err(input_error(
+                        "input.sources",
+                        &format!("Nội dung tệp {p} phải là chuỗi văn bản"),
+                        &format!("The content of file {p} must be a string"),
+                    ));
+                }
+            }
+        }
+        CoreEngine::from_sources(&map, root)
+            .map(|inner| Engine { inner })
+            .map_err(|e| core_error(&e))
+    }
+
+    /// Evaluates one record or an array of records; always returns an array, in input order.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn evaluate(
+        &self,
+        entity: &str,
+        records: JsValue,
+        as_of: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_date(&as_of)?;
+        let records = match to_json(&records)? {
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        let evaluations = self
+            .inner
+            .evaluate_many(entity, &records, as_of)
+            .map_err(|e| core_error(&e))?;
+        let out = Value::Array(evaluations.iter().map(|e| e.to_json()).collect());
+        from_json(&out)
+    }
+
+    /// Form validation: `{valid, errors: [{field, code, message: {vi, en}}]}`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn validate(
+        &self,
+        entity: &str,
+        record: JsValue,
+        lang: JsValue,
+        as_of: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let lang = lang_param(&lang)?;
+        let as_of = as_of_date(&as_of)?;
+        let record = to_json(&record)?;
+        let validation = self
+            .inner
+            .validate(entity, &record, as_of)
+            .map_err(|e| core_error(&e))?;
+        let mut out = validation.to_json();
+        if let Some(lang) = lang {
+            let texts: Vec<String> = validation
+                .errors
+                .iter()
+                .map(|e| e.message.get(lang).to_owned())
+                .collect();
+            if let Some(Value::Array(errors)) = out.get_mut("errors") {
+                for (error, text) in errors.iter_mut().zip(texts) {
+                    if let Value::Object(map) = error {
+                        map.insert("text".to_owned(), Value::String(text));
+                    }
+                }
+            }
+        }
+        from_json(&out)
+    }
+
+    /// A rule: its text, citation, parameters and their dated values.
+    #[wasm_bindgen(unchecked_return_type = "Explanation")]
+    pub fn explain(&self, rule: &str) -> Result<JsValue, JsValue> {
+        let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
+        from_json(&explanation.to_json())
+    }
+
+    /// A rule explained as text, in Vietnamese (default) or English.
+    #[wasm_bindgen(js_name = explainText, skip_typescript)]
+    pub fn explain_text(&self, rule: &str, lang: JsValue) -> Result<String, JsValue> {
+        let lang = lang_param(&lang)?.unwrap_or(Lang::Vi);
+        let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
+        Ok(explanation.to_text(lang))
+    }
+
+    /// The JSON Schema (draft 2020-12) of an entity's records.
+    #[wasm_bindgen(unchecked_return_type = "JsonSchema")]
+    pub fn schema(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
+    ) -> Result<JsValue, JsValue> {
+        let schema = self.inner.schema(entity).map_err(|e| core_error(&e))?;
+        from_json(&schema)
+    }
+}
+
+/// Today's date in the user's local time zone, as `YYYY-MM-DD` (what an absent `asOf` means).
+#[wasm_bindgen]
+pub fn today() -> String {
+    local_today().to_string()
+}
+
+/// The version of this binding (and of the core it was built with).
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
+
+const MS_PER_DAY: f64 = 86_400_000.0;
+
+/// Today in local time. The core never reads the clock; this edge does.
+fn local_today() -> Date {
+    let now = js_sys::Date::now();
+    let offset_minutes = js_sys::Date::new_0().get_timezone_offset();
+    let local_ms = now - offset_minutes * 60_000.0;
+    // `as` saturates; the core clamps to its representable range.
+    Date::from_unix_days((local_ms / MS_PER_DAY).floor() as i64)
+}
+
+/// `lang`: undefined/null → none; else "vi" or "en".
+fn lang_param(value: &JsValue) -> Result<Option<Lang>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_string().as_deref().and_then(Lang::parse) {
+        Some(lang) => Ok(Some(lang)),
+        None => Err(input_error(
+            "input.lang",
+            "Ngôn ngữ phải là \"vi\" hoặc \"en\"",
+            "Language must be \"vi\" or \"en\"",
+        )),
+    }
+}
+
+/// `asOf`: undefined/null → today; an ISO string; or a JS `Date` (its local calendar day).
+fn as_of_date(value: &JsValue) -> Result<Date, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(local_today());
+    }
+    if let Some(s) = value.as_string() {
+        return parse_date(&s).ok_or_else(|| {
+            input_error(
+                "input.as_of",
+                &format!("Ngày tính không hợp lệ: {s:?} (cần dạng YYYY-MM-DD)"),
+                &format!("Invalid as-of date: {s:?} (expected YYYY-MM-DD)"),
+            )
+        });
+    }
+    if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        let ms = d.get_time();
+        if ms.is_finite() {
+            let local_ms = ms - d.get_timezone_offset() * 60_000.0;
+            return Ok(Date::from_unix_days((local_ms / MS_PER_DAY).floor() as i64));
+        }
+    }
+    Err(input_error(
+        "input.as_of",
+        "Ngày tính phải là chuỗi YYYY-MM-DD hoặc một Date hợp lệ",
+        "The as-of date must be a YYYY-MM-DD string or a valid Date",
+    ))
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    Date::parse(s)
+}
+
+/// A JS value as JSON (through `JSON.stringify`, so it means what the same JSON text means).
+fn to_json(value: &JsValue) -> Result<Value, JsValue> {
+    let bad = || {
+        input_error(
+            "input.json",
+            "Dữ liệu vào không chuyển được thành JSON (giá trị vòng, BigInt hoặc undefined)",
+            "The input cannot be converted to JSON (a cycle, a BigInt or undefined)",
+        )
+    };
+    let text = JSON::stringify(value)
+        .map_err(|_| bad())?
+        .as_string()
+        .ok_or_else(bad)?;
+    serde_json::from_str(&text).map_err(|_| bad())
+}
+
+/// JSON as a plain JS value.
+fn from_json(value: &Value) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|_| {
+        input_error(
+            "output.json",
+            "Không tạo được kết quả JSON",
+            "Could not produce the JSON result",
+        )
+    })?;
+    JSON::parse(&text)
+}
+
+fn message_object(vi: &str, en: &str) -> JsValue {
+    let obj = Object::new();
+    set(&obj, "vi", &JsValue::from_str(vi));
+    set(&obj, "en", &JsValue::from_str(en));
+    obj.into()
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a fresh plain object or Error cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// A JS `Error` named `name`, with `code` and the message in both languages.
+fn js_error(name: &str, code: &str, vi: &str, en: &str, prefix: &str) -> js_sys::Error {
+    let text = if vi == en {
+        format!("{prefix}{vi}")
+    } else {
+        format!("{prefix}{vi} / {en}")
+    };
+    let error = js_sys::Error::new(&text);
+    error.set_name(name);
+    set(&error, "code", &JsValue::from_str(code));
+    set(&error, "messages", &message_object(vi, en));
+    error
+}
+
+/// An error found at this edge (bad JS input), before the core is called.
+fn input_error(code: &str, vi: &str, en: &str) -> JsValue {
+    js_error("HtxRulesError", code, vi, en, "").into()
+}
+
+/// The one mapping of core errors to JS errors.
+fn core_error(e: &CoreError) -> JsValue {
+    let name = match e.kind() {
+        ErrorKind::Pack => "PackError",
+        ErrorKind::Facts => "FactsError",
+        _ => "HtxRulesError",
+    };
+    let message = e.message();
+    let diagnostics = e.diagnostics();
+    let prefix = match diagnostics.first() {
+        Some(d) if !message.vi.contains(&d.file) => format!("{}:{}:{}: ", d.file, d.line, d.column),
+        _ => String::new(),
+    };
+    let error = js_error(name, e.code(), &message.vi, &message.en, &prefix);
+    if !diagnostics.is_empty() {
+        let list = Array::new();
+        for d in diagnostics {
+            let obj = Object::new();
+            set(&obj, "file", &JsValue::from_str(&d.file));
+            set(&obj, "line", &JsValue::from_f64(d.line as f64));
+            set(&obj, "column", &JsValue::from_f64(d.column as f64));
+            set(&obj, "code", &JsValue::from_str(&d.code));
+            set(
+                &obj,
+                "message",
+                &message_object(&d.message.vi, &d.message.en),
+            );
+            list.push(&obj);
+        }
+        if let Some(first) = diagnostics.first() {
+            set(&error, "file", &JsValue::from_str(&first.file));
+            set(&error, "line", &JsValue::from_f64(first.line as f64));
+            set(&error, "column", &JsValue::from_f64(first.column as f64));
+        }
+        set(&error, "diagnostics", &list);
+    }
+    let field_errors = e.field_errors();
+    if !field_errors.is_empty() {
+        let list = Array::new();
+        for f in field_errors {
+            let obj = Object::new();
+            set(&obj, "field", &JsValue::from_str(&f.field));
+            set(&obj, "code", &JsValue::from_str(&f.code));
+            set(
+                &obj,
+                "message",
+                &message_object(&f.message.vi, &f.message.en),
+            );
+            list.push(&obj);
+        }
+        set(&error, "fieldErrors", &list);
+    }
+    error.into()
+}

@@ -1,0 +1,247 @@
+// The JS API of the wasm build in node: shapes, dates, errors, packs from sources, explain, schema.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Engine, today, version } from "./wasm.mjs";
+
+const RULES = fileURLToPath(new URL("../../rules/", import.meta.url));
+const engine = new Engine();
+
+/** The .toml files of the repository's packs, as fromSources wants them: {"pack-id/file.toml": text}. */
+function packSources(...ids) {
+  const files = {};
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith(".toml")) files[relative(RULES, p).replaceAll("\\", "/")] = readFileSync(p, "utf8");
+    }
+  };
+  for (const id of ids) walk(join(RULES, id));
+  return files;
+}
+
+const COOP = {
+  id: "BT-HTX-0001", name: "HTX Dệt chiếu Bình Thành", kind: "htx", established_on: "2024-03-15",
+  members: { total: 12, female: 9 }, workers: { total: 40, female: 31 },
+  managers: [{ role: "board_chair", gender: "female", trained: true }],
+};
+
+function assertDecision(d) {
+  assert.ok(["yes", "no", "unknown"].includes(d.outcome), `outcome ${d.outcome}`);
+  assert.ok("value" in d && "target" in d);
+  assert.ok(Array.isArray(d.reasons) && d.reasons.every((r) => typeof r.vi === "string" && typeof r.en === "string"));
+  assert.ok(Array.isArray(d.missing));
+  assert.equal(typeof d.cite.document, "string");
+  assert.equal(typeof d.cite.section, "string");
+}
+
+/** Runs `fn`, expecting a JS Error; returns it. */
+function thrown(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof Error, "a real Error");
+    assert.equal(typeof e.code, "string");
+    assert.ok(e.code.length > 0);
+    assert.ok(!/^\s*[{[]/.test(e.message), `no JSON text in the message: ${e.message}`);
+    assert.equal(typeof e.messages?.vi, "string");
+    assert.equal(typeof e.messages?.en, "string");
+    assert.ok(e.message.includes(e.messages.vi) && e.message.includes(e.messages.en), "message in vi and en");
+    return e;
+  }
+  assert.fail("expected an error");
+}
+
+describe("evaluate", () => {
+  test("one object gives an array of one, in the contract shape", () => {
+    const out = engine.evaluate("cooperative", COOP, "2025-06-30");
+    assert.equal(out.length, 1);
+    assert.equal(out[0].id, "BT-HTX-0001");
+    for (const name of ["women_managed", "female_labour_share", "many_female_jobs", "counts_as_new", "meets_membership_minimum"]) {
+      assert.ok(out[0].decisions[name], `decision ${name}`);
+      assertDecision(out[0].decisions[name]);
+    }
+    assert.equal(out[0].decisions.women_managed.outcome, "yes");
+    assert.equal(out[0].decisions.female_labour_share.value, "0.775", "decimals are strings");
+    assert.equal(out[0].decisions.many_female_jobs.outcome, "yes");
+  });
+
+  test("an array keeps input order; a record without id gives id null", () => {
+    const out = engine.evaluate("cooperative", [{ id: "b" }, COOP, {}], "2025-06-30");
+    assert.deepEqual(out.map((r) => r.id), ["b", "BT-HTX-0001", null]);
+  });
+
+  test("absent facts are unknown, with JSON Pointers of what is missing", () => {
+    const [r] = engine.evaluate("cooperative", { kind: "htx" }, "2025-06-30");
+    assert.equal(r.decisions.many_female_jobs.outcome, "unknown");
+    assert.ok(r.decisions.many_female_jobs.missing.some((m) => m.startsWith("/workers")));
+  });
+
+  test("the 60% threshold of phase 1 is strict: 6/10 no, 7/10 yes", () => {
+    const at = (female) => engine.evaluate("cooperative", { workers: { total: 10, female } }, "2025-06-30")[0].decisions.many_female_jobs.outcome;
+    assert.equal(at(6), "no");
+    assert.equal(at(7), "yes");
+  });
+
+  test("asOf: absent means today; a Date means its local calendar day; a string is ISO", () => {
+    assert.match(today(), /^\d{4}-\d{2}-\d{2}$/);
+    const d = new Date();
+    const local = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+    assert.equal(today(), local);
+    assert.deepEqual(engine.evaluate("cooperative", COOP), engine.evaluate("cooperative", COOP, today()));
+    assert.deepEqual(engine.evaluate("cooperative", COOP, null), engine.evaluate("cooperative", COOP, today()));
+    assert.deepEqual(engine.evaluate("cooperative", COOP, new Date(2026, 2, 1)), engine.evaluate("cooperative", COOP, "2026-03-01"));
+  });
+
+  test("phase 2 (2026 on): 7 of 10 is not above 70%", () => {
+    const [r] = engine.evaluate("cooperative", { kind: "htx", workers: { total: 10, female: 7 } }, "2026-03-01");
+    assert.equal(r.decisions.many_female_jobs.outcome, "no");
+  });
+
+  test("person: priority woman, target group, poverty by the income standard", () => {
+    const [r] = engine.evaluate("person", {
+      id: "P-001", gender: "female", cooperative_role: "member", laid_off_industrial_worker: true,
+      household: { area: "rural", income_per_person_month_vnd: 1400000, deprivations: 3 },
+    }, "2025-06-30");
+    assert.equal(r.decisions.priority_woman.outcome, "yes");
+    assert.equal(r.decisions.target_group.outcome, "yes");
+    assert.equal(r.decisions.poor_household.outcome, "yes");
+  });
+});
+
+describe("validate", () => {
+  test("a good record is valid", () => {
+    assert.deepEqual(engine.validate("cooperative", COOP), { valid: true, errors: [] });
+  });
+
+  test("female workers above total: an error at /workers/female, in vi and en", () => {
+    const v = engine.validate("cooperative", { workers: { total: 10, female: 12 } });
+    assert.equal(v.valid, false);
+    const e = v.errors.find((x) => x.field === "/workers/female");
+    assert.ok(e, JSON.stringify(v.errors));
+    assert.equal(typeof e.code, "string");
+    assert.ok(e.message.vi.length > 0 && e.message.en.length > 0);
+    assert.equal(e.text, undefined, "no text without lang");
+  });
+
+  test("with lang, each error also carries text in that language", () => {
+    const record = { workers: { total: 10, female: 12 } };
+    const vi = engine.validate("cooperative", record, "vi");
+    const en = engine.validate("cooperative", record, "en");
+    assert.equal(vi.errors[0].text, vi.errors[0].message.vi);
+    assert.equal(en.errors[0].text, en.errors[0].message.en);
+    const e = thrown(() => engine.validate("cooperative", record, "fr"));
+    assert.equal(e.code, "input.lang");
+  });
+
+  test("pointers reach into lists: /managers/0/gender", () => {
+    const v = engine.validate("cooperative", { managers: [{ role: "director", gender: "woman" }] });
+    assert.equal(v.valid, false);
+    assert.ok(v.errors.some((x) => x.field === "/managers/0/gender"), JSON.stringify(v.errors));
+  });
+
+  test("a wrong type is a field error, not an exception", () => {
+    const v = engine.validate("cooperative", { workers: { total: "mười" } });
+    assert.equal(v.valid, false);
+    assert.ok(v.errors.some((x) => x.field === "/workers/total"), JSON.stringify(v.errors));
+  });
+});
+
+describe("errors", () => {
+  test("an unknown entity: an Error named HtxRulesError with code entity.unknown", () => {
+    const e = thrown(() => engine.evaluate("ship", {}));
+    assert.equal(e.name, "HtxRulesError");
+    assert.equal(e.code, "entity.unknown");
+    assert.equal(thrown(() => engine.validate("ship", {})).code, "entity.unknown");
+    assert.equal(thrown(() => engine.schema("ship")).code, "entity.unknown");
+  });
+
+  test("a bad as-of date", () => {
+    for (const bad of ["31/12/2025", "2025-02-30", 20250101, new Date(Number.NaN), {}]) {
+      const e = thrown(() => engine.evaluate("cooperative", COOP, bad));
+      assert.equal(e.name, "HtxRulesError");
+      assert.equal(e.code, "input.as_of");
+    }
+  });
+
+  test("input JSON cannot express: a cycle, a BigInt, undefined", () => {
+    const cyclic = { kind: "htx" };
+    cyclic.self = cyclic;
+    for (const bad of [cyclic, { n: 1n }, undefined]) {
+      assert.equal(thrown(() => engine.evaluate("cooperative", bad, "2025-01-01")).code, "input.json");
+    }
+  });
+
+  test("records that are not objects never panic", () => {
+    for (const odd of [null, 1, "x", [1, [2]], true, [null]]) {
+      try {
+        engine.evaluate("cooperative", odd, "2025-01-01");
+      } catch (e) {
+        assert.ok(e instanceof Error && typeof e.code === "string", String(e));
+      }
+    }
+    // The engine still works after all that.
+    assert.equal(engine.evaluate("cooperative", COOP, "2025-06-30")[0].decisions.women_managed.outcome, "yes");
+  });
+});
+
+describe("fromSources", () => {
+  test("the repository's packs as texts give the embedded results", () => {
+    const e = Engine.fromSources(packSources("ben-tre-2747", "vn-law"), "ben-tre-2747");
+    assert.deepEqual(e.evaluate("cooperative", COOP, "2025-06-30"), engine.evaluate("cooperative", COOP, "2025-06-30"));
+  });
+
+  test("a broken pack: a PackError with a code and the file and line", () => {
+    const files = packSources("vn-law");
+    const path = Object.keys(files).find((p) => p.endsWith("pack.toml"));
+    const lines = files[path].split("\n");
+    lines.splice(2, 0, "this is = = not toml");
+    files[path] = lines.join("\n");
+    const e = thrown(() => Engine.fromSources(files, "vn-law"));
+    assert.equal(e.name, "PackError");
+    assert.match(e.code, /^pack\./);
+    assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length > 0);
+    const d = e.diagnostics[0];
+    assert.equal(d.file, path);
+    assert.equal(d.line, 3);
+    assert.ok(d.column >= 1);
+    assert.equal(e.file, path);
+    assert.equal(e.line, 3);
+    assert.ok(e.message.includes(`${path}:3:`), e.message);
+  });
+
+  test("a missing root pack and non-string file contents", () => {
+    const missing = thrown(() => Engine.fromSources({}, "nowhere"));
+    assert.ok(["PackError", "HtxRulesError"].includes(missing.name));
+    assert.equal(thrown(() => Engine.fromSources({ "x/pack.toml": 42 }, "x")).code, "input.sources");
+    assert.equal(thrown(() => Engine.fromSources("x", "x")).code, "input.sources");
+  });
+});
+
+describe("explain and schema", () => {
+  test("explain gives the rule's citation and text; explainText renders it", () => {
+    const x = engine.explain("many_female_jobs");
+    assert.equal(typeof x, "object");
+    const text = JSON.stringify(x);
+    assert.ok(text.includes("II.1.b"), text.slice(0, 300));
+    const vi = engine.explainText("many_female_jobs");
+    const en = engine.explainText("many_female_jobs", "en");
+    assert.ok(vi.length > 0 && en.length > 0 && vi !== en);
+    const e = thrown(() => engine.explain("no_such_rule"));
+    assert.equal(e.code, "rule.unknown");
+  });
+
+  test("schema is a JSON Schema of the entity", () => {
+    const s = engine.schema("cooperative");
+    assert.equal(s.type, "object");
+    assert.ok(s.properties?.workers, JSON.stringify(s).slice(0, 300));
+    assert.ok(String(s.$schema ?? "").includes("2020-12"));
+  });
+
+  test("version", () => {
+    assert.match(version(), /^\d+\.\d+\.\d+/);
+  });
+});

@@ -1,0 +1,48 @@
+// Type-checked (never run) by `tsc --noEmit -p tests/tsconfig.json`: the generated .d.ts must
+// describe the API precisely — these uses compile, and the @ts-expect-error ones must not.
+import init, {
+  Engine, today, version,
+  type Decision, type EvaluationResult, type Validation, type FieldError, type HtxRulesError,
+  type Outcome, type Cooperative, type Person, type JsonSchema, type Explanation, type Diagnostic,
+} from "../pkg/htx_rules_wasm.js";
+
+export async function main(bytes: Uint8Array): Promise<void> {
+  await init({ module_or_path: bytes });
+  const engine = new Engine();
+  const coop: Cooperative = { kind: "htx", workers: { total: 10, female: 7 }, managers: [{ role: "director", gender: "female" }] };
+  const results: EvaluationResult[] = engine.evaluate("cooperative", coop, "2025-06-30");
+  const many: EvaluationResult[] = engine.evaluate("cooperative", [coop, coop]);
+  const withDate: EvaluationResult[] = engine.evaluate("person", { gender: "female" } satisfies Person, new Date());
+  const d: Decision | undefined = results[0]?.decisions["many_female_jobs"];
+  const outcome: Outcome | undefined = d?.outcome;
+  const id: string | null | undefined = many[0]?.id;
+  const reasons: string[] = (d?.reasons ?? []).map((r) => r.vi + r.en);
+  const v: Validation = engine.validate("cooperative", coop, "vi");
+  const v2: Validation = engine.validate("cooperative", coop, undefined, "2025-06-30");
+  const first: FieldError | undefined = v.errors[0];
+  const pointer: string | undefined = first?.field;
+  const text: string | undefined = first?.text;
+  const s: JsonSchema = engine.schema("cooperative");
+  const x: Explanation = engine.explain("many_female_jobs");
+  const t: string = engine.explainText("many_female_jobs") + engine.explainText("many_female_jobs", "en");
+  const other = Engine.fromSources({ "vn-law/pack.toml": "[pack]" }, "vn-law");
+  const day: string = today() + version();
+  try {
+    engine.evaluate("nope", {});
+  } catch (err) {
+    const e = err as HtxRulesError;
+    const code: string = e.code;
+    const where: Diagnostic | undefined = e.diagnostics?.[0];
+    void [code, where, e.messages.vi, e.name === "PackError"];
+  }
+  // @ts-expect-error outcome is a closed set
+  const bad: Outcome = "maybe";
+  // @ts-expect-error lang is "vi" | "en"
+  engine.validate("cooperative", coop, "fr");
+  // @ts-expect-error asOf is a string or a Date
+  engine.evaluate("cooperative", coop, 20250101);
+  // @ts-expect-error kind is a closed set
+  const badCoop: Cooperative = { kind: "company" };
+  void [withDate, outcome, id, reasons, v2, pointer, text, s, x, t, other, day, bad, badCoop];
+  other.free();
+}
