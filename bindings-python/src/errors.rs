@@ -91,7 +91,15 @@ fn build(py: Python<'_>, err: &Error) -> PyResult<PyErr> {
         field_errors.append(item)?;
     }
     let first = err.field_errors().first();
-    value.setattr("field", first.map(|f| f.field.clone()))?;
+    let field = match err {
+        Error::Input { field, .. } => field.clone(),
+        _ => first.map(|f| f.field.clone()),
+    };
+    value.setattr("field", field)?;
+    if let Some(f) = first {
+        // For bad facts, the code of the first field (e.g. `facts.type`) says more than `facts.invalid`.
+        value.setattr("code", f.code.clone())?;
+    }
     value.setattr("field_errors", field_errors)?;
     Ok(exc)
 }

@@ -3,7 +3,7 @@
 Each file is a JSON array of cases `{"name", "op": "evaluate"|"validate", "entity", "as_of",
 "record", "expected"}`. For `evaluate`, `[r.to_dict() for r in engine.evaluate(...)]` must equal
 `expected` (the array the Rust core prints); for `validate`, the validation dict.
-Cases of our own live in tests/cases/*.json beside this file, in the same format.
+Cases of the binding's own may be added in tests/cases/*.json beside this file, same format.
 """
 
 from __future__ import annotations

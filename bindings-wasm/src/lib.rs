@@ -217,14 +217,6 @@ impl Engine {
         from_json(&explanation.to_json())
     }
 
-    /// A rule explained as text, in Vietnamese (default) or English.
-    #[wasm_bindgen(js_name = explainText, skip_typescript)]
-    pub fn explain_text(&self, rule: &str, lang: JsValue) -> Result<String, JsValue> {
-        let lang = lang_param(&lang)?.unwrap_or(Lang::Vi);
-        let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
-        Ok(explanation.to_text(lang))
-    }
-
     /// The JSON Schema (draft 2020-12) of an entity's records.
     #[wasm_bindgen(unchecked_return_type = "JsonSchema")]
     pub fn schema(
