@@ -22,9 +22,13 @@ from typing import Any, Callable, Dict, List, Tuple
 import numpy as np
 
 import htx_rules
+import htx_rules._columns
 
 AS_OF = "2025-06-30"
-ROLES = ["board_chair", "board_member", "director", "supervisor", "group_leader", "accountant", "other"]
+# Roles by kind, so that every synthetic record is valid (a THT has a group leader, no board).
+ROLES = ["board_chair", "board_member", "director", "supervisor", "accountant", "other", "group_leader"]
+HTX_ROLES = np.array([0, 1, 2, 3, 4, 5], dtype=np.int8)
+THT_ROLES = np.array([6, 4, 5], dtype=np.int8)
 
 
 def synthetic_table(n: int, managers: bool, seed: int = 42) -> Any:
@@ -35,16 +39,16 @@ def synthetic_table(n: int, managers: bool, seed: int = 42) -> Any:
     total = rng.integers(1, 200, n)
     female = (total * rng.random(n)).astype(np.int64)
     missing = rng.random(n) < 0.05
+    members = rng.integers(2, 60, n)
     # days since 1970: 2016-07-18 .. 2025-06-30 (AS_OF): a founding date after AS_OF is a bad fact
     established = rng.integers(17000, 20270, n).astype(np.int32)
+    kinds = rng.integers(0, 3, n).astype(np.int8)  # htx, tht, union
     cols: Dict[str, Any] = {
         "id": pa.array(np.char.add("BT-", np.arange(n).astype(str)).astype(object)),
-        "kind": pa.DictionaryArray.from_arrays(
-            pa.array(rng.integers(0, 3, n).astype(np.int8)), pa.array(["htx", "tht", "union"])
-        ),
+        "kind": pa.DictionaryArray.from_arrays(pa.array(kinds), pa.array(["htx", "tht", "union"])),
         "established_on": pa.array(established, type=pa.int32()).cast(pa.date32()),
-        "members.total": pa.array(rng.integers(2, 60, n)),
-        "members.female": pa.array(rng.integers(0, 30, n)),
+        "members.total": pa.array(members),
+        "members.female": pa.array((members * rng.random(n)).astype(np.int64)),
         "workers.total": pa.array(total),
         "workers.female": pa.array(female, mask=missing),
         "value_chain": pa.array(rng.random(n) < 0.3),
@@ -55,9 +59,11 @@ def synthetic_table(n: int, managers: bool, seed: int = 42) -> Any:
         counts = rng.integers(0, 3, n)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
         m = int(offsets[-1])
-        roles = pa.DictionaryArray.from_arrays(
-            pa.array(rng.integers(0, len(ROLES), m).astype(np.int8)), pa.array(ROLES)
-        ).dictionary_decode()
+        is_tht = np.repeat(kinds, counts) == 1
+        role_codes = np.where(
+            is_tht, THT_ROLES[rng.integers(0, len(THT_ROLES), m)], HTX_ROLES[rng.integers(0, len(HTX_ROLES), m)]
+        ).astype(np.int8)
+        roles = pa.DictionaryArray.from_arrays(pa.array(role_codes), pa.array(ROLES)).dictionary_decode()
         genders = pa.DictionaryArray.from_arrays(
             pa.array(rng.integers(0, 2, m).astype(np.int8)), pa.array(["female", "male"])
         ).dictionary_decode()
@@ -134,6 +140,9 @@ def main() -> None:
     print(f"htx_rules bench: {args.rows:,} rows, python {platform.python_version()}, "
           f"pandas {pd.__version__}, pyarrow {pa.__version__}, cpus {os.cpu_count()}")
     engine = htx_rules.Engine()
+    import warnings
+
+    warnings.simplefilter("error", htx_rules._columns.FactsWarning)  # the synthetic data must be valid
 
     table = synthetic_table(args.rows, managers=not args.no_managers)
     t_arrow, out = timed(lambda: engine.evaluate_many("cooperative", table, AS_OF))
