@@ -665,7 +665,8 @@ impl Engine {
     fn run_rules(&self, er: &EntityRules, rec: &Record, as_of: Date) -> Vec<Option<RuleOut>> {
         let n = er.rules.len();
         let mut cx = Cx::new(&self.pack, as_of, rec, n);
-        let mut outs: Vec<Option<RuleOut>> = vec![None; n];
+        let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
+        outs.resize_with(n, || None);
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
@@ -675,9 +676,7 @@ impl Engine {
                 *slot = o.1;
             }
             if o.0.outcome == Outcome::Unknown {
-                if let Some(m) = cx.rule_missing.get_mut(i) {
-                    m.clone_from(&o.0.missing);
-                }
+                cx.rule_missing.push((i, o.0.missing.clone()));
             }
             if let Some(slot) = outs.get_mut(i) {
                 *slot = Some(o.0);
@@ -874,8 +873,13 @@ impl Engine {
         // constraints (they may refer to decisions, so those are evaluated first)
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len());
         let mut errors = Vec::new();
-        // re-run decisions inside cx so constraints can refer to rules
-        for &i in &er.order {
+        // constraints may refer to decisions: evaluate those first, when they do
+        let order: &[usize] = if er.constraints_use_rules {
+            &er.order
+        } else {
+            &[]
+        };
+        for &i in order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
@@ -957,8 +961,7 @@ impl Engine {
         errors: &mut Vec<FieldError>,
     ) {
         let mut found = Vec::new();
-        crate::validate::schema_checks(&self.pack, er.record, rec, "", &mut found);
-        found.retain(|e| e.code != "facts.required");
+        crate::validate::bound_checks(&self.pack, er.record, rec, &mut found);
         if !er.constraints.is_empty() {
             found.extend(self.constraint_errors(er, rec, as_of));
         }
@@ -1173,7 +1176,11 @@ fn eval_rule<'a>(cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> (RuleOut, Opti
     } else {
         (Vec::new(), Vec::new())
     };
-    let args = cx.locals.iter().map(|l| l.and_then(Scalar::of)).collect();
+    let args = if cx.locals.is_empty() {
+        Vec::new()
+    } else {
+        cx.locals.iter().map(|l| l.and_then(Scalar::of)).collect()
+    };
     (
         RuleOut {
             outcome,

@@ -275,6 +275,8 @@ pub(crate) struct EntityRules {
     /// Output rules (not internal, not constraints) in pack order.
     pub outputs: Vec<usize>,
     pub constraints: Vec<usize>,
+    /// Whether any constraint refers to a decision (`rule.x`).
+    pub constraints_use_rules: bool,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -14,19 +14,43 @@ pub(crate) fn schema_checks(
     prefix: &str,
     errors: &mut Vec<FieldError>,
 ) {
+    let mut ptr = prefix.to_string();
+    checks(pack, rec_ty, rec, &mut ptr, true, errors);
+}
+
+/// Bounds only (no required fields): what evaluation distrusts.
+pub(crate) fn bound_checks(pack: &Pack, rec_ty: usize, rec: &Record, errors: &mut Vec<FieldError>) {
+    let mut ptr = String::new();
+    checks(pack, rec_ty, rec, &mut ptr, false, errors);
+}
+
+/// Walks a record; `ptr` is the pointer of `rec` and is restored before returning. Strings are
+/// built only for errors, so the common case (no error) allocates nothing.
+fn checks(
+    pack: &Pack,
+    rec_ty: usize,
+    rec: &Record,
+    ptr: &mut String,
+    required: bool,
+    errors: &mut Vec<FieldError>,
+) {
     let Some(rt) = pack.records.get(rec_ty) else {
         return;
     };
     for (f, slot) in rt.fields.iter().zip(&rec.slots) {
-        let ptr = format!("{prefix}/{}", f.name);
-        let label = f
-            .label
-            .clone()
-            .unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()));
+        let len = ptr.len();
+        ptr.push('/');
+        ptr.push_str(&f.name);
+        let label = || {
+            f.label
+                .clone()
+                .unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()))
+        };
         match slot {
-            None if f.required && !errors.iter().any(|e| e.field == ptr) => {
+            None if required && f.required && !errors.iter().any(|e| e.field == *ptr) => {
+                let label = label();
                 errors.push(FieldError {
-                    field: ptr,
+                    field: ptr.clone(),
                     code: "facts.required".into(),
                     message: Message::new(
                         format!("Cần nhập {}", label.vi.to_lowercase()),
@@ -37,7 +61,7 @@ pub(crate) fn schema_checks(
             None => {}
             Some(v) => {
                 let num = match v {
-                    Val::Int(i) => Some(Decimal::from(*i)),
+                    Val::Int(i) if f.min.is_some() || f.max.is_some() => Some(Decimal::from(*i)),
                     Val::Dec(d) => Some(*d),
                     _ => None,
                 };
@@ -49,6 +73,7 @@ pub(crate) fn schema_checks(
                         _ => d.normalize().to_string(),
                     };
                     if let Some(min) = f.min.filter(|m| n < *m) {
+                        let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
                             code: "facts.min".into(),
@@ -59,6 +84,7 @@ pub(crate) fn schema_checks(
                         });
                     }
                     if let Some(max) = f.max.filter(|m| n > *m) {
+                        let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
                             code: "facts.max".into(),
@@ -70,12 +96,16 @@ pub(crate) fn schema_checks(
                     }
                 }
                 match (v, &f.ty) {
-                    (Val::Rec(r), Ty::Rec(t)) => schema_checks(pack, *t, r, &ptr, errors),
+                    (Val::Rec(r), Ty::Rec(t)) => checks(pack, *t, r, ptr, required, errors),
                     (Val::List(items), Ty::List(inner)) => {
                         if let Ty::Rec(t) = inner.as_ref() {
                             for (i, it) in items.iter().enumerate() {
                                 if let Val::Rec(r) = it {
-                                    schema_checks(pack, *t, r, &format!("{ptr}/{i}"), errors);
+                                    let l2 = ptr.len();
+                                    ptr.push('/');
+                                    ptr.push_str(&i.to_string());
+                                    checks(pack, *t, r, ptr, required, errors);
+                                    ptr.truncate(l2);
                                 }
                             }
                         }
@@ -84,6 +114,7 @@ pub(crate) fn schema_checks(
                 }
             }
         }
+        ptr.truncate(len);
     }
 }
 

@@ -77,7 +77,8 @@ pub(crate) struct Cx<'a> {
     pub as_of: Date,
     pub root: &'a Record,
     pub rule_vals: Vec<Option<V<'a>>>,
-    pub rule_missing: Vec<Vec<String>>,
+    /// Missing facts of the rules that came out unknown (few: kept sparse).
+    pub rule_missing: Vec<(usize, Vec<String>)>,
     pub locals: Vec<Option<V<'a>>>,
     pub vars: Vec<Bind<'a>>,
     pub missing: Vec<String>,
@@ -91,7 +92,7 @@ impl<'a> Cx<'a> {
             as_of,
             root,
             rule_vals: vec![None; n_rules],
-            rule_missing: vec![Vec::new(); n_rules],
+            rule_missing: Vec::new(),
             locals: Vec::new(),
             vars: Vec::new(),
             missing: Vec::new(),
@@ -159,7 +160,7 @@ impl<'a> Cx<'a> {
             Ex::Rule(r) => {
                 let v = self.rule_vals.get(*r).copied().flatten();
                 if v.is_none() {
-                    if let Some(m) = self.rule_missing.get(*r) {
+                    if let Some((_, m)) = self.rule_missing.iter().find(|(k, _)| k == r) {
                         let m = m.clone();
                         self.missing.extend(m);
                     }
@@ -196,7 +197,7 @@ impl<'a> Cx<'a> {
             Ex::And(a, b) => {
                 let m = self.mark();
                 let x = self.eval(a);
-                if x == Some(V::Bool(false)) {
+                if matches!(x, Some(V::Bool(false))) {
                     self.reset(m);
                     return x;
                 }
@@ -213,7 +214,7 @@ impl<'a> Cx<'a> {
             Ex::Or(a, b) => {
                 let m = self.mark();
                 let x = self.eval(a);
-                if x == Some(V::Bool(true)) {
+                if matches!(x, Some(V::Bool(true))) {
                     self.reset(m);
                     return x;
                 }
@@ -246,9 +247,7 @@ impl<'a> Cx<'a> {
                 let (x, V::List(items)) = (x?, y?) else {
                     return None;
                 };
-                let found = items
-                    .iter()
-                    .any(|it| compare(x, V::of(it)) == Some(Ordering::Equal));
+                let found = items.iter().any(|it| same(x, it));
                 Some(V::Bool(found != *negate))
             }
             Ex::Arith(op, a, b) => {
@@ -491,6 +490,18 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+    }
+}
+
+/// Equality of a value and a list item (the hot path of `in`).
+#[inline]
+fn same(x: V<'_>, it: &Val) -> bool {
+    match (x, it) {
+        (V::Str(a), Val::Str(b)) => a == &**b,
+        (V::Int(a), Val::Int(b)) => a == *b,
+        (V::Bool(a), Val::Bool(b)) => a == *b,
+        (V::Date(a), Val::Date(b)) => a == *b,
+        (x, it) => compare(x, V::of(it)) == Some(Ordering::Equal),
     }
 }
 

@@ -420,6 +420,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 order: Vec::new(),
                 outputs: Vec::new(),
                 constraints: Vec::new(),
+                constraints_use_rules: false,
             });
         }
     }
@@ -1217,6 +1218,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         .is_some_and(|r| r.kind == RuleKind::Constraint)
                 })
                 .collect();
+            er.constraints_use_rules = er
+                .constraints
+                .iter()
+                .any(|&c| deps.get(c).is_some_and(|d| !d.is_empty()));
         }
     }
 
