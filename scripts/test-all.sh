@@ -10,8 +10,8 @@ step() { printf '\n==== %s\n' "$*"; }
 
 step "rustfmt, clippy"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-cargo fmt -p htx-rules -p htx-rules-cli -- --check
-cargo clippy -p htx-rules -p htx-rules-cli --all-targets -- -D warnings
+cargo fmt -p htx-rules -p htx-rules-cli -p htx-rules-python -- --check
+cargo clippy -p htx-rules -p htx-rules-cli -p htx-rules-python --all-targets -- -D warnings
 
 step "Rust tests (core, cli, conformance corpus, pack tests, doc tests)"
 cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm
@@ -23,11 +23,11 @@ cargo run -q -p htx-rules-cli -- test
 step "benchmarks compile (run them with: cargo bench -p htx-rules)"
 cargo bench -p htx-rules --no-run
 
-# The Python and browser bindings have their own scripts (bindings-python/test.sh,
-# bindings-wasm/test.sh); they join this run once they pass on a fresh machine.
+step "Python binding (venv, maturin wheel, stubs, notebook, pytest)"
+bash bindings-python/test.sh
+
+# The browser binding joins this run once it passes on a fresh machine.
 if [ "${HTX_BINDINGS:-0}" = 1 ]; then
-  step "Python binding"
-  bash bindings-python/test.sh
   step "Browser binding"
   bash bindings-wasm/test.sh
 fi
