@@ -126,6 +126,28 @@ pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
     None
 }
 
+/// A parameter value as people write it: `60%`, `1.500.000 đồng`, lists joined.
+fn show_value(v: &Value, ty: &str, lang: Lang) -> String {
+    use crate::text::{write_money, write_share};
+    match v {
+        Value::String(s) => match (ty, s.parse::<rust_decimal::Decimal>()) {
+            ("share", Ok(d)) => write_share(d, lang),
+            ("money", Ok(d)) => write_money(d, lang),
+            _ => s.clone(),
+        },
+        Value::Number(n) if ty == "money" => n
+            .as_i64()
+            .map(|i| write_money(i.into(), lang))
+            .unwrap_or_else(|| n.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| show_value(i, ty, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
 fn msg(v: &Value, lang: Lang) -> String {
     let key = if lang == Lang::Vi { "vi" } else { "en" };
     v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
@@ -247,7 +269,10 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
             {
                 let from = x.get("from").and_then(Value::as_str).unwrap_or("");
                 let to = x.get("to").and_then(Value::as_str).unwrap_or("…");
-                let val = x.get("value").map(|v| v.to_string()).unwrap_or_default();
+                let val = x
+                    .get("value")
+                    .map(|v| show_value(v, ty, lang))
+                    .unwrap_or_default();
                 let c = x.get("cite").map(cite_line).unwrap_or_default();
                 let ov = if x.get("override").and_then(Value::as_bool) == Some(true) {
                     if vi {

@@ -135,7 +135,8 @@ impl Engine {
                 continue;
             }
             let d = as_of.min(ph.to);
-            let running = as_of <= ph.to;
+            // a phase is over on its last day
+            let running = as_of < ph.to;
             // per-cooperative decisions at d
             let mut rows = Vec::new();
             for c in coops {
