@@ -49,7 +49,9 @@ if command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | 
 else
   log "route: Debian rustc-web + build-std (rustup has no $TARGET here)"
   need=()
-  [ -x /usr/bin/rustc ] && /usr/bin/rustc --print target-list 2>/dev/null | grep -qx "$TARGET" || need+=(rustc-web)
+  # Debian's rustc-web: /usr/bin/rustc, new enough for the workspace (rust-version 1.85).
+  minor=$(/usr/bin/rustc --version 2>/dev/null | sed -n 's/^rustc 1\.\([0-9]*\)\..*/\1/p')
+  [ "${minor:-0}" -ge 85 ] || need+=(rustc-web)
   [ -d "$(/usr/bin/rustc --print sysroot 2>/dev/null || echo /usr)/lib/rustlib/src/rust/library" ] || need+=(rust-web-src)
   command -v wasm-ld >/dev/null || need+=(lld)
   command -v cargo >/dev/null || need+=(cargo-web)

@@ -72,10 +72,23 @@ export interface Person extends JsonObject {
   id?: string; gender?: "female" | "male"; cooperative_role?: "manager" | "member" | "worker" | "none";
   household?: { area?: "rural" | "urban"; income_per_person_month_vnd?: number | string; deprivations?: number };
 }
-/** A rule explained: its text, citation, parameters and their dated values (shape set by the core). */
-export type Explanation = { [key: string]: Json };
+/** A rule (or parameter) explained: its text, citation, logic, parameters and their dated values. */
+export interface Explanation {
+  kind: "rule" | "parameter" | (string & {});
+  name: string;
+  title?: Message;
+  label?: Message;
+  cite?: Cite | null;
+  [key: string]: unknown;
+}
 /** A JSON Schema (draft 2020-12). */
-export type JsonSchema = { [key: string]: Json };
+export interface JsonSchema {
+  $schema?: string;
+  type?: string | string[];
+  properties?: { [name: string]: JsonSchema };
+  required?: string[];
+  [key: string]: unknown;
+}
 /** What every error thrown by this module carries. */
 export interface HtxRulesError extends Error {
   name: "HtxRulesError" | "PackError" | "FactsError";
@@ -215,6 +228,14 @@ impl Engine {
     pub fn explain(&self, rule: &str) -> Result<JsValue, JsValue> {
         let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
         from_json(&explanation.to_json())
+    }
+
+    /// A rule explained as text, in Vietnamese (default) or English.
+    #[wasm_bindgen(js_name = explainText, skip_typescript)]
+    pub fn explain_text(&self, rule: &str, lang: JsValue) -> Result<String, JsValue> {
+        let lang = lang_param(&lang)?.unwrap_or(Lang::Vi);
+        let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
+        Ok(explanation.to_text(lang))
     }
 
     /// The JSON Schema (draft 2020-12) of an entity's records.

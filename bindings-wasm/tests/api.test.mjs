@@ -188,6 +188,66 @@ describe("errors", () => {
   });
 });
 
+describe("never panics", () => {
+  // A seeded generator of odd JSON: every call must return, or throw an Error with a code — never
+  // trap (a Rust panic would surface as a WebAssembly.RuntimeError and poison the instance).
+  let seed = 2747;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const leaves = [null, true, false, 0, -1, 7, 1e308, -0.5, 2 ** 53 + 1, "", "x", "0.6", "2024-02-30", "9999-12-31",
+    "female", "board_chair", "htx", "1500000", "NaN", [], {}];
+  const odd = (depth) => {
+    const k = rand(depth > 3 ? 1 : 4);
+    if (k === 0) return leaves[rand(leaves.length)];
+    if (k === 1) return Array.from({ length: rand(4) }, () => odd(depth + 1));
+    const keys = Object.keys(COOP).concat(["household", "gender", "phase", "income_per_person_month_vnd", "female", "total", "role"]);
+    return Object.fromEntries(Array.from({ length: rand(6) }, () => [keys[rand(keys.length)], odd(depth + 1)]));
+  };
+  const mutate = (v, depth = 0) => {
+    if (v === null || typeof v !== "object" || depth > 4) return rand(3) === 0 ? odd(depth) : v;
+    const out = Array.isArray(v) ? [...v] : { ...v };
+    for (const key of Object.keys(out)) if (rand(3) === 0) out[key] = mutate(out[key], depth + 1);
+    return out;
+  };
+
+  test("2,000 odd records through evaluate and validate of every entity", () => {
+    for (let i = 0; i < 2000; i++) {
+      const entity = ["cooperative", "person", "progress"][i % 3];
+      const record = i % 2 ? mutate(COOP) : odd(0);
+      for (const call of [() => engine.evaluate(entity, record, "2025-06-30"), () => engine.validate(entity, record, "vi", "2031-01-01")]) {
+        try {
+          call();
+        } catch (e) {
+          assert.ok(!(e instanceof WebAssembly.RuntimeError), `trap on ${JSON.stringify(record)}: ${e}`);
+          assert.ok(e instanceof Error && typeof e.code === "string", `${e}`);
+        }
+      }
+    }
+    assert.equal(engine.evaluate("cooperative", COOP, "2025-06-30")[0].decisions.women_managed.outcome, "yes");
+  });
+
+  test("200 damaged packs through fromSources", () => {
+    const files = packSources("vn-law");
+    const paths = Object.keys(files);
+    const junk = ["", "=", "[", "]]", "\"", "{", "\n[[rule]]\n", "when = \"(\"", "0.6", "\u0000", "é"];
+    for (let i = 0; i < 200; i++) {
+      const damaged = { ...files };
+      const path = paths[rand(paths.length)];
+      const text = damaged[path];
+      const at = rand(text.length + 1);
+      damaged[path] = text.slice(0, at) + junk[rand(junk.length)] + text.slice(at + rand(20));
+      try {
+        Engine.fromSources(damaged, "vn-law").free();
+      } catch (e) {
+        assert.ok(!(e instanceof WebAssembly.RuntimeError), `trap: ${e}`);
+        assert.ok(e instanceof Error && typeof e.code === "string", `${e}`);
+      }
+    }
+  });
+});
+
 describe("fromSources", () => {
   test("the repository's packs as texts give the embedded results", () => {
     const e = Engine.fromSources(packSources("ben-tre-2747", "vn-law"), "ben-tre-2747");

@@ -24,6 +24,8 @@ export async function main(bytes: Uint8Array): Promise<void> {
   const text: string | undefined = first?.text;
   const s: JsonSchema = engine.schema("cooperative");
   const x: Explanation = engine.explain("many_female_jobs");
+  const section: string | undefined = x.cite?.section;
+  const workers: JsonSchema | undefined = engine.schema("cooperative").properties?.["workers"];
   const t: string = engine.explainText("many_female_jobs") + engine.explainText("many_female_jobs", "en");
   const other = Engine.fromSources({ "vn-law/pack.toml": "[pack]" }, "vn-law");
   const day: string = today() + version();
@@ -43,6 +45,6 @@ export async function main(bytes: Uint8Array): Promise<void> {
   engine.evaluate("cooperative", coop, 20250101);
   // @ts-expect-error kind is a closed set
   const badCoop: Cooperative = { kind: "company" };
-  void [withDate, outcome, id, reasons, v2, pointer, text, s, x, t, other, day, bad, badCoop];
+  void [section, workers, withDate, outcome, id, reasons, v2, pointer, text, s, x, t, other, day, bad, badCoop];
   other.free();
 }

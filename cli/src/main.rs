@@ -246,7 +246,7 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                         let _ = writeln!(out, "{}\t{}", ev.id().unwrap_or("-"), cells.join("\t"));
                     } else {
                         let _ = out.write_all(if n == 0 { b"[\n" } else { b",\n" });
-                        let _ = serde_json::to_writer(&mut *out, &ev.to_json());
+                        let _ = serde_json::to_writer(&mut *out, &ev);
                     }
                     n += 1;
                     if progress && n % 10_000 == 0 {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use crate::date::Date;
 use crate::error::{Error, FieldError};
@@ -307,26 +307,7 @@ impl<'e> Decision<'e> {
 
     /// The contract's JSON shape of a decision.
     pub fn to_json(&self) -> Value {
-        let mut cite = Map::new();
-        cite.insert(
-            "document".into(),
-            Value::String(self.rule.cite.document.clone()),
-        );
-        cite.insert(
-            "section".into(),
-            Value::String(self.rule.cite.section.clone()),
-        );
-        if let Some(w) = &self.rule.cite.wording {
-            cite.insert("wording".into(), Value::String(w.clone()));
-        }
-        json!({
-            "outcome": self.outcome.as_str(),
-            "value": self.value.as_ref().map(Scalar::to_json).unwrap_or(Value::Null),
-            "target": self.target.as_ref().map(Scalar::to_json).unwrap_or(Value::Null),
-            "reasons": self.reasons(),
-            "missing": self.missing,
-            "cite": cite,
-        })
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 
@@ -356,25 +337,65 @@ impl<'e> Evaluation<'e> {
         &self.errors
     }
     /// The contract's JSON shape: `{"id": …, "decisions": {name: decision}}` (plus `"errors"`
-    /// when some facts were malformed).
+    /// when some facts were malformed). To write text, serialize the evaluation directly
+    /// (`serde_json::to_writer(out, &evaluation)`): it streams, with no intermediate tree.
     pub fn to_json(&self) -> Value {
-        let mut d = Map::new();
-        for x in &self.decisions {
-            d.insert(x.rule.name.clone(), x.to_json());
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+struct ScalarJson<'a>(&'a Option<Scalar>);
+
+impl Serialize for ScalarJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            None => s.serialize_none(),
+            Some(Scalar::Bool(b)) => s.serialize_bool(*b),
+            Some(Scalar::Int(i)) => s.serialize_i64(*i),
+            Some(Scalar::Decimal(d)) => s.collect_str(&d.normalize()),
+            Some(Scalar::Date(d)) => s.collect_str(d),
+            Some(Scalar::Text(t)) => s.serialize_str(t),
         }
-        let mut o = Map::new();
-        o.insert(
-            "id".into(),
-            self.id.clone().map(Value::String).unwrap_or(Value::Null),
-        );
-        o.insert("decisions".into(), Value::Object(d));
+    }
+}
+
+impl Serialize for Decision<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(6))?;
+        m.serialize_entry("outcome", self.outcome.as_str())?;
+        m.serialize_entry("value", &ScalarJson(&self.value))?;
+        m.serialize_entry("target", &ScalarJson(&self.target))?;
+        m.serialize_entry("reasons", &self.reasons())?;
+        m.serialize_entry("missing", &self.missing)?;
+        m.serialize_entry("cite", &self.rule.cite)?;
+        m.end()
+    }
+}
+
+struct DecisionsJson<'a, 'e>(&'a [Decision<'e>]);
+
+impl Serialize for DecisionsJson<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for d in self.0 {
+            m.serialize_entry(&d.rule.name, d)?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Evaluation<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", &self.id)?;
+        m.serialize_entry("decisions", &DecisionsJson(&self.decisions))?;
         if !self.errors.is_empty() {
-            o.insert(
-                "errors".into(),
-                serde_json::to_value(&self.errors).unwrap_or(Value::Null),
-            );
+            m.serialize_entry("errors", &self.errors)?;
         }
-        Value::Object(o)
+        m.end()
     }
 }
 
