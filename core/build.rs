@@ -46,6 +46,10 @@ fn main() {
                 .unwrap_or(p)
                 .to_string_lossy()
                 .replace('\\', "/");
+            let is_test = rel.split('/').nth(1) == Some("tests");
+            if is_test && std::env::var_os("CARGO_FEATURE_EMBED_TESTS").is_none() {
+                continue;
+            }
             let _ = writeln!(
                 f,
                 "    ({rel:?}, include_str!({:?})),",

@@ -10,8 +10,8 @@ step() { printf '\n==== %s\n' "$*"; }
 
 step "rustfmt, clippy"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-cargo fmt -p htx-rules -p htx-rules-cli -p htx-rules-python -- --check
-cargo clippy -p htx-rules -p htx-rules-cli -p htx-rules-python --all-targets -- -D warnings
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
 
 step "Rust tests (core, cli, conformance corpus, pack tests, doc tests)"
 cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm
@@ -26,10 +26,7 @@ cargo bench -p htx-rules --no-run
 step "Python binding (venv, maturin wheel, stubs, notebook, pytest)"
 bash bindings-python/test.sh
 
-# The browser binding joins this run once it passes on a fresh machine.
-if [ "${HTX_BINDINGS:-0}" = 1 ]; then
-  step "Browser binding"
-  bash bindings-wasm/test.sh
-fi
+step "Browser binding (wasm toolchain, Chromium, node tests, Playwright)"
+bash bindings-wasm/test.sh
 
 step "all tests passed"

@@ -7,14 +7,23 @@ fn main() {
     let engine = Engine::embedded().unwrap();
     let as_of = Date::parse("2025-06-30").unwrap();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cooperative.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (record, _) = engine.decode("cooperative", &json, as_of).unwrap();
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let to_json = std::env::args().nth(2).is_some_and(|a| a == "json");
     let mut sum = 0;
     for _ in 0..n {
-        let ev = engine.evaluate_decoded("cooperative", &record, as_of).unwrap();
-        sum += ev.decisions().filter(|(_, d)| d.outcome() == Outcome::Yes).count();
+        let ev = engine
+            .evaluate_decoded("cooperative", &record, as_of)
+            .unwrap();
+        sum += ev
+            .decisions()
+            .filter(|(_, d)| d.outcome() == Outcome::Yes)
+            .count();
         if to_json {
             sum += serde_json::to_string(&ev).unwrap().len();
         }
