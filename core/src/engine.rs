@@ -795,15 +795,20 @@ impl Engine {
                     Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
                     Column::Text(v) => match v.get(row).and_then(|x| x.as_ref()) {
                         None => None,
-                        Some(s) => {
-                            let mut d = Decoder::new(&self.pack, false);
-                            let out = d.value(ty, &Value::String(s.clone()));
-                            for mut e in d.errors {
-                                e.field = format!("/{}{}", path.replace('.', "/"), e.field);
-                                res.errors.push((row, e));
+                        Some(s) => match crate::facts::text_cell(ty, s, &self.pack.enums) {
+                            Ok(v) => Some(v),
+                            Err((code, vi, en)) => {
+                                res.errors.push((
+                                    row,
+                                    FieldError {
+                                        field: format!("/{}", path.replace('.', "/")),
+                                        code: code.into(),
+                                        message: Message::new(vi, en),
+                                    },
+                                ));
+                                None
                             }
-                            out
-                        }
+                        },
                     },
                     Column::Json(v) => match v.get(row).and_then(|x| x.as_ref()) {
                         None => None,

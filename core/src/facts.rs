@@ -258,6 +258,31 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
     }
 }
 
+/// A scalar fact given as text (a CSV or DataFrame cell): the common cases without building a
+/// JSON value; anything unusual goes through [`scalar`] for the same errors.
+pub(crate) fn text_cell(ty: &Ty, s: &str, enums: &[EnumType]) -> Result<Val, ScalarErr> {
+    let fast = match ty {
+        Ty::Str => Some(Val::Str(s.into())),
+        Ty::Enum(e) => enums
+            .get(*e)
+            .filter(|et| et.values.iter().any(|v| v == s))
+            .map(|_| Val::Str(s.into())),
+        Ty::Date => Date::parse(s.trim()).map(Val::Date),
+        Ty::Int => s.trim().parse::<i64>().ok().map(Val::Int),
+        Ty::Dec(unit) => decimal_text(s.trim(), *unit).map(Val::Dec),
+        Ty::Bool => match s.trim() {
+            "true" | "True" | "TRUE" => Some(Val::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Val::Bool(false)),
+            _ => None,
+        },
+        Ty::Rec(_) | Ty::List(_) => None,
+    };
+    match fast {
+        Some(v) => Ok(v),
+        None => scalar(ty, &Value::String(s.to_string()), enums),
+    }
+}
+
 /// A decimal written as text: `"0.6"`, `"1500000"`, `"1_500_000"`, `"60%"` (a share).
 pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
     if s.is_empty() || s.len() > 64 {
