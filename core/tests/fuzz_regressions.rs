@@ -1,0 +1,65 @@
+//! Replays every input in `tests/fuzz-crashers/`: each once crashed something; none may again.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use htx_rules::{Date, Engine};
+
+fn dir(kind: &str) -> Vec<PathBuf> {
+    let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fuzz-crashers")
+        .join(kind);
+    let mut v: Vec<_> = std::fs::read_dir(d)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn pack_inputs_give_diagnostics_not_crashes() {
+    let files = dir("pack");
+    assert!(!files.is_empty());
+    for f in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).to_string();
+        let _ = htx_rules::expr::syntax::parse(&text);
+        let mut src = BTreeMap::new();
+        src.insert(
+            "p/pack.toml".to_string(),
+            "[pack]\nid = \"p\"\nversion = \"1\"\ndocument = \"t\"\n".to_string(),
+        );
+        src.insert("p/rules.toml".to_string(), text);
+        if let Err(e) = Engine::from_sources(&src, "p") {
+            assert!(
+                !e.diagnostics().is_empty(),
+                "{}: an error without diagnostics",
+                f.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn facts_inputs_are_answered() {
+    let engine = Engine::embedded().unwrap();
+    let as_of = Date::parse("2025-06-30").unwrap();
+    let files = dir("facts");
+    assert!(!files.is_empty());
+    for f in files {
+        // serde_json has its own recursion limit: too-deep JSON is an input error, not a crash
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&f).unwrap()) else {
+            continue;
+        };
+        for entity in engine.entities() {
+            let _ = engine.evaluate(entity, &v, as_of);
+            let _ = engine.validate(entity, &v, as_of);
+        }
+    }
+}
