@@ -1,38 +1,352 @@
-//! The TOML shape of pack files, as read by serde (with spans for diagnostics).
+//! The TOML shape of pack files, read by hand from the parser's spanned tree.
+//!
+//! Reading with serde derives would compile one deserializer per type (hundreds of kilobytes in
+//! the browser build); this walker is one small piece of code, keeps every span for diagnostics,
+//! and rejects unknown keys like `deny_unknown_fields` would.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
 
-use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use crate::text::Message;
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+/// A problem found while reading a pack file.
+pub(crate) struct ReadError {
+    pub span: Range<usize>,
+    pub code: &'static str,
+    pub en: String,
+    pub vi: String,
+}
+
+/// A TOML value, owned, for the places where any value may stand.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum TVal {
+    String(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Datetime(String),
+    Array(Vec<TVal>),
+    Table(Vec<(String, TVal)>),
+}
+
+impl fmt::Display for TVal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TVal::String(s) => write!(f, "{s:?}"),
+            TVal::Integer(i) => write!(f, "{i}"),
+            TVal::Float(x) => write!(f, "{x}"),
+            TVal::Boolean(b) => write!(f, "{b}"),
+            TVal::Datetime(d) => write!(f, "{d}"),
+            TVal::Array(items) => {
+                write!(f, "[")?;
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{it}")?;
+                }
+                write!(f, "]")
+            }
+            TVal::Table(_) => write!(f, "{{…}}"),
+        }
+    }
+}
+
+impl TVal {
+    fn of(v: &DeValue<'_>) -> TVal {
+        match v {
+            DeValue::String(s) => TVal::String(s.to_string()),
+            DeValue::Integer(i) => {
+                TVal::Integer(i64::from_str_radix(i.as_str(), i.radix()).unwrap_or(i64::MAX))
+            }
+            DeValue::Float(x) => TVal::Float(x.as_str().parse().unwrap_or(f64::NAN)),
+            DeValue::Boolean(b) => TVal::Boolean(*b),
+            DeValue::Datetime(d) => TVal::Datetime(d.to_string()),
+            DeValue::Array(a) => TVal::Array(a.iter().map(|x| TVal::of(x.get_ref())).collect()),
+            DeValue::Table(t) => TVal::Table(
+                t.iter()
+                    .map(|(k, v)| (k.get_ref().to_string(), TVal::of(v.get_ref())))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// As JSON (facts of test cases); floats stay binary here, as in any JSON input.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match self {
+            TVal::String(s) | TVal::Datetime(s) => serde_json::Value::String(s.clone()),
+            TVal::Integer(i) => serde_json::Value::from(*i),
+            TVal::Float(x) => serde_json::Number::from_f64(*x)
+                .map(serde_json::Value::Number)
+                .unwrap_or(serde_json::Value::Null),
+            TVal::Boolean(b) => serde_json::Value::Bool(*b),
+            TVal::Array(a) => serde_json::Value::Array(a.iter().map(TVal::to_json).collect()),
+            TVal::Table(t) => {
+                serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
+        }
+    }
+}
+
+fn kind(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn kind_vi(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "một chuỗi",
+        DeValue::Integer(_) => "một số nguyên",
+        DeValue::Float(_) => "một số thực",
+        DeValue::Boolean(_) => "một giá trị đúng/sai",
+        DeValue::Datetime(_) => "một ngày giờ",
+        DeValue::Array(_) => "một mảng",
+        DeValue::Table(_) => "một bảng",
+    }
+}
+
+type SV<'t, 'i> = &'t Spanned<DeValue<'i>>;
+
+/// Reads one table: fields are taken by name; what is left over is an unknown field.
+struct Obj<'t, 'i> {
+    t: &'t DeTable<'i>,
+    span: Range<usize>,
+    seen: Vec<&'static str>,
+}
+
+struct Reader {
+    errors: Vec<ReadError>,
+}
+
+impl Reader {
+    fn err(&mut self, span: Range<usize>, code: &'static str, en: String, vi: String) {
+        self.errors.push(ReadError { span, code, en, vi });
+    }
+    fn wrong(&mut self, v: SV<'_, '_>, want_en: &str, want_vi: &str) {
+        let (k, kv) = (kind(v.get_ref()), kind_vi(v.get_ref()));
+        self.err(
+            v.span(),
+            "pack.schema",
+            format!("invalid type: {k}, expected {want_en}"),
+            format!("sai kiểu: {kv}, cần {want_vi}"),
+        );
+    }
+    fn obj<'t, 'i>(&mut self, v: SV<'t, 'i>) -> Option<Obj<'t, 'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(Obj {
+                t,
+                span: v.span(),
+                seen: Vec::new(),
+            }),
+            _ => {
+                self.wrong(v, "a table", "một bảng");
+                None
+            }
+        }
+    }
+    fn string(&mut self, v: SV<'_, '_>) -> Option<Spanned<String>> {
+        match v.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
+            _ => {
+                self.wrong(v, "a string", "một chuỗi");
+                None
+            }
+        }
+    }
+    fn message(&mut self, v: SV<'_, '_>) -> Option<Message> {
+        let mut o = self.obj(v)?;
+        let vi = o.req(self, "vi").and_then(|x| self.string(x));
+        let en = o.req(self, "en").and_then(|x| self.string(x));
+        o.finish(self);
+        Some(Message {
+            vi: vi?.into_inner(),
+            en: en?.into_inner(),
+        })
+    }
+    fn cite(&mut self, v: SV<'_, '_>) -> Option<CiteDoc> {
+        let mut o = self.obj(v)?;
+        let document = o.req(self, "document").and_then(|x| self.string(x));
+        let section = o.req(self, "section").and_then(|x| self.string(x));
+        let wording = o.opt_str(self, "wording");
+        o.finish(self);
+        Some(CiteDoc {
+            document: document?.into_inner(),
+            section: section?.into_inner(),
+            wording: wording.map(Spanned::into_inner),
+        })
+    }
+    fn array<'t, 'i>(&mut self, v: SV<'t, 'i>) -> Option<&'t [Spanned<DeValue<'i>>]> {
+        match v.get_ref() {
+            DeValue::Array(a) => Some(a),
+            _ => {
+                self.wrong(v, "an array", "một mảng");
+                None
+            }
+        }
+    }
+    fn strings(&mut self, v: SV<'_, '_>) -> Option<Vec<Spanned<String>>> {
+        let a = self.array(v)?;
+        let out: Vec<_> = a.iter().filter_map(|x| self.string(x)).collect();
+        (out.len() == a.len()).then_some(out)
+    }
+    /// An array of tables, each read by `f`; bad items are reported and skipped.
+    fn tables<T>(&mut self, v: SV<'_, '_>, f: fn(&mut Reader, SV<'_, '_>) -> Option<T>) -> Vec<T> {
+        match self.array(v) {
+            Some(a) => a.iter().filter_map(|x| f(self, x)).collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+impl<'t, 'i> Obj<'t, 'i> {
+    fn get(&mut self, key: &'static str) -> Option<SV<'t, 'i>> {
+        self.seen.push(key);
+        self.t.get(key)
+    }
+    fn req(&mut self, r: &mut Reader, key: &'static str) -> Option<SV<'t, 'i>> {
+        let v = self.get(key);
+        if v.is_none() {
+            r.err(
+                self.span.clone(),
+                "pack.schema",
+                format!("missing field `{key}`"),
+                format!("thiếu trường `{key}`"),
+            );
+        }
+        v
+    }
+    fn opt_str(&mut self, r: &mut Reader, key: &'static str) -> Option<Spanned<String>> {
+        self.get(key).and_then(|v| r.string(v))
+    }
+    fn req_str(&mut self, r: &mut Reader, key: &'static str) -> Option<Spanned<String>> {
+        self.req(r, key).and_then(|v| r.string(v))
+    }
+    fn opt_msg(&mut self, r: &mut Reader, key: &'static str) -> Option<Message> {
+        self.get(key).and_then(|v| r.message(v))
+    }
+    fn opt_bool(&mut self, r: &mut Reader, key: &'static str) -> Option<bool> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => {
+                r.wrong(v, "a boolean", "giá trị đúng/sai");
+                None
+            }
+        }
+    }
+    fn any(&mut self, key: &'static str) -> Option<Spanned<TVal>> {
+        self.get(key)
+            .map(|v| Spanned::new(v.span(), TVal::of(v.get_ref())))
+    }
+    fn req_any(&mut self, r: &mut Reader, key: &'static str) -> Option<Spanned<TVal>> {
+        self.req(r, key)
+            .map(|v| Spanned::new(v.span(), TVal::of(v.get_ref())))
+    }
+    /// Reports the keys nobody asked for.
+    fn finish(self, r: &mut Reader) {
+        for (k, _) in self.t.iter() {
+            let key = k.get_ref().as_ref();
+            if !self.seen.contains(&key) {
+                r.err(
+                    k.span(),
+                    "pack.schema",
+                    format!(
+                        "unknown field `{key}`, expected one of `{}`",
+                        self.seen.join("`, `")
+                    ),
+                    format!(
+                        "trường không hợp lệ `{key}`, cần một trong `{}`",
+                        self.seen.join("`, `")
+                    ),
+                );
+            }
+        }
+    }
+}
+
+#[derive(Default)]
 pub(crate) struct FileDoc {
     pub pack: Option<PackDoc>,
-    #[serde(default, rename = "enum")]
     pub enums: Vec<EnumDoc>,
-    #[serde(default)]
     pub record: Vec<RecordDoc>,
-    #[serde(default)]
     pub entity: Vec<RecordDoc>,
-    #[serde(default)]
     pub parameter: Vec<ParamDoc>,
-    #[serde(default, rename = "override")]
     pub overrides: Vec<OverrideDoc>,
-    #[serde(default)]
     pub periods: Vec<GroupDoc>,
-    #[serde(default)]
     pub rule: Vec<RuleDoc>,
-    #[serde(default)]
     pub test: Vec<TestDoc>,
-    #[serde(default)]
     pub info: Vec<InfoDoc>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl FileDoc {
+    /// Parses one pack file; on failure, every problem found.
+    pub(crate) fn parse(text: &str) -> Result<FileDoc, Vec<ReadError>> {
+        let root = DeTable::parse(text).map_err(|e| {
+            let msg = e.message().trim().to_string();
+            vec![ReadError {
+                span: e.span().unwrap_or(0..0),
+                code: "pack.syntax",
+                vi: format!("tệp TOML không hợp lệ: {msg}"),
+                en: msg,
+            }]
+        })?;
+        let mut r = Reader { errors: Vec::new() };
+        let mut o = Obj {
+            t: root.get_ref(),
+            span: root.span(),
+            seen: Vec::new(),
+        };
+        let mut doc = FileDoc::default();
+        if let Some(v) = o.get("pack") {
+            doc.pack = PackDoc::read(&mut r, v);
+        }
+        if let Some(v) = o.get("enum") {
+            doc.enums = r.tables(v, EnumDoc::read);
+        }
+        if let Some(v) = o.get("record") {
+            doc.record = r.tables(v, RecordDoc::read);
+        }
+        if let Some(v) = o.get("entity") {
+            doc.entity = r.tables(v, RecordDoc::read);
+        }
+        if let Some(v) = o.get("parameter") {
+            doc.parameter = r.tables(v, ParamDoc::read);
+        }
+        if let Some(v) = o.get("override") {
+            doc.overrides = r.tables(v, OverrideDoc::read);
+        }
+        if let Some(v) = o.get("periods") {
+            doc.periods = r.tables(v, GroupDoc::read);
+        }
+        if let Some(v) = o.get("rule") {
+            doc.rule = r.tables(v, RuleDoc::read);
+        }
+        if let Some(v) = o.get("test") {
+            doc.test = r.tables(v, TestDoc::read);
+        }
+        if let Some(v) = o.get("info") {
+            doc.info = r.tables(v, InfoDoc::read);
+        }
+        o.finish(&mut r);
+        if r.errors.is_empty() {
+            Ok(doc)
+        } else {
+            Err(r.errors)
+        }
+    }
+}
+
 pub(crate) struct PackDoc {
     pub id: Spanned<String>,
     pub version: String,
@@ -43,21 +357,73 @@ pub(crate) struct PackDoc {
     pub jurisdiction: Option<String>,
     pub status: Option<Message>,
     pub implements: Option<String>,
-    #[serde(default)]
     pub imports: Vec<Spanned<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl PackDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<PackDoc> {
+        let mut o = r.obj(v)?;
+        let id = o.req_str(r, "id");
+        let version = o.req_str(r, "version");
+        let title = o.opt_msg(r, "title");
+        let document = o.req_str(r, "document");
+        let date = o.opt_str(r, "date");
+        let issuer = o.opt_str(r, "issuer");
+        let jurisdiction = o.opt_str(r, "jurisdiction");
+        let status = o.opt_msg(r, "status");
+        let implements = o.opt_str(r, "implements");
+        let imports = o
+            .get("imports")
+            .and_then(|x| r.strings(x))
+            .unwrap_or_default();
+        o.finish(r);
+        Some(PackDoc {
+            id: id?,
+            version: version?.into_inner(),
+            title,
+            document: document?.into_inner(),
+            date: date.map(Spanned::into_inner),
+            issuer: issuer.map(Spanned::into_inner),
+            jurisdiction: jurisdiction.map(Spanned::into_inner),
+            status,
+            implements: implements.map(Spanned::into_inner),
+            imports,
+        })
+    }
+}
+
 pub(crate) struct EnumDoc {
     pub name: Spanned<String>,
     pub values: Vec<Spanned<String>>,
-    #[serde(default)]
     pub labels: BTreeMap<String, Message>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl EnumDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<EnumDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let values = o.req(r, "values").and_then(|x| r.strings(x));
+        let mut labels = BTreeMap::new();
+        if let Some(l) = o.get("labels") {
+            if let DeValue::Table(t) = l.get_ref() {
+                for (k, m) in t.iter() {
+                    if let Some(m) = r.message(m) {
+                        labels.insert(k.get_ref().to_string(), m);
+                    }
+                }
+            } else {
+                r.wrong(l, "a table", "một bảng");
+            }
+        }
+        o.finish(r);
+        Some(EnumDoc {
+            name: name?,
+            values: values?,
+            labels,
+        })
+    }
+}
+
 pub(crate) struct RecordDoc {
     pub name: Spanned<String>,
     pub label: Option<Message>,
@@ -65,33 +431,65 @@ pub(crate) struct RecordDoc {
     pub fields: Vec<FieldDoc>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl RecordDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<RecordDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let label = o.opt_msg(r, "label");
+        let id = o.opt_str(r, "id");
+        let fields = o.req(r, "fields").map(|x| r.tables(x, FieldDoc::read));
+        o.finish(r);
+        Some(RecordDoc {
+            name: name?,
+            label,
+            id,
+            fields: fields?,
+        })
+    }
+}
+
 pub(crate) struct FieldDoc {
     pub name: Spanned<String>,
-    #[serde(rename = "type")]
     pub ty: Spanned<String>,
     pub label: Option<Message>,
     pub doc: Option<String>,
-    #[serde(default)]
     pub required: bool,
-    pub min: Option<Spanned<toml::Value>>,
-    pub max: Option<Spanned<toml::Value>>,
+    pub min: Option<Spanned<TVal>>,
+    pub max: Option<Spanned<TVal>>,
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
+impl FieldDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<FieldDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let ty = o.req_str(r, "type");
+        let label = o.opt_msg(r, "label");
+        let doc = o.opt_str(r, "doc");
+        let required = o.opt_bool(r, "required").unwrap_or(false);
+        let min = o.any("min");
+        let max = o.any("max");
+        o.finish(r);
+        Some(FieldDoc {
+            name: name?,
+            ty: ty?,
+            label,
+            doc: doc.map(Spanned::into_inner),
+            required,
+            min,
+            max,
+        })
+    }
+}
+
+#[derive(Clone)]
 pub(crate) struct CiteDoc {
     pub document: String,
     pub section: String,
     pub wording: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct ParamDoc {
     pub name: Spanned<String>,
-    #[serde(rename = "type")]
     pub ty: Spanned<String>,
     pub label: Option<Message>,
     pub cite: Option<CiteDoc>,
@@ -100,31 +498,96 @@ pub(crate) struct ParamDoc {
     pub values: Vec<Spanned<ValueDoc>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl ParamDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<ParamDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let ty = o.req_str(r, "type");
+        let label = o.opt_msg(r, "label");
+        let cite = o.get("cite").and_then(|x| r.cite(x));
+        let note = o.opt_str(r, "note").map(Spanned::into_inner);
+        let confidence = o.opt_str(r, "confidence").map(Spanned::into_inner);
+        let values = o.req(r, "values").map(|x| {
+            r.tables(x, |r, v| {
+                ValueDoc::read(r, v).map(|d| Spanned::new(v.span(), d))
+            })
+        });
+        o.finish(r);
+        Some(ParamDoc {
+            name: name?,
+            ty: ty?,
+            label,
+            cite,
+            note,
+            confidence,
+            values: values?,
+        })
+    }
+}
+
 pub(crate) struct ValueDoc {
     pub from: Spanned<String>,
     pub to: Option<Spanned<String>>,
-    pub value: Spanned<toml::Value>,
+    pub value: Spanned<TVal>,
     pub document: Option<String>,
     pub section: Option<String>,
     pub wording: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl ValueDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<ValueDoc> {
+        let mut o = r.obj(v)?;
+        let from = o.req_str(r, "from");
+        let to = o.opt_str(r, "to");
+        let value = o.req_any(r, "value");
+        let document = o.opt_str(r, "document").map(Spanned::into_inner);
+        let section = o.opt_str(r, "section").map(Spanned::into_inner);
+        let wording = o.opt_str(r, "wording").map(Spanned::into_inner);
+        o.finish(r);
+        Some(ValueDoc {
+            from: from?,
+            to,
+            value: value?,
+            document,
+            section,
+            wording,
+        })
+    }
+}
+
 pub(crate) struct OverrideDoc {
     pub parameter: Spanned<String>,
     pub from: Spanned<String>,
     pub to: Option<Spanned<String>>,
-    pub value: Spanned<toml::Value>,
+    pub value: Spanned<TVal>,
     pub document: String,
     pub section: String,
     pub wording: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl OverrideDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<OverrideDoc> {
+        let mut o = r.obj(v)?;
+        let parameter = o.req_str(r, "parameter");
+        let from = o.req_str(r, "from");
+        let to = o.opt_str(r, "to");
+        let value = o.req_any(r, "value");
+        let document = o.req_str(r, "document");
+        let section = o.req_str(r, "section");
+        let wording = o.opt_str(r, "wording").map(Spanned::into_inner);
+        o.finish(r);
+        Some(OverrideDoc {
+            parameter: parameter?,
+            from: from?,
+            to,
+            value: value?,
+            document: document?.into_inner(),
+            section: section?.into_inner(),
+            wording,
+        })
+    }
+}
+
 pub(crate) struct GroupDoc {
     pub name: Spanned<String>,
     pub label: Option<Message>,
@@ -132,8 +595,27 @@ pub(crate) struct GroupDoc {
     pub members: Vec<Spanned<MemberDoc>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl GroupDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<GroupDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let label = o.opt_msg(r, "label");
+        let cite = o.get("cite").and_then(|x| r.cite(x));
+        let members = o.req(r, "members").map(|x| {
+            r.tables(x, |r, v| {
+                MemberDoc::read(r, v).map(|d| Spanned::new(v.span(), d))
+            })
+        });
+        o.finish(r);
+        Some(GroupDoc {
+            name: name?,
+            label,
+            cite,
+            members: members?,
+        })
+    }
+}
+
 pub(crate) struct MemberDoc {
     pub index: i64,
     pub name: String,
@@ -142,27 +624,49 @@ pub(crate) struct MemberDoc {
     pub label: Option<Message>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
+impl MemberDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<MemberDoc> {
+        let mut o = r.obj(v)?;
+        let index = match o.req(r, "index") {
+            Some(x) => match x.get_ref() {
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+                _ => {
+                    r.wrong(x, "an integer", "một số nguyên");
+                    None
+                }
+            },
+            None => None,
+        };
+        let name = o.req_str(r, "name");
+        let from = o.req_str(r, "from");
+        let to = o.req_str(r, "to");
+        let label = o.opt_msg(r, "label");
+        o.finish(r);
+        Some(MemberDoc {
+            index: index?,
+            name: name?.into_inner(),
+            from: from?,
+            to: to?,
+            label,
+        })
+    }
+}
+
+#[derive(Default)]
 pub(crate) struct MessagesDoc {
     pub yes: Option<Spanned<Message>>,
     pub no: Option<Spanned<Message>>,
     pub unknown: Option<Spanned<Message>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct RuleDoc {
     pub name: Spanned<String>,
     pub entity: Spanned<String>,
     pub kind: Spanned<String>,
-    #[serde(rename = "type")]
     pub ty: Option<Spanned<String>>,
-    #[serde(default)]
     pub internal: bool,
     pub title: Option<Message>,
     pub applies_in: Option<Spanned<String>>,
-    #[serde(default, rename = "let")]
     pub lets: BTreeMap<String, Spanned<String>>,
     pub when: Option<Spanned<String>>,
     pub value: Option<Spanned<String>>,
@@ -174,41 +678,183 @@ pub(crate) struct RuleDoc {
     pub cite: Spanned<CiteDoc>,
     pub interpretation: Option<Message>,
     pub confidence: Option<String>,
-    #[serde(default)]
     pub messages: MessagesDoc,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
+impl RuleDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<RuleDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let entity = o.req_str(r, "entity");
+        let kind = o.req_str(r, "kind");
+        let ty = o.opt_str(r, "type");
+        let internal = o.opt_bool(r, "internal").unwrap_or(false);
+        let title = o.opt_msg(r, "title");
+        let applies_in = o.opt_str(r, "applies_in");
+        let mut lets = BTreeMap::new();
+        if let Some(l) = o.get("let") {
+            // every key of `let` is a name of the rule's own choosing
+            if let Some(lo) = r.obj(l) {
+                for (k, x) in lo.t.iter() {
+                    if let Some(s) = r.string(x) {
+                        lets.insert(k.get_ref().to_string(), s);
+                    }
+                }
+            }
+        }
+        let when = o.opt_str(r, "when");
+        let value = o.opt_str(r, "value");
+        let target = o.opt_str(r, "target");
+        let require = o.opt_str(r, "require");
+        let each = o.opt_str(r, "each");
+        let field = o.opt_str(r, "field").map(Spanned::into_inner);
+        let code = o.opt_str(r, "code").map(Spanned::into_inner);
+        let cite = o
+            .req(r, "cite")
+            .and_then(|x| r.cite(x).map(|c| Spanned::new(x.span(), c)));
+        let interpretation = o.opt_msg(r, "interpretation");
+        let confidence = o.opt_str(r, "confidence").map(Spanned::into_inner);
+        let mut messages = MessagesDoc::default();
+        if let Some(m) = o.get("messages") {
+            if let Some(mut mo) = r.obj(m) {
+                let one = |mo: &mut Obj<'_, '_>, r: &mut Reader, k: &'static str| {
+                    mo.get(k)
+                        .and_then(|x| r.message(x).map(|msg| Spanned::new(x.span(), msg)))
+                };
+                messages.yes = one(&mut mo, r, "yes");
+                messages.no = one(&mut mo, r, "no");
+                messages.unknown = one(&mut mo, r, "unknown");
+                mo.finish(r);
+            }
+        }
+        o.finish(r);
+        Some(RuleDoc {
+            name: name?,
+            entity: entity?,
+            kind: kind?,
+            ty,
+            internal,
+            title,
+            applies_in,
+            lets,
+            when,
+            value,
+            target,
+            require,
+            each,
+            field,
+            code,
+            cite: cite?,
+            interpretation,
+            confidence,
+            messages,
+        })
+    }
+}
+
 pub(crate) enum ExpectDoc {
     Outcome(String),
     Full {
         outcome: Option<String>,
-        value: Option<toml::Value>,
-        target: Option<toml::Value>,
+        value: Option<TVal>,
+        target: Option<TVal>,
         missing: Option<Vec<String>>,
     },
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct TestDoc {
     pub name: Spanned<String>,
     pub entity: Spanned<String>,
     pub as_of: Spanned<String>,
-    #[serde(default)]
     pub facts: Option<serde_json::Value>,
-    #[serde(default)]
     pub expect: BTreeMap<String, Spanned<ExpectDoc>>,
     pub valid: Option<bool>,
     pub errors: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+impl TestDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<TestDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let entity = o.req_str(r, "entity");
+        let as_of = o.req_str(r, "as_of");
+        let facts = o.get("facts").map(|x| TVal::of(x.get_ref()).to_json());
+        let mut expect = BTreeMap::new();
+        if let Some(e) = o.get("expect") {
+            if let DeValue::Table(t) = e.get_ref() {
+                for (k, x) in t.iter() {
+                    let doc = match x.get_ref() {
+                        DeValue::String(s) => Some(ExpectDoc::Outcome(s.to_string())),
+                        DeValue::Table(_) => r.obj(x).map(|mut eo| {
+                            let outcome = eo.opt_str(r, "outcome").map(Spanned::into_inner);
+                            let value = eo.any("value").map(Spanned::into_inner);
+                            let target = eo.any("target").map(Spanned::into_inner);
+                            let missing = eo
+                                .get("missing")
+                                .and_then(|m| r.strings(m))
+                                .map(|v| v.into_iter().map(Spanned::into_inner).collect());
+                            eo.finish(r);
+                            ExpectDoc::Full {
+                                outcome,
+                                value,
+                                target,
+                                missing,
+                            }
+                        }),
+                        _ => {
+                            r.wrong(x, "an outcome or a table", "một kết quả hoặc một bảng");
+                            None
+                        }
+                    };
+                    if let Some(d) = doc {
+                        expect.insert(k.get_ref().to_string(), Spanned::new(x.span(), d));
+                    }
+                }
+            } else {
+                r.wrong(e, "a table", "một bảng");
+            }
+        }
+        let valid = o.opt_bool(r, "valid");
+        let errors = o
+            .get("errors")
+            .and_then(|x| r.strings(x))
+            .map(|v| v.into_iter().map(Spanned::into_inner).collect());
+        o.finish(r);
+        Some(TestDoc {
+            name: name?,
+            entity: entity?,
+            as_of: as_of?,
+            facts,
+            expect,
+            valid,
+            errors,
+        })
+    }
+}
+
 pub(crate) struct InfoDoc {
     pub name: Spanned<String>,
     pub title: Message,
     pub cite: Option<CiteDoc>,
     pub items: Vec<Message>,
+}
+
+impl InfoDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<InfoDoc> {
+        let mut o = r.obj(v)?;
+        let name = o.req_str(r, "name");
+        let title = o.req(r, "title").and_then(|x| r.message(x));
+        let cite = o.get("cite").and_then(|x| r.cite(x));
+        let items = o.req(r, "items").and_then(|x| {
+            let a = r.array(x)?;
+            Some(a.iter().filter_map(|m| r.message(m)).collect::<Vec<_>>())
+        });
+        o.finish(r);
+        Some(InfoDoc {
+            name: name?,
+            title: title?,
+            cite,
+            items: items?,
+        })
+    }
 }

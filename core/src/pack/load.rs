@@ -192,8 +192,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             };
             let fid = ck.files.len();
             ck.files.push(Src::new(path, text));
-            let parsed: Result<FileDoc, toml::de::Error> =
-                toml::from_str(ck.files.get(fid).map(|f| f.text.as_str()).unwrap_or(""));
+            let parsed = FileDoc::parse(ck.files.get(fid).map(|f| f.text.as_str()).unwrap_or(""));
             match parsed {
                 Ok(doc) => {
                     if let Some(p) = &doc.pack {
@@ -226,24 +225,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     }
                     docs.push((fid, id.clone(), doc));
                 }
-                Err(e) => {
-                    let off = e.span().map(|s| s.start).unwrap_or(0);
-                    let msg = e.message().trim().to_string();
-                    let code = if msg.starts_with("unknown field")
-                        || msg.starts_with("missing field")
-                        || msg.starts_with("invalid type")
-                    {
-                        "pack.schema"
-                    } else {
-                        "pack.syntax"
-                    };
-                    ck.diag(
-                        fid,
-                        off,
-                        code,
-                        msg.clone(),
-                        format!("tệp TOML không hợp lệ: {msg}"),
-                    );
+                Err(errs) => {
+                    for e in errs {
+                        ck.diag(fid, e.span.start, e.code, e.en, e.vi);
+                    }
                 }
             }
         }
@@ -358,7 +343,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             let Some(ty) = parse_type(&mut ck, *fid, &f.ty, &enum_by_name, &rec_by_name) else {
                 continue;
             };
-            let num = |ck: &mut Checker, v: &Option<Spanned<toml::Value>>| -> Option<Decimal> {
+            let num = |ck: &mut Checker, v: &Option<Spanned<TVal>>| -> Option<Decimal> {
                 let v = v.as_ref()?;
                 match literal(v.get_ref(), &Ty::Dec(Unit::Plain)) {
                     Ok(Val::Dec(d)) => Some(d),
@@ -1345,9 +1330,9 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     }
 }
 
-fn toml_text(v: &toml::Value) -> String {
+fn toml_text(v: &TVal) -> String {
     match v {
-        toml::Value::String(s) => s.clone(),
+        TVal::String(s) => s.clone(),
         other => other.to_string(),
     }
 }
@@ -1505,25 +1490,25 @@ fn parse_type(
 }
 
 /// A literal in a pack file (TOML value) as a value of type `ty`.
-fn literal(v: &toml::Value, ty: &Ty) -> Result<Val, (String, String)> {
+fn literal(v: &TVal, ty: &Ty) -> Result<Val, (String, String)> {
     let want = |w: &str| (format!("expected {w}"), format!("cần {w}"));
     match (ty, v) {
-        (Ty::Bool, toml::Value::Boolean(b)) => Ok(Val::Bool(*b)),
-        (Ty::Int, toml::Value::Integer(i)) => Ok(Val::Int(*i)),
-        (Ty::Dec(_), toml::Value::Integer(i)) => Ok(Val::Dec(Decimal::from(*i))),
-        (Ty::Dec(_) | Ty::Int, toml::Value::Float(_)) => Err((
+        (Ty::Bool, TVal::Boolean(b)) => Ok(Val::Bool(*b)),
+        (Ty::Int, TVal::Integer(i)) => Ok(Val::Int(*i)),
+        (Ty::Dec(_), TVal::Integer(i)) => Ok(Val::Dec(Decimal::from(*i))),
+        (Ty::Dec(_) | Ty::Int, TVal::Float(_)) => Err((
             "write decimals as strings (\"0.6\" or \"60%\"): TOML floats are binary, not exact".into(),
             "viết số thập phân dưới dạng chuỗi (\"0.6\" hoặc \"60%\"): số thực TOML không chính xác".into(),
         )),
-        (Ty::Dec(_), toml::Value::String(s)) => match syntax::parse(s) {
+        (Ty::Dec(_), TVal::String(s)) => match syntax::parse(s) {
             Ok(Ast::Lit(Lit::Dec(d) | Lit::Percent(d), _)) => Ok(Val::Dec(d)),
             Ok(Ast::Lit(Lit::Int(i), _)) => Ok(Val::Dec(Decimal::from(i))),
             _ => Err(want("a decimal such as \"0.6\", \"60%\" or \"1500000\"")),
         },
-        (Ty::Date, toml::Value::String(s)) => Date::parse(s).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
-        (Ty::Date, toml::Value::Datetime(d)) => Date::parse(&d.to_string()).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
-        (Ty::Str | Ty::Enum(_), toml::Value::String(s)) => Ok(Val::Str(s.as_str().into())),
-        (Ty::List(inner), toml::Value::Array(items)) => items.iter().map(|i| literal(i, inner)).collect::<Result<Vec<_>, _>>().map(Val::List),
+        (Ty::Date, TVal::String(s)) => Date::parse(s).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
+        (Ty::Date, TVal::Datetime(d)) => Date::parse(d).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
+        (Ty::Str | Ty::Enum(_), TVal::String(s)) => Ok(Val::Str(s.as_str().into())),
+        (Ty::List(inner), TVal::Array(items)) => items.iter().map(|i| literal(i, inner)).collect::<Result<Vec<_>, _>>().map(Val::List),
         (Ty::Bool, _) => Err(want("true or false")),
         (Ty::Int, _) => Err(want("an integer")),
         (Ty::Dec(_), _) => Err(want("a decimal")),
@@ -1537,7 +1522,7 @@ fn literal(v: &toml::Value, ty: &Ty) -> Result<Val, (String, String)> {
 fn typed_value(
     ck: &mut Checker,
     fid: usize,
-    v: &Spanned<toml::Value>,
+    v: &Spanned<TVal>,
     ty: &Ty,
     enums: &[EnumType],
 ) -> Option<Val> {
