@@ -684,8 +684,20 @@ impl Engine {
     }
 
     fn run_rules(&self, er: &EntityRules, rec: &Record, as_of: Date) -> Vec<Option<RuleOut>> {
+        self.run_rules_with(er, rec, as_of, true)
+    }
+
+    /// `explain = false` skips what only reasons need (missing pointers, message arguments).
+    fn run_rules_with(
+        &self,
+        er: &EntityRules,
+        rec: &Record,
+        as_of: Date,
+        explain: bool,
+    ) -> Vec<Option<RuleOut>> {
         let n = er.rules.len();
         let mut cx = Cx::new(&self.pack, as_of, rec, n);
+        cx.explain = explain;
         let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
         outs.resize_with(n, || None);
         for &i in &er.order {
@@ -696,7 +708,7 @@ impl Engine {
             if let Some(slot) = cx.rule_vals.get_mut(i) {
                 *slot = o.1;
             }
-            if o.0.outcome == Outcome::Unknown {
+            if o.0.outcome == Outcome::Unknown && !o.0.missing.is_empty() {
                 cx.rule_missing.push((i, o.0.missing.clone()));
             }
             if let Some(slot) = outs.get_mut(i) {
@@ -849,7 +861,7 @@ impl Engine {
             let mut row_errors = Vec::new();
             self.sanitize(er, &mut rec, as_of, &mut row_errors);
             res.errors.extend(row_errors.into_iter().map(|e| (row, e)));
-            let outs = self.run_rules(er, &rec, as_of);
+            let outs = self.run_rules_with(er, &rec, as_of, false);
             for (k, &i) in er.outputs.iter().enumerate() {
                 let o = outs.get(i).and_then(|o| o.as_ref());
                 if let Some(c) = res.outcomes.get_mut(k) {
@@ -897,7 +909,13 @@ impl Engine {
     /// Errors from the pack's constraint rules on a decoded record.
     fn constraint_errors(&self, er: &EntityRules, rec: &Record, as_of: Date) -> Vec<FieldError> {
         // constraints (they may refer to decisions, so those are evaluated first)
-        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len());
+        let n = if er.constraints_use_rules {
+            er.rules.len()
+        } else {
+            0
+        };
+        let mut cx = Cx::new(&self.pack, as_of, rec, n);
+        cx.explain = false;
         let mut errors = Vec::new();
         // constraints may refer to decisions: evaluate those first, when they do
         let order: &[usize] = if er.constraints_use_rules {
@@ -919,8 +937,8 @@ impl Engine {
                 continue;
             };
             let Some(cond) = &rule.when else { continue };
-            let field = rule.field.clone().unwrap_or_default();
-            let code = rule.code.clone().unwrap_or_default();
+            let field = rule.field.as_deref().unwrap_or_default();
+            let code = rule.code.as_deref().unwrap_or_default();
             let msg = |cx: &Cx| -> Message {
                 rule.messages
                     .no
@@ -938,8 +956,8 @@ impl Engine {
                     if cx.eval(cond) == Some(V::Bool(false)) {
                         let m = msg(&cx);
                         errors.push(FieldError {
-                            field: field.clone(),
-                            code: code.clone(),
+                            field: field.to_string(),
+                            code: code.to_string(),
                             message: m,
                         });
                     }
@@ -962,7 +980,7 @@ impl Engine {
                             let m = msg(&cx);
                             errors.push(FieldError {
                                 field: format!("{ptr}/{k}{field}"),
-                                code: code.clone(),
+                                code: code.to_string(),
                                 message: m,
                             });
                         }
@@ -1202,7 +1220,7 @@ fn eval_rule<'a>(cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> (RuleOut, Opti
     } else {
         (Vec::new(), Vec::new())
     };
-    let args = if cx.locals.is_empty() {
+    let args = if cx.locals.is_empty() || !cx.explain {
         Vec::new()
     } else {
         cx.locals.iter().map(|l| l.and_then(Scalar::of)).collect()

@@ -24,6 +24,17 @@ pub(crate) struct Decoder<'p> {
     ptr: String,
 }
 
+/// Appends a JSON Pointer segment (RFC 6901 escapes `~` and `/`), allocating nothing when
+/// there is nothing to escape.
+fn push_segment(ptr: &mut String, s: &str) {
+    ptr.push('/');
+    if s.contains(['~', '/']) {
+        ptr.push_str(&ptr_escape(s));
+    } else {
+        ptr.push_str(s);
+    }
+}
+
 fn ptr_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
@@ -66,28 +77,46 @@ impl<'p> Decoder<'p> {
             return None;
         }
         let rt = self.pack.records.get(rec)?;
-        let mut slots = Vec::with_capacity(rt.fields.len());
-        for f in &rt.fields {
-            match map.get(&f.name) {
-                None | Some(Value::Null) => slots.push(None),
-                Some(x) => {
-                    let len = self.ptr.len();
-                    self.ptr.push('/');
-                    self.ptr.push_str(&ptr_escape(&f.name));
-                    let val = self.value(&f.ty, x);
-                    self.ptr.truncate(len);
-                    slots.push(val);
-                }
+        let mut slots: Vec<Option<Val>> = Vec::with_capacity(rt.fields.len());
+        slots.resize_with(rt.fields.len(), || None);
+        let mut known = 0;
+        // errors come out in the schema's field order, whatever the order of the JSON keys
+        let base = self.errors.len();
+        let mut owners: Vec<usize> = Vec::new();
+        for (k, x) in map {
+            // a record has few fields: a linear scan beats hashing
+            let Some(i) = rt.fields.iter().position(|f| f.name == *k) else {
+                continue;
+            };
+            known += 1;
+            if x.is_null() {
+                continue;
+            }
+            let (Some(f), len) = (rt.fields.get(i), self.ptr.len()) else {
+                continue;
+            };
+            push_segment(&mut self.ptr, &f.name);
+            let before = self.errors.len();
+            let val = self.value(&f.ty, x);
+            self.ptr.truncate(len);
+            owners.extend(std::iter::repeat_n(i, self.errors.len() - before));
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = val;
             }
         }
-        if self.strict && map.len() > slots.iter().filter(|s| s.is_some()).count() {
+        if owners.len() > 1 {
+            let tail: Vec<FieldError> = self.errors.drain(base..).collect();
+            let mut pairs: Vec<(usize, FieldError)> = owners.into_iter().zip(tail).collect();
+            pairs.sort_by_key(|p| p.0);
+            self.errors.extend(pairs.into_iter().map(|p| p.1));
+        }
+        if self.strict && map.len() > known {
             for (k, _) in map
                 .iter()
                 .filter(|(k, _)| !rt.by_name.contains_key(k.as_str()))
             {
                 let len = self.ptr.len();
-                self.ptr.push('/');
-                self.ptr.push_str(&ptr_escape(k));
+                push_segment(&mut self.ptr, k);
                 let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
                 self.err(
                     "facts.unknown_field",

@@ -78,6 +78,9 @@ pub(crate) struct RecordType {
     pub by_name: HashMap<String, usize>,
     pub label: Option<Message>,
     pub id_field: Option<usize>,
+    /// Whether the record or a record inside it has a field with `min` or `max` (else bound
+    /// checks skip it).
+    pub bounded: bool,
 }
 
 /// A citation of the legal text a rule or value rests on.

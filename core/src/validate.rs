@@ -37,7 +37,13 @@ fn checks(
     let Some(rt) = pack.records.get(rec_ty) else {
         return;
     };
+    if !required && !rt.bounded {
+        return;
+    }
     for (f, slot) in rt.fields.iter().zip(&rec.slots) {
+        if !required && f.min.is_none() && f.max.is_none() && !nests_bounded(pack, &f.ty) {
+            continue;
+        }
         let len = ptr.len();
         ptr.push('/');
         ptr.push_str(&f.name);
@@ -115,6 +121,14 @@ fn checks(
             }
         }
         ptr.truncate(len);
+    }
+}
+
+fn nests_bounded(pack: &Pack, ty: &Ty) -> bool {
+    match ty {
+        Ty::Rec(i) => pack.records.get(*i).is_some_and(|r| r.bounded),
+        Ty::List(inner) => nests_bounded(pack, inner),
+        _ => false,
     }
 }
 

@@ -82,6 +82,9 @@ pub(crate) struct Cx<'a> {
     pub locals: Vec<Option<V<'a>>>,
     pub vars: Vec<Bind<'a>>,
     pub missing: Vec<String>,
+    /// Whether to record the pointers of missing facts (off for columnar batches, which
+    /// return outcomes and values only).
+    pub explain: bool,
     pub notes: Vec<Note>,
 }
 
@@ -93,6 +96,7 @@ impl<'a> Cx<'a> {
             root,
             rule_vals: vec![None; n_rules],
             rule_missing: Vec::new(),
+            explain: true,
             locals: Vec::new(),
             vars: Vec::new(),
             missing: Vec::new(),
@@ -139,8 +143,10 @@ impl<'a> Cx<'a> {
         for (i, s) in slots.iter().enumerate() {
             match rec.slots.get(*s).and_then(|x| x.as_ref()) {
                 None => {
-                    let p = self.pointer(base, ptr);
-                    self.missing.push(p);
+                    if self.explain {
+                        let p = self.pointer(base, ptr);
+                        self.missing.push(p);
+                    }
                     return None;
                 }
                 Some(v) if i + 1 == n => return Some(V::of(v)),

@@ -312,6 +312,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 by_name: HashMap::new(),
                 label: r.label.clone(),
                 id_field: None,
+                bounded: false,
             });
             rec_docs.push((*fid, r, is_entity));
         }
@@ -419,6 +420,36 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 format!("record `{}` contains itself", r.name.get_ref()),
                 format!("bản ghi `{}` chứa chính nó", r.name.get_ref()),
             );
+        }
+    }
+
+    // which records need bound checks (records nest without cycles, so a few passes settle it)
+    for _ in 0..pack.records.len().max(1) {
+        let flags: Vec<bool> = pack
+            .records
+            .iter()
+            .map(|r| {
+                r.fields.iter().any(|f| {
+                    let mut t = &f.ty;
+                    while let Ty::List(inner) = t {
+                        t = inner;
+                    }
+                    f.min.is_some()
+                        || f.max.is_some()
+                        || matches!(t, Ty::Rec(i) if pack.records.get(*i).is_some_and(|x| x.bounded))
+                })
+            })
+            .collect();
+        let changed = pack
+            .records
+            .iter()
+            .zip(&flags)
+            .any(|(r, f)| r.bounded != *f);
+        for (r, f) in pack.records.iter_mut().zip(flags) {
+            r.bounded = f;
+        }
+        if !changed {
+            break;
         }
     }
 
