@@ -257,11 +257,15 @@ impl PyEvaluation {
     }
     /// Exactly the contract's JSON shape (decimals as strings), as plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.cell.evaluation().to_json())
+        // the core streams its JSON text; Python's C json parser builds the objects
+        let text = serde_json::to_string(self.cell.evaluation())
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        py.import("json")?.call_method1("loads", (text,))
     }
     /// The contract's JSON text.
-    fn to_json(&self) -> String {
-        self.cell.evaluation().to_json().to_string()
+    fn to_json(&self) -> PyResult<String> {
+        serde_json::to_string(self.cell.evaluation())
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     }
     fn __getitem__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         let d = self.decisions(py)?;
