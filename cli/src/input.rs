@@ -95,16 +95,95 @@ pub fn for_each_record(
             }
             Ok(())
         }
-        Some(b'{') if !src.csv => {
-            let stream = serde_json::Deserializer::from_reader(src.reader).into_iter::<Value>();
-            for item in stream {
-                let v = item.map_err(|e| located(&src.name, &e))?;
-                f(v)?;
-            }
-            Ok(())
-        }
+        Some(b'{') if !src.csv => json_lines(src, f),
         _ => csv_records(src, f),
     }
+}
+
+/// JSON Lines, or JSON objects spread over several lines: each value is parsed from an
+/// in-memory slice (much faster than parsing from the reader), with lines counted for errors.
+fn json_lines(mut src: Source, f: &mut dyn FnMut(Value) -> Result<(), Error>) -> Result<(), Error> {
+    let read_err = |e: std::io::Error| {
+        Error::input(
+            "input.read",
+            format!("lỗi đọc: {e}"),
+            format!("read error: {e}"),
+        )
+    };
+    let mut buf = String::new();
+    let mut line = String::new();
+    let mut line_no = 0usize; // lines read so far
+    let mut start_line = 1usize; // line where `buf` starts
+    loop {
+        line.clear();
+        let n = src.reader.read_line(&mut line).map_err(read_err)?;
+        let eof = n == 0;
+        if !eof {
+            line_no += 1;
+            if buf.trim().is_empty() {
+                buf.clear();
+                start_line = line_no;
+            }
+            buf.push_str(&line);
+        }
+        if buf.trim().is_empty() {
+            if eof {
+                return Ok(());
+            }
+            continue;
+        }
+        match serde_json::from_str::<Value>(&buf) {
+            Ok(v) => {
+                f(v)?;
+                buf.clear();
+            }
+            // an object spread over several lines: read on
+            Err(e) if e.is_eof() && !eof => {}
+            Err(e) => {
+                // several values on one line, or a real error: let the stream parser decide
+                let mut stream = serde_json::Deserializer::from_str(&buf).into_iter::<Value>();
+                let mut any = false;
+                for item in stream.by_ref() {
+                    match item {
+                        Ok(v) => {
+                            any = true;
+                            f(v)?;
+                        }
+                        Err(e2) if e2.is_eof() && !eof && any => break,
+                        Err(e2) => {
+                            return Err(located_at(&src.name, &e2, start_line));
+                        }
+                    }
+                }
+                let rest = buf.get(stream.byte_offset()..).unwrap_or("").to_string();
+                if rest.trim().is_empty() {
+                    buf.clear();
+                } else if eof {
+                    return Err(located_at(&src.name, &e, start_line));
+                } else {
+                    let consumed = buf
+                        .get(..stream.byte_offset())
+                        .unwrap_or("")
+                        .matches('\n')
+                        .count();
+                    start_line += consumed;
+                    buf = rest;
+                }
+            }
+        }
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+/// A JSON error in text that starts at line `first_line` of the input.
+fn located_at(name: &str, e: &serde_json::Error, first_line: usize) -> Error {
+    let mut err = located(name, e);
+    if let Error::Input { line, .. } = &mut err {
+        *line += first_line.saturating_sub(1);
+    }
+    err
 }
 
 fn csv_records(src: Source, f: &mut dyn FnMut(Value) -> Result<(), Error>) -> Result<(), Error> {
