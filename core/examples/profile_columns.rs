@@ -1,5 +1,10 @@
 //! A columnar batch like the Python benchmark's, for profilers: `profile_columns [ROWS]`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 use htx_rules::{Column, ColumnBatch, Date, Engine};
 use serde_json::json;
 

@@ -508,6 +508,12 @@ impl Engine {
     }
 
     /// A pack folder on disk; imports are sibling folders.
+    ///
+    /// ```
+    /// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/ben-tre-2747");
+    /// let engine = htx_rules::Engine::from_dir(&dir).unwrap();
+    /// assert!(engine.entities().contains(&"cooperative"));
+    /// ```
     pub fn from_dir(path: &Path) -> Result<Engine, Error> {
         let path = if path.as_os_str().is_empty() {
             Path::new(".")
@@ -524,6 +530,17 @@ impl Engine {
     }
 
     /// Packs handed in as text: keys `"pack-id/file.toml"`; `root` is the pack to load.
+    ///
+    /// A mistake is reported with its file, line and column:
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// let mut files = BTreeMap::new();
+    /// files.insert("p/pack.toml".to_string(), "[pack]\nid = \"p\"\nversion = \"1\"\ndocument = \"t\"\n".to_string());
+    /// files.insert("p/rules.toml".to_string(), "[[entity]]\nname = \"e\"\nfields = [{ name = \"n\", type = \"integer\" }]\n\n[[rule]]\nname = \"big\"\nentity = \"e\"\nkind = \"decision\"\nwhen = \"n >> 3\"\ncite = { document = \"t\", section = \"1\" }\n".to_string());
+    /// let err = htx_rules::Engine::from_sources(&files, "p").unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.file.as_str(), d.line, d.column, d.code.as_str()), ("p/rules.toml", 9, 12, "expr.syntax"));
+    /// ```
     pub fn from_sources(
         files: &std::collections::BTreeMap<String, String>,
         root: &str,
@@ -627,6 +644,16 @@ impl Engine {
     }
 
     /// Evaluates many records (in input order).
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let coops = [serde_json::json!({"id": "a", "kind": "tht", "members": {"total": 2}, "established_on": "2024-01-10"}),
+    ///              serde_json::json!({"id": "b", "kind": "htx", "members": {"total": 4}, "established_on": "2024-07-01"})];
+    /// let as_of = htx_rules::Date::parse("2025-01-01").unwrap();
+    /// let out = engine.evaluate_many("cooperative", &coops, as_of).unwrap();
+    /// let min: Vec<_> = out.iter().map(|e| e.decision("meets_membership_minimum").unwrap().outcome().as_str()).collect();
+    /// assert_eq!(min, ["yes", "no"]); // a THT needs 2; an HTX founded from 1/7/2024 needs 5
+    /// ```
     pub fn evaluate_many(
         &self,
         entity: &str,
@@ -877,6 +904,15 @@ impl Engine {
 
     /// Validates a form record: schema (types, enum values, required fields, bounds) and the
     /// pack's constraint rules.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let form = serde_json::json!({"kind": "htx", "workers": {"total": 10, "female": 12}});
+    /// let v = engine.validate("cooperative", &form, htx_rules::Date::parse("2025-06-30").unwrap()).unwrap();
+    /// assert!(!v.valid);
+    /// assert_eq!(v.errors[0].field, "/workers/female");
+    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ không được lớn hơn tổng số lao động");
+    /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
         let er = self.entity(entity)?;
         let mut d = Decoder::new(&self.pack, true);
@@ -1022,6 +1058,12 @@ impl Engine {
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
     /// topic (`funding_sources`, `responsibilities`, …).
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let x = engine.explain("many_jobs_threshold").unwrap();
+    /// assert!(x.to_text(htx_rules::Lang::En).contains("2026-01-01 .. 2030-12-31: 70%"));
+    /// ```
     pub fn explain(&self, name: &str) -> Result<Explanation, Error> {
         crate::explain::explain(&self.pack, name)
             .map(|json| Explanation { json })

@@ -166,31 +166,12 @@ impl<'a> Cx<'a> {
             Ex::Rule(r) => {
                 let v = self.rule_vals.get(*r).copied().flatten();
                 if v.is_none() {
-                    if let Some((_, m)) = self.rule_missing.iter().find(|(k, _)| k == r) {
-                        let m = m.clone();
-                        self.missing.extend(m);
-                    }
+                    self.rule_missing_of(*r);
                 }
                 v
             }
             Ex::AsOf => Some(V::Date(self.as_of)),
-            Ex::Param { id, at } => {
-                let date = match at {
-                    Some(d) => match self.eval(d)? {
-                        V::Date(d) => d,
-                        _ => return None,
-                    },
-                    None => self.as_of,
-                };
-                let p = self.pack.params.get(*id)?;
-                match p.at(date) {
-                    Some(v) => Some(V::of(v)),
-                    None => {
-                        self.notes.push(Note::NoParam { param: *id, date });
-                        None
-                    }
-                }
-            }
+            Ex::Param { id, at } => self.param(*id, at.as_deref()),
             Ex::Not(a) => match self.eval(a)? {
                 V::Bool(b) => Some(V::Bool(!b)),
                 _ => None,
@@ -247,15 +228,7 @@ impl<'a> Cx<'a> {
                     CmpOp::Ge => ord != Ordering::Less,
                 }))
             }
-            Ex::In(a, b, negate) => {
-                let x = self.eval(a);
-                let y = self.eval(b);
-                let (x, V::List(items)) = (x?, y?) else {
-                    return None;
-                };
-                let found = items.iter().any(|it| same(x, it));
-                Some(V::Bool(found != *negate))
-            }
+            Ex::In(a, b, negate) => self.member(a, b, *negate),
             Ex::Arith(op, a, b) => {
                 let x = self.eval(a);
                 let y = self.eval(b);
@@ -293,6 +266,47 @@ impl<'a> Cx<'a> {
         }
     }
 
+    // Rarely taken or bulky arms live out of line, so `eval` keeps a small stack frame.
+
+    #[inline(never)]
+    fn rule_missing_of(&mut self, r: usize) {
+        if let Some((_, m)) = self.rule_missing.iter().find(|(k, _)| *k == r) {
+            let m = m.clone();
+            self.missing.extend(m);
+        }
+    }
+
+    #[inline(never)]
+    fn param(&mut self, id: usize, at: Option<&'a Ex>) -> Option<V<'a>> {
+        let date = match at {
+            Some(d) => match self.eval(d)? {
+                V::Date(d) => d,
+                _ => return None,
+            },
+            None => self.as_of,
+        };
+        let p = self.pack.params.get(id)?;
+        match p.at(date) {
+            Some(v) => Some(V::of(v)),
+            None => {
+                self.notes.push(Note::NoParam { param: id, date });
+                None
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn member(&mut self, a: &'a Ex, b: &'a Ex, negate: bool) -> Option<V<'a>> {
+        let x = self.eval(a);
+        let y = self.eval(b);
+        let (x, V::List(items)) = (x?, y?) else {
+            return None;
+        };
+        let found = items.iter().any(|it| same(x, it));
+        Some(V::Bool(found != negate))
+    }
+
+    #[inline(never)]
     fn arith(&mut self, op: ArOp, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
         if let (V::Date(d), V::Int(n)) = (x, y) {
             let n = if op == ArOp::Sub { n.checked_neg()? } else { n };
@@ -420,6 +434,7 @@ impl<'a> Cx<'a> {
         })
     }
 
+    #[inline(never)]
     fn call(&mut self, b: Builtin, args: &'a [Ex]) -> Option<V<'a>> {
         let mut vals = [None, None, None];
         for (slot, a) in vals.iter_mut().zip(args) {
