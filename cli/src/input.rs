@@ -40,18 +40,7 @@ pub fn open(file: Option<&str>) -> Result<Source, Error> {
 }
 
 fn located(name: &str, e: &serde_json::Error) -> Error {
-    let msg = e.to_string();
-    let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    Error::Input {
-        line: e.line(),
-        column: e.column(),
-        field: None,
-        code: "input.json",
-        message: Message::new(
-            format!("{name}: JSON không hợp lệ: {en}"),
-            format!("{name}: invalid JSON: {en}"),
-        ),
-    }
+    Error::from_json_in(name, e)
 }
 
 /// Calls `f` on every record of the input, in order.

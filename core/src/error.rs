@@ -201,16 +201,26 @@ impl Error {
 
     /// An input error from a `serde_json` error (line and column of the text).
     pub fn from_json(e: &serde_json::Error) -> Error {
+        Error::from_json_in("", e)
+    }
+
+    /// The same, naming the input (a file name, `stdin`) in the message.
+    pub fn from_json_in(source: &str, e: &serde_json::Error) -> Error {
         let msg = e.to_string();
         let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let prefix = if source.is_empty() {
+            String::new()
+        } else {
+            format!("{source}: ")
+        };
         Error::Input {
             line: e.line(),
             column: e.column(),
             field: None,
             code: "input.json",
             message: Message::new(
-                format!("JSON không hợp lệ: {en}"),
-                format!("invalid JSON: {en}"),
+                format!("{prefix}JSON không hợp lệ: {en}"),
+                format!("{prefix}invalid JSON: {en}"),
             ),
         }
     }
