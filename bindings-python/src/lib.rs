@@ -6,6 +6,12 @@
 //! `htx_rules` beside this module.
 
 mod columns;
+
+// The core allocates many small, short-lived values per row; mimalloc serves Rust's own
+// allocations much faster than the system allocator (Python's objects are not affected).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod convert;
 mod errors;
 

@@ -12,6 +12,11 @@ use serde_json::Value;
 
 mod input;
 
+// Evaluation allocates many small, short-lived values; mimalloc serves them much faster than
+// the system allocator (see the closing note of the CLI's throughput figures).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The bundled, synthetic sample registry (invented data; see cli/data/README.md).
 const SAMPLE_REGISTRY: &str = include_str!("../data/sample-registry.json");
 
