@@ -223,82 +223,50 @@ fn decode(spec: &Bound<'_, PyTuple>, n: usize) -> PyResult<Decoded> {
             let child: Bound<'_, PyTuple> = item(spec, 4)?.cast_into()?;
             let total = offsets.last().copied().unwrap_or(0);
             let total = usize::try_from(total).map_err(|_| bad("bad list offsets"))?;
-            let mut children = to_json_rows(decode(&child, total)?).into_iter();
-            let mut out = Vec::with_capacity(n);
-            let mut pos = 0usize;
-            for i in 0..n {
-                let (Some(&a), Some(&b)) = (offsets.get(i), offsets.get(i + 1)) else {
-                    return Err(bad("list offsets too short"));
-                };
-                let a = usize::try_from(a).map_err(|_| bad("bad list offsets"))?;
-                let b = usize::try_from(b).map_err(|_| bad("bad list offsets"))?;
-                if a != pos || b < a || b > total {
+            let mut offs = Vec::with_capacity(n + 1);
+            for (i, &o) in offsets.iter().enumerate() {
+                let o = usize::try_from(o).map_err(|_| bad("bad list offsets"))?;
+                let prev = offs.last().copied().unwrap_or(0);
+                if (i == 0 && o != 0) || o < prev || o > total {
                     return Err(bad("list offsets are not monotonic from 0"));
                 }
-                pos = b;
-                // Offsets are contiguous from 0, so each row takes the next b - a children.
-                let items: Vec<Value> = children.by_ref().take(b - a).collect();
-                if valid
-                    .as_ref()
-                    .is_some_and(|m| !m.get(i).copied().unwrap_or(false))
-                {
-                    out.push(Value::Null);
-                } else {
-                    out.push(Value::Array(items));
-                }
+                offs.push(o);
             }
-            Decoded::Json(out)
+            // typed items go to the core as they are (no JSON on the way)
+            Decoded::Typed(Column::List {
+                offsets: offs,
+                valid,
+                items: Box::new(typed(decode(&child, total)?)),
+            })
         }
         "struct" => {
             let valid = mask(&item(spec, 2)?, n)?;
             let fields: Bound<'_, PyList> = item(spec, 3)?.cast_into()?;
-            let mut names = Vec::new();
-            let mut cols = Vec::new();
+            let mut out = Vec::new();
             for f in fields.iter() {
                 let f: Bound<'_, PyTuple> = f.cast_into()?;
                 let name: String = item(&f, 0)?.extract()?;
-                names.push(name);
-                cols.push(to_json_rows(decode(&f, n)?).into_iter());
+                out.push((name, typed(decode(&f, n)?)));
             }
-            let mut out = Vec::with_capacity(n);
-            for i in 0..n {
-                let mut obj = serde_json::Map::with_capacity(names.len());
-                for (name, col) in names.iter().zip(cols.iter_mut()) {
-                    match col.next() {
-                        Some(Value::Null) | None => {}
-                        Some(v) => {
-                            obj.insert(name.clone(), v);
-                        }
-                    }
-                }
-                if valid
-                    .as_ref()
-                    .is_some_and(|m| !m.get(i).copied().unwrap_or(false))
-                {
-                    out.push(Value::Null);
-                } else {
-                    out.push(Value::Object(obj));
-                }
-            }
-            Decoded::Json(out)
+            Decoded::Typed(Column::Struct {
+                rows: n,
+                valid,
+                fields: out,
+            })
         }
         other => return Err(bad(format!("unknown column kind {other:?}"))),
     })
 }
 
-/// Any decoded column as JSON values per row (for nesting inside lists and structs).
-fn to_json_rows(d: Decoded) -> Vec<Value> {
-    fn opt<T>(v: Vec<Option<T>>, f: impl Fn(T) -> Value) -> Vec<Value> {
-        v.into_iter().map(|x| x.map_or(Value::Null, &f)).collect()
-    }
+/// A decoded column as the core's column (JSON values stay JSON, one per row).
+fn typed(d: Decoded) -> Column {
     match d {
-        Decoded::Json(v) => v,
-        Decoded::Typed(Column::Int(v)) => opt(v, Value::from),
-        Decoded::Typed(Column::Bool(v)) => opt(v, Value::Bool),
-        Decoded::Typed(Column::Decimal(v)) => opt(v, |x| Value::String(x.to_string())),
-        Decoded::Typed(Column::Text(v)) => opt(v, Value::String),
-        Decoded::Typed(Column::Date(v)) => opt(v, |x| Value::String(x.to_string())),
-        Decoded::Typed(Column::Json(v)) => opt(v, |x| x),
+        Decoded::Typed(c) => c,
+        Decoded::Json(v) => Column::Json(
+            v.into_iter()
+                .map(|x| if x.is_null() { None } else { Some(x) })
+                .collect(),
+        ),
     }
 }
 
@@ -308,14 +276,7 @@ pub fn build_batch(n_rows: usize, columns: &Bound<'_, PyList>) -> PyResult<Colum
     for spec in columns.iter() {
         let spec: Bound<'_, PyTuple> = spec.cast_into()?;
         let path: String = item(&spec, 0)?.extract()?;
-        let col = match decode(&spec, n_rows)? {
-            Decoded::Typed(c) => c,
-            Decoded::Json(v) => Column::Json(
-                v.into_iter()
-                    .map(|x| if x.is_null() { None } else { Some(x) })
-                    .collect(),
-            ),
-        };
+        let col = typed(decode(&spec, n_rows)?);
         batch.push(&path, col);
     }
     Ok(batch)

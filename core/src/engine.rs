@@ -430,6 +430,25 @@ pub enum Column {
     Date(Vec<Option<Date>>),
     /// Any JSON value (for lists such as `managers`).
     Json(Vec<Option<Value>>),
+    /// A list per row, as Arrow lays it out: row `i` holds the items
+    /// `offsets[i]..offsets[i + 1]` of `items`; `valid[i] == false` is an absent list.
+    List {
+        /// `rows + 1` monotonic offsets into `items`, from 0.
+        offsets: Vec<usize>,
+        /// Which rows have a list (all, when `None`).
+        valid: Option<Vec<bool>>,
+        /// The items of every row, one after another.
+        items: Box<Column>,
+    },
+    /// A record per row, one column per field; `valid[i] == false` is an absent record.
+    Struct {
+        /// Number of rows.
+        rows: usize,
+        /// Which rows have a record (all, when `None`).
+        valid: Option<Vec<bool>>,
+        /// The fields by name.
+        fields: Vec<(String, Column)>,
+    },
 }
 
 impl Column {
@@ -441,6 +460,8 @@ impl Column {
             Column::Text(v) => v.len(),
             Column::Date(v) => v.len(),
             Column::Json(v) => v.len(),
+            Column::List { offsets, .. } => offsets.len().saturating_sub(1),
+            Column::Struct { rows, .. } => *rows,
         }
     }
 }
@@ -819,49 +840,12 @@ impl Engine {
             let mut rec = blank.clone();
             for (path, slots, tys, col) in &cols {
                 let Some(ty) = tys.last() else { continue };
-                let val = match col {
-                    Column::Bool(v) => v.get(row).copied().flatten().map(Val::Bool),
-                    Column::Int(v) => v.get(row).copied().flatten().map(|i| match ty {
-                        Ty::Dec(_) => Val::Dec(Decimal::from(i)),
-                        _ => Val::Int(i),
-                    }),
-                    Column::Decimal(v) => v.get(row).copied().flatten().map(|d| match ty {
-                        Ty::Int if d.fract().is_zero() => {
-                            i64::try_from(d).map(Val::Int).unwrap_or(Val::Dec(d))
-                        }
-                        _ => Val::Dec(d),
-                    }),
-                    Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
-                    Column::Text(v) => match v.get(row).and_then(|x| x.as_ref()) {
-                        None => None,
-                        Some(s) => match crate::facts::text_cell(ty, s, &self.pack.enums) {
-                            Ok(v) => Some(v),
-                            Err((code, vi, en)) => {
-                                res.errors.push((
-                                    row,
-                                    FieldError {
-                                        field: format!("/{}", path.replace('.', "/")),
-                                        code: code.into(),
-                                        message: Message::new(vi, en),
-                                    },
-                                ));
-                                None
-                            }
-                        },
-                    },
-                    Column::Json(v) => match v.get(row).and_then(|x| x.as_ref()) {
-                        None => None,
-                        Some(j) => {
-                            let mut d = Decoder::new(&self.pack, false);
-                            let out = d.value(ty, j);
-                            for mut e in d.errors {
-                                e.field = format!("/{}{}", path.replace('.', "/"), e.field);
-                                res.errors.push((row, e));
-                            }
-                            out
-                        }
-                    },
-                };
+                let mut cell_errors = Vec::new();
+                let val = self.cell(col, ty, row, &mut cell_errors);
+                for mut e in cell_errors {
+                    e.field = format!("/{}{}", path.replace('.', "/"), e.field);
+                    res.errors.push((row, e));
+                }
                 // type mismatch between column kind and field type → absent + error
                 let val = match (val, ty) {
                     (Some(v), t) if fits(&v, t) => Some(v),
@@ -900,6 +884,148 @@ impl Engine {
             }
         }
         Ok(res)
+    }
+
+    /// The fact in row `row` of a column, as a value of type `ty` (`None` when absent or bad;
+    /// bad cells are described in `errors`, their `field` relative to the column).
+    fn cell(&self, col: &Column, ty: &Ty, row: usize, errors: &mut Vec<FieldError>) -> Option<Val> {
+        let err = |errors: &mut Vec<FieldError>, field: String, code: &str, vi: &str, en: &str| {
+            errors.push(FieldError {
+                field,
+                code: code.into(),
+                message: Message::new(vi, en),
+            });
+            None
+        };
+        let shape = |errors: &mut Vec<FieldError>| {
+            err(
+                errors,
+                String::new(),
+                "facts.type",
+                "kiểu dữ liệu của cột không phù hợp",
+                "the column's type does not fit the field",
+            )
+        };
+        match col {
+            Column::Bool(v) => v.get(row).copied().flatten().map(Val::Bool),
+            Column::Int(v) => v.get(row).copied().flatten().map(|i| match ty {
+                Ty::Dec(_) => Val::Dec(Decimal::from(i)),
+                _ => Val::Int(i),
+            }),
+            Column::Decimal(v) => v.get(row).copied().flatten().map(|d| match ty {
+                Ty::Int if d.fract().is_zero() => {
+                    i64::try_from(d).map(Val::Int).unwrap_or(Val::Dec(d))
+                }
+                _ => Val::Dec(d),
+            }),
+            Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
+            Column::Text(v) => {
+                let s = v.get(row).and_then(|x| x.as_ref())?;
+                match crate::facts::text_cell(ty, s, &self.pack.enums) {
+                    Ok(v) => Some(v),
+                    Err((code, vi, en)) => err(errors, String::new(), code, &vi, &en),
+                }
+            }
+            Column::Json(v) => {
+                let j = v.get(row).and_then(|x| x.as_ref())?;
+                let mut d = Decoder::new(&self.pack, false);
+                let out = d.value(ty, j);
+                errors.extend(d.errors);
+                out
+            }
+            Column::List {
+                offsets,
+                valid,
+                items,
+            } => {
+                if valid
+                    .as_ref()
+                    .is_some_and(|m| !m.get(row).copied().unwrap_or(false))
+                {
+                    return None;
+                }
+                let Ty::List(inner) = ty else {
+                    return shape(errors);
+                };
+                let (Some(&a), Some(&b)) = (offsets.get(row), offsets.get(row + 1)) else {
+                    return shape(errors);
+                };
+                let mut out = Vec::with_capacity(b.saturating_sub(a));
+                let mut ok = true;
+                for j in a..b {
+                    let before = errors.len();
+                    let v = self.cell(items, inner, j, errors);
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{}{}", j - a, e.field);
+                    }
+                    match v {
+                        Some(v) if fits(&v, inner) => out.push(v),
+                        Some(_) => {
+                            ok = false;
+                            err(
+                                errors,
+                                format!("/{}", j - a),
+                                "facts.type",
+                                "kiểu dữ liệu của cột không phù hợp",
+                                "the column's type does not fit the field",
+                            );
+                        }
+                        None => {
+                            ok = false;
+                            if errors.len() == before {
+                                err(
+                                    errors,
+                                    format!("/{}", j - a),
+                                    "facts.type",
+                                    "phần tử danh sách không được để trống",
+                                    "list items cannot be null",
+                                );
+                            }
+                        }
+                    }
+                }
+                // a list with a bad or missing item is absent as a whole (its count would be
+                // wrong otherwise), as in `evaluate`
+                ok.then_some(Val::List(out))
+            }
+            Column::Struct { valid, fields, .. } => {
+                if valid
+                    .as_ref()
+                    .is_some_and(|m| !m.get(row).copied().unwrap_or(false))
+                {
+                    return None;
+                }
+                let Ty::Rec(r) = ty else { return shape(errors) };
+                let rt = self.pack.records.get(*r)?;
+                let mut rec = Record {
+                    slots: vec![None; rt.fields.len()],
+                };
+                for (name, c) in fields {
+                    // unknown fields are ignored, as in `evaluate`
+                    let Some(i) = rt.fields.iter().position(|f| f.name == *name) else {
+                        continue;
+                    };
+                    let Some(f) = rt.fields.get(i) else { continue };
+                    let before = errors.len();
+                    let v = self.cell(c, &f.ty, row, errors);
+                    match v {
+                        Some(v) if fits(&v, &f.ty) => {
+                            if let Some(slot) = rec.slots.get_mut(i) {
+                                *slot = Some(v);
+                            }
+                        }
+                        Some(_) => {
+                            shape(errors);
+                        }
+                        None => {}
+                    }
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{name}{}", e.field);
+                    }
+                }
+                Some(Val::Rec(Box::new(rec)))
+            }
+        }
     }
 
     /// Validates a form record: schema (types, enum values, required fields, bounds) and the
