@@ -6,7 +6,6 @@
     missing_docs
 )]
 use htx_rules::{Column, ColumnBatch, Date, Engine};
-use serde_json::json;
 
 fn main() {
     let n: usize = std::env::args()
@@ -62,9 +61,38 @@ fn main() {
     for f in ["value_chain", "processing_technology", "traditional_craft"] {
         b.push(f, Column::Bool((0..n).map(|i| Some(i % 3 == 0)).collect()));
     }
+    // managers as Arrow lays out list<struct>: one item per row
+    let roles = (0..n)
+        .map(|i| {
+            Some(
+                if i % 3 == 1 {
+                    "group_leader"
+                } else {
+                    "director"
+                }
+                .to_string(),
+            )
+        })
+        .collect();
+    let genders = (0..n)
+        .map(|i| Some(if i % 2 == 0 { "female" } else { "male" }.to_string()))
+        .collect();
+    let trained = (0..n).map(|_| Some(true)).collect();
     b.push(
         "managers",
-        Column::Json((0..n).map(|i| Some(json!([{ "role": if i % 3 == 1 { "group_leader" } else { "director" }, "gender": if i % 2 == 0 { "female" } else { "male" }, "trained": true }]))).collect()),
+        Column::List {
+            offsets: (0..=n).collect(),
+            valid: None,
+            items: Box::new(Column::Struct {
+                rows: n,
+                valid: None,
+                fields: vec![
+                    ("role".into(), Column::Text(roles)),
+                    ("gender".into(), Column::Text(genders)),
+                    ("trained".into(), Column::Bool(trained)),
+                ],
+            }),
+        },
     );
     let t = std::time::Instant::now();
     let r = engine.evaluate_columns("cooperative", &b, as_of).unwrap();
