@@ -674,10 +674,13 @@ impl Report {
                     _ => "#757575",
                 };
                 let svg = format!(
-                    "<svg width=\"300\" height=\"54\" role=\"img\" aria-label=\"{}\"><rect x=\"0\" y=\"6\" width=\"{:.1}\" height=\"18\" fill=\"{color}\"/><rect x=\"0\" y=\"30\" width=\"{:.1}\" height=\"18\" fill=\"#90a4ae\"/><text x=\"4\" y=\"20\" fill=\"#fff\" font-size=\"12\">{}</text><text x=\"4\" y=\"44\" font-size=\"12\">{} {}</text></svg>",
+                    "<svg width=\"300\" height=\"54\" role=\"img\" aria-label=\"{}\"><rect x=\"0\" y=\"6\" width=\"{:.1}\" height=\"18\" fill=\"{color}\"/><rect x=\"0\" y=\"30\" width=\"{:.1}\" height=\"18\" fill=\"#90a4ae\"/><text x=\"{:.1}\" y=\"20\" fill=\"{}\" font-size=\"12\">{}</text><text x=\"4\" y=\"44\" font-size=\"12\">{} {}</text></svg>",
                     esc(&title(i, lang)),
                     w(v.unwrap_or(0.0)),
                     w(t.unwrap_or(0.0)),
+                    // the value inside its bar when the bar is wide enough, else just after it
+                    if w(v.unwrap_or(0.0)) >= 60.0 { 4.0 } else { w(v.unwrap_or(0.0)) + 4.0 },
+                    if w(v.unwrap_or(0.0)) >= 60.0 { "#fff" } else { "#222" },
                     esc(&show(i.get("value"), kind, lang)),
                     if vi { "mục tiêu" } else { "target" },
                     esc(&show(i.get("target"), kind, lang)),
