@@ -554,6 +554,13 @@ impl Report {
             },
             reg["persons"]
         ));
+        if j["phases"].as_array().is_none_or(|a| a.is_empty()) {
+            out.push_str(if vi {
+                "\nChưa có giai đoạn nào bắt đầu tại ngày báo cáo (Kế hoạch thực hiện từ 01/01/2023).\n"
+            } else {
+                "\nNo phase has started by the report date (the plan runs from 2023-01-01).\n"
+            });
+        }
         for ph in j["phases"].as_array().into_iter().flatten() {
             let label = ph
                 .get("label")
@@ -647,6 +654,13 @@ impl Report {
                     "Synthetic sample data — invented, not real figures."
                 }
             ));
+        }
+        if j["phases"].as_array().is_none_or(|a| a.is_empty()) {
+            body.push_str(if vi {
+                "<p>Chưa có giai đoạn nào bắt đầu tại ngày báo cáo (Kế hoạch thực hiện từ 01/01/2023).</p>"
+            } else {
+                "<p>No phase has started by the report date (the plan runs from 2023-01-01).</p>"
+            });
         }
         for ph in j["phases"].as_array().into_iter().flatten() {
             let label = ph
