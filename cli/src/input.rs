@@ -16,6 +16,14 @@ pub struct Source {
 
 /// Opens a file, or standard input for `-` or no name.
 pub fn open(file: Option<&str>) -> Result<Source, Error> {
+    open_with_progress(file, None)
+}
+
+/// The same, moving `progress` along as the file is read (its length is the file's size).
+pub fn open_with_progress(
+    file: Option<&str>,
+    progress: Option<indicatif::ProgressBar>,
+) -> Result<Source, Error> {
     match file {
         None | Some("-") => Ok(Source {
             name: "stdin".into(),
@@ -30,9 +38,16 @@ pub fn open(file: Option<&str>) -> Result<Source, Error> {
                     format!("cannot open {f}: {e}"),
                 )
             })?;
+            let reader: Box<dyn BufRead> = match progress {
+                Some(pb) => {
+                    pb.set_length(file.metadata().map(|m| m.len()).unwrap_or(0));
+                    Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(file)))
+                }
+                None => Box::new(BufReader::with_capacity(1 << 16, file)),
+            };
             Ok(Source {
                 name: f.to_string(),
-                reader: Box::new(BufReader::with_capacity(1 << 16, file)),
+                reader,
                 csv: f.to_lowercase().ends_with(".csv"),
             })
         }

@@ -215,8 +215,18 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             let date = as_of(&a).map_err(e)?;
             let engine = engine(&pack).map_err(e)?;
             engine.decision_names(&entity).map_err(e)?;
-            let source = input::open(file.as_deref()).map_err(e)?;
-            let progress = std::io::stderr().is_terminal();
+            // a progress bar on stderr for long batches, only when stderr is a terminal
+            let progress = std::io::stderr().is_terminal().then(|| {
+                let pb = indicatif::ProgressBar::new(0);
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:30} {percent:>3}% {msg} · {elapsed_precise} (còn/eta {eta})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                pb
+            });
+            let source = input::open_with_progress(file.as_deref(), progress.clone()).map_err(e)?;
             let stdout = std::io::stdout();
             let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
             let mut n: u64 = 0;
@@ -254,8 +264,10 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                         let _ = serde_json::to_writer(&mut *out, &ev);
                     }
                     n += 1;
-                    if progress && n % 10_000 == 0 {
-                        eprint!("\r{n} bản ghi / records");
+                    if n % 10_000 == 0 {
+                        if let Some(pb) = &progress {
+                            pb.set_message(format!("{n} bản ghi / records"));
+                        }
                     }
                     Ok(())
                 };
@@ -264,8 +276,9 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                 let _ = out.write_all(if n == 0 { b"[]\n" as &[u8] } else { b"\n]\n" });
             }
             let _ = out.flush();
-            if progress && n >= 10_000 {
-                eprintln!("\r{n} bản ghi / records");
+            if let Some(pb) = &progress {
+                pb.finish_and_clear();
+                eprintln!("{n} bản ghi / records");
             }
             Ok(ExitCode::SUCCESS)
         }
