@@ -309,6 +309,38 @@ def _nested_spec(name: str, arr: Any) -> Tuple[Any, ...]:
     return leaf
 
 
+def _typed_nested(name: str, s: Any) -> Optional[Tuple[Any, ...]]:
+    """An object column of lists/dicts (e.g. `managers`) through Arrow's C++ conversion, so the
+    core gets typed buffers instead of one JSON value per cell. Only when every leaf is text,
+    yes/no or a whole number (no floats: their text would not survive exactly); else None."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return None
+    try:
+        arr = pa.array(s.to_numpy(dtype=object, na_value=None), from_pandas=True)
+    except Exception:  # noqa: BLE001 — mixed shapes: the JSON path names the bad cell
+        return None
+
+    def exact(t: Any) -> bool:
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return exact(t.value_type)
+        if pa.types.is_struct(t):
+            return all(exact(t.field(i).type) for i in range(t.num_fields))
+        return (
+            pa.types.is_string(t)
+            or pa.types.is_large_string(t)
+            or pa.types.is_boolean(t)
+            or pa.types.is_integer(t)
+            or pa.types.is_null(t)
+        )
+
+    t = arr.type
+    if not (pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_struct(t)) or not exact(t):
+        return None
+    return _nested_spec(name, arr)
+
+
 def _arrow_specs(engine: "Engine", entity: str, table: Any) -> Tuple[int, List[Tuple[Any, ...]]]:
     types = engine.field_types(entity)
     specs: List[Tuple[Any, ...]] = []
@@ -510,6 +542,10 @@ def _series_spec(name: str, s: Any, kind: Optional[str]) -> Optional[Tuple[Any, 
                 return _series_spec(name, pd.to_numeric(s) if kind != "bool" else s.astype("boolean"), kind)
             except (ValueError, TypeError):
                 pass
+        if kind == "json":
+            nested = _typed_nested(name, s)
+            if nested is not None:
+                return nested
         return (name, "objects_json", s.to_numpy(dtype=object, na_value=None))
 
     if kind == "int":
