@@ -497,6 +497,19 @@ fn title(i: &Value, lang: Lang) -> String {
         })
 }
 
+/// What to say when no phase has started by the report date.
+fn no_phase(j: &Value) -> Option<Message> {
+    j.get("phases")
+        .and_then(Value::as_array)
+        .is_none_or(|a| a.is_empty())
+        .then(|| {
+            Message::new(
+            "Chưa có giai đoạn nào bắt đầu tại ngày báo cáo (Kế hoạch thực hiện từ 01/01/2023).",
+            "No phase has started by the report date (the plan runs from 2023-01-01).",
+        )
+        })
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -554,12 +567,8 @@ impl Report {
             },
             reg["persons"]
         ));
-        if j["phases"].as_array().is_none_or(|a| a.is_empty()) {
-            out.push_str(if vi {
-                "\nChưa có giai đoạn nào bắt đầu tại ngày báo cáo (Kế hoạch thực hiện từ 01/01/2023).\n"
-            } else {
-                "\nNo phase has started by the report date (the plan runs from 2023-01-01).\n"
-            });
+        if let Some(m) = no_phase(j) {
+            out.push_str(&format!("\n{}\n", m.get(lang)));
         }
         for ph in j["phases"].as_array().into_iter().flatten() {
             let label = ph
@@ -655,12 +664,8 @@ impl Report {
                 }
             ));
         }
-        if j["phases"].as_array().is_none_or(|a| a.is_empty()) {
-            body.push_str(if vi {
-                "<p>Chưa có giai đoạn nào bắt đầu tại ngày báo cáo (Kế hoạch thực hiện từ 01/01/2023).</p>"
-            } else {
-                "<p>No phase has started by the report date (the plan runs from 2023-01-01).</p>"
-            });
+        if let Some(m) = no_phase(j) {
+            body.push_str(&format!("<p>{}</p>", esc(m.get(lang))));
         }
         for ph in j["phases"].as_array().into_iter().flatten() {
             let label = ph
