@@ -248,3 +248,19 @@ export function labelFor(root, pointer) {
   const label = el?.closest("label")?.querySelector(".label-text") ?? (el?.id ? root.querySelector(`label[for="${el.id}"]`) : null);
   return label?.textContent?.trim() || pointer;
 }
+
+/** Shows an engine error (e.g. an invalid as-of date) in `status`, keeping the form usable;
+ * `null` hides it. */
+export function showStatus(status, error, lang) {
+  status.hidden = !error;
+  if (error) status.textContent = `${error.code ?? error.name}: ${error.messages?.[lang] ?? error.message}`;
+}
+
+/** Re-checks on every input, remembering which fields (by JSON Pointer) the user has touched. */
+export function trackInput(form, touched, update) {
+  form.addEventListener("input", (event) => {
+    const el = event.target.closest("[data-pointer]");
+    if (el) touched.add(el.dataset.pointer);
+    update();
+  });
+}

@@ -2,7 +2,7 @@
 // change validates it (errors under their fields) and evaluates it (live decisions).
 import {
   UI, applyLang, currentLang, labelFor, linkErrorSlots, loadEngine, numberOrText, registerOffline,
-  setupAsOf, setupLang, showDecisions, showErrors,
+  setupAsOf, setupLang, showDecisions, showErrors, showStatus, trackInput,
 } from "./common.js";
 
 const DECISIONS = ["women_managed", "many_female_jobs", "counts_as_new", "meets_membership_minimum"];
@@ -91,19 +91,14 @@ function update() {
     form.dataset.valid = String(validation.valid);
     const [result] = engine.evaluate("cooperative", r, asOf());
     showDecisions(document.getElementById("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
-    status.hidden = true;
+    showStatus(status, null, lang);
   } catch (e) {
     // An engine error (e.g. an invalid as-of date): say so, keep the form usable.
-    status.hidden = false;
-    status.textContent = `${e.code ?? e.name}: ${e.messages?.[lang] ?? e.message}`;
+    showStatus(status, e, lang);
   }
 }
 
-form.addEventListener("input", (event) => {
-  const el = event.target.closest("[data-pointer]");
-  if (el) touched.add(el.dataset.pointer);
-  update();
-});
+trackInput(form, touched, update);
 form.addEventListener("change", update);
 rows.addEventListener("click", (event) => {
   const button = event.target.closest("button.remove");

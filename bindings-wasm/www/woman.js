@@ -3,7 +3,7 @@
 // near-poor household. Nothing is sent anywhere: the engine runs in this page.
 import {
   UI, currentLang, labelFor, linkErrorSlots, loadEngine, numberOrText, registerOffline, setupAsOf,
-  setupLang, showDecisions, showErrors,
+  setupLang, showDecisions, showErrors, showStatus, trackInput,
 } from "./common.js";
 
 const DECISIONS = ["priority_woman", "target_group", "poor_household", "near_poor_household"];
@@ -58,18 +58,14 @@ function update() {
     form.dataset.valid = String(validation.valid);
     const [result] = engine.evaluate("person", r, asOf());
     showDecisions($("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
-    status.hidden = true;
+    showStatus(status, null, lang);
   } catch (e) {
-    status.hidden = false;
-    status.textContent = `${e.code ?? e.name}: ${e.messages?.[lang] ?? e.message}`;
+    // An engine error (e.g. an invalid as-of date): say so, keep the form usable.
+    showStatus(status, e, lang);
   }
 }
 
-form.addEventListener("input", (event) => {
-  const el = event.target.closest("[data-pointer]");
-  if (el) touched.add(el.dataset.pointer);
-  update();
-});
+trackInput(form, touched, update);
 form.addEventListener("submit", (event) => event.preventDefault());
 
 setupLang(() => update());

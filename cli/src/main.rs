@@ -54,48 +54,34 @@ impl From<LangArg> for Lang {
     }
 }
 
+/// What `eval` and `validate` both take.
+#[derive(clap::Args)]
+struct RecordArgs {
+    /// Entity: cooperative, person, progress, calendar.
+    #[arg(long)]
+    entity: String,
+    /// As-of date (YYYY-MM-DD); today when absent.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// A rule pack folder instead of the embedded Bến Tre pack.
+    #[arg(long)]
+    pack: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Language of tables.
+    #[arg(long, value_enum, default_value = "vi")]
+    lang: LangArg,
+    /// Input file, or - for standard input.
+    file: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Evaluates records (a JSON object, a JSON array, JSON Lines or CSV with dotted headers).
-    Eval {
-        /// Entity: cooperative, person, progress, calendar.
-        #[arg(long)]
-        entity: String,
-        /// As-of date (YYYY-MM-DD); today when absent.
-        #[arg(long)]
-        as_of: Option<String>,
-        /// A rule pack folder instead of the embedded Bến Tre pack.
-        #[arg(long)]
-        pack: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
-        /// Language of tables.
-        #[arg(long, value_enum, default_value = "vi")]
-        lang: LangArg,
-        /// Input file, or - for standard input.
-        file: Option<String>,
-    },
+    Eval(RecordArgs),
     /// Validates form records; exit 1 when any is invalid.
-    Validate {
-        /// Entity: cooperative, person, progress, calendar.
-        #[arg(long)]
-        entity: String,
-        /// As-of date for date checks; today when absent.
-        #[arg(long)]
-        as_of: Option<String>,
-        /// A rule pack folder instead of the embedded Bến Tre pack.
-        #[arg(long)]
-        pack: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "json")]
-        format: Format,
-        /// Language of tables.
-        #[arg(long, value_enum, default_value = "vi")]
-        lang: LangArg,
-        /// Input file, or - for standard input.
-        file: Option<String>,
-    },
+    Validate(RecordArgs),
     /// Loads and type-checks a rule pack (the embedded one when no folder is given).
     Check {
         /// The pack folder.
@@ -202,14 +188,14 @@ fn print_json(v: &Value) -> Result<(), Error> {
 
 fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
     match cmd {
-        Command::Eval {
+        Command::Eval(RecordArgs {
             entity,
             as_of: a,
             pack,
             format,
             lang,
             file,
-        } => {
+        }) => {
             let lang = Lang::from(lang);
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;
@@ -282,14 +268,14 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Validate {
+        Command::Validate(RecordArgs {
             entity,
             as_of: a,
             pack,
             format,
             lang,
             file,
-        } => {
+        }) => {
             let lang = Lang::from(lang);
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;

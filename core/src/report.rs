@@ -53,6 +53,19 @@ fn share(n: i64, d: i64) -> Option<Decimal> {
     }
 }
 
+/// A programme count over the female workers of the same cooperatives (e.g. stable jobs).
+fn female_share(coops: &[&Value], programme_field: &str) -> Option<Decimal> {
+    let part: i64 = coops
+        .iter()
+        .filter_map(|c| num(c, &["programme", programme_field]))
+        .sum();
+    let women: i64 = coops
+        .iter()
+        .filter_map(|c| num(c, &["workers", "female"]))
+        .sum();
+    share(part, women)
+}
+
 const INDICATORS: [(&str, bool); 14] = [
     ("htx_consolidated", true),
     ("tht_consolidated", true),
@@ -170,15 +183,7 @@ impl Engine {
                     .map(|r| r.0)
                     .collect();
                 p.insert(format!("{k}_consolidated"), json!(consolidated.len()));
-                let jobs: i64 = consolidated
-                    .iter()
-                    .filter_map(|c| num(c, &["programme", "stable_female_jobs"]))
-                    .sum();
-                let women: i64 = consolidated
-                    .iter()
-                    .filter_map(|c| num(c, &["workers", "female"]))
-                    .sum();
-                if let Some(s) = share(jobs, women) {
+                if let Some(s) = female_share(&consolidated, "stable_female_jobs") {
                     p.insert(format!("{k}_stable_jobs_share"), json!(s.to_string()));
                 }
                 let new = rows
@@ -255,15 +260,7 @@ impl Engine {
                 .filter(|(_, wm, mj, _)| *wm && *mj)
                 .map(|r| r.0)
                 .collect();
-            let voc: i64 = programme_coops
-                .iter()
-                .filter_map(|c| num(c, &["programme", "vocational_trained_female"]))
-                .sum();
-            let fem: i64 = programme_coops
-                .iter()
-                .filter_map(|c| num(c, &["workers", "female"]))
-                .sum();
-            if let Some(s) = share(voc, fem) {
+            if let Some(s) = female_share(&programme_coops, "vocational_trained_female") {
                 p.insert(
                     "members_vocational_training_share".into(),
                     json!(s.to_string()),
