@@ -50,7 +50,7 @@ else
   log "route: Debian rustc-web + build-std (rustup has no $TARGET here)"
   need=()
   # Debian's rustc-web: /usr/bin/rustc, new enough for the workspace (rust-version 1.85).
-  minor=$(/usr/bin/rustc --version 2>/dev/null | sed -n 's/^rustc 1\.\([0-9]*\)\..*/\1/p')
+  minor=$( { /usr/bin/rustc --version 2>/dev/null || true; } | sed -n 's/^rustc 1\.\([0-9]*\)\..*/\1/p')
   [ "${minor:-0}" -ge 85 ] || need+=(rustc-web)
   [ -d "$(/usr/bin/rustc --print sysroot 2>/dev/null || echo /usr)/lib/rustlib/src/rust/library" ] || need+=(rust-web-src)
   command -v wasm-ld >/dev/null || need+=(lld)
