@@ -104,3 +104,7 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use model::{Cite, PackMeta, Record};
 pub use text::{Lang, Message};
+
+// `Engine` is `Send + Sync` (one engine serves every thread; see its docs): checked at compile time.
+const fn assert_send_sync<T: Send + Sync>() {}
+const _: () = assert_send_sync::<Engine>();
