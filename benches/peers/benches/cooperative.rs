@@ -14,10 +14,16 @@
 //! expressions' bytecode cached), run on a current-thread tokio runtime (`block_on` of a future
 //! that never waits: a few tens of nanoseconds); and `zen_expressions`, the same expressions run
 //! by `zen-expression` alone in a reused `Isolate`, zen's fastest path.
+//!
+//! The ratios are printed twice: from criterion's means, and as the median of 301 rounds that
+//! interleave short batches of both engines, which holds still when other work shares the
+//! machine (criterion times one benchmark after the other, so a change of load between them
+//! shows up in the ratio).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
 use htx_rules::{Date, Engine, Outcome};
@@ -27,64 +33,110 @@ use zen_expression::Variable;
 const GROUPS: [&str; 2] = ["from_json_text", "from_decoded_facts"];
 const ENGINES: [&str; 3] = ["htx_rules", "zen_graph", "zen_expressions"];
 
-fn bench(c: &mut Criterion) {
-    let engine = Engine::embedded().unwrap();
-    let as_of = Date::parse(AS_OF).unwrap();
-    let graph = ZenGraph::new();
-    let mut exprs = ZenExpressions::new();
+/// Everything timed, set up once.
+struct Setup {
+    engine: Engine,
+    as_of: Date,
+    record: htx_rules::Record,
+    graph: ZenGraph,
+    exprs: ZenExpressions,
+    variable: Variable,
+}
 
-    let mut g = c.benchmark_group("from_json_text");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("htx_rules", |b| {
-        b.iter(|| {
-            let v: serde_json::Value = serde_json::from_str(black_box(COOP)).unwrap();
-            let ev = engine.evaluate("cooperative", &v, as_of).unwrap();
-            black_box(
-                ev.decisions()
-                    .filter(|(_, d)| d.outcome() == Outcome::Yes)
-                    .count(),
-            )
-        })
-    });
-    g.bench_function("zen_graph", |b| {
-        b.iter(|| {
-            let v: Variable = serde_json::from_str(black_box(COOP)).unwrap();
-            black_box(graph.evaluate(v))
-        })
-    });
-    g.bench_function("zen_expressions", |b| {
-        b.iter(|| {
-            let v: Variable = serde_json::from_str(black_box(COOP)).unwrap();
-            black_box(exprs.evaluate(v))
-        })
-    });
-    g.finish();
+impl Setup {
+    fn new() -> Setup {
+        let engine = Engine::embedded().unwrap();
+        let as_of = Date::parse(AS_OF).unwrap();
+        let json: serde_json::Value = serde_json::from_str(COOP).unwrap();
+        let (record, errors) = engine.decode("cooperative", &json, as_of).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        Setup {
+            engine,
+            as_of,
+            record,
+            graph: ZenGraph::new(),
+            exprs: ZenExpressions::new(),
+            variable: serde_json::from_str(COOP).unwrap(),
+        }
+    }
 
-    let json: serde_json::Value = serde_json::from_str(COOP).unwrap();
-    let (record, errors) = engine.decode("cooperative", &json, as_of).unwrap();
-    assert!(errors.is_empty(), "{errors:?}");
-    let variable: Variable = serde_json::from_str(COOP).unwrap();
-    let mut g = c.benchmark_group("from_decoded_facts");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("htx_rules", |b| {
-        b.iter(|| {
-            let ev = engine
-                .evaluate_decoded("cooperative", black_box(&record), as_of)
-                .unwrap();
-            black_box(
-                ev.decisions()
-                    .filter(|(_, d)| d.outcome() == Outcome::Yes)
-                    .count(),
-            )
+    /// One evaluation of the eight decisions by `engine` (see [`ENGINES`]) in `group`.
+    fn run(&mut self, group: &str, engine: &str) {
+        match (group, engine) {
+            ("from_json_text", "htx_rules") => {
+                let v: serde_json::Value = serde_json::from_str(black_box(COOP)).unwrap();
+                let ev = self.engine.evaluate("cooperative", &v, self.as_of).unwrap();
+                black_box(
+                    ev.decisions()
+                        .filter(|(_, d)| d.outcome() == Outcome::Yes)
+                        .count(),
+                );
+            }
+            ("from_json_text", "zen_graph") => {
+                let v: Variable = serde_json::from_str(black_box(COOP)).unwrap();
+                black_box(self.graph.evaluate(v));
+            }
+            ("from_json_text", "zen_expressions") => {
+                let v: Variable = serde_json::from_str(black_box(COOP)).unwrap();
+                black_box(self.exprs.evaluate(v));
+            }
+            ("from_decoded_facts", "htx_rules") => {
+                let ev = self
+                    .engine
+                    .evaluate_decoded("cooperative", black_box(&self.record), self.as_of)
+                    .unwrap();
+                black_box(
+                    ev.decisions()
+                        .filter(|(_, d)| d.outcome() == Outcome::Yes)
+                        .count(),
+                );
+            }
+            ("from_decoded_facts", "zen_graph") => {
+                black_box(self.graph.evaluate(black_box(&self.variable).clone()));
+            }
+            ("from_decoded_facts", "zen_expressions") => {
+                black_box(self.exprs.evaluate(black_box(&self.variable).clone()));
+            }
+            other => panic!("no benchmark {other:?}"),
+        }
+    }
+}
+
+fn bench(c: &mut Criterion, setup: &mut Setup) {
+    for group in GROUPS {
+        let mut g = c.benchmark_group(group);
+        g.throughput(Throughput::Elements(1));
+        for engine in ENGINES {
+            g.bench_function(engine, |b| b.iter(|| setup.run(group, engine)));
+        }
+        g.finish();
+    }
+}
+
+/// zen time / htx-rules time, robust to a machine shared with other work: short batches of
+/// each, interleaved (the order alternating), the median of the per-round ratios.
+fn interleaved_ratio(setup: &mut Setup, group: &str, zen: &str) -> f64 {
+    let batch = |setup: &mut Setup, engine: &str, n: u32| {
+        let t = Instant::now();
+        for _ in 0..n {
+            setup.run(group, engine);
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..301)
+        .map(|round| {
+            let (ours, theirs) = if round % 2 == 0 {
+                let o = batch(setup, "htx_rules", 200);
+                (o, batch(setup, zen, 20))
+            } else {
+                let z = batch(setup, zen, 20);
+                (batch(setup, "htx_rules", 200), z)
+            };
+            (theirs / 20.0) / (ours / 200.0)
         })
-    });
-    g.bench_function("zen_graph", |b| {
-        b.iter(|| black_box(graph.evaluate(black_box(&variable).clone())))
-    });
-    g.bench_function("zen_expressions", |b| {
-        b.iter(|| black_box(exprs.evaluate(black_box(&variable).clone())))
-    });
-    g.finish();
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
 }
 
 /// Criterion's folder (as criterion finds it: `CARGO_TARGET_DIR`, else this crate's `target/`).
@@ -111,17 +163,23 @@ fn mean_ns(group: &str, id: &str) -> Option<f64> {
     v["mean"]["point_estimate"].as_f64()
 }
 
-fn print_ratios() {
-    println!("\nzen-engine 2.1.6 time / htx-rules time (mean; higher means htx-rules is faster):");
+fn print_ratios(setup: &mut Setup) {
+    println!("\nzen-engine 2.1.6 time / htx-rules time (higher: htx-rules faster)");
+    println!("  criterion means, then the median of 301 interleaved rounds:");
     for group in GROUPS {
-        let Some(ours) = mean_ns(group, ENGINES[0]) else {
-            continue;
-        };
-        let mut line = format!("  {group:<20} htx_rules {:>8.0} ns", ours);
+        let ours = mean_ns(group, ENGINES[0]);
+        let mut line = format!("  {group:<20}");
+        if let Some(o) = ours {
+            line.push_str(&format!(" htx_rules {o:>6.0} ns"));
+        }
         for zen in &ENGINES[1..] {
-            if let Some(t) = mean_ns(group, zen) {
-                line.push_str(&format!("   {zen} {t:>8.0} ns = x{:.1}", t / ours));
+            if let (Some(o), Some(t)) = (ours, mean_ns(group, zen)) {
+                line.push_str(&format!(" | {zen} {t:>6.0} ns x{:.1}", t / o));
             }
+            line.push_str(&format!(
+                " (interleaved x{:.1})",
+                interleaved_ratio(setup, group, zen)
+            ));
         }
         println!("{line}");
     }
@@ -135,8 +193,9 @@ fn main() {
         "zen and htx-rules disagree:\n{}",
         d.join("\n")
     );
+    let mut setup = Setup::new();
     let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
+    bench(&mut c, &mut setup);
     c.final_summary();
-    print_ratios();
+    print_ratios(&mut setup);
 }
