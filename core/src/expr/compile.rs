@@ -90,6 +90,12 @@ impl Scope<'_> {
                 let mut errs = Vec::new();
                 for it in items {
                     match it {
+                        Ast::Lit(Lit::Unknown, s) => errs.push(e(
+                            s.clone(),
+                            "expr.type",
+                            "`unknown` cannot be a list item".into(),
+                            "`unknown` không thể là phần tử của danh sách".into(),
+                        )),
                         Ast::Lit(l, s) => {
                             let (ex, t) = lit(l);
                             if let Some(prev) = &elem {
@@ -141,6 +147,7 @@ impl Scope<'_> {
                 self.expect(&ct, "a yes/no condition", ct == Ty::Bool, c.span())?;
                 let (a2, at) = self.compile(a)?;
                 let (b2, bt) = self.compile(b)?;
+                let (at, bt) = typed_unknown(a, at, b, bt);
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
@@ -390,6 +397,22 @@ impl Scope<'_> {
         let (ax, at) = self.compile(a)?;
         let (bx, bt) = self.compile(b)?;
         let (ax, bx) = (Box::new(ax), Box::new(bx));
+        if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) {
+            if let Some(u) = [a, b].into_iter().find(|x| is_unknown(x)) {
+                return Err(vec![e(
+                    u.span(),
+                    "expr.type",
+                    format!(
+                        "`{}` with `unknown` is always unknown: use `unknown` as a branch of `if` or `??`, or as a whole condition",
+                        op.symbol()
+                    ),
+                    format!(
+                        "`{}` với `unknown` luôn cho kết quả chưa xác định: dùng `unknown` làm một nhánh của `if` hoặc `??`, hoặc làm cả điều kiện",
+                        op.symbol()
+                    ),
+                )]);
+            }
+        }
         match op {
             BinOp::And | BinOp::Or => {
                 self.expect(&at, "a yes/no value", at == Ty::Bool, a.span())?;
@@ -404,6 +427,7 @@ impl Scope<'_> {
                 ))
             }
             BinOp::Coalesce => {
+                let (at, bt) = typed_unknown(a, at, b, bt);
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
@@ -664,6 +688,22 @@ fn lit(l: &Lit) -> (Ex, Ty) {
         Lit::Percent(d) => (Ex::Const(Val::Dec(*d)), Ty::Dec(Unit::Share)),
         Lit::Date(d) => (Ex::Const(Val::Date(*d)), Ty::Date),
         Lit::Str(s) => (Ex::Const(Val::Str(s.as_str().into())), Ty::Str),
+        // a yes/no unless its context says otherwise (see `typed_unknown`)
+        Lit::Unknown => (Ex::Unknown, Ty::Bool),
+    }
+}
+
+fn is_unknown(a: &Ast) -> bool {
+    matches!(a, Ast::Lit(Lit::Unknown, _))
+}
+
+/// `unknown` as one side of `if … then … else …` or `??` has the other side's type, as `null`
+/// would: `if c then "annual" else unknown` is a text, `x ?? unknown` has the type of `x`.
+fn typed_unknown(a: &Ast, at: Ty, b: &Ast, bt: Ty) -> (Ty, Ty) {
+    match (is_unknown(a), is_unknown(b)) {
+        (true, false) => (bt.clone(), bt),
+        (false, true) => (at.clone(), at),
+        _ => (at, bt),
     }
 }
 
@@ -682,5 +722,155 @@ pub(crate) fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
         (Ty::Dec(_), Ty::Dec(_)) => Some(Ty::Dec(Unit::Plain)),
         (Ty::Enum(x), Ty::Str) | (Ty::Str, Ty::Enum(x)) => Some(Ty::Enum(*x)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::expr::eval::Cx;
+    use crate::expr::syntax::parse;
+    use crate::model::{FieldDef, Pack, Record};
+
+    fn field(name: &str, ty: Ty) -> FieldDef {
+        FieldDef {
+            name: name.into(),
+            ty,
+            label: None,
+            doc: None,
+            required: false,
+            min: None,
+            max: None,
+        }
+    }
+
+    /// A record `{ flag: bool, n: integer, tags: list<string> }`, checked and evaluated.
+    fn run(
+        src: &str,
+        facts: Record,
+    ) -> (Result<Ty, Vec<CompileError>>, Option<String>, Vec<String>) {
+        let fields = vec![
+            field("flag", Ty::Bool),
+            field("n", Ty::Int),
+            field("tags", Ty::List(Box::new(Ty::Str))),
+        ];
+        let by_name = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
+        let pack = Pack {
+            records: vec![RecordType {
+                name: "thing".into(),
+                fields,
+                by_name,
+                label: None,
+                id_field: None,
+                bounded: false,
+            }],
+            ..Pack::default()
+        };
+        let rules = HashMap::new();
+        let mut scope = Scope {
+            enums: &pack.enums,
+            records: &pack.records,
+            params: &pack.params,
+            param_by_name: &pack.param_by_name,
+            group_by_name: &pack.group_by_name,
+            root: 0,
+            rules: &rules,
+            locals: Vec::new(),
+            vars: Vec::new(),
+        };
+        let ast = parse(src).unwrap();
+        let (ex, ty) = match scope.compile(&ast) {
+            Ok(x) => x,
+            Err(errs) => return (Err(errs), None, Vec::new()),
+        };
+        let mut cx = Cx::new(&pack, Date::parse("2025-06-30").unwrap(), &facts, 0);
+        let v = cx.eval(&ex).map(|v| format!("{v:?}"));
+        (Ok(ty), v, cx.missing.clone())
+    }
+
+    fn facts(flag: Option<bool>, n: Option<i64>) -> Record {
+        Record {
+            slots: vec![
+                flag.map(Val::Bool),
+                n.map(Val::Int),
+                Some(Val::List(vec![])),
+            ],
+        }
+    }
+
+    #[test]
+    fn unknown_takes_the_type_of_the_other_branch() {
+        let (t, v, missing) = run("if flag then n else unknown", facts(Some(false), Some(3)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        // unknown on purpose: no value and no missing fact
+        assert_eq!(v, None);
+        assert!(missing.is_empty());
+        let (t, v, _) = run("if flag then n else unknown", facts(Some(true), Some(3)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        assert_eq!(v.as_deref(), Some("Int(3)"));
+        let (t, _, _) = run("if flag then unknown else \"x\"", facts(Some(true), None));
+        assert_eq!(t.unwrap(), Ty::Str);
+        let (t, v, _) = run("n ?? unknown", facts(None, Some(4)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        assert_eq!(v.as_deref(), Some("Int(4)"));
+        let (t, _, _) = run("unknown ?? n", facts(None, Some(4)));
+        assert_eq!(t.unwrap(), Ty::Int);
+    }
+
+    #[test]
+    fn unknown_alone_is_a_yes_no_and_follows_kleene_logic() {
+        let (t, v, missing) = run("unknown", facts(None, None));
+        assert_eq!(t.unwrap(), Ty::Bool);
+        assert_eq!((v, missing.len()), (None, 0));
+        // false and unknown is false; true or unknown is true; true and unknown is unknown
+        assert_eq!(
+            run("flag and unknown", facts(Some(false), None))
+                .1
+                .as_deref(),
+            Some("Bool(false)")
+        );
+        assert_eq!(
+            run("flag or unknown", facts(Some(true), None)).1.as_deref(),
+            Some("Bool(true)")
+        );
+        assert_eq!(run("flag and unknown", facts(Some(true), None)).1, None);
+        // an absent fact is still reported as missing next to a deliberate unknown
+        let (_, v, missing) = run("if flag then true else unknown", facts(None, None));
+        assert_eq!((v, missing), (None, vec!["/flag".to_string()]));
+        // the empty list of the facts gives the deliberate unknown, naming nothing
+        let (_, v, missing) = run(
+            "if any(t in tags: t == \"a\") then true else unknown",
+            facts(None, None),
+        );
+        assert_eq!((v, missing.len()), (None, 0));
+    }
+
+    #[test]
+    fn unknown_is_refused_where_it_can_only_hide_an_answer() {
+        for src in [
+            "n > unknown",
+            "unknown == flag",
+            "n + unknown",
+            "flag in [true, unknown]",
+        ] {
+            let (t, _, _) = run(src, facts(None, None));
+            let errs = t.expect_err(src);
+            assert!(
+                errs.iter().all(|e| e.code == "expr.type"),
+                "{src}: {errs:?}"
+            );
+        }
+        // a branch that is neither unknown nor of the other branch's type is still an error
+        assert!(run("if flag then unknown else unknown", facts(None, None))
+            .0
+            .is_ok());
+        assert!(run("if flag then 1 else \"x\"", facts(None, None))
+            .0
+            .is_err());
     }
 }

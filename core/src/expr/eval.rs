@@ -160,6 +160,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
         match ex {
             Ex::Const(v) => Some(V::of(v)),
+            Ex::Unknown => None,
             Ex::Field { base, slots, ptr } => self.field(*base, slots, ptr),
             Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
             Ex::Local(i) => self.locals.get(*i).copied().flatten(),
