@@ -11,12 +11,11 @@ use crate::error::{Error, FieldError};
 use crate::expr::eval::{Bind, Cx, Note, V};
 use crate::expr::ir::Base;
 use crate::facts::Decoder;
-use crate::model::{
-    Cite, EntityRules, Pack, PackMeta, Part, Record, Rule, RuleKind, Template, Ty, Val,
-};
+use crate::model::{Cite, EntityRules, Pack, PackMeta, Part, Rule, RuleKind, Template};
 use crate::pack::load;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
+use crate::value::{Record, Ty, Val};
 
 /// The id of the embedded default pack (Kế hoạch 2747/KH-UBND, Bến Tre).
 pub const DEFAULT_PACK: &str = "ben-tre-2747";

@@ -12,8 +12,9 @@ use serde_json::Value;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::syntax::{self, Ast, Lit};
-use crate::model::{EnumType, Pack, Record, Ty, Val};
+use crate::model::{EnumType, Pack};
 use crate::text::{Message, Unit};
+use crate::value::{Record, Ty, Val};
 
 const MAX_DEPTH: usize = 16;
 

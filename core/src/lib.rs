@@ -95,6 +95,7 @@ pub mod report;
 pub mod testing;
 mod text;
 mod validate;
+mod value;
 
 pub use date::Date;
 pub use engine::{
@@ -102,5 +103,6 @@ pub use engine::{
     Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
-pub use model::{Cite, PackMeta, Record};
+pub use model::{Cite, PackMeta};
 pub use text::{Lang, Message};
+pub use value::Record;

@@ -4,8 +4,9 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use crate::error::FieldError;
-use crate::model::{Pack, Record, Ty, Val};
+use crate::model::Pack;
 use crate::text::{Message, Unit};
+use crate::value::{Record, Ty, Val};
 
 pub(crate) fn schema_checks(
     pack: &Pack,

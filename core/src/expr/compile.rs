@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
-use crate::model::{EnumType, Param, RecordType, Ty, Val};
+use crate::model::{EnumType, Param, RecordType};
 use crate::text::{Message, Unit};
+use crate::value::{Ty, Val};
 
 /// A problem found while checking an expression.
 #[derive(Clone, Debug)]

@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 
 use crate::date::Date;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
-use crate::model::{Pack, Record, Val};
+use crate::model::Pack;
+use crate::value::{Record, Val};
 
 /// A value during evaluation, borrowed from the facts or the pack.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -16,6 +16,7 @@ use crate::expr::ir::{CmpOp, Ex};
 use crate::expr::syntax::{self, Ast, Lit};
 use crate::model::*;
 use crate::text::{Message, Unit};
+use crate::value::{Ty, Val};
 
 struct Src {
     path: String,
