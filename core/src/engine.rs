@@ -6,12 +6,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::date::Date;
 use crate::error::{Error, FieldError};
 use crate::expr::eval::{Bind, Cx, Note, V};
 use crate::expr::ir::Base;
 use crate::facts::Decoder;
 use crate::model::{Cite, EntityRules, Pack, PackMeta, Part, Rule, RuleKind, Template};
+use crate::msg;
 use crate::pack::load;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
@@ -179,26 +181,23 @@ impl<'e> Decision<'e> {
         }
         if self.outcome == Outcome::Unknown && !self.missing.is_empty() {
             let m = self.missing.join(", ");
-            out.push(Message::new(
-                format!("Thiếu dữ liệu: {m}"),
-                format!("Missing facts: {m}"),
-            ));
+            out.push(msg!(vi: format!("Thiếu dữ liệu: {m}"), en: format!("Missing facts: {m}")));
         }
         if out.is_empty() {
             let title =
-                self.rule.title.clone().unwrap_or_else(|| {
-                    Message::new(self.rule.name.clone(), self.rule.name.clone())
-                });
+                self.rule.title.clone().unwrap_or_else(
+                    || msg!(vi: self.rule.name.clone(), en: self.rule.name.clone()),
+                );
             out.push(match self.outcome {
                 Outcome::Yes => {
-                    Message::new(format!("{}: có", title.vi), format!("{}: yes", title.en))
+                    msg!(vi: format!("{}: có", title.vi), en: format!("{}: yes", title.en))
                 }
                 Outcome::No => {
-                    Message::new(format!("{}: không", title.vi), format!("{}: no", title.en))
+                    msg!(vi: format!("{}: không", title.vi), en: format!("{}: no", title.en))
                 }
-                Outcome::Unknown => Message::new(
-                    format!("{}: chưa xác định", title.vi),
-                    format!("{}: unknown", title.en),
+                Outcome::Unknown => msg!(
+                    vi: format!("{}: chưa xác định", title.vi),
+                    en: format!("{}: unknown", title.en),
                 ),
             });
         }
@@ -211,56 +210,47 @@ impl<'e> Decision<'e> {
             Note::Period { group } => {
                 let g = p.groups.get(*group);
                 let span = g
-                    .map(|g| {
-                        let from = g.members.iter().map(|m| m.from).min();
-                        let to = g.members.iter().map(|m| m.to).max();
-                        match (from, to) {
-                            (Some(a), Some(b)) => (
-                                format!("{}–{}", a.to_vi(), b.to_vi()),
-                                format!("{a} to {b}"),
-                            ),
-                            _ => (String::new(), String::new()),
-                        }
+                    .and_then(|g| {
+                        let from = g.members.iter().map(|m| m.from).min()?;
+                        let to = g.members.iter().map(|m| m.to).max()?;
+                        Some(msg!(
+                            vi: format!("{}–{}", from.to_vi(), to.to_vi()),
+                            en: format!("{from} to {to}"),
+                        ))
                     })
-                    .unwrap_or_default();
-                Message::new(
-                    format!(
-                        "Quy tắc chỉ áp dụng trong thời kỳ {}; ngày xét {} nằm ngoài thời kỳ này",
-                        span.0,
-                        self.as_of.to_vi()
-                    ),
-                    format!(
-                        "The rule applies only from {}; the as-of date {} is outside that period",
-                        span.1, self.as_of
-                    ),
+                    .unwrap_or(msg!(vi: "", en: ""));
+                msg!(
+                    vi: format!("Quy tắc chỉ áp dụng trong thời kỳ {}; ngày xét {} nằm ngoài thời kỳ này", span.vi, self.as_of.to_vi()),
+                    en: format!("The rule applies only from {}; the as-of date {} is outside that period", span.en, self.as_of),
                 )
             }
             Note::NoParam { param, date } => {
                 let name = p.params.get(*param).map(|x| x.name.as_str()).unwrap_or("?");
-                Message::new(
-                    format!(
-                        "Tham số `{name}` không có giá trị hiệu lực tại ngày {}",
-                        date.to_vi()
-                    ),
-                    format!("Parameter `{name}` has no value in force on {date}"),
+                msg!(
+                    vi: format!("Tham số `{name}` không có giá trị hiệu lực tại ngày {}", date.to_vi()),
+                    en: format!("Parameter `{name}` has no value in force on {date}"),
                 )
             }
-            Note::DivZero => Message::new(
-                "Phép chia cho 0 (mẫu số bằng 0)",
-                "Division by zero (the denominator is 0)",
-            ),
-            Note::Overflow => Message::new(
-                "Kết quả tính toán vượt giới hạn",
-                "An arithmetic result is out of range",
-            ),
+            Note::DivZero => {
+                msg!(
+                    vi: "Phép chia cho 0 (mẫu số bằng 0)",
+                    en: "Division by zero (the denominator is 0)",
+                )
+            }
+            Note::Overflow => {
+                msg!(
+                    vi: "Kết quả tính toán vượt giới hạn",
+                    en: "An arithmetic result is out of range",
+                )
+            }
             Note::NoPeriod { group } => {
                 let name = p.groups.get(*group).map(|x| x.name.as_str()).unwrap_or("?");
-                Message::new(
-                    format!("Không có giai đoạn `{name}` tương ứng"),
-                    format!("No matching period of `{name}`"),
+                msg!(
+                    vi: format!("Không có giai đoạn `{name}` tương ứng"),
+                    en: format!("No matching period of `{name}`"),
                 )
             }
-            Note::BadDate => Message::new("Ngày không tồn tại", "No such date"),
+            Note::BadDate => msg!(vi: "Ngày không tồn tại", en: "No such date"),
         }
     }
 
@@ -631,8 +621,8 @@ impl Engine {
                 if errs.is_empty() {
                     errs.push(FieldError {
                         field: String::new(),
-                        code: "facts.type".into(),
-                        message: Message::new("cần một đối tượng JSON", "expected a JSON object"),
+                        code: Code::FactsType.into(),
+                        message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
                     });
                 }
                 Err(Error::Facts(errs))
@@ -782,13 +772,11 @@ impl Engine {
         let mut cols = Vec::new();
         for (path, col) in &batch.columns {
             if col.len() != batch.rows {
-                return Err(Error::input(
-                    "input.columns",
-                    format!("cột `{path}` có {} dòng, cần {}", col.len(), batch.rows),
-                    format!(
-                        "column `{path}` has {} rows, expected {}",
-                        col.len(),
-                        batch.rows
+                return Err(Error::invalid_input(
+                    Code::InputColumns,
+                    msg!(
+                        vi: format!("cột `{path}` có {} dòng, cần {}", col.len(), batch.rows),
+                        en: format!("column `{path}` has {} rows, expected {}", col.len(), batch.rows),
                     ),
                 ));
             }
@@ -853,10 +841,10 @@ impl Engine {
                             row,
                             FieldError {
                                 field: format!("/{}", path.replace('.', "/")),
-                                code: "facts.type".into(),
-                                message: Message::new(
-                                    "kiểu dữ liệu của cột không phù hợp",
-                                    "the column's type does not fit the field",
+                                code: Code::FactsType.into(),
+                                message: msg!(
+                                    vi: "kiểu dữ liệu của cột không phù hợp",
+                                    en: "the column's type does not fit the field",
                                 ),
                             },
                         ));
@@ -888,11 +876,11 @@ impl Engine {
     /// The fact in row `row` of a column, as a value of type `ty` (`None` when absent or bad;
     /// bad cells are described in `errors`, their `field` relative to the column).
     fn cell(&self, col: &Column, ty: &Ty, row: usize, errors: &mut Vec<FieldError>) -> Option<Val> {
-        let err = |errors: &mut Vec<FieldError>, field: String, code: &str, vi: &str, en: &str| {
+        let err = |errors: &mut Vec<FieldError>, field: String, code: Code, message: Message| {
             errors.push(FieldError {
                 field,
                 code: code.into(),
-                message: Message::new(vi, en),
+                message,
             });
             None
         };
@@ -900,9 +888,11 @@ impl Engine {
             err(
                 errors,
                 String::new(),
-                "facts.type",
-                "kiểu dữ liệu của cột không phù hợp",
-                "the column's type does not fit the field",
+                Code::FactsType,
+                msg!(
+                    vi: "kiểu dữ liệu của cột không phù hợp",
+                    en: "the column's type does not fit the field",
+                ),
             )
         };
         match col {
@@ -922,7 +912,7 @@ impl Engine {
                 let s = v.get(row).and_then(|x| x.as_ref())?;
                 match crate::facts::text_cell(ty, s, &self.pack.enums) {
                     Ok(v) => Some(v),
-                    Err((code, vi, en)) => err(errors, String::new(), code, &vi, &en),
+                    Err((code, message)) => err(errors, String::new(), code, message),
                 }
             }
             Column::Json(v) => {
@@ -964,9 +954,11 @@ impl Engine {
                             err(
                                 errors,
                                 format!("/{}", j - a),
-                                "facts.type",
-                                "kiểu dữ liệu của cột không phù hợp",
-                                "the column's type does not fit the field",
+                                Code::FactsType,
+                                msg!(
+                                    vi: "kiểu dữ liệu của cột không phù hợp",
+                                    en: "the column's type does not fit the field",
+                                ),
                             );
                         }
                         None => {
@@ -975,9 +967,11 @@ impl Engine {
                                 err(
                                     errors,
                                     format!("/{}", j - a),
-                                    "facts.type",
-                                    "phần tử danh sách không được để trống",
-                                    "list items cannot be null",
+                                    Code::FactsType,
+                                    msg!(
+                                        vi: "phần tử danh sách không được để trống",
+                                        en: "list items cannot be null",
+                                    ),
                                 );
                             }
                         }
@@ -1047,8 +1041,8 @@ impl Engine {
             if errors.is_empty() {
                 errors.push(FieldError {
                     field: String::new(),
-                    code: "facts.type".into(),
-                    message: Message::new("cần một đối tượng JSON", "expected a JSON object"),
+                    code: Code::FactsType.into(),
+                    message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
                 });
             }
             return Ok(Validation {
@@ -1106,9 +1100,9 @@ impl Engine {
                     .as_ref()
                     .map(|t| render_plain(t, cx))
                     .unwrap_or_else(|| {
-                        Message::new(
-                            format!("Không thỏa ràng buộc {}", rule.name),
-                            format!("Constraint {} is not met", rule.name),
+                        msg!(
+                            vi: format!("Không thỏa ràng buộc {}", rule.name),
+                            en: format!("Constraint {} is not met", rule.name),
                         )
                     })
             };

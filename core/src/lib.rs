@@ -83,6 +83,7 @@
     )
 )]
 
+mod codes;
 mod date;
 mod engine;
 mod error;
@@ -97,6 +98,7 @@ mod text;
 mod validate;
 mod value;
 
+pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,

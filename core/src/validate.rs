@@ -3,9 +3,11 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::codes::Code;
 use crate::error::FieldError;
 use crate::model::Pack;
-use crate::text::{Message, Unit};
+use crate::msg;
+use crate::text::Unit;
 use crate::value::{Record, Ty, Val};
 
 pub(crate) fn schema_checks(
@@ -51,17 +53,17 @@ fn checks(
         let label = || {
             f.label
                 .clone()
-                .unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()))
+                .unwrap_or_else(|| msg!(vi: f.name.clone(), en: f.name.clone()))
         };
         match slot {
             None if required && f.required && !errors.iter().any(|e| e.field == *ptr) => {
                 let label = label();
                 errors.push(FieldError {
                     field: ptr.clone(),
-                    code: "facts.required".into(),
-                    message: Message::new(
-                        format!("Cần nhập {}", label.vi.to_lowercase()),
-                        format!("{} is required", label.en),
+                    code: Code::FactsRequired.into(),
+                    message: msg!(
+                        vi: format!("Cần nhập {}", label.vi.to_lowercase()),
+                        en: format!("{} is required", label.en),
                     ),
                 })
             }
@@ -83,10 +85,10 @@ fn checks(
                         let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
-                            code: "facts.min".into(),
-                            message: Message::new(
-                                format!("{} không được nhỏ hơn {}", label.vi, show(min)),
-                                format!("{} must be at least {}", label.en, show(min)),
+                            code: Code::FactsMin.into(),
+                            message: msg!(
+                                vi: format!("{} không được nhỏ hơn {}", label.vi, show(min)),
+                                en: format!("{} must be at least {}", label.en, show(min)),
                             ),
                         });
                     }
@@ -94,10 +96,10 @@ fn checks(
                         let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
-                            code: "facts.max".into(),
-                            message: Message::new(
-                                format!("{} không được lớn hơn {}", label.vi, show(max)),
-                                format!("{} must be at most {}", label.en, show(max)),
+                            code: Code::FactsMax.into(),
+                            message: msg!(
+                                vi: format!("{} không được lớn hơn {}", label.vi, show(max)),
+                                en: format!("{} must be at most {}", label.en, show(max)),
                             ),
                         });
                     }

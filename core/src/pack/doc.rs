@@ -11,14 +11,15 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::codes::Code;
+use crate::msg;
 use crate::text::Message;
 
 /// A problem found while reading a pack file.
 pub(crate) struct ReadError {
     pub span: Range<usize>,
-    pub code: &'static str,
-    pub en: String,
-    pub vi: String,
+    pub code: Code,
+    pub message: Message,
 }
 
 /// A TOML value, owned, for the places where any value may stand.
@@ -130,16 +131,24 @@ struct Reader {
 }
 
 impl Reader {
-    fn err(&mut self, span: Range<usize>, code: &'static str, en: String, vi: String) {
-        self.errors.push(ReadError { span, code, en, vi });
+    fn err(&mut self, span: Range<usize>, code: Code, message: Message) {
+        self.errors.push(ReadError {
+            span,
+            code,
+            message,
+        });
     }
-    fn wrong(&mut self, v: SV<'_, '_>, want_en: &str, want_vi: &str) {
+    /// Reports a value of the wrong TOML type; `want` says what was expected.
+    fn wrong(&mut self, v: SV<'_, '_>, want: Message) {
         let (k, kv) = (kind(v.get_ref()), kind_vi(v.get_ref()));
+        let (want_vi, want_en) = (want.vi, want.en);
         self.err(
             v.span(),
-            "pack.schema",
-            format!("invalid type: {k}, expected {want_en}"),
-            format!("sai kiểu: {kv}, cần {want_vi}"),
+            Code::PackSchema,
+            msg!(
+                vi: format!("sai kiểu: {kv}, cần {want_vi}"),
+                en: format!("invalid type: {k}, expected {want_en}"),
+            ),
         );
     }
     fn obj<'t, 'i>(&mut self, v: SV<'t, 'i>) -> Option<Obj<'t, 'i>> {
@@ -150,7 +159,7 @@ impl Reader {
                 seen: Vec::new(),
             }),
             _ => {
-                self.wrong(v, "a table", "một bảng");
+                self.wrong(v, msg!(vi: "một bảng", en: "a table"));
                 None
             }
         }
@@ -159,7 +168,7 @@ impl Reader {
         match v.get_ref() {
             DeValue::String(s) => Some(Spanned::new(v.span(), s.to_string())),
             _ => {
-                self.wrong(v, "a string", "một chuỗi");
+                self.wrong(v, msg!(vi: "một chuỗi", en: "a string"));
                 None
             }
         }
@@ -190,7 +199,7 @@ impl Reader {
         match v.get_ref() {
             DeValue::Array(a) => Some(a),
             _ => {
-                self.wrong(v, "an array", "một mảng");
+                self.wrong(v, msg!(vi: "một mảng", en: "an array"));
                 None
             }
         }
@@ -219,9 +228,8 @@ impl<'t, 'i> Obj<'t, 'i> {
         if v.is_none() {
             r.err(
                 self.span.clone(),
-                "pack.schema",
-                format!("missing field `{key}`"),
-                format!("thiếu trường `{key}`"),
+                Code::PackSchema,
+                msg!(vi: format!("thiếu trường `{key}`"), en: format!("missing field `{key}`")),
             );
         }
         v
@@ -240,7 +248,7 @@ impl<'t, 'i> Obj<'t, 'i> {
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
-                r.wrong(v, "a boolean", "giá trị đúng/sai");
+                r.wrong(v, msg!(vi: "giá trị đúng/sai", en: "a boolean"));
                 None
             }
         }
@@ -260,14 +268,10 @@ impl<'t, 'i> Obj<'t, 'i> {
             if !self.seen.contains(&key) {
                 r.err(
                     k.span(),
-                    "pack.schema",
-                    format!(
-                        "unknown field `{key}`, expected one of `{}`",
-                        self.seen.join("`, `")
-                    ),
-                    format!(
-                        "trường không hợp lệ `{key}`, cần một trong `{}`",
-                        self.seen.join("`, `")
+                    Code::PackSchema,
+                    msg!(
+                        vi: format!("trường không hợp lệ `{key}`, cần một trong `{}`", self.seen.join("`, `")),
+                        en: format!("unknown field `{key}`, expected one of `{}`", self.seen.join("`, `")),
                     ),
                 );
             }
@@ -296,9 +300,8 @@ impl FileDoc {
             let msg = e.message().trim().to_string();
             vec![ReadError {
                 span: e.span().unwrap_or(0..0),
-                code: "pack.syntax",
-                vi: format!("tệp TOML không hợp lệ: {msg}"),
-                en: msg,
+                code: Code::PackSyntax,
+                message: msg!(vi: format!("tệp TOML không hợp lệ: {msg}"), en: msg),
             }]
         })?;
         let mut r = Reader { errors: Vec::new() };
@@ -412,7 +415,7 @@ impl EnumDoc {
                     }
                 }
             } else {
-                r.wrong(l, "a table", "một bảng");
+                r.wrong(l, msg!(vi: "một bảng", en: "a table"));
             }
         }
         o.finish(r);
@@ -631,7 +634,7 @@ impl MemberDoc {
             Some(x) => match x.get_ref() {
                 DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
                 _ => {
-                    r.wrong(x, "an integer", "một số nguyên");
+                    r.wrong(x, msg!(vi: "một số nguyên", en: "an integer"));
                     None
                 }
             },
@@ -802,7 +805,10 @@ impl TestDoc {
                             }
                         }),
                         _ => {
-                            r.wrong(x, "an outcome or a table", "một kết quả hoặc một bảng");
+                            r.wrong(
+                                x,
+                                msg!(vi: "một kết quả hoặc một bảng", en: "an outcome or a table"),
+                            );
                             None
                         }
                     };
@@ -811,7 +817,7 @@ impl TestDoc {
                     }
                 }
             } else {
-                r.wrong(e, "a table", "một bảng");
+                r.wrong(e, msg!(vi: "một bảng", en: "a table"));
             }
         }
         let valid = o.opt_bool(r, "valid");

@@ -9,12 +9,14 @@ use toml::Spanned;
 
 use super::doc::*;
 use super::source::PackLoader;
+use crate::codes::Code;
 use crate::date::Date;
 use crate::error::{Diagnostic, Error};
 use crate::expr::compile::{ty_name, CompileError, Scope};
 use crate::expr::ir::{CmpOp, Ex};
 use crate::expr::syntax::{self, Ast, Lit};
 use crate::model::*;
+use crate::msg;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
@@ -71,7 +73,7 @@ struct Checker {
 }
 
 impl Checker {
-    fn diag(&mut self, file: usize, offset: usize, code: &str, en: String, vi: String) {
+    fn diag(&mut self, file: usize, offset: usize, code: Code, message: Message) {
         let (path, (line, column)) = match self.files.get(file) {
             Some(f) => (f.path.clone(), f.loc(offset)),
             None => (String::new(), (1, 1)),
@@ -81,11 +83,11 @@ impl Checker {
             line,
             column,
             code: code.into(),
-            message: Message { vi, en },
+            message,
         });
     }
-    fn diag_at<T>(&mut self, file: usize, s: &Spanned<T>, code: &str, en: String, vi: String) {
-        self.diag(file, s.span().start, code, en, vi);
+    fn diag_at<T>(&mut self, file: usize, s: &Spanned<T>, code: Code, message: Message) {
+        self.diag(file, s.span().start, code, message);
     }
     fn expr_errors(&mut self, file: usize, s: &Spanned<String>, errs: Vec<CompileError>) {
         let base = self
@@ -94,8 +96,7 @@ impl Checker {
             .map(|f| f.string_body(s.span().start))
             .unwrap_or(0);
         for e in errs {
-            let (vi, en) = (e.message.vi, e.message.en);
-            self.diag(file, base + e.span.start, e.code, en, vi);
+            self.diag(file, base + e.span.start, e.code, e.message);
         }
     }
     fn parse_expr(&mut self, file: usize, s: &Spanned<String>) -> Option<Ast> {
@@ -107,7 +108,12 @@ impl Checker {
                     .get(file)
                     .map(|f| f.string_body(s.span().start))
                     .unwrap_or(0);
-                self.diag(file, base + e.span.start, "expr.syntax", e.en, e.vi);
+                self.diag(
+                    file,
+                    base + e.span.start,
+                    Code::ExprSyntax,
+                    msg!(vi: e.vi, en: e.en),
+                );
                 None
             }
         }
@@ -119,9 +125,11 @@ impl Checker {
             self.diag_at(
                 file,
                 s,
-                "pack.date",
-                format!("`{v}` is not a date (expected YYYY-MM-DD)"),
-                format!("`{v}` không phải ngày (cần YYYY-MM-DD)"),
+                Code::PackDate,
+                msg!(
+                    vi: format!("`{v}` không phải ngày (cần YYYY-MM-DD)"),
+                    en: format!("`{v}` is not a date (expected YYYY-MM-DD)"),
+                ),
             );
         }
         d
@@ -156,18 +164,20 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 Some((f, span)) => ck.diag(
                     f,
                     span.start,
-                    "pack.import",
-                    format!("imported pack `{id}` not found"),
-                    format!("không tìm thấy bộ quy tắc được nhập `{id}`"),
+                    Code::PackImport,
+                    msg!(
+                        vi: format!("không tìm thấy bộ quy tắc được nhập `{id}`"),
+                        en: format!("imported pack `{id}` not found"),
+                    ),
                 ),
                 None => ck.diags.push(Diagnostic {
                     file: id.clone(),
                     line: 1,
                     column: 1,
-                    code: "pack.not_found".into(),
-                    message: Message::new(
-                        format!("không tìm thấy bộ quy tắc `{id}` (thư mục có tệp .toml)"),
-                        format!("rule pack `{id}` not found (a folder of .toml files)"),
+                    code: Code::PackNotFound.into(),
+                    message: msg!(
+                        vi: format!("không tìm thấy bộ quy tắc `{id}` (thư mục có tệp .toml)"),
+                        en: format!("rule pack `{id}` not found (a folder of .toml files)"),
                     ),
                 }),
             }
@@ -182,10 +192,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         file: path.clone(),
                         line: 1,
                         column: 1,
-                        code: "pack.read".into(),
-                        message: Message::new(
-                            format!("không đọc được tệp: {e}"),
-                            format!("cannot read file: {e}"),
+                        code: Code::PackRead.into(),
+                        message: msg!(
+                            vi: format!("không đọc được tệp: {e}"),
+                            en: format!("cannot read file: {e}"),
                         ),
                     });
                     continue;
@@ -200,13 +210,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         has_meta = true;
                         if p.id.get_ref() != &id {
                             let pid = p.id.get_ref().clone();
-                            ck.diag_at(
-                                fid,
-                                &p.id,
-                                "pack.id",
-                                format!("pack id `{pid}` differs from its folder name `{id}`"),
-                                format!("mã bộ quy tắc `{pid}` khác tên thư mục `{id}`"),
-                            );
+                            ck.diag_at(fid, &p.id, Code::PackId, msg!(
+                                vi: format!("mã bộ quy tắc `{pid}` khác tên thư mục `{id}`"),
+                                en: format!("pack id `{pid}` differs from its folder name `{id}`"),
+                            ));
                         }
                         for imp in &p.imports {
                             queue.push((imp.get_ref().clone(), Some((fid, imp.span()))));
@@ -228,7 +235,7 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 }
                 Err(errs) => {
                     for e in errs {
-                        ck.diag(fid, e.span.start, e.code, e.en, e.vi);
+                        ck.diag(fid, e.span.start, e.code, e.message);
                     }
                 }
             }
@@ -238,10 +245,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 file: format!("{id}/pack.toml"),
                 line: 1,
                 column: 1,
-                code: "pack.meta".into(),
-                message: Message::new(
-                    "bộ quy tắc thiếu phần [pack] (id, version, document)",
-                    "the pack has no [pack] table (id, version, document)",
+                code: Code::PackMeta.into(),
+                message: msg!(
+                    vi: "bộ quy tắc thiếu phần [pack] (id, version, document)",
+                    en: "the pack has no [pack] table (id, version, document)",
                 ),
             });
         }
@@ -256,9 +263,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &e.name,
-                    "pack.duplicate",
-                    format!("enum `{name}` is defined twice"),
-                    format!("kiểu liệt kê `{name}` được định nghĩa hai lần"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("kiểu liệt kê `{name}` được định nghĩa hai lần"),
+                        en: format!("enum `{name}` is defined twice"),
+                    ),
                 );
                 continue;
             }
@@ -268,9 +277,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         v,
-                        "pack.duplicate",
-                        format!("value `{}` repeated", v.get_ref()),
-                        format!("giá trị `{}` bị lặp", v.get_ref()),
+                        Code::PackDuplicate,
+                        msg!(
+                            vi: format!("giá trị `{}` bị lặp", v.get_ref()),
+                            en: format!("value `{}` repeated", v.get_ref()),
+                        ),
                     );
                 }
                 values.push(v.get_ref().clone());
@@ -300,9 +311,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &r.name,
-                    "pack.duplicate",
-                    format!("type `{name}` is defined twice"),
-                    format!("kiểu `{name}` được định nghĩa hai lần"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("kiểu `{name}` được định nghĩa hai lần"),
+                        en: format!("type `{name}` is defined twice"),
+                    ),
                 );
                 continue;
             }
@@ -327,9 +340,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &f.name,
-                    "pack.duplicate",
-                    format!("field `{name}` is defined twice"),
-                    format!("trường `{name}` được định nghĩa hai lần"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("trường `{name}` được định nghĩa hai lần"),
+                        en: format!("field `{name}` is defined twice"),
+                    ),
                 );
                 continue;
             }
@@ -337,9 +352,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &f.name,
-                    "pack.reserved",
-                    format!("`{name}` is a reserved word"),
-                    format!("`{name}` là từ dành riêng"),
+                    Code::PackReserved,
+                    msg!(
+                        vi: format!("`{name}` là từ dành riêng"),
+                        en: format!("`{name}` is a reserved word"),
+                    ),
                 );
             }
             let Some(ty) = parse_type(&mut ck, *fid, &f.ty, &enum_by_name, &rec_by_name) else {
@@ -354,9 +371,8 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         ck.diag_at(
                             *fid,
                             v,
-                            "pack.value",
-                            "min/max must be a number".into(),
-                            "min/max phải là số".into(),
+                            Code::PackValue,
+                            msg!(vi: "min/max phải là số", en: "min/max must be a number"),
                         );
                         None
                     }
@@ -382,9 +398,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         idn,
-                        "pack.unknown_field",
-                        format!("id field `{}` is not a field", idn.get_ref()),
-                        format!("trường mã `{}` không tồn tại", idn.get_ref()),
+                        Code::PackUnknownField,
+                        msg!(
+                            vi: format!("trường mã `{}` không tồn tại", idn.get_ref()),
+                            en: format!("id field `{}` is not a field", idn.get_ref()),
+                        ),
                     );
                 }
                 found
@@ -417,9 +435,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             ck.diag_at(
                 *fid,
                 &r.name,
-                "pack.recursive_type",
-                format!("record `{}` contains itself", r.name.get_ref()),
-                format!("bản ghi `{}` chứa chính nó", r.name.get_ref()),
+                Code::PackRecursiveType,
+                msg!(
+                    vi: format!("bản ghi `{}` chứa chính nó", r.name.get_ref()),
+                    en: format!("record `{}` contains itself", r.name.get_ref()),
+                ),
             );
         }
     }
@@ -462,9 +482,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &g.name,
-                    "pack.duplicate",
-                    format!("period group `{name}` is defined twice"),
-                    format!("nhóm giai đoạn `{name}` được định nghĩa hai lần"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("nhóm giai đoạn `{name}` được định nghĩa hai lần"),
+                        en: format!("period group `{name}` is defined twice"),
+                    ),
                 );
                 continue;
             }
@@ -479,20 +501,21 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         m,
-                        "period.order",
-                        "a period ends before it starts".into(),
-                        "giai đoạn kết thúc trước khi bắt đầu".into(),
+                        Code::PeriodOrder,
+                        msg!(
+                            vi: "giai đoạn kết thúc trước khi bắt đầu",
+                            en: "a period ends before it starts",
+                        ),
                     );
                 }
                 if members.iter().any(|p| p.from <= to && from <= p.to) {
                     ck.diag_at(
                         *fid,
                         m,
-                        "period.overlap",
-                        format!("period `{}` overlaps another of `{name}`", mm.name),
-                        format!(
-                            "giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`",
-                            mm.name
+                        Code::PeriodOverlap,
+                        msg!(
+                            vi: format!("giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`", mm.name),
+                            en: format!("period `{}` overlaps another of `{name}`", mm.name),
                         ),
                     );
                 }
@@ -500,9 +523,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         m,
-                        "pack.duplicate",
-                        format!("period index {} repeated", mm.index),
-                        format!("số thứ tự giai đoạn {} bị lặp", mm.index),
+                        Code::PackDuplicate,
+                        msg!(
+                            vi: format!("số thứ tự giai đoạn {} bị lặp", mm.index),
+                            en: format!("period index {} repeated", mm.index),
+                        ),
                     );
                 }
                 members.push(Period {
@@ -531,9 +556,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &p.name,
-                    "pack.duplicate",
-                    format!("parameter `{name}` is defined twice"),
-                    format!("tham số `{name}` được định nghĩa hai lần"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("tham số `{name}` được định nghĩa hai lần"),
+                        en: format!("parameter `{name}` is defined twice"),
+                    ),
                 );
                 continue;
             }
@@ -560,9 +587,8 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         v,
-                        "param.order",
-                        "`to` is before `from`".into(),
-                        "`to` trước `from`".into(),
+                        Code::ParamOrder,
+                        msg!(vi: "`to` trước `from`", en: "`to` is before `from`"),
                     );
                 }
                 let c = Cite {
@@ -599,9 +625,18 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 };
                 let span_of = |i: usize| p.values.get(i).map(|v| v.span().start).unwrap_or(0);
                 match a.1 {
-                    None => ck.diag(*fid, span_of(b.2), "param.overlap", format!("values of `{name}` overlap: an earlier value has no end date"), format!("các giá trị của `{name}` chồng lấn: giá trị trước không có ngày kết thúc")),
-                    Some(end) if b.0 <= end => ck.diag(*fid, span_of(b.2), "param.overlap", format!("values of `{name}` overlap from {}", b.0), format!("các giá trị của `{name}` chồng lấn từ {}", b.0)),
-                    Some(end) if end.add_days(1) < b.0 => ck.diag(*fid, span_of(b.2), "param.gap", format!("values of `{name}` leave a gap from {} to {}", end.add_days(1), b.0.add_days(-1)), format!("các giá trị của `{name}` để trống từ {} đến {}", end.add_days(1), b.0.add_days(-1))),
+                    None => ck.diag(*fid, span_of(b.2), Code::ParamOverlap, msg!(
+                        vi: format!("các giá trị của `{name}` chồng lấn: giá trị trước không có ngày kết thúc"),
+                        en: format!("values of `{name}` overlap: an earlier value has no end date"),
+                    )),
+                    Some(end) if b.0 <= end => ck.diag(*fid, span_of(b.2), Code::ParamOverlap, msg!(
+                        vi: format!("các giá trị của `{name}` chồng lấn từ {}", b.0),
+                        en: format!("values of `{name}` overlap from {}", b.0),
+                    )),
+                    Some(end) if end.add_days(1) < b.0 => ck.diag(*fid, span_of(b.2), Code::ParamGap, msg!(
+                        vi: format!("các giá trị của `{name}` để trống từ {} đến {}", end.add_days(1), b.0.add_days(-1)),
+                        en: format!("values of `{name}` leave a gap from {} to {}", end.add_days(1), b.0.add_days(-1)),
+                    )),
                     _ => {}
                 }
             }
@@ -609,9 +644,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &p.name,
-                    "param.empty",
-                    format!("parameter `{name}` has no value"),
-                    format!("tham số `{name}` không có giá trị"),
+                    Code::ParamEmpty,
+                    msg!(
+                        vi: format!("tham số `{name}` không có giá trị"),
+                        en: format!("parameter `{name}` has no value"),
+                    ),
                 );
             }
             pack.param_by_name.insert(name.clone(), pack.params.len());
@@ -633,9 +670,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &o.parameter,
-                    "expr.unknown_param",
-                    format!("unknown parameter `{}`", o.parameter.get_ref()),
-                    format!("không có tham số `{}`", o.parameter.get_ref()),
+                    Code::ExprUnknownParam,
+                    msg!(
+                        vi: format!("không có tham số `{}`", o.parameter.get_ref()),
+                        en: format!("unknown parameter `{}`", o.parameter.get_ref()),
+                    ),
                 );
                 continue;
             };
@@ -693,16 +732,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &r.entity,
-                    "rule.entity",
-                    format!(
-                        "unknown entity `{}` (entities: {})",
-                        r.entity.get_ref(),
-                        known.join(", ")
-                    ),
-                    format!(
-                        "không có đối tượng `{}` (các đối tượng: {})",
-                        r.entity.get_ref(),
-                        known.join(", ")
+                    Code::RuleEntity,
+                    msg!(
+                        vi: format!("không có đối tượng `{}` (các đối tượng: {})", r.entity.get_ref(), known.join(", ")),
+                        en: format!("unknown entity `{}` (entities: {})", r.entity.get_ref(), known.join(", ")),
                     ),
                 );
                 continue;
@@ -712,15 +745,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 "value" => RuleKind::Value,
                 "constraint" => RuleKind::Constraint,
                 other => {
-                    ck.diag_at(
-                        *fid,
-                        &r.kind,
-                        "rule.kind",
-                        format!("unknown rule kind `{other}` (decision, value, constraint)"),
-                        format!(
-                            "loại quy tắc `{other}` không hợp lệ (decision, value, constraint)"
-                        ),
-                    );
+                    ck.diag_at(*fid, &r.kind, Code::RuleKind, msg!(
+                        vi: format!("loại quy tắc `{other}` không hợp lệ (decision, value, constraint)"),
+                        en: format!("unknown rule kind `{other}` (decision, value, constraint)"),
+                    ));
                     continue;
                 }
             };
@@ -736,9 +764,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &r.name,
-                    "pack.duplicate",
-                    format!("rule `{name}` is defined twice for this entity"),
-                    format!("quy tắc `{name}` được định nghĩa hai lần cho đối tượng này"),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("quy tắc `{name}` được định nghĩa hai lần cho đối tượng này"),
+                        en: format!("rule `{name}` is defined twice for this entity"),
+                    ),
                 );
                 continue;
             }
@@ -757,9 +787,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     None => ck.diag_at(
                         *fid,
                         &r.name,
-                        "rule.type",
-                        format!("value rule `{name}` needs a `type`"),
-                        format!("quy tắc giá trị `{name}` cần khai báo `type`"),
+                        Code::RuleType,
+                        msg!(
+                            vi: format!("quy tắc giá trị `{name}` cần khai báo `type`"),
+                            en: format!("value rule `{name}` needs a `type`"),
+                        ),
                     ),
                 },
                 RuleKind::Constraint => {}
@@ -839,9 +871,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         fid,
                         *src,
-                        "rule.cycle",
-                        format!("`let {n}` refers to itself"),
-                        format!("`let {n}` tham chiếu chính nó"),
+                        Code::RuleCycle,
+                        msg!(
+                            vi: format!("`let {n}` tham chiếu chính nó"),
+                            en: format!("`let {n}` refers to itself"),
+                        ),
                     );
                 }
                 failed = true;
@@ -858,9 +892,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     fid,
                     *src,
-                    "rule.shadow",
-                    format!("`let {n}` hides the field `{n}`"),
-                    format!("`let {n}` che khuất trường `{n}`"),
+                    Code::RuleShadow,
+                    msg!(
+                        vi: format!("`let {n}` che khuất trường `{n}`"),
+                        en: format!("`let {n}` hides the field `{n}`"),
+                    ),
                 );
             }
             match scope.compile(a) {
@@ -908,9 +944,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         ck.diag_at(
                             fid,
                             e,
-                            "expr.type",
-                            format!("`each` needs a list, found {tn}"),
-                            format!("`each` cần một danh sách, gặp {tn}"),
+                            Code::ExprType,
+                            msg!(
+                                vi: format!("`each` cần một danh sách, gặp {tn}"),
+                                en: format!("`each` needs a list, found {tn}"),
+                            ),
                         );
                         failed = true;
                     }
@@ -940,9 +978,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         fid,
                         s,
-                        "expr.type",
-                        format!("a condition must be yes/no, found {tn}"),
-                        format!("điều kiện phải có kiểu đúng/sai, gặp {tn}"),
+                        Code::ExprType,
+                        msg!(
+                            vi: format!("điều kiện phải có kiểu đúng/sai, gặp {tn}"),
+                            en: format!("a condition must be yes/no, found {tn}"),
+                        ),
                     );
                 }
                 continue;
@@ -954,9 +994,8 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     fid,
                     &r.name,
-                    "rule.shape",
-                    "a decision needs `when`".into(),
-                    "quy tắc quyết định cần `when`".into(),
+                    Code::RuleShape,
+                    msg!(vi: "quy tắc quyết định cần `when`", en: "a decision needs `when`"),
                 );
                 continue;
             }
@@ -964,9 +1003,8 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     fid,
                     &r.name,
-                    "rule.shape",
-                    "a value rule needs `value`".into(),
-                    "quy tắc giá trị cần `value`".into(),
+                    Code::RuleShape,
+                    msg!(vi: "quy tắc giá trị cần `value`", en: "a value rule needs `value`"),
                 );
                 continue;
             }
@@ -974,9 +1012,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     fid,
                     &r.name,
-                    "rule.shape",
-                    "a constraint needs `require`, `field` and `code`".into(),
-                    "ràng buộc cần `require`, `field` và `code`".into(),
+                    Code::RuleShape,
+                    msg!(
+                        vi: "ràng buộc cần `require`, `field` và `code`",
+                        en: "a constraint needs `require`, `field` and `code`",
+                    ),
                 );
                 continue;
             }
@@ -999,9 +1039,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         ck.diag_at(
                             fid,
                             s,
-                            "expr.type",
-                            format!("the value has type {a} but the rule declares {b}"),
-                            format!("giá trị có kiểu {a} nhưng quy tắc khai báo {b}"),
+                            Code::ExprType,
+                            msg!(
+                                vi: format!("giá trị có kiểu {a} nhưng quy tắc khai báo {b}"),
+                                en: format!("the value has type {a} but the rule declares {b}"),
+                            ),
                         );
                     }
                     continue;
@@ -1018,9 +1060,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         fid,
                         g,
-                        "expr.unknown_period",
-                        format!("unknown period group `{}`", g.get_ref()),
-                        format!("không có nhóm giai đoạn `{}`", g.get_ref()),
+                        Code::ExprUnknownPeriod,
+                        msg!(
+                            vi: format!("không có nhóm giai đoạn `{}`", g.get_ref()),
+                            en: format!("unknown period group `{}`", g.get_ref()),
+                        ),
                     );
                     continue;
                 }
@@ -1047,17 +1091,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 &mut bad,
             );
             for b in bad {
-                ck.diag_at(
-                    fid,
-                    m,
-                    "message.placeholder",
-                    format!(
-                        "unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"
-                    ),
-                    format!(
-                        "chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"
-                    ),
-                );
+                ck.diag_at(fid, m, Code::MessagePlaceholder, msg!(
+                    vi: format!("chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"),
+                    en: format!("unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"),
+                ));
             }
             Some(Template {
                 vi,
@@ -1078,8 +1115,14 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
             let strict = ops.iter().any(|o| matches!(o, CmpOp::Gt | CmpOp::Lt));
             let inclusive = ops.iter().any(|o| matches!(o, CmpOp::Ge | CmpOp::Le));
             match wording_kind(wording) {
-                Some(true) if inclusive && !strict => ck.diag_at(fid, &r.cite, "lint.threshold_wording", format!("the cited wording says \"trên\" (strictly above) but the rule compares with >= or <=: \"{wording}\""), format!("văn bản viện dẫn ghi \"trên\" (lớn hơn hẳn) nhưng quy tắc dùng >= hoặc <=: \"{wording}\"")),
-                Some(false) if strict && !inclusive => ck.diag_at(fid, &r.cite, "lint.threshold_wording", format!("the cited wording says \"ít nhất\"/\"từ … trở lên\" (at least) but the rule compares with > or <: \"{wording}\""), format!("văn bản viện dẫn ghi \"ít nhất\"/\"từ … trở lên\" nhưng quy tắc dùng > hoặc <: \"{wording}\"")),
+                Some(true) if inclusive && !strict => ck.diag_at(fid, &r.cite, Code::LintThresholdWording, msg!(
+                    vi: format!("văn bản viện dẫn ghi \"trên\" (lớn hơn hẳn) nhưng quy tắc dùng >= hoặc <=: \"{wording}\""),
+                    en: format!("the cited wording says \"trên\" (strictly above) but the rule compares with >= or <=: \"{wording}\""),
+                )),
+                Some(false) if strict && !inclusive => ck.diag_at(fid, &r.cite, Code::LintThresholdWording, msg!(
+                    vi: format!("văn bản viện dẫn ghi \"ít nhất\"/\"từ … trở lên\" nhưng quy tắc dùng > hoặc <: \"{wording}\""),
+                    en: format!("the cited wording says \"ít nhất\"/\"từ … trở lên\" (at least) but the rule compares with > or <: \"{wording}\""),
+                )),
                 _ => {}
             }
         }
@@ -1197,16 +1240,10 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         ck.diag_at(
                             p.fid,
                             &p.doc.name,
-                            "rule.cycle",
-                            format!(
-                                "rules refer to each other in a cycle: {} → {}",
-                                names.join(" → "),
-                                names.first().cloned().unwrap_or_default()
-                            ),
-                            format!(
-                                "các quy tắc tham chiếu vòng tròn: {} → {}",
-                                names.join(" → "),
-                                names.first().cloned().unwrap_or_default()
+                            Code::RuleCycle,
+                            msg!(
+                                vi: format!("các quy tắc tham chiếu vòng tròn: {} → {}", names.join(" → "), names.first().cloned().unwrap_or_default()),
+                                en: format!("rules refer to each other in a cycle: {} → {}", names.join(" → "), names.first().cloned().unwrap_or_default()),
                             ),
                         );
                     }
@@ -1249,9 +1286,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &i.name,
-                    "pack.duplicate",
-                    format!("info `{}` is defined twice", i.name.get_ref()),
-                    format!("mục `{}` được định nghĩa hai lần", i.name.get_ref()),
+                    Code::PackDuplicate,
+                    msg!(
+                        vi: format!("mục `{}` được định nghĩa hai lần", i.name.get_ref()),
+                        en: format!("info `{}` is defined twice", i.name.get_ref()),
+                    ),
                 );
                 continue;
             }
@@ -1272,9 +1311,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                 ck.diag_at(
                     *fid,
                     &t.entity,
-                    "test.entity",
-                    format!("unknown entity `{}`", t.entity.get_ref()),
-                    format!("không có đối tượng `{}`", t.entity.get_ref()),
+                    Code::TestEntity,
+                    msg!(
+                        vi: format!("không có đối tượng `{}`", t.entity.get_ref()),
+                        en: format!("unknown entity `{}`", t.entity.get_ref()),
+                    ),
                 );
                 continue;
             };
@@ -1291,9 +1332,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                     ck.diag_at(
                         *fid,
                         e,
-                        "test.unknown_rule",
-                        format!("test expects unknown decision `{name}`"),
-                        format!("ca kiểm thử nêu quyết định không tồn tại `{name}`"),
+                        Code::TestUnknownRule,
+                        msg!(
+                            vi: format!("ca kiểm thử nêu quyết định không tồn tại `{name}`"),
+                            en: format!("test expects unknown decision `{name}`"),
+                        ),
                     );
                     continue;
                 }
@@ -1319,9 +1362,11 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
                         ck.diag_at(
                             *fid,
                             e,
-                            "test.outcome",
-                            format!("outcome `{o}` must be yes, no or unknown"),
-                            format!("kết quả `{o}` phải là yes, no hoặc unknown"),
+                            Code::TestOutcome,
+                            msg!(
+                                vi: format!("kết quả `{o}` phải là yes, no hoặc unknown"),
+                                en: format!("outcome `{o}` must be yes, no or unknown"),
+                            ),
                         );
                     }
                 }
@@ -1516,31 +1561,44 @@ fn parse_type(
     let r = go(s.get_ref(), enums, recs);
     if r.is_none() {
         let t = s.get_ref().clone();
-        ck.diag_at(fid, s, "type.unknown", format!("unknown type `{t}` (bool, integer, decimal, share, money, date, string, list<T>, or an enum or record name)"), format!("kiểu `{t}` không tồn tại (bool, integer, decimal, share, money, date, string, list<T>, hoặc tên kiểu liệt kê/bản ghi)"));
+        ck.diag_at(fid, s, Code::TypeUnknown, msg!(
+            vi: format!("kiểu `{t}` không tồn tại (bool, integer, decimal, share, money, date, string, list<T>, hoặc tên kiểu liệt kê/bản ghi)"),
+            en: format!("unknown type `{t}` (bool, integer, decimal, share, money, date, string, list<T>, or an enum or record name)"),
+        ));
     }
     r
 }
 
-/// A literal in a pack file (TOML value) as a value of type `ty`.
-fn literal(v: &TVal, ty: &Ty) -> Result<Val, (String, String)> {
-    let want = |w: &str| (format!("expected {w}"), format!("cần {w}"));
+/// A literal in a pack file (TOML value) as a value of type `ty`; the error says what was
+/// expected.
+fn literal(v: &TVal, ty: &Ty) -> Result<Val, Message> {
+    // (the Vietnamese text keeps the English description of what is wanted, as before)
+    let want = |w: &str| msg!(vi: format!("cần {w}"), en: format!("expected {w}"));
     match (ty, v) {
         (Ty::Bool, TVal::Boolean(b)) => Ok(Val::Bool(*b)),
         (Ty::Int, TVal::Integer(i)) => Ok(Val::Int(*i)),
         (Ty::Dec(_), TVal::Integer(i)) => Ok(Val::Dec(Decimal::from(*i))),
-        (Ty::Dec(_) | Ty::Int, TVal::Float(_)) => Err((
-            "write decimals as strings (\"0.6\" or \"60%\"): TOML floats are binary, not exact".into(),
-            "viết số thập phân dưới dạng chuỗi (\"0.6\" hoặc \"60%\"): số thực TOML không chính xác".into(),
+        (Ty::Dec(_) | Ty::Int, TVal::Float(_)) => Err(msg!(
+            vi: "viết số thập phân dưới dạng chuỗi (\"0.6\" hoặc \"60%\"): số thực TOML không chính xác",
+            en: "write decimals as strings (\"0.6\" or \"60%\"): TOML floats are binary, not exact",
         )),
         (Ty::Dec(_), TVal::String(s)) => match syntax::parse(s) {
             Ok(Ast::Lit(Lit::Dec(d) | Lit::Percent(d), _)) => Ok(Val::Dec(d)),
             Ok(Ast::Lit(Lit::Int(i), _)) => Ok(Val::Dec(Decimal::from(i))),
             _ => Err(want("a decimal such as \"0.6\", \"60%\" or \"1500000\"")),
         },
-        (Ty::Date, TVal::String(s)) => Date::parse(s).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
-        (Ty::Date, TVal::Datetime(d)) => Date::parse(d).map(Val::Date).ok_or_else(|| want("a date YYYY-MM-DD")),
+        (Ty::Date, TVal::String(s)) => Date::parse(s)
+            .map(Val::Date)
+            .ok_or_else(|| want("a date YYYY-MM-DD")),
+        (Ty::Date, TVal::Datetime(d)) => Date::parse(d)
+            .map(Val::Date)
+            .ok_or_else(|| want("a date YYYY-MM-DD")),
         (Ty::Str | Ty::Enum(_), TVal::String(s)) => Ok(Val::Str(s.as_str().into())),
-        (Ty::List(inner), TVal::Array(items)) => items.iter().map(|i| literal(i, inner)).collect::<Result<Vec<_>, _>>().map(Val::List),
+        (Ty::List(inner), TVal::Array(items)) => items
+            .iter()
+            .map(|i| literal(i, inner))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Val::List),
         (Ty::Bool, _) => Err(want("true or false")),
         (Ty::Int, _) => Err(want("an integer")),
         (Ty::Dec(_), _) => Err(want("a decimal")),
@@ -1566,15 +1624,17 @@ fn typed_value(
                 ck.diag_at(
                     fid,
                     v,
-                    "expr.unknown_enum_value",
-                    format!("\"{s}\" is not a value of `{en}`"),
-                    format!("\"{s}\" không phải giá trị của `{en}`"),
+                    Code::ExprUnknownEnumValue,
+                    msg!(
+                        vi: format!("\"{s}\" không phải giá trị của `{en}`"),
+                        en: format!("\"{s}\" is not a value of `{en}`"),
+                    ),
                 );
             }
             Some(val)
         }
-        Err((en, vi)) => {
-            ck.diag_at(fid, v, "param.value", en, vi);
+        Err(message) => {
+            ck.diag_at(fid, v, Code::ParamValue, message);
             None
         }
     }
