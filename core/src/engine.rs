@@ -14,7 +14,7 @@ use crate::expr::ir::Base;
 use crate::facts::Decoder;
 use crate::model::{Cite, EntityRules, Pack, PackMeta, Part, Rule, RuleKind, Template};
 use crate::msg;
-use crate::pack::load;
+use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
 use crate::value::{Record, Ty, Val};
@@ -566,7 +566,7 @@ impl Engine {
     /// Any loader.
     pub fn from_loader(loader: &dyn PackLoader, root: &str) -> Result<Engine, Error> {
         Ok(Engine {
-            pack: load::load(loader, root)?,
+            pack: check::load(loader, root)?,
         })
     }
 
