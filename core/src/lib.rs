@@ -85,11 +85,11 @@
 
 mod codes;
 mod date;
+mod decode;
 mod engine;
 mod error;
 mod explain;
 pub mod expr;
-mod facts;
 mod model;
 pub mod pack;
 pub mod report;
