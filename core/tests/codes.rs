@@ -103,5 +103,8 @@ fn codes_written_as_text_at_the_edges_are_in_the_enum() {
             }
         }
     }
-    assert!(unknown.is_empty(), "codes missing from htx_rules::Code: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "codes missing from htx_rules::Code: {unknown:?}"
+    );
 }
