@@ -90,6 +90,7 @@ mod engine;
 mod error;
 mod explain;
 pub mod expr;
+mod fields;
 mod model;
 pub mod pack;
 pub mod report;
@@ -105,6 +106,7 @@ pub use engine::{
     Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
+pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
 pub use text::{Lang, Message};
 pub use value::Record;

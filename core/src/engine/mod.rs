@@ -17,6 +17,7 @@ use crate::date::Date;
 use crate::decode::columns::BatchDecoder;
 use crate::decode::Decoder;
 use crate::error::{Error, FieldError};
+use crate::fields::FieldInfo;
 use crate::model::{EntityRules, Pack, PackMeta};
 use crate::msg;
 use crate::pack::check;
@@ -321,6 +322,29 @@ impl Engine {
     /// Every name `explain` accepts.
     pub fn explainable(&self) -> Vec<String> {
         crate::explain::names(&self.pack)
+    }
+
+    /// Every field of `entity`'s schema, flattened: each field, then the fields of a record
+    /// inside it (path `workers.female`, pointer `/workers/female`), with its kind, labels,
+    /// enum values and their labels, required, bounds and note; a list of records carries its
+    /// item's fields. Plain data (serde), for forms and bindings.
+    ///
+    /// ```
+    /// use htx_rules::{Engine, FieldKind};
+    /// let engine = Engine::embedded().unwrap();
+    /// let fields = engine.fields("cooperative").unwrap();
+    /// let female = fields.iter().find(|f| f.path == "workers.female").unwrap();
+    /// assert_eq!((female.pointer.as_str(), female.kind), ("/workers/female", FieldKind::Integer));
+    /// assert_eq!(female.label.as_ref().unwrap().vi, "Số nữ");
+    /// let managers = fields.iter().find(|f| f.path == "managers").unwrap();
+    /// let gender = managers.items.iter().find(|f| f.name == "gender").unwrap();
+    /// assert!(gender.values.iter().any(|v| v.value == "female"));
+    /// ```
+    pub fn fields(&self, entity: &str) -> Result<Vec<FieldInfo>, Error> {
+        let er = self.entity(entity)?;
+        let mut out = Vec::new();
+        crate::fields::flatten(&self.pack, er.record, "", &mut out);
+        Ok(out)
     }
 
     /// A JSON Schema (draft 2020-12) of `entity`, for form builders.
