@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 use crate::codes::Code;
-use crate::msg;
-use crate::text::Message;
+use crate::text::{Lang, Message};
 
 /// A problem in a rule pack, located in its file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,7 +33,7 @@ impl std::fmt::Display for Diagnostic {
 
 impl Diagnostic {
     /// `file:line:col: code: message` in the given language.
-    pub fn render(&self, lang: crate::Lang) -> String {
+    pub fn render(&self, lang: Lang) -> String {
         format!(
             "{}:{}:{}: {}: {}",
             self.file,
@@ -130,16 +129,34 @@ impl Error {
             Error::Pack(d) => {
                 let first = d.first();
                 msg!(
-                    vi: format!("Bộ quy tắc có {} lỗi; lỗi đầu tiên: {}", d.len(), first.map(|x| x.render(crate::Lang::Vi)).unwrap_or_default()),
-                    en: format!("The rule pack has {} problem(s); first: {}", d.len(), first.map(|x| x.render(crate::Lang::En)).unwrap_or_default()),
+                    vi: format!(
+                        "Bộ quy tắc có {} lỗi; lỗi đầu tiên: {}",
+                        d.len(),
+                        first.map(|x| x.render(Lang::Vi)).unwrap_or_default(),
+                    ),
+                    en: format!(
+                        "The rule pack has {} problem(s); first: {}",
+                        d.len(),
+                        first.map(|x| x.render(Lang::En)).unwrap_or_default(),
+                    ),
                 )
             }
-            Error::Facts(errs) => msg!(
-                vi: format!("Dữ liệu không hợp lệ: {}", errs.iter() .map(|e| format!("{}: {}", e.field, e.message.vi)) .collect::<Vec<_>>() .join("; ")),
-                en: format!("Invalid facts: {}", errs.iter() .map(|e| format!("{}: {}", e.field, e.message.en)) .collect::<Vec<_>>() .join("; ")),
-            ),
+            Error::Facts(errs) => {
+                let list = |lang: Lang| {
+                    errs.iter()
+                        .map(|e| format!("{}: {}", e.field, e.message.get(lang)))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                msg!(
+                    vi: format!("Dữ liệu không hợp lệ: {}", list(Lang::Vi)),
+                    en: format!("Invalid facts: {}", list(Lang::En)),
+                )
+            }
             Error::UnknownEntity(e) => msg!(
-                vi: format!("Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)"),
+                vi: format!(
+                    "Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)",
+                ),
                 en: format!("Unknown entity `{e}` (entities: cooperative, person, progress, …)"),
             ),
             Error::UnknownRule(r) => {

@@ -80,7 +80,7 @@ pub struct EnumValue {
     pub label: Option<Message>,
 }
 
-/// One field of an entity's schema (see [`crate::Engine::fields`]).
+/// One field of an entity's schema, as `Engine::fields` lists them.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FieldInfo {
     /// Dotted path from the entity, e.g. `workers.female`; for the item fields of a list
@@ -184,7 +184,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::Engine;
+    use crate::engine::Engine;
 
     fn engine() -> Engine {
         let mut files = BTreeMap::new();

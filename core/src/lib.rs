@@ -83,6 +83,11 @@
     )
 )]
 
+// `msg!` (defined in `text`) is used by the modules below: `text` comes first, so the macro is
+// in scope in all of them without an import.
+#[macro_use]
+mod text;
+
 mod codes;
 mod date;
 mod decode;
@@ -95,7 +100,6 @@ mod model;
 pub mod pack;
 pub mod report;
 pub mod testing;
-mod text;
 mod validate;
 mod value;
 

@@ -38,8 +38,8 @@ pub(crate) struct RecordType {
     pub by_name: HashMap<String, usize>,
     pub label: Option<Message>,
     pub id_field: Option<usize>,
-    /// Whether the record or a record inside it has a field with `min` or `max` (else bound
-    /// checks skip it).
+    /// Whether the record or a record inside it has a field with `min` or `max` (else the
+    /// check of bounds skips it).
     pub bounded: bool,
 }
 

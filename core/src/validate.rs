@@ -6,7 +6,6 @@ use serde_json::{json, Map, Value};
 use crate::codes::Code;
 use crate::error::FieldError;
 use crate::model::Pack;
-use crate::msg;
 use crate::text::Unit;
 use crate::value::{Record, Ty, Val};
 
@@ -18,18 +17,18 @@ pub(crate) fn schema_checks(
     errors: &mut Vec<FieldError>,
 ) {
     let mut ptr = prefix.to_string();
-    checks(pack, rec_ty, rec, &mut ptr, true, errors);
+    check_record(pack, rec_ty, rec, &mut ptr, true, errors);
 }
 
 /// Bounds only (no required fields): what evaluation distrusts.
 pub(crate) fn bound_checks(pack: &Pack, rec_ty: usize, rec: &Record, errors: &mut Vec<FieldError>) {
     let mut ptr = String::new();
-    checks(pack, rec_ty, rec, &mut ptr, false, errors);
+    check_record(pack, rec_ty, rec, &mut ptr, false, errors);
 }
 
 /// Walks a record; `ptr` is the pointer of `rec` and is restored before returning. Strings are
 /// built only for errors, so the common case (no error) allocates nothing.
-fn checks(
+fn check_record(
     pack: &Pack,
     rec_ty: usize,
     rec: &Record,
@@ -105,7 +104,7 @@ fn checks(
                     }
                 }
                 match (v, &f.ty) {
-                    (Val::Rec(r), Ty::Rec(t)) => checks(pack, *t, r, ptr, required, errors),
+                    (Val::Rec(r), Ty::Rec(t)) => check_record(pack, *t, r, ptr, required, errors),
                     (Val::List(items), Ty::List(inner)) => {
                         if let Ty::Rec(t) = inner.as_ref() {
                             for (i, it) in items.iter().enumerate() {
@@ -113,7 +112,7 @@ fn checks(
                                     let l2 = ptr.len();
                                     ptr.push('/');
                                     ptr.push_str(&i.to_string());
-                                    checks(pack, *t, r, ptr, required, errors);
+                                    check_record(pack, *t, r, ptr, required, errors);
                                     ptr.truncate(l2);
                                 }
                             }

@@ -10,7 +10,6 @@ use crate::codes::Code;
 use crate::date::Date;
 use crate::error::{Error, FieldError};
 use crate::model::Pack;
-use crate::msg;
 use crate::text::Message;
 use crate::value::{Record, Ty, Val};
 

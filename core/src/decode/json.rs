@@ -14,7 +14,6 @@ use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::syntax::{self, Ast, Lit};
 use crate::model::{EnumType, Pack};
-use crate::msg;
 use crate::text::{Message, Unit};
 use crate::value::{Record, Ty, Val};
 
@@ -122,7 +121,11 @@ impl<'p> Decoder<'p> {
                 self.err(
                     Code::FactsUnknownField,
                     msg!(
-                        vi: format!("trường `{k}` không có trong `{}` (các trường: {})", rt.name, known.join(", ")),
+                        vi: format!(
+                            "trường `{k}` không có trong `{}` (các trường: {})",
+                            rt.name,
+                            known.join(", "),
+                        ),
                         en: format!("`{}` has no field `{k}` (fields: {})", rt.name, known.join(", ")),
                     ),
                 );

@@ -19,7 +19,6 @@ use crate::decode::Decoder;
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
 use crate::model::{EntityRules, Pack, PackMeta};
-use crate::msg;
 use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
 use crate::value::Record;

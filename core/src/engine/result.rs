@@ -9,7 +9,6 @@ use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Note, V};
 use crate::model::{Cite, Pack, Part, Rule, Template};
-use crate::msg;
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
 use crate::value::Ty;
 
@@ -206,8 +205,16 @@ impl<'e> Decision<'e> {
                     })
                     .unwrap_or(msg!(vi: "", en: ""));
                 msg!(
-                    vi: format!("Quy tắc chỉ áp dụng trong thời kỳ {}; ngày xét {} nằm ngoài thời kỳ này", span.vi, self.as_of.to_vi()),
-                    en: format!("The rule applies only from {}; the as-of date {} is outside that period", span.en, self.as_of),
+                    vi: format!(
+                        "Quy tắc chỉ áp dụng trong thời kỳ {}; ngày xét {} nằm ngoài thời kỳ này",
+                        span.vi,
+                        self.as_of.to_vi(),
+                    ),
+                    en: format!(
+                        "The rule applies only from {}; the as-of date {} is outside that period",
+                        span.en,
+                        self.as_of,
+                    ),
                 )
             }
             Note::NoParam { param, date } => {

@@ -8,7 +8,6 @@ use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
 use crate::model::{EntityRules, Part, Rule, RuleKind, Template};
-use crate::msg;
 use crate::text::Message;
 use crate::value::Record;
 

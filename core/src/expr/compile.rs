@@ -6,7 +6,6 @@ use crate::codes::Code;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
 use crate::model::{EnumType, Param, RecordType};
-use crate::msg;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
@@ -155,8 +154,16 @@ impl Scope<'_> {
                         span.clone(),
                         Code::ExprType,
                         msg!(
-                            vi: format!("hai nhánh có kiểu khác nhau: {} và {}", self.tn(&at), self.tn(&bt)),
-                            en: format!("the branches have different types: {} and {}", self.tn(&at), self.tn(&bt)),
+                            vi: format!(
+                                "hai nhánh có kiểu khác nhau: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
+                            en: format!(
+                                "the branches have different types: {} and {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
                         ),
                     )]
                 })?;
@@ -344,8 +351,16 @@ impl Scope<'_> {
                     span.clone(),
                     Code::ExprUnknownField,
                     msg!(
-                        vi: format!("`{}` không có trường `{name}` (các trường: {})", rec.name, known.join(", ")),
-                        en: format!("`{}` has no field `{name}` (fields: {})", rec.name, known.join(", ")),
+                        vi: format!(
+                            "`{}` không có trường `{name}` (các trường: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
+                        en: format!(
+                            "`{}` has no field `{name}` (fields: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
                     ),
                 )]);
             };
@@ -413,7 +428,11 @@ impl Scope<'_> {
                         span.clone(),
                         Code::ExprType,
                         msg!(
-                            vi: format!("hai vế của `??` khác kiểu: {} và {}", self.tn(&at), self.tn(&bt)),
+                            vi: format!(
+                                "hai vế của `??` khác kiểu: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
                             en: format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
                         ),
                     )]
@@ -503,8 +522,16 @@ impl Scope<'_> {
                 span,
                 Code::ExprUnknownEnumValue,
                 msg!(
-                    vi: format!("\"{s}\" không phải giá trị của `{}` (các giá trị: {})", et.name, et.values.join(", ")),
-                    en: format!("\"{s}\" is not a value of `{}` (values: {})", et.name, et.values.join(", ")),
+                    vi: format!(
+                        "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
+                    en: format!(
+                        "\"{s}\" is not a value of `{}` (values: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
                 ),
             )])
         }
@@ -680,8 +707,12 @@ impl Scope<'_> {
                 span,
                 Code::ExprUnknownFunction,
                 msg!(
-                    vi: format!("không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
-                    en: format!("unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
+                    vi: format!(
+                        "không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
+                    en: format!(
+                        "unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
                 ),
             )]),
         }

@@ -11,7 +11,6 @@ use crate::error::Diagnostic;
 use crate::expr::compile::CompileError;
 use crate::expr::syntax::{self, Ast};
 use crate::model::{Cite, Pack};
-use crate::msg;
 use crate::pack::doc::{CiteDoc, FileDoc};
 use crate::text::Message;
 

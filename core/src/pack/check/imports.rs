@@ -7,7 +7,6 @@ use std::ops::Range;
 use super::context::{Context, Parsed};
 use crate::codes::Code;
 use crate::model::PackMeta;
-use crate::msg;
 use crate::pack::doc::FileDoc;
 use crate::pack::source::PackLoader;
 

@@ -6,7 +6,6 @@ use super::context::Context;
 use super::rules::RuleTable;
 use crate::codes::Code;
 use crate::expr::ir::CmpOp;
-use crate::msg;
 
 /// Lints every rule that compiled.
 pub(super) fn check(cx: &mut Context, table: &RuleTable<'_>) {
@@ -27,12 +26,20 @@ pub(super) fn check(cx: &mut Context, table: &RuleTable<'_>) {
         let inclusive = ops.iter().any(|o| matches!(o, CmpOp::Ge | CmpOp::Le));
         let message = match wording_kind(wording) {
             Some(true) if inclusive && !strict => msg!(
-                vi: format!("văn bản viện dẫn ghi \"trên\" (lớn hơn hẳn) nhưng quy tắc dùng >= hoặc <=: \"{wording}\""),
-                en: format!("the cited wording says \"trên\" (strictly above) but the rule compares with >= or <=: \"{wording}\""),
+                vi: format!(
+                    "văn bản viện dẫn ghi \"trên\" (lớn hơn hẳn) nhưng quy tắc dùng >= hoặc <=: \"{wording}\"",
+                ),
+                en: format!(
+                    "the cited wording says \"trên\" (strictly above) but the rule compares with >= or <=: \"{wording}\"",
+                ),
             ),
             Some(false) if strict && !inclusive => msg!(
-                vi: format!("văn bản viện dẫn ghi \"ít nhất\"/\"từ … trở lên\" nhưng quy tắc dùng > hoặc <: \"{wording}\""),
-                en: format!("the cited wording says \"ít nhất\"/\"từ … trở lên\" (at least) but the rule compares with > or <: \"{wording}\""),
+                vi: format!(
+                    "văn bản viện dẫn ghi \"ít nhất\"/\"từ … trở lên\" nhưng quy tắc dùng > hoặc <: \"{wording}\"",
+                ),
+                en: format!(
+                    "the cited wording says \"ít nhất\"/\"từ … trở lên\" (at least) but the rule compares with > or <: \"{wording}\"",
+                ),
             ),
             _ => continue,
         };

@@ -5,7 +5,6 @@ use super::context::Context;
 use super::rules::RuleTable;
 use crate::codes::Code;
 use crate::model::{EntityRules, RuleKind};
-use crate::msg;
 
 /// Orders the rules of every entity (run only on a pack without other problems).
 pub(super) fn check(cx: &mut Context, table: &RuleTable<'_>) {

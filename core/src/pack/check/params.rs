@@ -5,7 +5,6 @@ use super::context::{cite, Context, Names, Parsed, What};
 use super::values::typed_value;
 use crate::codes::Code;
 use crate::model::{Cite, Param, ParamValue, Period, PeriodGroup};
-use crate::msg;
 use crate::pack::doc::ParamDoc;
 use crate::value::Ty;
 
@@ -49,7 +48,10 @@ fn periods(cx: &mut Context, docs: &[Parsed]) {
                         m,
                         Code::PeriodOverlap,
                         msg!(
-                            vi: format!("giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`", mm.name),
+                            vi: format!(
+                                "giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`",
+                                mm.name,
+                            ),
                             en: format!("period `{}` overlaps another of `{name}`", mm.name),
                         ),
                     );
@@ -178,7 +180,9 @@ fn dated_values(cx: &mut Context, fid: usize, p: &ParamDoc, ty: &Ty) -> Vec<Para
                 at,
                 Code::ParamOverlap,
                 msg!(
-                    vi: format!("các giá trị của `{name}` chồng lấn: giá trị trước không có ngày kết thúc"),
+                    vi: format!(
+                        "các giá trị của `{name}` chồng lấn: giá trị trước không có ngày kết thúc",
+                    ),
                     en: format!("values of `{name}` overlap: an earlier value has no end date"),
                 ),
             ),

@@ -12,7 +12,6 @@ use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
 use crate::expr::syntax::Ast;
 use crate::model::{Messages, Pack, Part, Rule, RuleKind, Template};
-use crate::msg;
 use crate::pack::doc::RuleDoc;
 use crate::text::Message;
 use crate::value::Ty;
@@ -53,8 +52,16 @@ pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d>
                     &r.entity,
                     Code::RuleEntity,
                     msg!(
-                        vi: format!("không có đối tượng `{}` (các đối tượng: {})", r.entity.get_ref(), known.join(", ")),
-                        en: format!("unknown entity `{}` (entities: {})", r.entity.get_ref(), known.join(", ")),
+                        vi: format!(
+                            "không có đối tượng `{}` (các đối tượng: {})",
+                            r.entity.get_ref(),
+                            known.join(", "),
+                        ),
+                        en: format!(
+                            "unknown entity `{}` (entities: {})",
+                            r.entity.get_ref(),
+                            known.join(", "),
+                        ),
                     ),
                 );
                 continue;
@@ -69,7 +76,9 @@ pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d>
                         &r.kind,
                         Code::RuleKind,
                         msg!(
-                            vi: format!("loại quy tắc `{other}` không hợp lệ (decision, value, constraint)"),
+                            vi: format!(
+                                "loại quy tắc `{other}` không hợp lệ (decision, value, constraint)",
+                            ),
                             en: format!("unknown rule kind `{other}` (decision, value, constraint)"),
                         ),
                     );

@@ -4,7 +4,6 @@
 use super::context::{Context, Parsed};
 use crate::codes::Code;
 use crate::model::{Expect, TestCase};
-use crate::msg;
 use crate::pack::doc::{ExpectDoc, TVal};
 
 /// Checks and collects the test cases of every file.

@@ -11,7 +11,6 @@ use super::values::literal;
 use crate::codes::Code;
 use crate::expr::syntax;
 use crate::model::{EntityRules, EnumType, FieldDef, RecordType};
-use crate::msg;
 use crate::pack::doc::{RecordDoc, TVal};
 use crate::text::Unit;
 use crate::value::{Ty, Val};

@@ -8,7 +8,6 @@ use crate::codes::Code;
 use crate::date::Date;
 use crate::expr::syntax::{self, Ast, Lit};
 use crate::model::EnumType;
-use crate::msg;
 use crate::pack::doc::TVal;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
@@ -48,8 +47,12 @@ impl Context {
                 s,
                 Code::TypeUnknown,
                 msg!(
-                    vi: format!("kiểu `{t}` không tồn tại (bool, integer, decimal, share, money, date, string, list<T>, hoặc tên kiểu liệt kê/bản ghi)"),
-                    en: format!("unknown type `{t}` (bool, integer, decimal, share, money, date, string, list<T>, or an enum or record name)"),
+                    vi: format!(
+                        "kiểu `{t}` không tồn tại (bool, integer, decimal, share, money, date, string, list<T>, hoặc tên kiểu liệt kê/bản ghi)",
+                    ),
+                    en: format!(
+                        "unknown type `{t}` (bool, integer, decimal, share, money, date, string, list<T>, or an enum or record name)",
+                    ),
                 ),
             );
         }

@@ -15,7 +15,6 @@ use reader::{Obj, Reader, SV};
 pub(crate) use reader::{ReadError, TVal};
 
 use crate::codes::Code;
-use crate::msg;
 use crate::text::Message;
 
 #[derive(Default)]

@@ -9,7 +9,6 @@ use toml::Spanned;
 
 use super::CiteDoc;
 use crate::codes::Code;
-use crate::msg;
 use crate::text::Message;
 
 /// A problem found while reading a pack file.
@@ -272,8 +271,14 @@ impl<'t, 'i> Obj<'t, 'i> {
                     k.span(),
                     Code::PackSchema,
                     msg!(
-                        vi: format!("trường không hợp lệ `{key}`, cần một trong `{}`", self.seen.join("`, `")),
-                        en: format!("unknown field `{key}`, expected one of `{}`", self.seen.join("`, `")),
+                        vi: format!(
+                            "trường không hợp lệ `{key}`, cần một trong `{}`",
+                            self.seen.join("`, `"),
+                        ),
+                        en: format!(
+                            "unknown field `{key}`, expected one of `{}`",
+                            self.seen.join("`, `"),
+                        ),
                     ),
                 );
             }
