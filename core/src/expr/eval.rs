@@ -125,11 +125,13 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether missing facts are recorded (see [`Cx::new`]).
+    #[inline]
     pub(crate) fn explains(&self) -> bool {
         self.explain
     }
 
     /// What has been recorded so far.
+    #[inline]
     pub(crate) fn mark(&self) -> Mark {
         Mark {
             missing: self.missing.len(),
@@ -138,12 +140,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Forgets what was recorded after `m`.
+    #[inline]
     pub(crate) fn reset(&mut self, m: Mark) {
         self.missing.truncate(m.missing);
         self.notes.truncate(m.notes);
     }
 
     /// Forgets what was recorded between `from` and `to`, keeping what came before and after.
+    #[inline]
     pub(crate) fn forget_between(&mut self, from: Mark, to: Mark) {
         let missing_after = self.missing.get(to.missing..).map(<[_]>::to_vec);
         let notes_after = self.notes.get(to.notes..).map(<[_]>::to_vec);
@@ -153,12 +157,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Forgets everything recorded.
+    #[inline]
     pub(crate) fn clear_trace(&mut self) {
         self.missing.clear();
         self.notes.clear();
     }
 
     /// Takes what was recorded: the pointers of missing facts and the notes.
+    #[inline]
     pub(crate) fn take_trace(&mut self) -> (Vec<String>, Vec<Note>) {
         (
             std::mem::take(&mut self.missing),
@@ -168,6 +174,7 @@ impl<'a> Cx<'a> {
 
     /// Records rule `i`'s value (what `rule.NAME` sees) and, when it came out unknown, the
     /// facts it missed (which the rules using it then miss too).
+    #[inline]
     pub(crate) fn set_rule(&mut self, i: usize, value: Option<V<'a>>, missing: &[String]) {
         if let Some(slot) = self.rule_vals.get_mut(i) {
             *slot = value;
@@ -178,21 +185,25 @@ impl<'a> Cx<'a> {
     }
 
     /// Starts a rule's `let`s afresh.
+    #[inline]
     pub(crate) fn clear_locals(&mut self) {
         self.locals.clear();
     }
 
     /// The value of the rule's next `let`.
+    #[inline]
     pub(crate) fn push_local(&mut self, v: Option<V<'a>>) {
         self.locals.push(v);
     }
 
     /// The values of the rule's `let`s so far.
+    #[inline]
     pub(crate) fn locals(&self) -> &[Option<V<'a>>] {
         &self.locals
     }
 
     /// Binds `it` to item `index` of the list at `ptr` (a constraint's `each`).
+    #[inline]
     pub(crate) fn bind_item(&mut self, item: &'a Val, ptr: &'a str, index: usize) {
         self.vars.clear();
         self.vars.push(Bind {
@@ -203,6 +214,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Unbinds `it`.
+    #[inline]
     pub(crate) fn unbind(&mut self) {
         self.vars.clear();
     }
