@@ -89,24 +89,34 @@
     )
 )]
 
+// `msg!` (defined in `text`) is used by the modules below: `text` comes first, so the macro is
+// in scope in all of them without an import.
+#[macro_use]
+mod text;
+
+mod codes;
 mod date;
+mod decode;
 mod engine;
 mod error;
 mod explain;
 pub mod expr;
-mod facts;
+mod fields;
 mod model;
 pub mod pack;
 pub mod report;
 pub mod testing;
-mod text;
 mod validate;
+mod value;
 
+pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
     Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
-pub use model::{Cite, PackMeta, Record};
+pub use fields::{EnumValue, FieldInfo, FieldKind};
+pub use model::{Cite, PackMeta};
 pub use text::{Lang, Message};
+pub use value::Record;

@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
+use crate::codes::Code;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
-use crate::model::{EnumType, Param, RecordType, Ty, Val};
+use crate::model::{EnumType, Param, RecordType};
 use crate::text::{Message, Unit};
+use crate::value::{Ty, Val};
 
 /// A problem found while checking an expression.
 #[derive(Clone, Debug)]
 pub(crate) struct CompileError {
     pub span: Span,
-    pub code: &'static str,
+    pub code: Code,
     pub message: Message,
 }
 
@@ -27,11 +29,11 @@ pub(crate) struct Scope<'p> {
     pub vars: Vec<(String, Ty)>,
 }
 
-fn e(span: Span, code: &'static str, en: String, vi: String) -> CompileError {
+fn e(span: Span, code: Code, message: Message) -> CompileError {
     CompileError {
         span,
         code,
-        message: Message { vi, en },
+        message,
     }
 }
 
@@ -74,9 +76,11 @@ impl Scope<'_> {
             };
             Err(vec![e(
                 span,
-                "expr.type",
-                format!("expected {want}, found a value of type {g}"),
-                format!("cần {want_vi}, nhưng biểu thức có kiểu {g}"),
+                Code::ExprType,
+                msg!(
+                    vi: format!("cần {want_vi}, nhưng biểu thức có kiểu {g}"),
+                    en: format!("expected {want}, found a value of type {g}"),
+                ),
             )])
         }
     }
@@ -102,9 +106,11 @@ impl Scope<'_> {
                                 if !same_kind(prev, &t) {
                                     errs.push(e(
                                         s.clone(),
-                                        "expr.type",
-                                        "list items must all have one type".into(),
-                                        "các phần tử của danh sách phải cùng kiểu".into(),
+                                        Code::ExprType,
+                                        msg!(
+                                            vi: "các phần tử của danh sách phải cùng kiểu",
+                                            en: "list items must all have one type",
+                                        ),
                                     ));
                                 }
                             } else {
@@ -116,9 +122,11 @@ impl Scope<'_> {
                         }
                         other => errs.push(e(
                             other.span(),
-                            "expr.type",
-                            "list items must be literal values".into(),
-                            "phần tử của danh sách phải là giá trị cụ thể".into(),
+                            Code::ExprType,
+                            msg!(
+                                vi: "phần tử của danh sách phải là giá trị cụ thể",
+                                en: "list items must be literal values",
+                            ),
                         )),
                     }
                 }
@@ -151,16 +159,18 @@ impl Scope<'_> {
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
-                        "expr.type",
-                        format!(
-                            "the branches have different types: {} and {}",
-                            self.tn(&at),
-                            self.tn(&bt)
-                        ),
-                        format!(
-                            "hai nhánh có kiểu khác nhau: {} và {}",
-                            self.tn(&at),
-                            self.tn(&bt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!(
+                                "hai nhánh có kiểu khác nhau: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
+                            en: format!(
+                                "the branches have different types: {} and {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
                         ),
                     )]
                 })?;
@@ -180,11 +190,10 @@ impl Scope<'_> {
                 let Ty::List(elem) = dt.clone() else {
                     return Err(vec![e(
                         domain.span(),
-                        "expr.type",
-                        format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
-                        format!(
-                            "lượng từ phải chạy trên một danh sách, gặp {}",
-                            self.tn(&dt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!("lượng từ phải chạy trên một danh sách, gặp {}", self.tn(&dt)),
+                            en: format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
                         ),
                     )]);
                 };
@@ -252,17 +261,18 @@ impl Scope<'_> {
             let Some((name, nspan)) = rest.first() else {
                 return Err(vec![e(
                     hspan.clone(),
-                    "expr.syntax",
-                    "`param.` needs a name".into(),
-                    "`param.` cần một tên".into(),
+                    Code::ExprSyntax,
+                    msg!(vi: "`param.` cần một tên", en: "`param.` needs a name"),
                 )]);
             };
             let Some(&id) = self.param_by_name.get(name) else {
                 return Err(vec![e(
                     nspan.clone(),
-                    "expr.unknown_param",
-                    format!("unknown parameter `{name}`"),
-                    format!("không có tham số `{name}`"),
+                    Code::ExprUnknownParam,
+                    msg!(
+                        vi: format!("không có tham số `{name}`"),
+                        en: format!("unknown parameter `{name}`"),
+                    ),
                 )]);
             };
             let ty = self
@@ -281,17 +291,18 @@ impl Scope<'_> {
             let Some((name, nspan)) = rest.first() else {
                 return Err(vec![e(
                     hspan.clone(),
-                    "expr.syntax",
-                    "`rule.` needs a name".into(),
-                    "`rule.` cần một tên".into(),
+                    Code::ExprSyntax,
+                    msg!(vi: "`rule.` cần một tên", en: "`rule.` needs a name"),
                 )]);
             };
             let Some((id, ty)) = self.rules.get(name).cloned() else {
                 return Err(vec![e(
                     nspan.clone(),
-                    "expr.unknown_rule",
-                    format!("unknown rule `{name}` for this entity"),
-                    format!("không có quy tắc `{name}` cho đối tượng này"),
+                    Code::ExprUnknownRule,
+                    msg!(
+                        vi: format!("không có quy tắc `{name}` cho đối tượng này"),
+                        en: format!("unknown rule `{name}` for this entity"),
+                    ),
                 )]);
             };
             return self.members(Ex::Rule(id), ty, rest.get(1..).unwrap_or(&[]), None);
@@ -317,9 +328,11 @@ impl Scope<'_> {
             let sp = parts.first().map(|p| p.1.clone()).unwrap_or(0..0);
             return Err(vec![e(
                 sp,
-                "expr.type",
-                "only records from the facts have fields".into(),
-                "chỉ bản ghi dữ kiện mới có trường".into(),
+                Code::ExprType,
+                msg!(
+                    vi: "chỉ bản ghi dữ kiện mới có trường",
+                    en: "only records from the facts have fields",
+                ),
             )]);
         };
         let mut slots = Vec::new();
@@ -329,9 +342,11 @@ impl Scope<'_> {
             let Ty::Rec(r) = cur else {
                 return Err(vec![e(
                     span.clone(),
-                    "expr.type",
-                    format!("`{name}`: a value of type {} has no fields", self.tn(&cur)),
-                    format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
+                    Code::ExprType,
+                    msg!(
+                        vi: format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
+                        en: format!("`{name}`: a value of type {} has no fields", self.tn(&cur)),
+                    ),
                 )]);
             };
             let Some(rec) = self.records.get(r) else {
@@ -341,16 +356,18 @@ impl Scope<'_> {
                 let known: Vec<_> = rec.fields.iter().map(|f| f.name.as_str()).collect();
                 return Err(vec![e(
                     span.clone(),
-                    "expr.unknown_field",
-                    format!(
-                        "`{}` has no field `{name}` (fields: {})",
-                        rec.name,
-                        known.join(", ")
-                    ),
-                    format!(
-                        "`{}` không có trường `{name}` (các trường: {})",
-                        rec.name,
-                        known.join(", ")
+                    Code::ExprUnknownField,
+                    msg!(
+                        vi: format!(
+                            "`{}` không có trường `{name}` (các trường: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
+                        en: format!(
+                            "`{}` has no field `{name}` (fields: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
                     ),
                 )]);
             };
@@ -379,9 +396,11 @@ impl Scope<'_> {
             let Ex::Param { id, at: None } = ax else {
                 return Err(vec![e(
                     a.span(),
-                    "expr.type",
-                    "`at` applies to a parameter: `param.name at date`".into(),
-                    "`at` chỉ dùng cho tham số: `param.tên at ngày`".into(),
+                    Code::ExprType,
+                    msg!(
+                        vi: "`at` chỉ dùng cho tham số: `param.tên at ngày`",
+                        en: "`at` applies to a parameter: `param.name at date`",
+                    ),
                 )]);
             };
             let (bx, bt) = self.compile(b)?;
@@ -431,12 +450,14 @@ impl Scope<'_> {
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
-                        "expr.type",
-                        format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
-                        format!(
-                            "hai vế của `??` khác kiểu: {} và {}",
-                            self.tn(&at),
-                            self.tn(&bt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!(
+                                "hai vế của `??` khác kiểu: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
+                            en: format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
                         ),
                     )]
                 })?;
@@ -459,9 +480,11 @@ impl Scope<'_> {
                 let Ty::List(elem) = &bt else {
                     return Err(vec![e(
                         b.span(),
-                        "expr.type",
-                        format!("`in` needs a list on its right, found {}", self.tn(&bt)),
-                        format!("`in` cần một danh sách ở vế phải, gặp {}", self.tn(&bt)),
+                        Code::ExprType,
+                        msg!(
+                            vi: format!("`in` cần một danh sách ở vế phải, gặp {}", self.tn(&bt)),
+                            en: format!("`in` needs a list on its right, found {}", self.tn(&bt)),
+                        ),
                     )]);
                 };
                 // check enum literals of the list against the left side's enum
@@ -521,16 +544,18 @@ impl Scope<'_> {
         } else {
             Err(vec![e(
                 span,
-                "expr.unknown_enum_value",
-                format!(
-                    "\"{s}\" is not a value of `{}` (values: {})",
-                    et.name,
-                    et.values.join(", ")
-                ),
-                format!(
-                    "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
-                    et.name,
-                    et.values.join(", ")
+                Code::ExprUnknownEnumValue,
+                msg!(
+                    vi: format!(
+                        "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
+                    en: format!(
+                        "\"{s}\" is not a value of `{}` (values: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
                 ),
             )])
         }
@@ -569,9 +594,11 @@ impl Scope<'_> {
             let (x, y) = (self.tn(at), self.tn(bt));
             Err(vec![e(
                 span,
-                "expr.type",
-                format!("cannot compare {x} with {y}"),
-                format!("không thể so sánh {x} với {y}"),
+                Code::ExprType,
+                msg!(
+                    vi: format!("không thể so sánh {x} với {y}"),
+                    en: format!("cannot compare {x} with {y}"),
+                ),
             )])
         }
     }
@@ -583,17 +610,18 @@ impl Scope<'_> {
                 self.group_by_name.get(&name).copied().ok_or_else(|| {
                     vec![e(
                         sp,
-                        "expr.unknown_period",
-                        format!("unknown period group `{name}`"),
-                        format!("không có nhóm giai đoạn `{name}`"),
+                        Code::ExprUnknownPeriod,
+                        msg!(
+                            vi: format!("không có nhóm giai đoạn `{name}`"),
+                            en: format!("unknown period group `{name}`"),
+                        ),
                     )]
                 })
             }
             _ => Err(vec![e(
                 span.clone(),
-                "expr.unknown_period",
-                "expected the name of a period group".into(),
-                "cần tên một nhóm giai đoạn".into(),
+                Code::ExprUnknownPeriod,
+                msg!(vi: "cần tên một nhóm giai đoạn", en: "expected the name of a period group"),
             )]),
         }
     }
@@ -605,9 +633,11 @@ impl Scope<'_> {
             } else {
                 Err(vec![e(
                     span.clone(),
-                    "expr.arity",
-                    format!("`{name}` takes {n} argument(s), found {}", args.len()),
-                    format!("`{name}` cần {n} đối số, gặp {}", args.len()),
+                    Code::ExprArity,
+                    msg!(
+                        vi: format!("`{name}` cần {n} đối số, gặp {}", args.len()),
+                        en: format!("`{name}` takes {n} argument(s), found {}", args.len()),
+                    ),
                 )])
             }
         };
@@ -628,21 +658,41 @@ impl Scope<'_> {
             }
             "year" => {
                 arity(1)?;
-                Ok((Ex::Call(Builtin::Year, vec![typed(self, 0, Ty::Date)?]), Ty::Int))
+                Ok((
+                    Ex::Call(Builtin::Year, vec![typed(self, 0, Ty::Date)?]),
+                    Ty::Int,
+                ))
             }
             "date" => {
                 arity(3)?;
-                let v = vec![typed(self, 0, Ty::Int)?, typed(self, 1, Ty::Int)?, typed(self, 2, Ty::Int)?];
+                let v = vec![
+                    typed(self, 0, Ty::Int)?,
+                    typed(self, 1, Ty::Int)?,
+                    typed(self, 2, Ty::Int)?,
+                ];
                 Ok((Ex::Call(Builtin::MakeDate, v), Ty::Date))
             }
             "min" | "max" => {
                 arity(2)?;
                 let (a, at) = self.compile(args.first().ok_or_else(Vec::new)?)?;
                 let (b, bt) = self.compile(args.get(1).ok_or_else(Vec::new)?)?;
-                let t = unify(&at, &bt).filter(|t| t.is_num() || *t == Ty::Date).ok_or_else(|| {
-                    vec![e(span.clone(), "expr.type", format!("`{name}` needs two numbers or two dates"), format!("`{name}` cần hai số hoặc hai ngày"))]
-                })?;
-                let b2 = if name == "min" { Builtin::Min } else { Builtin::Max };
+                let t = unify(&at, &bt)
+                    .filter(|t| t.is_num() || *t == Ty::Date)
+                    .ok_or_else(|| {
+                        vec![e(
+                            span.clone(),
+                            Code::ExprType,
+                            msg!(
+                                vi: format!("`{name}` cần hai số hoặc hai ngày"),
+                                en: format!("`{name}` needs two numbers or two dates"),
+                            ),
+                        )]
+                    })?;
+                let b2 = if name == "min" {
+                    Builtin::Min
+                } else {
+                    Builtin::Max
+                };
                 Ok((Ex::Call(b2, vec![a, b]), t))
             }
             "len" => {
@@ -655,7 +705,10 @@ impl Scope<'_> {
             "index_at" => {
                 arity(2)?;
                 let g = self.group_arg(args.first(), &span)?;
-                Ok((Ex::Call(Builtin::IndexAt(g), vec![typed(self, 1, Ty::Date)?]), Ty::Int))
+                Ok((
+                    Ex::Call(Builtin::IndexAt(g), vec![typed(self, 1, Ty::Date)?]),
+                    Ty::Int,
+                ))
             }
             "within" => {
                 arity(3)?;
@@ -667,14 +720,24 @@ impl Scope<'_> {
             "start_of" | "end_of" => {
                 arity(2)?;
                 let g = self.group_arg(args.first(), &span)?;
-                let b = if name == "start_of" { Builtin::StartOf(g) } else { Builtin::EndOf(g) };
+                let b = if name == "start_of" {
+                    Builtin::StartOf(g)
+                } else {
+                    Builtin::EndOf(g)
+                };
                 Ok((Ex::Call(b, vec![typed(self, 1, Ty::Int)?]), Ty::Date))
             }
             _ => Err(vec![e(
                 span,
-                "expr.unknown_function",
-                format!("unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
-                format!("không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
+                Code::ExprUnknownFunction,
+                msg!(
+                    vi: format!(
+                        "không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
+                    en: format!(
+                        "unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
+                ),
             )]),
         }
     }

@@ -1,6 +1,6 @@
 //! The resolved, typed form of an expression: names are slot indices, types are checked.
 
-use crate::model::Val;
+use crate::value::Val;
 
 /// Where a field path starts: the record being evaluated or a quantifier's bound variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
