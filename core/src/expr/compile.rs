@@ -96,9 +96,11 @@ impl Scope<'_> {
                     match it {
                         Ast::Lit(Lit::Unknown, s) => errs.push(e(
                             s.clone(),
-                            "expr.type",
-                            "`unknown` cannot be a list item".into(),
-                            "`unknown` không thể là phần tử của danh sách".into(),
+                            Code::ExprType,
+                            msg!(
+                                vi: "`unknown` không thể là phần tử của danh sách",
+                                en: "`unknown` cannot be a list item",
+                            ),
                         )),
                         Ast::Lit(l, s) => {
                             let (ex, t) = lit(l);
@@ -420,14 +422,16 @@ impl Scope<'_> {
             if let Some(u) = [a, b].into_iter().find(|x| is_unknown(x)) {
                 return Err(vec![e(
                     u.span(),
-                    "expr.type",
-                    format!(
-                        "`{}` with `unknown` is always unknown: use `unknown` as a branch of `if` or `??`, or as a whole condition",
-                        op.symbol()
-                    ),
-                    format!(
-                        "`{}` với `unknown` luôn cho kết quả chưa xác định: dùng `unknown` làm một nhánh của `if` hoặc `??`, hoặc làm cả điều kiện",
-                        op.symbol()
+                    Code::ExprType,
+                    msg!(
+                        vi: format!(
+                            "`{}` với `unknown` luôn cho kết quả chưa xác định: dùng `unknown` làm một nhánh của `if` hoặc `??`, hoặc làm cả điều kiện",
+                            op.symbol()
+                        ),
+                        en: format!(
+                            "`{}` with `unknown` is always unknown: use `unknown` as a branch of `if` or `??`, or as a whole condition",
+                            op.symbol()
+                        ),
                     ),
                 )]);
             }
@@ -794,7 +798,8 @@ mod tests {
     use crate::date::Date;
     use crate::expr::eval::Cx;
     use crate::expr::syntax::parse;
-    use crate::model::{FieldDef, Pack, Record};
+    use crate::model::{FieldDef, Pack};
+    use crate::value::Record;
 
     fn field(name: &str, ty: Ty) -> FieldDef {
         FieldDef {
@@ -851,9 +856,9 @@ mod tests {
             Ok(x) => x,
             Err(errs) => return (Err(errs), None, Vec::new()),
         };
-        let mut cx = Cx::new(&pack, Date::parse("2025-06-30").unwrap(), &facts, 0);
+        let mut cx = Cx::new(&pack, Date::parse("2025-06-30").unwrap(), &facts, 0, true);
         let v = cx.eval(&ex).map(|v| format!("{v:?}"));
-        (Ok(ty), v, cx.missing.clone())
+        (Ok(ty), v, cx.take_trace().0)
     }
 
     fn facts(flag: Option<bool>, n: Option<i64>) -> Record {
@@ -924,7 +929,7 @@ mod tests {
             let (t, _, _) = run(src, facts(None, None));
             let errs = t.expect_err(src);
             assert!(
-                errs.iter().all(|e| e.code == "expr.type"),
+                errs.iter().all(|e| e.code == Code::ExprType),
                 "{src}: {errs:?}"
             );
         }
