@@ -1,9 +1,9 @@
-//! The eight cooperative decisions timed in htx-rules and in zen-engine 2.1.6, from the same
+//! The cooperative decisions timed in htx-rules and in zen-engine 2.1.6, from the same
 //! JSON, in one run; ratios printed at the end. First checks that both give the same answers.
 //!
 //! `cargo bench --manifest-path benches/peers/Cargo.toml`
 //!
-//! - `from_json_text`: JSON text → the eight answers. htx-rules: `serde_json::Value`, then
+//! - `from_json_text`: JSON text → the answers. htx-rules: `serde_json::Value`, then
 //!   `Engine::evaluate`; zen: `serde_json` straight into zen's `Variable`, then the graph (or the
 //!   bare expressions).
 //! - `from_decoded_facts`: facts already decoded. htx-rules: `Engine::decode` once, then
@@ -60,7 +60,7 @@ impl Setup {
         }
     }
 
-    /// One evaluation of the eight decisions by `engine` (see [`ENGINES`]) in `group`.
+    /// One evaluation of the decisions by `engine` (see [`ENGINES`]) in `group`.
     fn run(&mut self, group: &str, engine: &str) {
         match (group, engine) {
             ("from_json_text", "htx_rules") => {
