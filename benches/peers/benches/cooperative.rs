@@ -6,6 +6,9 @@
 //! - `from_json_text`: JSON text → the answers. htx-rules: `serde_json::Value`, then
 //!   `Engine::evaluate`; zen: `serde_json` straight into zen's `Variable`, then the graph (or the
 //!   bare expressions).
+//! - `from_json_value`: a parsed `serde_json::Value` → the answers (how the issue first measured
+//!   zen). htx-rules: `Engine::evaluate`; zen: `Variable::from(&Value)`, then the graph (or the
+//!   bare expressions).
 //! - `from_decoded_facts`: facts already decoded. htx-rules: `Engine::decode` once, then
 //!   `evaluate_decoded`; zen: the parsed `Variable` (a reference-counted clone per call), then
 //!   the graph (or the bare expressions).
@@ -30,13 +33,14 @@ use htx_rules::{Date, Engine, Outcome};
 use htx_rules_peers::{disagreements, ZenExpressions, ZenGraph, AS_OF, COOP};
 use zen_expression::Variable;
 
-const GROUPS: [&str; 2] = ["from_json_text", "from_decoded_facts"];
+const GROUPS: [&str; 3] = ["from_json_text", "from_json_value", "from_decoded_facts"];
 const ENGINES: [&str; 3] = ["htx_rules", "zen_graph", "zen_expressions"];
 
 /// Everything timed, set up once.
 struct Setup {
     engine: Engine,
     as_of: Date,
+    json: serde_json::Value,
     record: htx_rules::Record,
     graph: ZenGraph,
     exprs: ZenExpressions,
@@ -53,6 +57,7 @@ impl Setup {
         Setup {
             engine,
             as_of,
+            json,
             record,
             graph: ZenGraph::new(),
             exprs: ZenExpressions::new(),
@@ -79,6 +84,23 @@ impl Setup {
             ("from_json_text", "zen_expressions") => {
                 let v: Variable = serde_json::from_str(black_box(COOP)).unwrap();
                 black_box(self.exprs.evaluate(v));
+            }
+            ("from_json_value", "htx_rules") => {
+                let ev = self
+                    .engine
+                    .evaluate("cooperative", black_box(&self.json), self.as_of)
+                    .unwrap();
+                black_box(
+                    ev.decisions()
+                        .filter(|(_, d)| d.outcome() == Outcome::Yes)
+                        .count(),
+                );
+            }
+            ("from_json_value", "zen_graph") => {
+                black_box(self.graph.evaluate(Variable::from(black_box(&self.json))));
+            }
+            ("from_json_value", "zen_expressions") => {
+                black_box(self.exprs.evaluate(Variable::from(black_box(&self.json))));
             }
             ("from_decoded_facts", "htx_rules") => {
                 let ev = self
