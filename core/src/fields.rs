@@ -55,7 +55,7 @@ impl FieldKind {
         }
     }
 
-    fn of(ty: &Ty) -> FieldKind {
+    pub(crate) fn of(ty: &Ty) -> FieldKind {
         match ty {
             Ty::Bool => FieldKind::Bool,
             Ty::Int => FieldKind::Integer,

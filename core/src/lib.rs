@@ -112,8 +112,8 @@ mod value;
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use engine::{
-    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
-    Scalar, Validation, DEFAULT_PACK,
+    Column, ColumnBatch, ColumnarResult, Decision, DecisionInfo, Engine, Evaluation, Explanation,
+    Outcome, Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

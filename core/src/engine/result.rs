@@ -94,6 +94,21 @@ impl Scalar {
     }
 
     fn write(&self, ty: Option<&Ty>, lang: Lang) -> String {
+        self.write_in(None, ty, lang)
+    }
+
+    /// Written for a person: shares as percentages, money with its unit, dates and numbers
+    /// in the language's style, and an enum value by its label when `pack` gives one.
+    pub(crate) fn write_in(&self, pack: Option<&Pack>, ty: Option<&Ty>, lang: Lang) -> String {
+        if let (Scalar::Text(s), Some(Ty::Enum(e)), Some(p)) = (self, ty, pack) {
+            let label = p.enums.get(*e).and_then(|et| {
+                let i = et.values.iter().position(|v| v == s)?;
+                et.labels.get(i).cloned().flatten()
+            });
+            if let Some(l) = label {
+                return l.get(lang).to_string();
+            }
+        }
         match (self, ty.and_then(|t| t.unit())) {
             (Scalar::Decimal(d), Some(Unit::Share)) => write_share(*d, lang),
             (Scalar::Decimal(d), Some(Unit::Money)) => write_money(*d, lang),
@@ -151,6 +166,41 @@ impl<'e> Decision<'e> {
     /// Where the rule comes from.
     pub fn cite(&self) -> &'e Cite {
         &self.rule.cite
+    }
+
+    /// What to call the decision: the rule's title, or its name when it has none.
+    pub fn title(&self) -> Message {
+        self.rule
+            .title
+            .clone()
+            .unwrap_or_else(|| msg!(vi: self.rule.name.clone(), en: self.rule.name.clone()))
+    }
+
+    /// The value as a person writes it in `lang` (`77,5%`, `1.500.000 đồng`, `31/12/2025`),
+    /// when there is one.
+    ///
+    /// ```
+    /// use htx_rules::{Date, Engine, Lang};
+    /// let engine = Engine::embedded().unwrap();
+    /// let coop = serde_json::json!({ "kind": "htx", "workers": { "total": 40, "female": 31 } });
+    /// let r = engine.evaluate("cooperative", &coop, Date::parse("2025-06-30").unwrap()).unwrap();
+    /// let d = r.decision("female_labour_share").unwrap();
+    /// assert_eq!(d.value_text(Lang::Vi).as_deref(), Some("77,5%"));
+    /// assert_eq!(d.value_text(Lang::En).as_deref(), Some("77.5%"));
+    /// ```
+    pub fn value_text(&self, lang: Lang) -> Option<String> {
+        let ty = self.rule.value.as_ref().map(|x| &x.1);
+        self.value
+            .as_ref()
+            .map(|v| v.write_in(Some(self.pack), ty, lang))
+    }
+
+    /// The target as a person writes it in `lang`, when there is one.
+    pub fn target_text(&self, lang: Lang) -> Option<String> {
+        let ty = self.rule.target.as_ref().map(|x| &x.1);
+        self.target
+            .as_ref()
+            .map(|v| v.write_in(Some(self.pack), ty, lang))
     }
 
     /// Why, in Vietnamese and English, with the actual figures.
@@ -291,6 +341,20 @@ impl<'e> Decision<'e> {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+}
+
+/// A decision an entity outputs, before any record is evaluated: what tables and spreadsheets
+/// need for their headers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DecisionInfo {
+    /// The rule's name, e.g. `many_female_jobs`.
+    pub name: String,
+    /// Its title in Vietnamese and English (the name when the pack gives none).
+    pub title: Message,
+    /// The kind of its value, when the decision carries one (`female_labour_share`: a share).
+    pub value: Option<crate::fields::FieldKind>,
+    /// The kind of its target, when it has one.
+    pub target: Option<crate::fields::FieldKind>,
 }
 
 /// The decisions about one record, in pack order.
