@@ -83,6 +83,7 @@
     )
 )]
 
+pub mod amount;
 mod date;
 mod engine;
 mod error;
