@@ -4,7 +4,7 @@ import init, {
   Engine, today, version,
   type Decision, type EvaluationResult, type Validation, type FieldError, type HtxRulesError,
   type Outcome, type Cooperative, type Person, type JsonSchema, type Explanation, type Diagnostic,
-} from "../pkg/htx_rules_wasm.js";
+} from "../pkg/htx_rules.js";
 
 export async function main(bytes: Uint8Array): Promise<void> {
   await init({ module_or_path: bytes });

@@ -1,7 +1,7 @@
 // Shared by both forms: loading the engine, the language switch, the as-of date, showing field
 // errors under the right input and showing decisions. Everything runs on this device; after the
 // page and the .wasm file have loaded, nothing is fetched or sent.
-import init, { Engine } from "../pkg/htx_rules_wasm.js";
+import init, { Engine } from "../pkg/htx_rules.js";
 
 /** UI texts (the rules' own texts — reasons, errors — come from the engine in both languages). */
 export const UI = {

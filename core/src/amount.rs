@@ -79,10 +79,10 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     if text.len() > MAX_LEN {
         return None;
     }
-    let lowered = text.trim().to_lowercase();
-    let (negative, body) = match lowered.strip_prefix('-') {
+    let trimmed = text.trim();
+    let (negative, body) = match trimmed.strip_prefix('-') {
         Some(rest) => (true, rest.trim_start()),
-        None => (false, lowered.as_str()),
+        None => (false, trimmed),
     };
     let mut tokens = tokenize(body)?;
     // One currency word: last, or (VND, ₫) first.
@@ -176,7 +176,7 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
                 }
             }
             tokens.push(Token::Number(n));
-        } else if c.is_alphabetic() || c == '₫' {
+        } else if c != '-' && !is_separator(c) {
             let mut word = String::new();
             while let Some(&c) = chars.peek() {
                 if c.is_whitespace() || c.is_ascii_digit() || is_separator(c) {
@@ -200,19 +200,21 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// A multiplier or currency word, matched without diacritics (composed or decomposed).
+/// A multiplier or currency word, matched in any case and without diacritics (composed or
+/// decomposed). Only the letters of these words are folded: no Unicode case tables are needed
+/// (they would add kilobytes to the browser build).
 fn word_token(word: &str) -> Option<Token> {
     let folded: String = word
         .chars()
         .filter(|c| !('\u{300}'..='\u{36f}').contains(c))
         .map(|c| match c {
-            'ệ' => 'e',
-            'ì' => 'i',
-            'à' => 'a',
-            'ỷ' | 'ỉ' => 'y',
-            'ồ' => 'o',
-            'đ' => 'd',
-            other => other,
+            'ệ' | 'Ệ' => 'e',
+            'ì' | 'Ì' => 'i',
+            'à' | 'À' => 'a',
+            'ỷ' | 'Ỷ' | 'ỉ' | 'Ỉ' => 'y',
+            'ồ' | 'Ồ' => 'o',
+            'đ' | 'Đ' => 'd',
+            other => other.to_ascii_lowercase(),
         })
         .collect();
     Some(match folded.as_str() {
