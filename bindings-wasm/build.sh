@@ -16,6 +16,7 @@
 #   HTX_DEBIAN_RUSTC=/usr/bin/rustc   # Debian's rustc-web (>= 1.85, with rust-web-src's std source)
 #   HTX_WASM_LD=wasm-ld               # the linker (Debian's lld)
 #   HTX_CARGO=cargo                   # cargo (Debian's cargo-web when there is none)
+#   HTX_WASM_BINDGEN=wasm-bindgen     # a wasm-bindgen CLI already installed (used when its version matches)
 #
 # Route: where rustup has the wasm32-unknown-unknown standard library, a plain cargo build. Otherwise
 # (machines without that target; see the toolchain notes) Debian's rustc-web, whose standard
@@ -42,6 +43,7 @@ RUSTUP=${HTX_RUSTUP:-rustup}
 DEBIAN_RUSTC=${HTX_DEBIAN_RUSTC:-/usr/bin/rustc}
 WASM_LD=${HTX_WASM_LD:-wasm-ld}
 CARGO=${HTX_CARGO:-cargo}
+PATH_WASM_BINDGEN=${HTX_WASM_BINDGEN:-wasm-bindgen}
 MIN_RUST_MINOR=85 # the workspace's rust-version 1.85
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target/wasm}
 TOOLS=${HTX_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/htx-rules-wasm}
@@ -82,7 +84,7 @@ detect() {
     log "route: rustup (target $TARGET installed)"
   else
     ROUTE=debian
-    log "route: Debian rustc-web + build-std ($RUSTUP has no $TARGET here)"
+    log "route: Debian rustc-web + build-std (no $TARGET in \`$RUSTUP target list --installed\`)"
     local minor
     minor=$(rustc_minor "$DEBIAN_RUSTC")
     if [ -z "$minor" ]; then
@@ -122,8 +124,8 @@ WB_VERSION=$(awk '
 
 wasm_bindgen_version() { "$1" --version 2>/dev/null | awk '{print $2}' || true; }
 WASM_BINDGEN=""
-if command -v wasm-bindgen >/dev/null 2>&1 && [ "$(wasm_bindgen_version wasm-bindgen)" = "$WB_VERSION" ]; then
-  WASM_BINDGEN=$(command -v wasm-bindgen)
+if command -v "$PATH_WASM_BINDGEN" >/dev/null 2>&1 && [ "$(wasm_bindgen_version "$PATH_WASM_BINDGEN")" = "$WB_VERSION" ]; then
+  WASM_BINDGEN=$(command -v "$PATH_WASM_BINDGEN")
 elif [ -x "$TOOLS/wasm-bindgen-cli-$WB_VERSION/bin/wasm-bindgen" ] &&
   [ "$(wasm_bindgen_version "$TOOLS/wasm-bindgen-cli-$WB_VERSION/bin/wasm-bindgen")" = "$WB_VERSION" ]; then
   WASM_BINDGEN=$TOOLS/wasm-bindgen-cli-$WB_VERSION/bin/wasm-bindgen
