@@ -44,8 +44,6 @@
 //! assert_eq!(parse_amount("1,500 triệu"), None); // 1.5 million or 1,500 million?
 //! ```
 
-use std::str::FromStr;
-
 use rust_decimal::Decimal;
 
 /// Longest text read as an amount, in bytes (the longest accepted form is far shorter).
@@ -60,8 +58,43 @@ enum Scale {
 }
 
 impl Scale {
-    fn factor(self) -> Decimal {
-        Decimal::from(10_u64.pow(self as u32))
+    fn exponent(self) -> u32 {
+        self as u32
+    }
+}
+
+/// An exact amount as integer digits and a scale (digits / 10^scale), built up with integer
+/// arithmetic: a [`Decimal`] is made once, at the end (Decimal's own arithmetic would add
+/// kilobytes to the browser build).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Exact {
+    digits: u128,
+    scale: u32,
+}
+
+impl Exact {
+    fn whole(digits: u128) -> Exact {
+        Exact { digits, scale: 0 }
+    }
+
+    /// × 10^exponent, exactly.
+    fn shift(self, exponent: u32) -> Option<Exact> {
+        if self.scale >= exponent {
+            Some(Exact {
+                digits: self.digits,
+                scale: self.scale - exponent,
+            })
+        } else {
+            let digits = self
+                .digits
+                .checked_mul(10_u128.checked_pow(exponent - self.scale)?)?;
+            Some(Exact::whole(digits))
+        }
+    }
+
+    fn decimal(self, negative: bool) -> Option<Decimal> {
+        let digits = i128::try_from(self.digits).ok()?;
+        Decimal::try_from_i128_with_scale(if negative { -digits } else { digits }, self.scale).ok()
     }
 }
 
@@ -93,50 +126,43 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
     } else if tokens.first() == Some(&Token::Currency) {
         tokens.remove(0);
     }
-    let value = amount(&tokens, currency)?;
-    Some(if negative { -value } else { value })
+    amount(&tokens, currency)?.decimal(negative)
 }
 
 /// The amount the tokens (currency words removed) stand for.
-fn amount(tokens: &[Token], currency_after: bool) -> Option<Decimal> {
+fn amount(tokens: &[Token], currency_after: bool) -> Option<Exact> {
     match tokens {
         [Token::Number(n)] => number(n, Ambiguity::Group),
-        [Token::Number(n), Token::Scale(s)] => {
-            number(n, Ambiguity::Refuse)?.checked_mul(s.factor())
-        }
+        [Token::Number(n), Token::Scale(s)] => number(n, Ambiguity::Refuse)?.shift(s.exponent()),
         [Token::Number(first), Token::Scale(scale), rest @ ..] => {
-            let mut total = digits(first)?.checked_mul(scale.factor())?;
+            let mut total = Exact::whole(digits(first)?).shift(scale.exponent())?.digits;
             let mut unit = *scale;
             let mut rest = rest;
             loop {
                 match rest {
-                    [] => return Some(total),
+                    [] => return Some(Exact::whole(total)),
                     [Token::Number(n), Token::Scale(s), tail @ ..] => {
                         // a whole number of a smaller unit, less than one of the unit before
                         if *s >= unit {
                             return None;
                         }
                         let part = digits(n)?;
-                        if part >= unit.factor() / s.factor() {
+                        if part >= 10_u128.pow(unit.exponent() - s.exponent()) {
                             return None;
                         }
-                        total = total.checked_add(part.checked_mul(s.factor())?)?;
+                        total =
+                            total.checked_add(Exact::whole(part).shift(s.exponent())?.digits)?;
                         unit = *s;
                         rest = tail;
                     }
                     [Token::Number(n)] => {
                         // shorthand: the next one or three digits of the last unit
-                        if currency_after || !n.bytes().all(|b| b.is_ascii_digit()) {
+                        if currency_after || !(n.len() == 1 || n.len() == 3) {
                             return None;
                         }
-                        let places = match n.len() {
-                            1 => 1,
-                            3 => 3,
-                            _ => return None,
-                        };
-                        let part = Decimal::from_str(n).ok()?;
-                        let fraction = part / Decimal::from(10_u64.pow(places));
-                        return total.checked_add(fraction.checked_mul(unit.factor())?);
+                        let places = n.len() as u32; // 1 or 3, never more than a unit's exponent
+                        let part = Exact::whole(digits(n)?).shift(unit.exponent() - places)?;
+                        return Some(Exact::whole(total.checked_add(part.digits)?));
                     }
                     _ => return None,
                 }
@@ -236,15 +262,17 @@ enum Ambiguity {
 }
 
 /// Plain digits, no separators (a term of a compound amount).
-fn digits(n: &str) -> Option<Decimal> {
-    if n.is_empty() || !n.bytes().all(|b| b.is_ascii_digit()) {
+fn digits(n: &str) -> Option<u128> {
+    if n.is_empty() || n.len() > 30 || !n.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Decimal::from_str(n).ok()
+    n.bytes().try_fold(0_u128, |acc, b| {
+        acc.checked_mul(10)?.checked_add(u128::from(b - b'0'))
+    })
 }
 
 /// A number with grouped thousands and an optional decimal mark.
-fn number(n: &str, ambiguity: Ambiguity) -> Option<Decimal> {
+fn number(n: &str, ambiguity: Ambiguity) -> Option<Exact> {
     let count = |c: char| n.chars().filter(|&x| x == c).count();
     let (dots, commas) = (count('.'), count(','));
     let spacing = n.chars().find(|&c| is_separator(c) && c != '.' && c != ',');
@@ -303,12 +331,11 @@ fn number(n: &str, ambiguity: Ambiguity) -> Option<Decimal> {
             int.to_owned()
         }
     };
-    let text = if frac.is_empty() {
-        int
-    } else {
-        format!("{int}.{frac}")
-    };
-    Decimal::from_str(&text).ok()
+    let all = digits(&format!("{int}{frac}"))?;
+    Some(Exact {
+        digits: all,
+        scale: u32::try_from(frac.len()).ok()?,
+    })
 }
 
 /// `1.800.000` with `mark` = `.` → `1800000`; `None` unless the first group has 1–3 digits and
@@ -333,6 +360,7 @@ fn grouped(int: &str, mark: char) -> Option<String> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Option<Decimal> {
         Some(Decimal::from_str(s).unwrap())
