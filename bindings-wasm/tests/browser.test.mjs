@@ -489,6 +489,35 @@ describe("saving and opening a declaration", () => {
   });
 });
 
+test("in Chromium too: a real out-of-memory trap, then the form's engine answers again", async () => {
+  const { page, pageErrors } = await open("/www/");
+  const r = await page.evaluate(async () => {
+    const { Engine } = await import("/pkg/htx_rules.js");
+    const glue = await import("/pkg/htx_rules_wasm.js");
+    const COOP = { kind: "htx", workers: { total: 10, female: 7 }, managers: [{ role: "director", gender: "female" }] };
+    const engine = new Engine();
+    const expected = JSON.stringify(engine.evaluate("cooperative", COOP, "2025-06-30"));
+    const memory = glue.initSync().memory;
+    for (let pages = 1 << 15; pages >= 1; ) {
+      try { memory.grow(pages); } catch { pages >>= 1; }
+    }
+    const big = { ...COOP, name: "₫".repeat(4 * 1024 * 1024 - 1000) };
+    let trap = null;
+    try { engine.evaluate("cooperative", big, "2025-06-30"); } catch (e) { trap = { code: e.code, cause: String(e.cause) }; }
+    return { grown: memory.buffer.byteLength, trap, after: JSON.stringify(engine.evaluate("cooperative", big, "2025-06-30")), expected };
+  });
+  assert.ok(r.grown > 1 << 30, `memory grown to Chromium's limit (${r.grown})`);
+  assert.deepEqual(r.trap, { code: "wasm.trap", cause: "RuntimeError: unreachable" });
+  assert.equal(r.after, r.expected);
+  // the form itself still works (its engine was rebuilt too)
+  await page.fill("#as-of", "2025-06-30");
+  await page.fill("#workers_total", "10");
+  await page.fill("#workers_female", "7");
+  assert.equal(await outcome(page, "many_female_jobs"), "yes");
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
 test("screenshots at 390 px and 1280 px", async () => {
   const { page } = await open("/www/dang-ky.html");
   await page.fill("#as-of", "2025-06-30");
