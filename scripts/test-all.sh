@@ -22,7 +22,10 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 
 step "Rust tests (core, cli, conformance corpus, pack tests, doc tests)"
-cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm
+cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm --exclude htx-rules-service
+
+step "Rust service (examples/service: axum; real HTTP requests to the binary on 127.0.0.1)"
+cargo test -p htx-rules-service
 
 step "the pack's own tests through the command line"
 cargo run -q -p htx-rules-cli -- check
