@@ -94,6 +94,7 @@
 #[macro_use]
 mod text;
 
+pub mod amount;
 mod codes;
 mod date;
 mod decode;
