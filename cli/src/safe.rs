@@ -91,6 +91,25 @@ pub fn spreadsheet(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// A CSV cell: no formula, and no control character but the line breaks and tabs that CSV's
+/// quoting keeps inside the cell (an ESC would still reach a terminal that shows the file).
+pub fn csv(s: &str) -> Cow<'_, str> {
+    let keep = |c: char| matches!(c, '\t' | '\n' | '\r');
+    let s = spreadsheet(s);
+    if !s.chars().any(|c| !keep(c) && is_unsafe(c)) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if !keep(c) && is_unsafe(c) {
+            escape(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A TSV cell: no tab or line break may stay (TSV has no quoting), and no formula.
 pub fn tsv(s: &str) -> Cow<'_, str> {
     match spreadsheet(s) {

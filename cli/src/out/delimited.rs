@@ -45,7 +45,7 @@ impl DelimitedEncoder {
                     .buffer_capacity(1024)
                     .from_writer(&mut *buf);
                 let cells: Vec<std::borrow::Cow<'a, str>> = cells.into_iter().collect();
-                let _ = w.write_record(cells.iter().map(|c| safe::spreadsheet(c).into_owned()));
+                let _ = w.write_record(cells.iter().map(|c| safe::csv(c).into_owned()));
                 let _ = w.flush();
             }
             Delimiter::Tab => {
