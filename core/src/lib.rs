@@ -90,6 +90,7 @@ mod explain;
 pub mod expr;
 mod facts;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
@@ -103,4 +104,5 @@ pub use engine::{
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use model::{Cite, PackMeta, Record};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
