@@ -157,7 +157,7 @@ print(json.dumps(out))
 """
 
 
-def measure(python: str, table: Any, repeat: int) -> Dict[str, float]:
+def measure(python: str, table: Any, repeat: int) -> Dict[str, Any]:
     """The Table and pandas timings of `python`'s htx_rules on `table` (through an IPC file)."""
     import pyarrow as pa
 
@@ -169,7 +169,7 @@ def measure(python: str, table: Any, repeat: int) -> Dict[str, float]:
             [python, "-c", BASELINE_SNIPPET, path, AS_OF, str(repeat)],
             check=True, capture_output=True, text=True,
         )
-    out: Dict[str, float] = json.loads(run.stdout.strip().splitlines()[-1])
+    out: Dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     return out
 
 
@@ -261,10 +261,13 @@ def main() -> None:
     print(f"\ngoal >= 1,000,000 rows/s (Arrow): {'met' if goal else 'NOT met'}")
 
     if args.baseline:
-        # both builds on the same IPC file, one after the other, in this run
-        here = measure(sys.executable, table, 3)
-        base = measure(args.baseline, table, 3)
-        print(f"\nagainst the baseline {args.baseline} (htx_rules {base['version']}), same data, same run:")
+        # both builds on the same IPC file in this run, alternating twice (best of each), so a
+        # change in the machine's load does not favour either
+        runs = [measure(py, table, 2) for py in (sys.executable, args.baseline) * 2]
+        here = {k: min(r[k] for r in runs[0::2]) for k in ("table", "pandas")}
+        base = {k: min(r[k] for r in runs[1::2]) for k in ("table", "pandas")}
+        print(f"\nagainst the baseline {args.baseline} (htx_rules {runs[1]['version']}), same data, same run, "
+              "best of two alternating runs each:")
         for key, label in (("table", "pyarrow.Table"), ("pandas", "pandas.DataFrame")):
             print(f"  {label:18} this build {fmt_rate(args.rows, here[key])}; "
                   f"baseline {fmt_rate(args.rows, base[key])}; x{base[key] / here[key]:.2f} faster")

@@ -9,6 +9,7 @@
 //! `Engine::output_types`), then `errors` (per row: list of `{field, code, message: {vi, en}}`).
 
 use std::collections::HashMap;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
@@ -179,6 +180,14 @@ fn decimals_or_text(
     texts(arr, path)
 }
 
+/// A float as the core reads the same number in JSON: its shortest round-trip text, parsed.
+fn float_decimal(f: f64) -> Option<Decimal> {
+    let text = serde_json::Number::from_f64(f)?.to_string();
+    Decimal::from_str(&text)
+        .ok()
+        .or_else(|| Decimal::from_scientific(&text).ok())
+}
+
 /// One Arrow array as a core column; `None` for an all-null (`null`-typed) column.
 pub fn column(
     arr: &dyn Array,
@@ -230,14 +239,14 @@ pub fn column(
             if kind == Some(Kind::Bool) {
                 Column::Bool(floats.iter().map(|v| v.map(|v| v != 0.0)).collect())
             } else {
-                // NaN is pandas' missing value; other floats become exact decimals of their
-                // shortest text (0.1 -> 0.1)
+                // NaN is pandas' missing value; other floats become the decimal of their
+                // shortest text, exactly as the same number in a JSON record would
                 let values = floats
                     .iter()
                     .map(|v| match v {
                         None => None,
                         Some(f) if f.is_nan() => None,
-                        Some(f) => Some(Decimal::try_from(f).ok()),
+                        Some(f) => Some(float_decimal(f)),
                     })
                     .collect();
                 decimals_or_text(arr, path, values)?
@@ -258,14 +267,13 @@ pub fn column(
                 .collect();
             decimals_or_text(arr, path, values)?
         }
-        DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal256(..) => {
-            match arrow_cast::cast(arr, &DataType::Decimal128(38, 10)) {
-                Ok(c) if c.null_count() == arr.null_count() => {
-                    return column(c.as_ref(), kind, path, kinds)
-                }
-                _ => texts(arr, path)?,
-            }
+        DataType::Decimal32(_, scale) | DataType::Decimal64(_, scale) => {
+            // widening to 128 bits at the same scale is exact
+            let cast = arrow_cast::cast(arr, &DataType::Decimal128(38, *scale))?;
+            return column(cast.as_ref(), kind, path, kinds);
         }
+        // 256-bit decimals go as their text: the core takes what fits and reports the rest
+        DataType::Decimal256(..) => texts(arr, path)?,
         DataType::Date32 => Column::Date(
             arr.as_primitive::<Date32Type>()
                 .iter()

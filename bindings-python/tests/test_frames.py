@@ -318,3 +318,17 @@ def test_rows_are_numbered_across_chunks(engine: Engine) -> None:
     assert out.num_rows == n
     errors = out.column("errors").to_pylist()
     assert [i for i, e in enumerate(errors) if e] == [n - 1]
+
+
+def test_floats_read_as_the_same_decimals_as_in_json(engine: Engine) -> None:
+    """A float cell gives the decimal of its shortest text, as the same number in a JSON record:
+    0.7999999999999999 stays below 0.8 (no rounding to 15 digits on the way)."""
+    shares = [0.1, 1 / 3, 0.7999999999999999, 0.8, 1e-20, None]
+    table = pa.table({"htx_stable_jobs_share": pa.array(shares, pa.float64())})
+    rows = engine.evaluate_many("progress", table, "2025-12-31", values="all").to_pylist()
+    expected = engine.evaluate("progress", [{"htx_stable_jobs_share": s} for s in shares], "2025-12-31")
+    for row, r in zip(rows, expected):
+        for name, d in r.decisions.items():
+            assert row[name] == d.outcome, name
+            assert row[f"{name}.value"] == d.value, (name, row[f"{name}.value"], d.value)
+    assert rows[2]["htx_stable_jobs_share.value"] < decimal.Decimal("0.8")

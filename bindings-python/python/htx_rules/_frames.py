@@ -118,31 +118,37 @@ def unflatten(record: Any) -> Any:
 # What the caller passed
 
 
+def _is(data: Any, module: str, name: str) -> bool:
+    """`isinstance(data, module.name)` when that module is loaded (never imports it)."""
+    mod = sys.modules.get(module)
+    cls = getattr(mod, name, None) if mod is not None else None
+    return isinstance(cls, type) and isinstance(data, cls)
+
+
 def kind_of(data: Any) -> str:
     """"records", "pandas", "polars", "polars_lazy", "table", "batch", "reader" or "arrow"."""
     if isinstance(data, (list, tuple)):
         return "records"
-    cls = type(data)
-    mod = cls.__module__.split(".")[0]
-    name = cls.__name__
-    if mod == "pandas" and name == "DataFrame":
+    if _is(data, "pandas", "DataFrame"):
         return "pandas"
-    if mod == "polars" and name == "DataFrame":
+    if _is(data, "polars", "DataFrame"):
         return "polars"
-    if mod == "polars" and name == "LazyFrame":
+    if _is(data, "polars", "LazyFrame"):
         return "polars_lazy"
-    if mod == "pyarrow" and name == "Table":
+    if _is(data, "pyarrow", "Table"):
         return "table"
-    if mod == "pyarrow" and name == "RecordBatch":
+    if _is(data, "pyarrow", "RecordBatch"):
         return "batch"
-    if name in ("RecordBatchReader", "ArrayStream") and hasattr(data, "__arrow_c_stream__"):
+    if _is(data, "pyarrow", "RecordBatchReader") or (
+        type(data).__name__ in ("RecordBatchReader", "ArrayStream") and hasattr(data, "__arrow_c_stream__")
+    ):
         return "reader"  # pyarrow, arro3, nanoarrow
     if hasattr(data, "__arrow_c_stream__") or hasattr(data, "__arrow_c_array__"):
-        return "arrow"  # DuckDB relations, arro3 tables, pandas >= 2.2 through pyarrow, …
+        return "arrow"  # DuckDB relations, arro3 tables, …
     raise TypeError(
         "data must be a list of dicts, a pandas or polars DataFrame, a polars LazyFrame, a pyarrow "
         "Table, RecordBatch or RecordBatchReader, a DuckDB relation, or any object with "
-        f"__arrow_c_stream__ / __arrow_c_array__; not {name}"
+        f"__arrow_c_stream__ / __arrow_c_array__; not {type(data).__name__}"
     )
 
 
