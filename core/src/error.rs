@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::text::Message;
+use crate::codes::Code;
+use crate::text::{Lang, Message};
 
 /// A problem in a rule pack, located in its file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -14,7 +15,7 @@ pub struct Diagnostic {
     pub line: usize,
     /// 1-based column (in characters).
     pub column: usize,
-    /// Stable code, e.g. `expr.unknown_field`.
+    /// Stable code, e.g. `expr.unknown_field` (a [`Code`] as text).
     pub code: String,
     /// What is wrong and what was expected.
     pub message: Message,
@@ -32,7 +33,7 @@ impl std::fmt::Display for Diagnostic {
 
 impl Diagnostic {
     /// `file:line:col: code: message` in the given language.
-    pub fn render(&self, lang: crate::Lang) -> String {
+    pub fn render(&self, lang: Lang) -> String {
         format!(
             "{}:{}:{}: {}: {}",
             self.file,
@@ -49,7 +50,8 @@ impl Diagnostic {
 pub struct FieldError {
     /// JSON Pointer (RFC 6901) of the field, e.g. `/workers/female`.
     pub field: String,
-    /// Stable code, e.g. `facts.type`.
+    /// Stable code, e.g. `facts.type` (a [`Code`] as text, or the code a pack's constraint
+    /// rule names, e.g. `workers.female_exceeds_total`).
     pub code: String,
     /// What is wrong and what was expected.
     pub message: Message,
@@ -92,7 +94,7 @@ pub enum Error {
         column: usize,
         /// JSON Pointer or column name, when known.
         field: Option<String>,
-        /// Stable code.
+        /// Stable code (a [`Code`] as text).
         code: &'static str,
         /// What is wrong.
         message: Message,
@@ -103,10 +105,10 @@ impl Error {
     /// A stable code for this error.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Pack(_) => "pack.invalid",
-            Error::Facts(_) => "facts.invalid",
-            Error::UnknownEntity(_) => "entity.unknown",
-            Error::UnknownRule(_) => "rule.unknown",
+            Error::Pack(_) => Code::PackInvalid.as_str(),
+            Error::Facts(_) => Code::FactsInvalid.as_str(),
+            Error::UnknownEntity(_) => Code::EntityUnknown.as_str(),
+            Error::UnknownRule(_) => Code::RuleUnknown.as_str(),
             Error::Input { code, .. } => code,
         }
     }
@@ -126,45 +128,43 @@ impl Error {
         match self {
             Error::Pack(d) => {
                 let first = d.first();
-                Message::new(
-                    format!(
+                msg!(
+                    vi: format!(
                         "Bộ quy tắc có {} lỗi; lỗi đầu tiên: {}",
                         d.len(),
-                        first.map(|x| x.render(crate::Lang::Vi)).unwrap_or_default()
+                        first.map(|x| x.render(Lang::Vi)).unwrap_or_default(),
                     ),
-                    format!(
+                    en: format!(
                         "The rule pack has {} problem(s); first: {}",
                         d.len(),
-                        first.map(|x| x.render(crate::Lang::En)).unwrap_or_default()
+                        first.map(|x| x.render(Lang::En)).unwrap_or_default(),
                     ),
                 )
             }
-            Error::Facts(errs) => Message::new(
-                format!(
-                    "Dữ liệu không hợp lệ: {}",
+            Error::Facts(errs) => {
+                let list = |lang: Lang| {
                     errs.iter()
-                        .map(|e| format!("{}: {}", e.field, e.message.vi))
+                        .map(|e| format!("{}: {}", e.field, e.message.get(lang)))
                         .collect::<Vec<_>>()
                         .join("; ")
+                };
+                msg!(
+                    vi: format!("Dữ liệu không hợp lệ: {}", list(Lang::Vi)),
+                    en: format!("Invalid facts: {}", list(Lang::En)),
+                )
+            }
+            Error::UnknownEntity(e) => msg!(
+                vi: format!(
+                    "Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)",
                 ),
-                format!(
-                    "Invalid facts: {}",
-                    errs.iter()
-                        .map(|e| format!("{}: {}", e.field, e.message.en))
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
+                en: format!("Unknown entity `{e}` (entities: cooperative, person, progress, …)"),
             ),
-            Error::UnknownEntity(e) => Message::new(
-                format!(
-                    "Không có đối tượng `{e}` (các đối tượng: cooperative, person, progress, …)"
-                ),
-                format!("Unknown entity `{e}` (entities: cooperative, person, progress, …)"),
-            ),
-            Error::UnknownRule(r) => Message::new(
-                format!("Không có quy tắc, tham số hay mục `{r}`"),
-                format!("No rule, parameter or topic named `{r}`"),
-            ),
+            Error::UnknownRule(r) => {
+                msg!(
+                    vi: format!("Không có quy tắc, tham số hay mục `{r}`"),
+                    en: format!("No rule, parameter or topic named `{r}`"),
+                )
+            }
             Error::Input {
                 line,
                 column,
@@ -172,9 +172,9 @@ impl Error {
                 ..
             } => {
                 if *line > 0 {
-                    Message::new(
-                        format!("dòng {line}, cột {column}: {}", message.vi),
-                        format!("line {line}, column {column}: {}", message.en),
+                    msg!(
+                        vi: format!("dòng {line}, cột {column}: {}", message.vi),
+                        en: format!("line {line}, column {column}: {}", message.en),
                     )
                 } else {
                     message.clone()
@@ -217,22 +217,35 @@ impl Error {
             line: e.line(),
             column: e.column(),
             field: None,
-            code: "input.json",
-            message: Message::new(
-                format!("{prefix}JSON không hợp lệ: {en}"),
-                format!("{prefix}invalid JSON: {en}"),
+            code: Code::InputJson.as_str(),
+            message: msg!(
+                vi: format!("{prefix}JSON không hợp lệ: {en}"),
+                en: format!("{prefix}invalid JSON: {en}"),
             ),
         }
     }
 
-    /// An input error without position.
+    /// An input error without position, from its code and message.
+    pub fn invalid_input(code: Code, message: Message) -> Error {
+        Error::Input {
+            line: 0,
+            column: 0,
+            field: None,
+            code: code.as_str(),
+            message,
+        }
+    }
+
+    /// An input error without position, from a code string and the texts in Vietnamese, then
+    /// English. Prefer [`Error::invalid_input`] with [`msg!`](crate::msg), which names the
+    /// languages; this stays for callers that already use it.
     pub fn input(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Error {
         Error::Input {
             line: 0,
             column: 0,
             field: None,
             code,
-            message: Message::new(vi, en),
+            message: msg!(vi: vi, en: en),
         }
     }
 }

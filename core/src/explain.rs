@@ -4,8 +4,9 @@
 use serde_json::{json, Value};
 
 use crate::expr::compile::ty_name;
-use crate::model::{Pack, Val};
+use crate::model::Pack;
 use crate::text::Lang;
+use crate::value::Val;
 
 fn val_json(v: &Val) -> Value {
     match v {

@@ -61,13 +61,19 @@
 //! add     := mul (("+"|"-") mul)*
 //! mul     := unary (("*"|"/") unary)*            -- "/" is exact; by zero gives unknown
 //! unary   := "-" unary | primary ("at" primary)? -- param.x at date: the value in force then
-//! primary := 12 | 0.5 | 60% | 2024-07-01 | "text" | true | false | [literal, …] | ( expr )
+//! primary := 12 | 0.5 | 60% | 2024-07-01 | "text" | true | false | unknown | [literal, …] | ( expr )
 //!          | name.name…                          -- a field path, param.NAME, rule.NAME, as_of
 //!          | any(x in list [where cond]: cond) | all(…) | count(x in list [where cond][: cond])
 //!          | sum(x in list [where cond]: number)
 //!          | present(e) | year(d) | date(y, m, d) | min(a, b) | max(a, b) | len(list)
 //!          | index_at(group, d) | within(d, group, n) | start_of(group, n) | end_of(group, n)
 //! ```
+//!
+//! `unknown` is no value on purpose: the rule cannot decide and says so (give the rule a
+//! `messages.unknown` that tells a person why). Like `null`, it takes the type of the other
+//! branch of `if … then … else` or `??` (`if c then "annual" else unknown` is a text); alone,
+//! or beside `and` / `or`, it is a yes/no. It names no missing fact, and it is refused where it
+//! could only hide an answer (`x > unknown`, `x + unknown`, a list item).
 //!
 //! Examples: `workers.female / workers.total`, `rule.female_labour_share > param.many_jobs_threshold`,
 //! `any(m in managers: m.gender == "female" and m.role in param.leadership_roles)`,
@@ -83,26 +89,36 @@
     )
 )]
 
+// `msg!` (defined in `text`) is used by the modules below: `text` comes first, so the macro is
+// in scope in all of them without an import.
+#[macro_use]
+mod text;
+
+mod codes;
 mod date;
+mod decode;
 mod engine;
 mod error;
 mod explain;
 pub mod expr;
-mod facts;
+mod fields;
 mod model;
 mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
-mod text;
 mod validate;
+mod value;
 
+pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
     Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
-pub use model::{Cite, PackMeta, Record};
+pub use fields::{EnumValue, FieldInfo, FieldKind};
+pub use model::{Cite, PackMeta};
 pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
+pub use value::Record;

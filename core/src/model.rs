@@ -1,4 +1,7 @@
 //! The compiled, resolved form of a rule pack: no names are looked up while evaluating.
+//!
+//! Values and types ([`Val`], [`Ty`]) live in [`crate::value`], which both this module and the
+//! expression IR use, so the two do not import each other.
 
 use std::collections::HashMap;
 
@@ -7,51 +10,8 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::expr::ir::Ex;
-use crate::text::{Message, Unit};
-
-/// A type in the rule language.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Ty {
-    Bool,
-    Int,
-    Dec(Unit),
-    Date,
-    Str,
-    Enum(usize),
-    Rec(usize),
-    List(Box<Ty>),
-}
-
-impl Ty {
-    pub(crate) fn is_num(&self) -> bool {
-        matches!(self, Ty::Int | Ty::Dec(_))
-    }
-    pub(crate) fn unit(&self) -> Option<Unit> {
-        match self {
-            Ty::Dec(u) => Some(*u),
-            Ty::Int => Some(Unit::Plain),
-            _ => None,
-        }
-    }
-}
-
-/// A fact or constant value, owned.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Val {
-    Bool(bool),
-    Int(i64),
-    Dec(Decimal),
-    Date(Date),
-    Str(Box<str>),
-    Rec(Box<Record>),
-    List(Vec<Val>),
-}
-
-/// A decoded record: one slot per field of its record type, `None` when the fact is absent.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct Record {
-    pub(crate) slots: Vec<Option<Val>>,
-}
+use crate::text::Message;
+use crate::value::{Ty, Val};
 
 #[derive(Clone, Debug)]
 pub(crate) struct EnumType {
@@ -78,8 +38,8 @@ pub(crate) struct RecordType {
     pub by_name: HashMap<String, usize>,
     pub label: Option<Message>,
     pub id_field: Option<usize>,
-    /// Whether the record or a record inside it has a field with `min` or `max` (else bound
-    /// checks skip it).
+    /// Whether the record or a record inside it has a field with `min` or `max` (else the
+    /// check of bounds skips it).
     pub bounded: bool,
 }
 

@@ -6,8 +6,8 @@
 
 use crate::engine::Engine;
 use crate::error::Error;
-use crate::model::Ty;
 use crate::text::Unit;
+use crate::value::Ty;
 
 /// The type of a decision's value, as the checker inferred it from the pack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,8 +12,8 @@ use serde_json::{json, Map, Value};
 use crate::date::Date;
 use crate::engine::{Engine, Outcome, Scalar};
 use crate::error::Error;
-use crate::model::Val;
 use crate::text::{write_share, Lang, Message};
+use crate::value::Val;
 
 /// Groups whose counts are shown as "<5" when small, in every output.
 pub const SENSITIVE_GROUPS: [&str; 3] = [

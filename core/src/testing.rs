@@ -64,12 +64,13 @@ impl Engine {
                                     ));
                                 }
                             }
-                            let text =
-                                |v: Option<&crate::Scalar>| match v.map(crate::Scalar::to_json) {
-                                    Some(Value::String(s)) => s,
-                                    Some(Value::Null) | None => "null".into(),
-                                    Some(other) => other.to_string(),
-                                };
+                            let text = |v: Option<&crate::engine::Scalar>| match v
+                                .map(crate::engine::Scalar::to_json)
+                            {
+                                Some(Value::String(s)) => s,
+                                Some(Value::Null) | None => "null".into(),
+                                Some(other) => other.to_string(),
+                            };
                             if let Some(v) = &ex.value {
                                 let got = text(d.value());
                                 if &got != v {

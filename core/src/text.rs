@@ -35,8 +35,27 @@ pub struct Message {
     pub en: String,
 }
 
+/// A [`Message`] from named texts, so the two languages cannot be swapped by position:
+/// `msg!(vi: "…", en: "…")`. Each text is anything `Into<String>` (`&str`, `String`, `format!`).
+///
+/// ```
+/// let m = htx_rules::msg!(vi: "có", en: format!("{}", "yes"));
+/// assert_eq!((m.vi.as_str(), m.en.as_str()), ("có", "yes"));
+/// ```
+#[macro_export]
+macro_rules! msg {
+    (vi: $vi:expr, en: $en:expr $(,)?) => {
+        $crate::Message {
+            vi: ::std::convert::Into::into($vi),
+            en: ::std::convert::Into::into($en),
+        }
+    };
+}
+
 impl Message {
-    /// A message from its two texts.
+    /// A message from its two texts, Vietnamese first. Prefer [`msg!`](crate::msg) (named
+    /// `vi:`/`en:`), which cannot swap the languages by position; this stays for callers that
+    /// already use it.
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Message {
         Message {
             vi: vi.into(),

@@ -3,9 +3,11 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::codes::Code;
 use crate::error::FieldError;
-use crate::model::{Pack, Record, Ty, Val};
-use crate::text::{Message, Unit};
+use crate::model::Pack;
+use crate::text::Unit;
+use crate::value::{Record, Ty, Val};
 
 pub(crate) fn schema_checks(
     pack: &Pack,
@@ -15,18 +17,18 @@ pub(crate) fn schema_checks(
     errors: &mut Vec<FieldError>,
 ) {
     let mut ptr = prefix.to_string();
-    checks(pack, rec_ty, rec, &mut ptr, true, errors);
+    check_record(pack, rec_ty, rec, &mut ptr, true, errors);
 }
 
 /// Bounds only (no required fields): what evaluation distrusts.
 pub(crate) fn bound_checks(pack: &Pack, rec_ty: usize, rec: &Record, errors: &mut Vec<FieldError>) {
     let mut ptr = String::new();
-    checks(pack, rec_ty, rec, &mut ptr, false, errors);
+    check_record(pack, rec_ty, rec, &mut ptr, false, errors);
 }
 
 /// Walks a record; `ptr` is the pointer of `rec` and is restored before returning. Strings are
 /// built only for errors, so the common case (no error) allocates nothing.
-fn checks(
+fn check_record(
     pack: &Pack,
     rec_ty: usize,
     rec: &Record,
@@ -50,17 +52,17 @@ fn checks(
         let label = || {
             f.label
                 .clone()
-                .unwrap_or_else(|| Message::new(f.name.clone(), f.name.clone()))
+                .unwrap_or_else(|| msg!(vi: f.name.clone(), en: f.name.clone()))
         };
         match slot {
             None if required && f.required && !errors.iter().any(|e| e.field == *ptr) => {
                 let label = label();
                 errors.push(FieldError {
                     field: ptr.clone(),
-                    code: "facts.required".into(),
-                    message: Message::new(
-                        format!("Cần nhập {}", label.vi.to_lowercase()),
-                        format!("{} is required", label.en),
+                    code: Code::FactsRequired.into(),
+                    message: msg!(
+                        vi: format!("Cần nhập {}", label.vi.to_lowercase()),
+                        en: format!("{} is required", label.en),
                     ),
                 })
             }
@@ -82,10 +84,10 @@ fn checks(
                         let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
-                            code: "facts.min".into(),
-                            message: Message::new(
-                                format!("{} không được nhỏ hơn {}", label.vi, show(min)),
-                                format!("{} must be at least {}", label.en, show(min)),
+                            code: Code::FactsMin.into(),
+                            message: msg!(
+                                vi: format!("{} không được nhỏ hơn {}", label.vi, show(min)),
+                                en: format!("{} must be at least {}", label.en, show(min)),
                             ),
                         });
                     }
@@ -93,16 +95,16 @@ fn checks(
                         let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
-                            code: "facts.max".into(),
-                            message: Message::new(
-                                format!("{} không được lớn hơn {}", label.vi, show(max)),
-                                format!("{} must be at most {}", label.en, show(max)),
+                            code: Code::FactsMax.into(),
+                            message: msg!(
+                                vi: format!("{} không được lớn hơn {}", label.vi, show(max)),
+                                en: format!("{} must be at most {}", label.en, show(max)),
                             ),
                         });
                     }
                 }
                 match (v, &f.ty) {
-                    (Val::Rec(r), Ty::Rec(t)) => checks(pack, *t, r, ptr, required, errors),
+                    (Val::Rec(r), Ty::Rec(t)) => check_record(pack, *t, r, ptr, required, errors),
                     (Val::List(items), Ty::List(inner)) => {
                         if let Ty::Rec(t) = inner.as_ref() {
                             for (i, it) in items.iter().enumerate() {
@@ -110,7 +112,7 @@ fn checks(
                                     let l2 = ptr.len();
                                     ptr.push('/');
                                     ptr.push_str(&i.to_string());
-                                    checks(pack, *t, r, ptr, required, errors);
+                                    check_record(pack, *t, r, ptr, required, errors);
                                     ptr.truncate(l2);
                                 }
                             }

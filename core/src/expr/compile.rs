@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
+use crate::codes::Code;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
-use crate::model::{EnumType, Param, RecordType, Ty, Val};
+use crate::model::{EnumType, Param, RecordType};
 use crate::text::{Message, Unit};
+use crate::value::{Ty, Val};
 
 /// A problem found while checking an expression.
 #[derive(Clone, Debug)]
 pub(crate) struct CompileError {
     pub span: Span,
-    pub code: &'static str,
+    pub code: Code,
     pub message: Message,
 }
 
@@ -27,11 +29,11 @@ pub(crate) struct Scope<'p> {
     pub vars: Vec<(String, Ty)>,
 }
 
-fn e(span: Span, code: &'static str, en: String, vi: String) -> CompileError {
+fn e(span: Span, code: Code, message: Message) -> CompileError {
     CompileError {
         span,
         code,
-        message: Message { vi, en },
+        message,
     }
 }
 
@@ -74,9 +76,11 @@ impl Scope<'_> {
             };
             Err(vec![e(
                 span,
-                "expr.type",
-                format!("expected {want}, found a value of type {g}"),
-                format!("cần {want_vi}, nhưng biểu thức có kiểu {g}"),
+                Code::ExprType,
+                msg!(
+                    vi: format!("cần {want_vi}, nhưng biểu thức có kiểu {g}"),
+                    en: format!("expected {want}, found a value of type {g}"),
+                ),
             )])
         }
     }
@@ -90,15 +94,25 @@ impl Scope<'_> {
                 let mut errs = Vec::new();
                 for it in items {
                     match it {
+                        Ast::Lit(Lit::Unknown, s) => errs.push(e(
+                            s.clone(),
+                            Code::ExprType,
+                            msg!(
+                                vi: "`unknown` không thể là phần tử của danh sách",
+                                en: "`unknown` cannot be a list item",
+                            ),
+                        )),
                         Ast::Lit(l, s) => {
                             let (ex, t) = lit(l);
                             if let Some(prev) = &elem {
                                 if !same_kind(prev, &t) {
                                     errs.push(e(
                                         s.clone(),
-                                        "expr.type",
-                                        "list items must all have one type".into(),
-                                        "các phần tử của danh sách phải cùng kiểu".into(),
+                                        Code::ExprType,
+                                        msg!(
+                                            vi: "các phần tử của danh sách phải cùng kiểu",
+                                            en: "list items must all have one type",
+                                        ),
                                     ));
                                 }
                             } else {
@@ -110,9 +124,11 @@ impl Scope<'_> {
                         }
                         other => errs.push(e(
                             other.span(),
-                            "expr.type",
-                            "list items must be literal values".into(),
-                            "phần tử của danh sách phải là giá trị cụ thể".into(),
+                            Code::ExprType,
+                            msg!(
+                                vi: "phần tử của danh sách phải là giá trị cụ thể",
+                                en: "list items must be literal values",
+                            ),
                         )),
                     }
                 }
@@ -141,19 +157,22 @@ impl Scope<'_> {
                 self.expect(&ct, "a yes/no condition", ct == Ty::Bool, c.span())?;
                 let (a2, at) = self.compile(a)?;
                 let (b2, bt) = self.compile(b)?;
+                let (at, bt) = typed_unknown(a, at, b, bt);
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
-                        "expr.type",
-                        format!(
-                            "the branches have different types: {} and {}",
-                            self.tn(&at),
-                            self.tn(&bt)
-                        ),
-                        format!(
-                            "hai nhánh có kiểu khác nhau: {} và {}",
-                            self.tn(&at),
-                            self.tn(&bt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!(
+                                "hai nhánh có kiểu khác nhau: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
+                            en: format!(
+                                "the branches have different types: {} and {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
                         ),
                     )]
                 })?;
@@ -173,11 +192,10 @@ impl Scope<'_> {
                 let Ty::List(elem) = dt.clone() else {
                     return Err(vec![e(
                         domain.span(),
-                        "expr.type",
-                        format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
-                        format!(
-                            "lượng từ phải chạy trên một danh sách, gặp {}",
-                            self.tn(&dt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!("lượng từ phải chạy trên một danh sách, gặp {}", self.tn(&dt)),
+                            en: format!("a quantifier ranges over a list, found {}", self.tn(&dt)),
                         ),
                     )]);
                 };
@@ -245,17 +263,18 @@ impl Scope<'_> {
             let Some((name, nspan)) = rest.first() else {
                 return Err(vec![e(
                     hspan.clone(),
-                    "expr.syntax",
-                    "`param.` needs a name".into(),
-                    "`param.` cần một tên".into(),
+                    Code::ExprSyntax,
+                    msg!(vi: "`param.` cần một tên", en: "`param.` needs a name"),
                 )]);
             };
             let Some(&id) = self.param_by_name.get(name) else {
                 return Err(vec![e(
                     nspan.clone(),
-                    "expr.unknown_param",
-                    format!("unknown parameter `{name}`"),
-                    format!("không có tham số `{name}`"),
+                    Code::ExprUnknownParam,
+                    msg!(
+                        vi: format!("không có tham số `{name}`"),
+                        en: format!("unknown parameter `{name}`"),
+                    ),
                 )]);
             };
             let ty = self
@@ -274,17 +293,18 @@ impl Scope<'_> {
             let Some((name, nspan)) = rest.first() else {
                 return Err(vec![e(
                     hspan.clone(),
-                    "expr.syntax",
-                    "`rule.` needs a name".into(),
-                    "`rule.` cần một tên".into(),
+                    Code::ExprSyntax,
+                    msg!(vi: "`rule.` cần một tên", en: "`rule.` needs a name"),
                 )]);
             };
             let Some((id, ty)) = self.rules.get(name).cloned() else {
                 return Err(vec![e(
                     nspan.clone(),
-                    "expr.unknown_rule",
-                    format!("unknown rule `{name}` for this entity"),
-                    format!("không có quy tắc `{name}` cho đối tượng này"),
+                    Code::ExprUnknownRule,
+                    msg!(
+                        vi: format!("không có quy tắc `{name}` cho đối tượng này"),
+                        en: format!("unknown rule `{name}` for this entity"),
+                    ),
                 )]);
             };
             return self.members(Ex::Rule(id), ty, rest.get(1..).unwrap_or(&[]), None);
@@ -310,9 +330,11 @@ impl Scope<'_> {
             let sp = parts.first().map(|p| p.1.clone()).unwrap_or(0..0);
             return Err(vec![e(
                 sp,
-                "expr.type",
-                "only records from the facts have fields".into(),
-                "chỉ bản ghi dữ kiện mới có trường".into(),
+                Code::ExprType,
+                msg!(
+                    vi: "chỉ bản ghi dữ kiện mới có trường",
+                    en: "only records from the facts have fields",
+                ),
             )]);
         };
         let mut slots = Vec::new();
@@ -322,9 +344,11 @@ impl Scope<'_> {
             let Ty::Rec(r) = cur else {
                 return Err(vec![e(
                     span.clone(),
-                    "expr.type",
-                    format!("`{name}`: a value of type {} has no fields", self.tn(&cur)),
-                    format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
+                    Code::ExprType,
+                    msg!(
+                        vi: format!("`{name}`: giá trị kiểu {} không có trường", self.tn(&cur)),
+                        en: format!("`{name}`: a value of type {} has no fields", self.tn(&cur)),
+                    ),
                 )]);
             };
             let Some(rec) = self.records.get(r) else {
@@ -334,16 +358,18 @@ impl Scope<'_> {
                 let known: Vec<_> = rec.fields.iter().map(|f| f.name.as_str()).collect();
                 return Err(vec![e(
                     span.clone(),
-                    "expr.unknown_field",
-                    format!(
-                        "`{}` has no field `{name}` (fields: {})",
-                        rec.name,
-                        known.join(", ")
-                    ),
-                    format!(
-                        "`{}` không có trường `{name}` (các trường: {})",
-                        rec.name,
-                        known.join(", ")
+                    Code::ExprUnknownField,
+                    msg!(
+                        vi: format!(
+                            "`{}` không có trường `{name}` (các trường: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
+                        en: format!(
+                            "`{}` has no field `{name}` (fields: {})",
+                            rec.name,
+                            known.join(", "),
+                        ),
                     ),
                 )]);
             };
@@ -372,9 +398,11 @@ impl Scope<'_> {
             let Ex::Param { id, at: None } = ax else {
                 return Err(vec![e(
                     a.span(),
-                    "expr.type",
-                    "`at` applies to a parameter: `param.name at date`".into(),
-                    "`at` chỉ dùng cho tham số: `param.tên at ngày`".into(),
+                    Code::ExprType,
+                    msg!(
+                        vi: "`at` chỉ dùng cho tham số: `param.tên at ngày`",
+                        en: "`at` applies to a parameter: `param.name at date`",
+                    ),
                 )]);
             };
             let (bx, bt) = self.compile(b)?;
@@ -390,6 +418,24 @@ impl Scope<'_> {
         let (ax, at) = self.compile(a)?;
         let (bx, bt) = self.compile(b)?;
         let (ax, bx) = (Box::new(ax), Box::new(bx));
+        if !matches!(op, BinOp::And | BinOp::Or | BinOp::Coalesce) {
+            if let Some(u) = [a, b].into_iter().find(|x| is_unknown(x)) {
+                return Err(vec![e(
+                    u.span(),
+                    Code::ExprType,
+                    msg!(
+                        vi: format!(
+                            "`{}` với `unknown` luôn cho kết quả chưa xác định: dùng `unknown` làm một nhánh của `if` hoặc `??`, hoặc làm cả điều kiện",
+                            op.symbol()
+                        ),
+                        en: format!(
+                            "`{}` with `unknown` is always unknown: use `unknown` as a branch of `if` or `??`, or as a whole condition",
+                            op.symbol()
+                        ),
+                    ),
+                )]);
+            }
+        }
         match op {
             BinOp::And | BinOp::Or => {
                 self.expect(&at, "a yes/no value", at == Ty::Bool, a.span())?;
@@ -404,15 +450,18 @@ impl Scope<'_> {
                 ))
             }
             BinOp::Coalesce => {
+                let (at, bt) = typed_unknown(a, at, b, bt);
                 let t = unify(&at, &bt).ok_or_else(|| {
                     vec![e(
                         span.clone(),
-                        "expr.type",
-                        format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
-                        format!(
-                            "hai vế của `??` khác kiểu: {} và {}",
-                            self.tn(&at),
-                            self.tn(&bt)
+                        Code::ExprType,
+                        msg!(
+                            vi: format!(
+                                "hai vế của `??` khác kiểu: {} và {}",
+                                self.tn(&at),
+                                self.tn(&bt),
+                            ),
+                            en: format!("`??` sides differ: {} and {}", self.tn(&at), self.tn(&bt)),
                         ),
                     )]
                 })?;
@@ -435,9 +484,11 @@ impl Scope<'_> {
                 let Ty::List(elem) = &bt else {
                     return Err(vec![e(
                         b.span(),
-                        "expr.type",
-                        format!("`in` needs a list on its right, found {}", self.tn(&bt)),
-                        format!("`in` cần một danh sách ở vế phải, gặp {}", self.tn(&bt)),
+                        Code::ExprType,
+                        msg!(
+                            vi: format!("`in` cần một danh sách ở vế phải, gặp {}", self.tn(&bt)),
+                            en: format!("`in` needs a list on its right, found {}", self.tn(&bt)),
+                        ),
                     )]);
                 };
                 // check enum literals of the list against the left side's enum
@@ -497,16 +548,18 @@ impl Scope<'_> {
         } else {
             Err(vec![e(
                 span,
-                "expr.unknown_enum_value",
-                format!(
-                    "\"{s}\" is not a value of `{}` (values: {})",
-                    et.name,
-                    et.values.join(", ")
-                ),
-                format!(
-                    "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
-                    et.name,
-                    et.values.join(", ")
+                Code::ExprUnknownEnumValue,
+                msg!(
+                    vi: format!(
+                        "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
+                    en: format!(
+                        "\"{s}\" is not a value of `{}` (values: {})",
+                        et.name,
+                        et.values.join(", "),
+                    ),
                 ),
             )])
         }
@@ -545,9 +598,11 @@ impl Scope<'_> {
             let (x, y) = (self.tn(at), self.tn(bt));
             Err(vec![e(
                 span,
-                "expr.type",
-                format!("cannot compare {x} with {y}"),
-                format!("không thể so sánh {x} với {y}"),
+                Code::ExprType,
+                msg!(
+                    vi: format!("không thể so sánh {x} với {y}"),
+                    en: format!("cannot compare {x} with {y}"),
+                ),
             )])
         }
     }
@@ -559,17 +614,18 @@ impl Scope<'_> {
                 self.group_by_name.get(&name).copied().ok_or_else(|| {
                     vec![e(
                         sp,
-                        "expr.unknown_period",
-                        format!("unknown period group `{name}`"),
-                        format!("không có nhóm giai đoạn `{name}`"),
+                        Code::ExprUnknownPeriod,
+                        msg!(
+                            vi: format!("không có nhóm giai đoạn `{name}`"),
+                            en: format!("unknown period group `{name}`"),
+                        ),
                     )]
                 })
             }
             _ => Err(vec![e(
                 span.clone(),
-                "expr.unknown_period",
-                "expected the name of a period group".into(),
-                "cần tên một nhóm giai đoạn".into(),
+                Code::ExprUnknownPeriod,
+                msg!(vi: "cần tên một nhóm giai đoạn", en: "expected the name of a period group"),
             )]),
         }
     }
@@ -581,9 +637,11 @@ impl Scope<'_> {
             } else {
                 Err(vec![e(
                     span.clone(),
-                    "expr.arity",
-                    format!("`{name}` takes {n} argument(s), found {}", args.len()),
-                    format!("`{name}` cần {n} đối số, gặp {}", args.len()),
+                    Code::ExprArity,
+                    msg!(
+                        vi: format!("`{name}` cần {n} đối số, gặp {}", args.len()),
+                        en: format!("`{name}` takes {n} argument(s), found {}", args.len()),
+                    ),
                 )])
             }
         };
@@ -604,21 +662,41 @@ impl Scope<'_> {
             }
             "year" => {
                 arity(1)?;
-                Ok((Ex::Call(Builtin::Year, vec![typed(self, 0, Ty::Date)?]), Ty::Int))
+                Ok((
+                    Ex::Call(Builtin::Year, vec![typed(self, 0, Ty::Date)?]),
+                    Ty::Int,
+                ))
             }
             "date" => {
                 arity(3)?;
-                let v = vec![typed(self, 0, Ty::Int)?, typed(self, 1, Ty::Int)?, typed(self, 2, Ty::Int)?];
+                let v = vec![
+                    typed(self, 0, Ty::Int)?,
+                    typed(self, 1, Ty::Int)?,
+                    typed(self, 2, Ty::Int)?,
+                ];
                 Ok((Ex::Call(Builtin::MakeDate, v), Ty::Date))
             }
             "min" | "max" => {
                 arity(2)?;
                 let (a, at) = self.compile(args.first().ok_or_else(Vec::new)?)?;
                 let (b, bt) = self.compile(args.get(1).ok_or_else(Vec::new)?)?;
-                let t = unify(&at, &bt).filter(|t| t.is_num() || *t == Ty::Date).ok_or_else(|| {
-                    vec![e(span.clone(), "expr.type", format!("`{name}` needs two numbers or two dates"), format!("`{name}` cần hai số hoặc hai ngày"))]
-                })?;
-                let b2 = if name == "min" { Builtin::Min } else { Builtin::Max };
+                let t = unify(&at, &bt)
+                    .filter(|t| t.is_num() || *t == Ty::Date)
+                    .ok_or_else(|| {
+                        vec![e(
+                            span.clone(),
+                            Code::ExprType,
+                            msg!(
+                                vi: format!("`{name}` cần hai số hoặc hai ngày"),
+                                en: format!("`{name}` needs two numbers or two dates"),
+                            ),
+                        )]
+                    })?;
+                let b2 = if name == "min" {
+                    Builtin::Min
+                } else {
+                    Builtin::Max
+                };
                 Ok((Ex::Call(b2, vec![a, b]), t))
             }
             "len" => {
@@ -631,7 +709,10 @@ impl Scope<'_> {
             "index_at" => {
                 arity(2)?;
                 let g = self.group_arg(args.first(), &span)?;
-                Ok((Ex::Call(Builtin::IndexAt(g), vec![typed(self, 1, Ty::Date)?]), Ty::Int))
+                Ok((
+                    Ex::Call(Builtin::IndexAt(g), vec![typed(self, 1, Ty::Date)?]),
+                    Ty::Int,
+                ))
             }
             "within" => {
                 arity(3)?;
@@ -643,14 +724,24 @@ impl Scope<'_> {
             "start_of" | "end_of" => {
                 arity(2)?;
                 let g = self.group_arg(args.first(), &span)?;
-                let b = if name == "start_of" { Builtin::StartOf(g) } else { Builtin::EndOf(g) };
+                let b = if name == "start_of" {
+                    Builtin::StartOf(g)
+                } else {
+                    Builtin::EndOf(g)
+                };
                 Ok((Ex::Call(b, vec![typed(self, 1, Ty::Int)?]), Ty::Date))
             }
             _ => Err(vec![e(
                 span,
-                "expr.unknown_function",
-                format!("unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
-                format!("không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)"),
+                Code::ExprUnknownFunction,
+                msg!(
+                    vi: format!(
+                        "không có hàm `{name}` (các hàm: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
+                    en: format!(
+                        "unknown function `{name}` (known: present, year, date, min, max, len, index_at, within, start_of, end_of, any, all, count, sum)",
+                    ),
+                ),
             )]),
         }
     }
@@ -664,6 +755,22 @@ fn lit(l: &Lit) -> (Ex, Ty) {
         Lit::Percent(d) => (Ex::Const(Val::Dec(*d)), Ty::Dec(Unit::Share)),
         Lit::Date(d) => (Ex::Const(Val::Date(*d)), Ty::Date),
         Lit::Str(s) => (Ex::Const(Val::Str(s.as_str().into())), Ty::Str),
+        // a yes/no unless its context says otherwise (see `typed_unknown`)
+        Lit::Unknown => (Ex::Unknown, Ty::Bool),
+    }
+}
+
+fn is_unknown(a: &Ast) -> bool {
+    matches!(a, Ast::Lit(Lit::Unknown, _))
+}
+
+/// `unknown` as one side of `if … then … else …` or `??` has the other side's type, as `null`
+/// would: `if c then "annual" else unknown` is a text, `x ?? unknown` has the type of `x`.
+fn typed_unknown(a: &Ast, at: Ty, b: &Ast, bt: Ty) -> (Ty, Ty) {
+    match (is_unknown(a), is_unknown(b)) {
+        (true, false) => (bt.clone(), bt),
+        (false, true) => (at.clone(), at),
+        _ => (at, bt),
     }
 }
 
@@ -682,5 +789,156 @@ pub(crate) fn unify(a: &Ty, b: &Ty) -> Option<Ty> {
         (Ty::Dec(_), Ty::Dec(_)) => Some(Ty::Dec(Unit::Plain)),
         (Ty::Enum(x), Ty::Str) | (Ty::Str, Ty::Enum(x)) => Some(Ty::Enum(*x)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::date::Date;
+    use crate::expr::eval::Cx;
+    use crate::expr::syntax::parse;
+    use crate::model::{FieldDef, Pack};
+    use crate::value::Record;
+
+    fn field(name: &str, ty: Ty) -> FieldDef {
+        FieldDef {
+            name: name.into(),
+            ty,
+            label: None,
+            doc: None,
+            required: false,
+            min: None,
+            max: None,
+        }
+    }
+
+    /// A record `{ flag: bool, n: integer, tags: list<string> }`, checked and evaluated.
+    fn run(
+        src: &str,
+        facts: Record,
+    ) -> (Result<Ty, Vec<CompileError>>, Option<String>, Vec<String>) {
+        let fields = vec![
+            field("flag", Ty::Bool),
+            field("n", Ty::Int),
+            field("tags", Ty::List(Box::new(Ty::Str))),
+        ];
+        let by_name = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
+        let pack = Pack {
+            records: vec![RecordType {
+                name: "thing".into(),
+                fields,
+                by_name,
+                label: None,
+                id_field: None,
+                bounded: false,
+            }],
+            ..Pack::default()
+        };
+        let rules = HashMap::new();
+        let mut scope = Scope {
+            enums: &pack.enums,
+            records: &pack.records,
+            params: &pack.params,
+            param_by_name: &pack.param_by_name,
+            group_by_name: &pack.group_by_name,
+            root: 0,
+            rules: &rules,
+            locals: Vec::new(),
+            vars: Vec::new(),
+        };
+        let ast = parse(src).unwrap();
+        let (ex, ty) = match scope.compile(&ast) {
+            Ok(x) => x,
+            Err(errs) => return (Err(errs), None, Vec::new()),
+        };
+        let mut cx = Cx::new(&pack, Date::parse("2025-06-30").unwrap(), &facts, 0, true);
+        let v = cx.eval(&ex).map(|v| format!("{v:?}"));
+        (Ok(ty), v, cx.take_trace().0)
+    }
+
+    fn facts(flag: Option<bool>, n: Option<i64>) -> Record {
+        Record {
+            slots: vec![
+                flag.map(Val::Bool),
+                n.map(Val::Int),
+                Some(Val::List(vec![])),
+            ],
+        }
+    }
+
+    #[test]
+    fn unknown_takes_the_type_of_the_other_branch() {
+        let (t, v, missing) = run("if flag then n else unknown", facts(Some(false), Some(3)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        // unknown on purpose: no value and no missing fact
+        assert_eq!(v, None);
+        assert!(missing.is_empty());
+        let (t, v, _) = run("if flag then n else unknown", facts(Some(true), Some(3)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        assert_eq!(v.as_deref(), Some("Int(3)"));
+        let (t, _, _) = run("if flag then unknown else \"x\"", facts(Some(true), None));
+        assert_eq!(t.unwrap(), Ty::Str);
+        let (t, v, _) = run("n ?? unknown", facts(None, Some(4)));
+        assert_eq!(t.unwrap(), Ty::Int);
+        assert_eq!(v.as_deref(), Some("Int(4)"));
+        let (t, _, _) = run("unknown ?? n", facts(None, Some(4)));
+        assert_eq!(t.unwrap(), Ty::Int);
+    }
+
+    #[test]
+    fn unknown_alone_is_a_yes_no_and_follows_kleene_logic() {
+        let (t, v, missing) = run("unknown", facts(None, None));
+        assert_eq!(t.unwrap(), Ty::Bool);
+        assert_eq!((v, missing.len()), (None, 0));
+        // false and unknown is false; true or unknown is true; true and unknown is unknown
+        assert_eq!(
+            run("flag and unknown", facts(Some(false), None))
+                .1
+                .as_deref(),
+            Some("Bool(false)")
+        );
+        assert_eq!(
+            run("flag or unknown", facts(Some(true), None)).1.as_deref(),
+            Some("Bool(true)")
+        );
+        assert_eq!(run("flag and unknown", facts(Some(true), None)).1, None);
+        // an absent fact is still reported as missing next to a deliberate unknown
+        let (_, v, missing) = run("if flag then true else unknown", facts(None, None));
+        assert_eq!((v, missing), (None, vec!["/flag".to_string()]));
+        // the empty list of the facts gives the deliberate unknown, naming nothing
+        let (_, v, missing) = run(
+            "if any(t in tags: t == \"a\") then true else unknown",
+            facts(None, None),
+        );
+        assert_eq!((v, missing.len()), (None, 0));
+    }
+
+    #[test]
+    fn unknown_is_refused_where_it_can_only_hide_an_answer() {
+        for src in [
+            "n > unknown",
+            "unknown == flag",
+            "n + unknown",
+            "flag in [true, unknown]",
+        ] {
+            let (t, _, _) = run(src, facts(None, None));
+            let errs = t.expect_err(src);
+            assert!(
+                errs.iter().all(|e| e.code == Code::ExprType),
+                "{src}: {errs:?}"
+            );
+        }
+        // a branch that is neither unknown nor of the other branch's type is still an error
+        assert!(run("if flag then unknown else unknown", facts(None, None))
+            .0
+            .is_ok());
+        assert!(run("if flag then 1 else \"x\"", facts(None, None))
+            .0
+            .is_err());
     }
 }

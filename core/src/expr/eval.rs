@@ -12,7 +12,8 @@ use rust_decimal::Decimal;
 
 use crate::date::Date;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
-use crate::model::{Pack, Record, Val};
+use crate::model::Pack;
+use crate::value::{Record, Val};
 
 /// A value during evaluation, borrowed from the facts or the pack.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,39 +65,58 @@ pub(crate) enum Note {
     BadDate,
 }
 
+/// A quantifier's (or a constraint's `each`) bound variable.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Bind<'a> {
-    pub v: V<'a>,
+struct Bind<'a> {
+    v: V<'a>,
     /// The field the element came from (for JSON Pointers), and its index.
-    pub dom: Option<(Base, &'a str)>,
-    pub index: usize,
+    dom: Option<(Base, &'a str)>,
+    index: usize,
 }
 
+/// A point in what an evaluation has recorded (missing facts, notes), to go back to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mark {
+    missing: usize,
+    notes: usize,
+}
+
+/// The evaluation context of one record: the facts, the values of the rules evaluated so far,
+/// the rule's `let`s and bound variables, and what unknown results recorded. Only the rule
+/// runner (`engine/run.rs`) drives it, through the methods below.
 pub(crate) struct Cx<'a> {
-    pub pack: &'a Pack,
-    pub as_of: Date,
-    pub root: &'a Record,
-    pub rule_vals: Vec<Option<V<'a>>>,
+    pack: &'a Pack,
+    as_of: Date,
+    root: &'a Record,
+    rule_vals: Vec<Option<V<'a>>>,
     /// Missing facts of the rules that came out unknown (few: kept sparse).
-    pub rule_missing: Vec<(usize, Vec<String>)>,
-    pub locals: Vec<Option<V<'a>>>,
-    pub vars: Vec<Bind<'a>>,
-    pub missing: Vec<String>,
+    rule_missing: Vec<(usize, Vec<String>)>,
+    locals: Vec<Option<V<'a>>>,
+    vars: Vec<Bind<'a>>,
+    missing: Vec<String>,
     /// Whether to record the pointers of missing facts (off for columnar batches, which
     /// return outcomes and values only).
-    pub explain: bool,
-    pub notes: Vec<Note>,
+    explain: bool,
+    notes: Vec<Note>,
 }
 
 impl<'a> Cx<'a> {
-    pub(crate) fn new(pack: &'a Pack, as_of: Date, root: &'a Record, n_rules: usize) -> Cx<'a> {
+    /// A context for `root` at `as_of`, with room for `n_rules` rule values; `explain` says
+    /// whether to record what reasons need (the pointers of missing facts).
+    pub(crate) fn new(
+        pack: &'a Pack,
+        as_of: Date,
+        root: &'a Record,
+        n_rules: usize,
+        explain: bool,
+    ) -> Cx<'a> {
         Cx {
             pack,
             as_of,
             root,
             rule_vals: vec![None; n_rules],
             rule_missing: Vec::new(),
-            explain: true,
+            explain,
             locals: Vec::new(),
             vars: Vec::new(),
             missing: Vec::new(),
@@ -104,17 +124,103 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn mark(&self) -> (usize, usize) {
-        (self.missing.len(), self.notes.len())
+    /// Whether missing facts are recorded (see [`Cx::new`]).
+    #[inline]
+    pub(crate) fn explains(&self) -> bool {
+        self.explain
     }
 
-    fn reset(&mut self, m: (usize, usize)) {
-        self.missing.truncate(m.0);
-        self.notes.truncate(m.1);
+    /// What has been recorded so far.
+    #[inline]
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            missing: self.missing.len(),
+            notes: self.notes.len(),
+        }
+    }
+
+    /// Forgets what was recorded after `m`.
+    #[inline]
+    pub(crate) fn reset(&mut self, m: Mark) {
+        self.missing.truncate(m.missing);
+        self.notes.truncate(m.notes);
+    }
+
+    /// Forgets what was recorded between `from` and `to`, keeping what came before and after.
+    #[inline]
+    pub(crate) fn forget_between(&mut self, from: Mark, to: Mark) {
+        let missing_after = self.missing.get(to.missing..).map(<[_]>::to_vec);
+        let notes_after = self.notes.get(to.notes..).map(<[_]>::to_vec);
+        self.reset(from);
+        self.missing.extend(missing_after.unwrap_or_default());
+        self.notes.extend(notes_after.unwrap_or_default());
+    }
+
+    /// Forgets everything recorded.
+    #[inline]
+    pub(crate) fn clear_trace(&mut self) {
+        self.missing.clear();
+        self.notes.clear();
+    }
+
+    /// Takes what was recorded: the pointers of missing facts and the notes.
+    #[inline]
+    pub(crate) fn take_trace(&mut self) -> (Vec<String>, Vec<Note>) {
+        (
+            std::mem::take(&mut self.missing),
+            std::mem::take(&mut self.notes),
+        )
+    }
+
+    /// Records rule `i`'s value (what `rule.NAME` sees) and, when it came out unknown, the
+    /// facts it missed (which the rules using it then miss too).
+    #[inline]
+    pub(crate) fn set_rule(&mut self, i: usize, value: Option<V<'a>>, missing: &[String]) {
+        if let Some(slot) = self.rule_vals.get_mut(i) {
+            *slot = value;
+        }
+        if !missing.is_empty() {
+            self.rule_missing.push((i, missing.to_vec()));
+        }
+    }
+
+    /// Starts a rule's `let`s afresh.
+    #[inline]
+    pub(crate) fn clear_locals(&mut self) {
+        self.locals.clear();
+    }
+
+    /// The value of the rule's next `let`.
+    #[inline]
+    pub(crate) fn push_local(&mut self, v: Option<V<'a>>) {
+        self.locals.push(v);
+    }
+
+    /// The values of the rule's `let`s so far.
+    #[inline]
+    pub(crate) fn locals(&self) -> &[Option<V<'a>>] {
+        &self.locals
+    }
+
+    /// Binds `it` to item `index` of the list at `ptr` (a constraint's `each`).
+    #[inline]
+    pub(crate) fn bind_item(&mut self, item: &'a Val, ptr: &'a str, index: usize) {
+        self.vars.clear();
+        self.vars.push(Bind {
+            v: V::of(item),
+            dom: Some((Base::Root, ptr)),
+            index,
+        });
+    }
+
+    /// Unbinds `it`.
+    #[inline]
+    pub(crate) fn unbind(&mut self) {
+        self.vars.clear();
     }
 
     /// The JSON Pointer of `rel` under `base`.
-    pub(crate) fn pointer(&self, base: Base, rel: &str) -> String {
+    fn pointer(&self, base: Base, rel: &str) -> String {
         match base {
             Base::Root => rel.to_string(),
             Base::Var(k) => match self.vars.get(k) {
@@ -160,6 +266,7 @@ impl<'a> Cx<'a> {
     pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
         match ex {
             Ex::Const(v) => Some(V::of(v)),
+            Ex::Unknown => None,
             Ex::Field { base, slots, ptr } => self.field(*base, slots, ptr),
             Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
             Ex::Local(i) => self.locals.get(*i).copied().flatten(),

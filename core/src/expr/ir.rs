@@ -1,6 +1,6 @@
 //! The resolved, typed form of an expression: names are slot indices, types are checked.
 
-use crate::model::Val;
+use crate::value::Val;
 
 /// Where a field path starts: the record being evaluated or a quantifier's bound variable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +45,8 @@ pub(crate) use crate::expr::syntax::QuantKind;
 #[derive(Clone, Debug)]
 pub(crate) enum Ex {
     Const(Val),
+    /// The `unknown` literal: evaluates to unknown with no missing fact.
+    Unknown,
     Field {
         base: Base,
         slots: Box<[usize]>,
@@ -102,7 +104,12 @@ impl Ex {
     pub(crate) fn rule_refs(&self, out: &mut Vec<usize>) {
         match self {
             Ex::Rule(r) => out.push(*r),
-            Ex::Const(_) | Ex::Field { .. } | Ex::Var(_) | Ex::Local(_) | Ex::AsOf => {}
+            Ex::Const(_)
+            | Ex::Unknown
+            | Ex::Field { .. }
+            | Ex::Var(_)
+            | Ex::Local(_)
+            | Ex::AsOf => {}
             Ex::Param { at, .. } => {
                 if let Some(a) = at {
                     a.rule_refs(out)

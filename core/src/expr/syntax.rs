@@ -27,6 +27,9 @@ pub enum Lit {
     Date(Date),
     /// `"htx"`.
     Str(String),
+    /// `unknown`: no value, on purpose (the rule cannot decide; an officer does). It takes
+    /// the type its context gives it (the other branch of `if`/`??`), `bool` elsewhere.
+    Unknown,
 }
 
 /// Binary operators.
@@ -686,6 +689,10 @@ impl Parser {
                 self.bump();
                 Ok(Ast::Lit(Lit::Bool(s == "true"), span))
             }
+            Tok::Ident(s) if s == "unknown" => {
+                self.bump();
+                Ok(Ast::Lit(Lit::Unknown, span))
+            }
             Tok::Ident(s) if !is_keyword(&s) => {
                 let is_quant = matches!(s.as_str(), "any" | "all" | "count" | "sum")
                     && matches!(self.peek_at(1), Tok::Sym("("))
@@ -765,7 +772,18 @@ impl Parser {
 pub fn is_keyword(s: &str) -> bool {
     matches!(
         s,
-        "and" | "or" | "not" | "if" | "then" | "else" | "in" | "where" | "true" | "false" | "at"
+        "and"
+            | "or"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "in"
+            | "where"
+            | "true"
+            | "false"
+            | "unknown"
+            | "at"
     )
 }
 
@@ -785,9 +803,22 @@ mod tests {
             "within(established_on, phases, index_at(phases, as_of))",
             "x not in [\"a\", \"b\",]",
             "-1 + 2 * 3 <= 2024-07-01",
+            "if any(s in sectors: s in param.named) then true else unknown",
         ] {
             parse(src).unwrap_or_else(|e| panic!("{src}: {e:?}"));
         }
+    }
+
+    #[test]
+    fn unknown_is_a_literal_not_a_name() {
+        assert_eq!(parse("unknown").unwrap(), Ast::Lit(Lit::Unknown, 0..7));
+        assert!(is_keyword("unknown"));
+        // not a field path: `unknown.x` is a syntax error
+        assert!(parse("unknown.x").is_err());
+        let Ast::If(_, _, f, _) = parse("if a then 1 else unknown").unwrap() else {
+            panic!("expected an if")
+        };
+        assert_eq!(*f, Ast::Lit(Lit::Unknown, 17..24));
     }
 
     #[test]

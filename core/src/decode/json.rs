@@ -9,11 +9,13 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::syntax::{self, Ast, Lit};
-use crate::model::{EnumType, Pack, Record, Ty, Val};
+use crate::model::{EnumType, Pack};
 use crate::text::{Message, Unit};
+use crate::value::{Record, Ty, Val};
 
 const MAX_DEPTH: usize = 16;
 
@@ -49,11 +51,11 @@ impl<'p> Decoder<'p> {
         }
     }
 
-    fn err(&mut self, code: &str, vi: String, en: String) {
+    fn err(&mut self, code: Code, message: Message) {
         self.errors.push(FieldError {
             field: self.ptr.clone(),
             code: code.into(),
-            message: Message { vi, en },
+            message,
         });
     }
 
@@ -61,18 +63,16 @@ impl<'p> Decoder<'p> {
         let Value::Object(map) = v else {
             if !v.is_null() {
                 self.err(
-                    "facts.type",
-                    "cần một đối tượng JSON".into(),
-                    "expected a JSON object".into(),
+                    Code::FactsType,
+                    msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
                 );
             }
             return None;
         };
         if self.ptr.matches('/').count() > MAX_DEPTH {
             self.err(
-                "facts.depth",
-                "dữ liệu lồng nhau quá sâu".into(),
-                "facts nested too deeply".into(),
+                Code::FactsDepth,
+                msg!(vi: "dữ liệu lồng nhau quá sâu", en: "facts nested too deeply"),
             );
             return None;
         }
@@ -119,16 +119,14 @@ impl<'p> Decoder<'p> {
                 push_segment(&mut self.ptr, k);
                 let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
                 self.err(
-                    "facts.unknown_field",
-                    format!(
-                        "trường `{k}` không có trong `{}` (các trường: {})",
-                        rt.name,
-                        known.join(", ")
-                    ),
-                    format!(
-                        "`{}` has no field `{k}` (fields: {})",
-                        rt.name,
-                        known.join(", ")
+                    Code::FactsUnknownField,
+                    msg!(
+                        vi: format!(
+                            "trường `{k}` không có trong `{}` (các trường: {})",
+                            rt.name,
+                            known.join(", "),
+                        ),
+                        en: format!("`{}` has no field `{k}` (fields: {})", rt.name, known.join(", ")),
                     ),
                 );
                 self.ptr.truncate(len);
@@ -146,9 +144,11 @@ impl<'p> Decoder<'p> {
             Ty::List(inner) => {
                 let Value::Array(items) = v else {
                     self.err(
-                        "facts.type",
-                        "cần một danh sách (mảng JSON)".into(),
-                        "expected a list (JSON array)".into(),
+                        Code::FactsType,
+                        msg!(
+                            vi: "cần một danh sách (mảng JSON)",
+                            en: "expected a list (JSON array)",
+                        ),
                     );
                     return None;
                 };
@@ -163,9 +163,11 @@ impl<'p> Decoder<'p> {
                         None => {
                             if it.is_null() {
                                 self.err(
-                                    "facts.type",
-                                    "phần tử danh sách không được để trống".into(),
-                                    "list items cannot be null".into(),
+                                    Code::FactsType,
+                                    msg!(
+                                        vi: "phần tử danh sách không được để trống",
+                                        en: "list items cannot be null",
+                                    ),
                                 );
                             }
                             ok = false;
@@ -180,15 +182,15 @@ impl<'p> Decoder<'p> {
         };
         match r {
             Ok(x) => Some(x),
-            Err((code, vi, en)) => {
-                self.err(code, vi, en);
+            Err((code, message)) => {
+                self.err(code, message);
                 None
             }
         }
     }
 }
 
-type ScalarErr = (&'static str, String, String);
+type ScalarErr = (Code, Message);
 
 /// Decodes one scalar JSON value as type `ty`.
 pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, ScalarErr> {
@@ -199,18 +201,24 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
             other => other.to_string().chars().take(40).collect(),
         }
     };
-    let bad = |code: &'static str, vi: &str, en: &str| -> ScalarErr {
+    // `want` says what was expected
+    let bad = |code: Code, want: Message| -> ScalarErr {
         let s = shown();
         (
             code,
-            format!("cần {vi}, gặp {s}"),
-            format!("expected {en}, found {s}"),
+            msg!(
+                vi: format!("cần {}, gặp {s}", want.vi),
+                en: format!("expected {}, found {s}", want.en),
+            ),
         )
     };
     match ty {
         Ty::Bool => match v {
             Value::Bool(b) => Ok(Val::Bool(*b)),
-            _ => Err(bad("facts.type", "true hoặc false", "true or false")),
+            _ => Err(bad(
+                Code::FactsType,
+                msg!(vi: "true hoặc false", en: "true or false"),
+            )),
         },
         Ty::Int => {
             let i = match v {
@@ -222,8 +230,12 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
             };
-            i.map(Val::Int)
-                .ok_or_else(|| bad("facts.type", "một số nguyên", "a whole number"))
+            i.map(Val::Int).ok_or_else(|| {
+                bad(
+                    Code::FactsType,
+                    msg!(vi: "một số nguyên", en: "a whole number"),
+                )
+            })
         }
         Ty::Dec(unit) => {
             let d = match v {
@@ -235,32 +247,32 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
             };
             d.map(Val::Dec).ok_or_else(|| match unit {
                 Unit::Share => bad(
-                    "facts.type",
-                    "một tỷ lệ (0.6 hoặc \"60%\")",
-                    "a share (0.6 or \"60%\")",
+                    Code::FactsType,
+                    msg!(vi: "một tỷ lệ (0.6 hoặc \"60%\")", en: "a share (0.6 or \"60%\")"),
                 ),
                 Unit::Money => bad(
-                    "facts.type",
-                    "một số tiền (đồng)",
-                    "an amount of money (VND)",
+                    Code::FactsType,
+                    msg!(vi: "một số tiền (đồng)", en: "an amount of money (VND)"),
                 ),
-                Unit::Plain => bad("facts.type", "một số", "a number"),
+                Unit::Plain => bad(Code::FactsType, msg!(vi: "một số", en: "a number")),
             })
         }
         Ty::Date => match v {
-            Value::String(s) => Date::parse(s.trim())
-                .map(Val::Date)
-                .ok_or_else(|| bad("facts.date", "ngày dạng YYYY-MM-DD", "a date YYYY-MM-DD")),
+            Value::String(s) => Date::parse(s.trim()).map(Val::Date).ok_or_else(|| {
+                bad(
+                    Code::FactsDate,
+                    msg!(vi: "ngày dạng YYYY-MM-DD", en: "a date YYYY-MM-DD"),
+                )
+            }),
             _ => Err(bad(
-                "facts.date",
-                "ngày dạng YYYY-MM-DD",
-                "a date YYYY-MM-DD",
+                Code::FactsDate,
+                msg!(vi: "ngày dạng YYYY-MM-DD", en: "a date YYYY-MM-DD"),
             )),
         },
         Ty::Str => match v {
             Value::String(s) => Ok(Val::Str(s.as_str().into())),
             Value::Number(n) => Ok(Val::Str(n.to_string().into())),
-            _ => Err(bad("facts.type", "một chuỗi", "a string")),
+            _ => Err(bad(Code::FactsType, msg!(vi: "một chuỗi", en: "a string"))),
         },
         Ty::Enum(e) => {
             let et = enums.get(*e);
@@ -272,17 +284,18 @@ pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, Scal
                     let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
                     let s = shown();
                     Err((
-                        "facts.enum",
-                        format!("giá trị {s} không hợp lệ; cần một trong: {values}"),
-                        format!("{s} is not allowed; expected one of: {values}"),
+                        Code::FactsEnum,
+                        msg!(
+                            vi: format!("giá trị {s} không hợp lệ; cần một trong: {values}"),
+                            en: format!("{s} is not allowed; expected one of: {values}"),
+                        ),
                     ))
                 }
             }
         }
         Ty::Rec(_) | Ty::List(_) => Err((
-            "facts.type",
-            "kiểu không hợp lệ".into(),
-            "unexpected type".into(),
+            Code::FactsType,
+            msg!(vi: "kiểu không hợp lệ", en: "unexpected type"),
         )),
     }
 }

@@ -1,0 +1,347 @@
+//! Decoding columnar batches (pandas, Arrow) against an entity's schema: one [`Record`] per
+//! row, with the same errors (and the same leniency) as decoding JSON.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::json::{text_cell, Decoder};
+use super::{fits, set_path};
+use crate::codes::Code;
+use crate::date::Date;
+use crate::error::{Error, FieldError};
+use crate::model::Pack;
+use crate::text::Message;
+use crate::value::{Record, Ty, Val};
+
+/// A column of facts for [`Engine::evaluate_columns`].
+#[derive(Clone, Debug)]
+pub enum Column {
+    /// Yes/no facts.
+    Bool(Vec<Option<bool>>),
+    /// Whole numbers.
+    Int(Vec<Option<i64>>),
+    /// Exact decimals.
+    Decimal(Vec<Option<Decimal>>),
+    /// Text or enumeration values (also numbers or dates written as text).
+    Text(Vec<Option<String>>),
+    /// Dates.
+    Date(Vec<Option<Date>>),
+    /// Any JSON value (for lists such as `managers`).
+    Json(Vec<Option<Value>>),
+    /// A list per row, as Arrow lays it out: row `i` holds the items
+    /// `offsets[i]..offsets[i + 1]` of `items`; `valid[i] == false` is an absent list.
+    List {
+        /// `rows + 1` monotonic offsets into `items`, from 0.
+        offsets: Vec<usize>,
+        /// Which rows have a list (all, when `None`).
+        valid: Option<Vec<bool>>,
+        /// The items of every row, one after another.
+        items: Box<Column>,
+    },
+    /// A record per row, one column per field; `valid[i] == false` is an absent record.
+    Struct {
+        /// Number of rows.
+        rows: usize,
+        /// Which rows have a record (all, when `None`).
+        valid: Option<Vec<bool>>,
+        /// The fields by name.
+        fields: Vec<(String, Column)>,
+    },
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::Bool(v) => v.len(),
+            Column::Int(v) => v.len(),
+            Column::Decimal(v) => v.len(),
+            Column::Text(v) => v.len(),
+            Column::Date(v) => v.len(),
+            Column::Json(v) => v.len(),
+            Column::List { offsets, .. } => offsets.len().saturating_sub(1),
+            Column::Struct { rows, .. } => *rows,
+        }
+    }
+}
+
+/// Columns of facts by dotted path (`"workers.female"`), all of one length.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnBatch {
+    rows: usize,
+    columns: Vec<(String, Column)>,
+}
+
+impl ColumnBatch {
+    /// An empty batch of `rows` rows.
+    pub fn new(rows: usize) -> ColumnBatch {
+        ColumnBatch {
+            rows,
+            columns: Vec::new(),
+        }
+    }
+    /// Adds a column.
+    pub fn push(&mut self, path: impl Into<String>, column: Column) {
+        self.columns.push((path.into(), column));
+    }
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
+/// A batch's columns resolved against a record type: each known column with the slots of its
+/// path and its field's type. Unknown columns are ignored, as unknown JSON fields are.
+pub(crate) struct BatchDecoder<'p, 'b> {
+    pack: &'p Pack,
+    record: usize,
+    rows: usize,
+    columns: Vec<(&'b str, Vec<usize>, Ty, &'b Column)>,
+    blank: Record,
+}
+
+impl<'p, 'b> BatchDecoder<'p, 'b> {
+    /// Resolves the columns of `batch` against record type `record`; a column of the wrong
+    /// length is an error.
+    pub(crate) fn new(
+        pack: &'p Pack,
+        record: usize,
+        batch: &'b ColumnBatch,
+    ) -> Result<BatchDecoder<'p, 'b>, Error> {
+        let n_fields = pack.records.get(record).map_or(0, |r| r.fields.len());
+        let mut columns = Vec::new();
+        for (path, col) in &batch.columns {
+            if col.len() != batch.rows {
+                return Err(Error::invalid_input(
+                    Code::InputColumns,
+                    msg!(
+                        vi: format!("cột `{path}` có {} dòng, cần {}", col.len(), batch.rows),
+                        en: format!("column `{path}` has {} rows, expected {}", col.len(), batch.rows),
+                    ),
+                ));
+            }
+            if let Some((slots, ty)) = resolve(pack, record, path) {
+                columns.push((path.as_str(), slots, ty, col));
+            }
+        }
+        Ok(BatchDecoder {
+            pack,
+            record,
+            rows: batch.rows,
+            columns,
+            blank: Record {
+                slots: vec![None; n_fields],
+            },
+        })
+    }
+
+    /// Number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The record in row `row`; its bad cells are appended to `errors` as `(row, error)`.
+    pub(crate) fn row(&self, row: usize, errors: &mut Vec<(usize, FieldError)>) -> Record {
+        let mut rec = self.blank.clone();
+        for (path, slots, ty, col) in &self.columns {
+            let mut cell_errors = Vec::new();
+            let val = self.cell(col, ty, row, &mut cell_errors);
+            for mut e in cell_errors {
+                e.field = format!("/{}{}", path.replace('.', "/"), e.field);
+                errors.push((row, e));
+            }
+            // type mismatch between column kind and field type → absent + error
+            let val = match val {
+                Some(v) if fits(&v, ty) => Some(v),
+                Some(_) => {
+                    errors.push((
+                        row,
+                        FieldError {
+                            field: format!("/{}", path.replace('.', "/")),
+                            code: Code::FactsType.into(),
+                            message: msg!(
+                                vi: "kiểu dữ liệu của cột không phù hợp",
+                                en: "the column's type does not fit the field",
+                            ),
+                        },
+                    ));
+                    None
+                }
+                None => None,
+            };
+            if let Some(v) = val {
+                set_path(self.pack, &mut rec, self.record, slots, v);
+            }
+        }
+        rec
+    }
+
+    /// The fact in row `row` of a column, as a value of type `ty` (`None` when absent or bad;
+    /// bad cells are described in `errors`, their `field` relative to the column).
+    fn cell(&self, col: &Column, ty: &Ty, row: usize, errors: &mut Vec<FieldError>) -> Option<Val> {
+        let err = |errors: &mut Vec<FieldError>, field: String, code: Code, message: Message| {
+            errors.push(FieldError {
+                field,
+                code: code.into(),
+                message,
+            });
+            None
+        };
+        let shape = |errors: &mut Vec<FieldError>| {
+            err(
+                errors,
+                String::new(),
+                Code::FactsType,
+                msg!(
+                    vi: "kiểu dữ liệu của cột không phù hợp",
+                    en: "the column's type does not fit the field",
+                ),
+            )
+        };
+        match col {
+            Column::Bool(v) => v.get(row).copied().flatten().map(Val::Bool),
+            Column::Int(v) => v.get(row).copied().flatten().map(|i| match ty {
+                Ty::Dec(_) => Val::Dec(Decimal::from(i)),
+                _ => Val::Int(i),
+            }),
+            Column::Decimal(v) => v.get(row).copied().flatten().map(|d| match ty {
+                Ty::Int if d.fract().is_zero() => {
+                    i64::try_from(d).map(Val::Int).unwrap_or(Val::Dec(d))
+                }
+                _ => Val::Dec(d),
+            }),
+            Column::Date(v) => v.get(row).copied().flatten().map(Val::Date),
+            Column::Text(v) => {
+                let s = v.get(row).and_then(|x| x.as_ref())?;
+                match text_cell(ty, s, &self.pack.enums) {
+                    Ok(v) => Some(v),
+                    Err((code, message)) => err(errors, String::new(), code, message),
+                }
+            }
+            Column::Json(v) => {
+                let j = v.get(row).and_then(|x| x.as_ref())?;
+                let mut d = Decoder::new(self.pack, false);
+                let out = d.value(ty, j);
+                errors.extend(d.errors);
+                out
+            }
+            Column::List {
+                offsets,
+                valid,
+                items,
+            } => {
+                if valid
+                    .as_ref()
+                    .is_some_and(|m| !m.get(row).copied().unwrap_or(false))
+                {
+                    return None;
+                }
+                let Ty::List(inner) = ty else {
+                    return shape(errors);
+                };
+                let (Some(&a), Some(&b)) = (offsets.get(row), offsets.get(row + 1)) else {
+                    return shape(errors);
+                };
+                let mut out = Vec::with_capacity(b.saturating_sub(a));
+                let mut ok = true;
+                for j in a..b {
+                    let before = errors.len();
+                    let v = self.cell(items, inner, j, errors);
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{}{}", j - a, e.field);
+                    }
+                    match v {
+                        Some(v) if fits(&v, inner) => out.push(v),
+                        Some(_) => {
+                            ok = false;
+                            err(
+                                errors,
+                                format!("/{}", j - a),
+                                Code::FactsType,
+                                msg!(
+                                    vi: "kiểu dữ liệu của cột không phù hợp",
+                                    en: "the column's type does not fit the field",
+                                ),
+                            );
+                        }
+                        None => {
+                            ok = false;
+                            if errors.len() == before {
+                                err(
+                                    errors,
+                                    format!("/{}", j - a),
+                                    Code::FactsType,
+                                    msg!(
+                                        vi: "phần tử danh sách không được để trống",
+                                        en: "list items cannot be null",
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
+                // a list with a bad or missing item is absent as a whole (its count would be
+                // wrong otherwise), as in `evaluate`
+                ok.then_some(Val::List(out))
+            }
+            Column::Struct { valid, fields, .. } => {
+                if valid
+                    .as_ref()
+                    .is_some_and(|m| !m.get(row).copied().unwrap_or(false))
+                {
+                    return None;
+                }
+                let Ty::Rec(r) = ty else { return shape(errors) };
+                let rt = self.pack.records.get(*r)?;
+                let mut rec = Record {
+                    slots: vec![None; rt.fields.len()],
+                };
+                for (name, c) in fields {
+                    // unknown fields are ignored, as in `evaluate`
+                    let Some(i) = rt.fields.iter().position(|f| f.name == *name) else {
+                        continue;
+                    };
+                    let Some(f) = rt.fields.get(i) else { continue };
+                    let before = errors.len();
+                    let v = self.cell(c, &f.ty, row, errors);
+                    match v {
+                        Some(v) if fits(&v, &f.ty) => {
+                            if let Some(slot) = rec.slots.get_mut(i) {
+                                *slot = Some(v);
+                            }
+                        }
+                        Some(_) => {
+                            shape(errors);
+                        }
+                        None => {}
+                    }
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{name}{}", e.field);
+                    }
+                }
+                Some(Val::Rec(Box::new(rec)))
+            }
+        }
+    }
+}
+
+/// The slots of a dotted path (`workers.female`) in record type `record`, and the type of the
+/// field it ends at; `None` when a step is not a field (or not a record before the end).
+fn resolve(pack: &Pack, record: usize, path: &str) -> Option<(Vec<usize>, Ty)> {
+    let mut cur = pack.records.get(record)?;
+    let mut slots = Vec::new();
+    let mut last = None;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (k, part) in parts.iter().enumerate() {
+        let s = *cur.by_name.get(*part)?;
+        let ty = cur.fields.get(s).map(|f| f.ty.clone()).unwrap_or(Ty::Bool);
+        slots.push(s);
+        if k + 1 < parts.len() {
+            match &ty {
+                Ty::Rec(r) => cur = pack.records.get(*r)?,
+                _ => return None,
+            }
+        }
+        last = Some(ty);
+    }
+    Some((slots, last?))
+}

@@ -1,0 +1,340 @@
+//! What the phases of the checker share: the files read (to turn byte offsets into line and
+//! column), the diagnostics found, the pack compiled so far, and the tables of names.
+
+use std::collections::HashMap;
+
+use toml::Spanned;
+
+use crate::codes::Code;
+use crate::date::Date;
+use crate::error::Diagnostic;
+use crate::expr::compile::CompileError;
+use crate::expr::syntax::{self, Ast};
+use crate::model::{Cite, Pack};
+use crate::pack::doc::{CiteDoc, FileDoc};
+use crate::text::Message;
+
+/// One file of a pack, as text, with the offsets of its lines.
+struct Src {
+    path: String,
+    text: String,
+    /// byte offsets of line starts
+    lines: Vec<usize>,
+}
+
+impl Src {
+    fn new(path: String, text: String) -> Src {
+        let mut lines = vec![0];
+        lines.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Src { path, text, lines }
+    }
+    fn loc(&self, offset: usize) -> (usize, usize) {
+        let line = self.lines.partition_point(|&s| s <= offset).max(1);
+        let start = self.lines.get(line - 1).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset.min(self.text.len()))
+            .map(|s| s.chars().count())
+            .unwrap_or(0)
+            + 1;
+        (line, col)
+    }
+    /// Offset of the first character inside the TOML string whose token starts at `start`.
+    fn string_body(&self, start: usize) -> usize {
+        let rest = self.text.get(start..).unwrap_or("");
+        if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+            let after = rest.get(3..).unwrap_or("");
+            if after.starts_with("\r\n") {
+                start + 5
+            } else if after.starts_with('\n') {
+                start + 4
+            } else {
+                start + 3
+            }
+        } else if rest.starts_with('"') || rest.starts_with('\'') {
+            start + 1
+        } else {
+            start
+        }
+    }
+}
+
+/// A pack file that parsed: its index among the files read, the pack it belongs to, its tables.
+pub(super) struct Parsed {
+    pub file: usize,
+    pub pack: String,
+    pub doc: FileDoc,
+}
+
+/// The files read and the problems found in them, each located by `file:line:col`.
+#[derive(Default)]
+pub(super) struct Diags {
+    files: Vec<Src>,
+    list: Vec<Diagnostic>,
+}
+
+impl Diags {
+    /// Keeps a file's text (for locations); returns its index.
+    pub fn add_file(&mut self, path: String, text: String) -> usize {
+        self.files.push(Src::new(path, text));
+        self.files.len() - 1
+    }
+
+    /// The text of file `file`.
+    pub fn text(&self, file: usize) -> &str {
+        self.files.get(file).map(|f| f.text.as_str()).unwrap_or("")
+    }
+
+    /// The path of file `file`, as the loader gave it.
+    pub fn path(&self, file: usize) -> String {
+        self.files
+            .get(file)
+            .map(|f| f.path.clone())
+            .unwrap_or_default()
+    }
+
+    /// Line and column of a byte offset of file `file` (`(0, 0)` for no such file).
+    pub fn loc(&self, file: usize, offset: usize) -> (usize, usize) {
+        self.files
+            .get(file)
+            .map(|f| f.loc(offset))
+            .unwrap_or((0, 0))
+    }
+
+    /// Whether no problem was found so far.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// A problem at a byte offset of file `file`.
+    pub fn diag(&mut self, file: usize, offset: usize, code: Code, message: Message) {
+        let (path, (line, column)) = match self.files.get(file) {
+            Some(f) => (f.path.clone(), f.loc(offset)),
+            None => (String::new(), (1, 1)),
+        };
+        self.list.push(Diagnostic {
+            file: path,
+            line,
+            column,
+            code: code.into(),
+            message,
+        });
+    }
+
+    /// A problem at the start of a spanned value.
+    pub fn diag_at<T>(&mut self, file: usize, s: &Spanned<T>, code: Code, message: Message) {
+        self.diag(file, s.span().start, code, message);
+    }
+
+    /// A problem with a whole file (or pack): line 1, column 1 of `path`.
+    pub fn diag_file(&mut self, path: String, code: Code, message: Message) {
+        self.list.push(Diagnostic {
+            file: path,
+            line: 1,
+            column: 1,
+            code: code.into(),
+            message,
+        });
+    }
+
+    /// The type checker's errors in the expression written in `s`, located inside the string.
+    pub fn expr_errors(&mut self, file: usize, s: &Spanned<String>, errs: Vec<CompileError>) {
+        let base = self.string_body(file, s);
+        for e in errs {
+            self.diag(file, base + e.span.start, e.code, e.message);
+        }
+    }
+
+    /// Parses the expression written in `s`, reporting a syntax error inside the string.
+    pub fn parse_expr(&mut self, file: usize, s: &Spanned<String>) -> Option<Ast> {
+        match syntax::parse(s.get_ref()) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                let base = self.string_body(file, s);
+                self.diag(
+                    file,
+                    base + e.span.start,
+                    Code::ExprSyntax,
+                    msg!(vi: e.vi, en: e.en),
+                );
+                None
+            }
+        }
+    }
+
+    /// The date written in `s`, or a diagnostic.
+    pub fn date(&mut self, file: usize, s: &Spanned<String>) -> Option<Date> {
+        let d = Date::parse(s.get_ref());
+        if d.is_none() {
+            let v = s.get_ref().clone();
+            self.diag_at(
+                file,
+                s,
+                Code::PackDate,
+                msg!(
+                    vi: format!("`{v}` không phải ngày (cần YYYY-MM-DD)"),
+                    en: format!("`{v}` is not a date (expected YYYY-MM-DD)"),
+                ),
+            );
+        }
+        d
+    }
+
+    fn string_body(&self, file: usize, s: &Spanned<String>) -> usize {
+        self.files
+            .get(file)
+            .map(|f| f.string_body(s.span().start))
+            .unwrap_or(0)
+    }
+
+    /// Every problem, ordered by file, line and column (stable: ties keep the order found).
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut d = self.list;
+        d.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        d
+    }
+}
+
+/// What a table of names holds, for the "defined twice" message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum What {
+    Enum,
+    /// Records and entities (and, through [`Names::declare_beside`], enums).
+    Type,
+    Field,
+    PeriodGroup,
+    Parameter,
+    /// A rule of one entity.
+    Rule,
+    Info,
+}
+
+impl What {
+    fn defined_twice(self, name: &str) -> Message {
+        let (vi, en) = match self {
+            What::Enum => ("kiểu liệt kê", "enum"),
+            What::Type => ("kiểu", "type"),
+            What::Field => ("trường", "field"),
+            What::PeriodGroup => ("nhóm giai đoạn", "period group"),
+            What::Parameter => ("tham số", "parameter"),
+            What::Rule => ("quy tắc", "rule"),
+            What::Info => ("mục", "info"),
+        };
+        let (vi_where, en_where) = match self {
+            What::Rule => (" cho đối tượng này", " for this entity"),
+            _ => ("", ""),
+        };
+        msg!(
+            vi: format!("{vi} `{name}` được định nghĩa hai lần{vi_where}"),
+            en: format!("{en} `{name}` is defined twice{en_where}"),
+        )
+    }
+}
+
+/// A table of names of one kind, each with its index: every "defined twice" check goes
+/// through [`Names::declare`] (or [`Names::is_free`]), so they all say the same thing.
+pub(super) struct Names {
+    what: What,
+    map: HashMap<String, usize>,
+}
+
+impl Names {
+    pub fn new(what: What) -> Names {
+        Names {
+            what,
+            map: HashMap::new(),
+        }
+    }
+
+    /// Declares `name` with the next index; when it is taken, reports it as defined twice
+    /// and returns `None`.
+    pub fn declare(
+        &mut self,
+        out: &mut Diags,
+        file: usize,
+        name: &Spanned<String>,
+    ) -> Option<usize> {
+        self.declare_beside(out, file, name, None)
+    }
+
+    /// The same, in a namespace shared with `other` (records beside enums): a name taken
+    /// there is taken here too.
+    pub fn declare_beside(
+        &mut self,
+        out: &mut Diags,
+        file: usize,
+        name: &Spanned<String>,
+        other: Option<&Names>,
+    ) -> Option<usize> {
+        let n = name.get_ref();
+        if self.contains(n) || other.is_some_and(|o| o.contains(n)) {
+            self.defined_twice(out, file, name);
+            return None;
+        }
+        Some(self.insert(n.clone()))
+    }
+
+    /// Whether `name` is free, reporting it as defined twice when it is not. For tables that
+    /// take a name only once what it names has checked out ([`Names::insert`] then).
+    pub fn is_free(&self, out: &mut Diags, file: usize, name: &Spanned<String>) -> bool {
+        if self.contains(name.get_ref()) {
+            self.defined_twice(out, file, name);
+            return false;
+        }
+        true
+    }
+
+    fn defined_twice(&self, out: &mut Diags, file: usize, name: &Spanned<String>) {
+        let message = self.what.defined_twice(name.get_ref());
+        out.diag_at(file, name, Code::PackDuplicate, message);
+    }
+
+    /// Takes `name` with the next index, unchecked.
+    pub fn insert(&mut self, name: String) -> usize {
+        let i = self.map.len();
+        self.map.insert(name, i);
+        i
+    }
+
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.map.get(name).copied()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.map.contains_key(name)
+    }
+
+    /// The names and their indices, for the compiled pack.
+    pub fn into_map(self) -> HashMap<String, usize> {
+        self.map
+    }
+}
+
+/// The state the phases pass along: diagnostics (with the files read), the pack compiled so
+/// far, and the type names (enums and records) later phases resolve types against.
+pub(super) struct Context {
+    pub out: Diags,
+    pub pack: Pack,
+    pub enums: Names,
+    pub records: Names,
+}
+
+impl Context {
+    pub fn new() -> Context {
+        Context {
+            out: Diags::default(),
+            pack: Pack::default(),
+            enums: Names::new(What::Enum),
+            records: Names::new(What::Type),
+        }
+    }
+}
+
+/// A citation as written in a pack file.
+pub(super) fn cite(c: &CiteDoc) -> Cite {
+    Cite {
+        document: c.document.clone(),
+        section: c.section.clone(),
+        wording: c.wording.clone(),
+    }
+}

@@ -1,0 +1,63 @@
+//! The checker: reads a pack and its imports, reports every problem with `file:line:col`, and
+//! compiles what is valid into the resolved [`Pack`].
+//!
+//! It is a pipeline of phases over one [`Context`] (the files read, the diagnostics, the pack
+//! compiled so far, the tables of names). Each phase reports what it finds and goes on, so one
+//! load lists every problem; a phase only skips what an earlier problem made meaningless. The
+//! diagnostics come out sorted by file, line and column.
+//!
+//! | phase | file | what |
+//! |---|---|---|
+//! | imports | `imports.rs` | read the root pack and its imports, parse each file, `[pack]` metadata |
+//! | types | `types.rs` | enums, records and entities, their fields; recursion; bounds |
+//! | periods and parameters | `params.rs` | period groups, dated parameter values, overrides |
+//! | rules | `rules.rs` | every rule's name and type, then each rule compiled |
+//! | lints | `lints.rs` | rules held against the wording they cite |
+//! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
+//! | infos | `infos.rs` | `[[info]]` topics |
+//! | tests | `tests.rs` | the pack's own `[[test]]` cases |
+//!
+//! Shared pieces: `context.rs` ([`Context`], `Diags`, `Names::declare` for every "defined
+//! twice" check) and `values.rs` (type names and literal values as written in pack files).
+
+mod context;
+mod imports;
+mod infos;
+mod lints;
+mod order;
+mod params;
+mod rules;
+mod tests;
+mod types;
+mod values;
+
+use context::Context;
+
+use crate::error::Error;
+use crate::model::Pack;
+use crate::pack::source::PackLoader;
+
+/// Loads pack `root` and everything it imports, checks it and compiles it.
+pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
+    let mut cx = Context::new();
+    let docs = imports::read(&mut cx, loader, root);
+    types::check(&mut cx, &docs);
+    params::check(&mut cx, &docs);
+    let rules = rules::declare(&mut cx, &docs);
+    rules::compile(&mut cx, &rules);
+    // Indicators go here (a later phase `indicators.rs`): the pack-declared registry and its
+    // indicators, type-checked like rules. They need the types, parameters, periods and the
+    // compiled rules (their filters may call decisions), and must report before `order`,
+    // which runs only on an otherwise clean pack.
+    lints::check(&mut cx, &rules);
+    if cx.out.is_empty() {
+        order::check(&mut cx, &rules);
+    }
+    infos::check(&mut cx, &docs);
+    tests::check(&mut cx, &docs);
+    if cx.out.is_empty() {
+        Ok(cx.pack)
+    } else {
+        Err(Error::Pack(cx.out.into_sorted()))
+    }
+}
