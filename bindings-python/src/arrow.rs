@@ -23,7 +23,8 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 use htx_rules::{
-    Column, ColumnBatch, ColumnarResult, Date, Engine, FieldError, Outcome, Scalar, ValueType,
+    Column, ColumnBatch, ColumnarResult, Date, Engine, FieldError, FieldKind, Outcome, Scalar,
+    ValueType,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
@@ -31,7 +32,7 @@ use serde_json::Value;
 /// Rows evaluated at a time: bounds the memory of the core's columns and of one output batch.
 pub const CHUNK: usize = 65_536;
 
-/// What the entity's schema says a column is (`Engine.field_types` on the Python side).
+/// What the entity's schema says a column is (from `Engine::fields`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Int,
@@ -43,16 +44,40 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn parse(s: &str) -> Kind {
-        match s {
-            "int" => Kind::Int,
-            "decimal" => Kind::Decimal,
-            "bool" => Kind::Bool,
-            "date" => Kind::Date,
-            "text" => Kind::Text,
+    fn of(kind: FieldKind) -> Kind {
+        match kind {
+            FieldKind::Bool => Kind::Bool,
+            FieldKind::Integer => Kind::Int,
+            FieldKind::Decimal | FieldKind::Share | FieldKind::Money => Kind::Decimal,
+            FieldKind::Date => Kind::Date,
+            FieldKind::String | FieldKind::Enum => Kind::Text,
             _ => Kind::Json,
         }
     }
+
+    /// The name `Engine.field_types` gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Int => "int",
+            Kind::Decimal => "decimal",
+            Kind::Bool => "bool",
+            Kind::Date => "date",
+            Kind::Text => "text",
+            Kind::Json => "json",
+        }
+    }
+}
+
+/// Dotted field path -> kind, for every field of `entity` (records' fields under their paths).
+pub fn field_kinds(
+    engine: &Engine,
+    entity: &str,
+) -> Result<HashMap<String, Kind>, htx_rules::Error> {
+    Ok(engine
+        .fields(entity)?
+        .into_iter()
+        .map(|f| (f.path, Kind::of(f.kind)))
+        .collect())
 }
 
 /// Which value columns to produce.
@@ -459,10 +484,10 @@ impl Plan {
         entity: &str,
         as_of: Date,
         input: &Schema,
-        kinds: HashMap<String, Kind>,
         values: Values,
     ) -> Result<Plan, EvalError> {
         let types = engine.output_types(entity)?;
+        let kinds = field_kinds(&engine, entity)?;
         let mut inputs = Vec::new();
         let mut id = None;
         for (i, f) in input.fields().iter().enumerate() {

@@ -29,7 +29,7 @@ use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PyRecordBatchReader, PyTable};
 use serde_json::Value;
 
-use crate::arrow::{EvalError, EvalReader, Kind, Plan, Values, CHUNK};
+use crate::arrow::{EvalError, EvalReader, Plan, Values, CHUNK};
 use crate::convert::{json_to_py, opt_scalar_to_py, py_to_json};
 use crate::errors::{message_dict, IntoPy};
 use crate::source::Source;
@@ -661,7 +661,6 @@ impl NativeEngine {
         entity: &str,
         schema: &arrow_schema::Schema,
         as_of: &str,
-        kinds: HashMap<String, String>,
         values: &str,
     ) -> PyResult<Plan> {
         let as_of = parse_date(as_of)?;
@@ -670,16 +669,11 @@ impl NativeEngine {
                 "values must be \"auto\", \"all\" or \"none\", got {values:?}"
             ))
         })?;
-        let kinds = kinds
-            .iter()
-            .map(|(k, v)| (k.clone(), Kind::parse(v)))
-            .collect();
         Ok(Plan::new(
             Arc::clone(&self.engine),
             entity,
             as_of,
             schema,
-            kinds,
             values,
         )?)
     }
@@ -801,6 +795,16 @@ impl NativeEngine {
             .collect())
     }
 
+    /// Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the
+    /// core's `Engine::fields`), as the Arrow paths read columns.
+    fn field_types(&self, entity: &str) -> PyResult<HashMap<String, &'static str>> {
+        Ok(arrow::field_kinds(&self.engine, entity)
+            .py()?
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str()))
+            .collect())
+    }
+
     /// The output decisions of `entity` in order, each with its value's type (`None`: no value).
     fn output_types(&self, entity: &str) -> PyResult<Vec<(String, Option<&'static str>)>> {
         Ok(self
@@ -817,7 +821,7 @@ impl NativeEngine {
     /// (pandas columns Arrow could not type), as long as the data. Returns `(answers, number of
     /// field errors, first field error)`; answers are one record batch when `single`, else a
     /// table.
-    #[pyo3(signature = (entity, data, as_of, kinds, values="auto", objects=None, single=false))]
+    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false))]
     #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     fn evaluate_arrow<'py>(
         &self,
@@ -825,14 +829,13 @@ impl NativeEngine {
         entity: &str,
         data: AnyRecordBatch,
         as_of: &str,
-        kinds: HashMap<String, String>,
         values: &str,
         objects: Option<Vec<(String, Bound<'py, PyAny>)>>,
         single: bool,
     ) -> PyResult<(Bound<'py, PyAny>, usize, Option<ErrorRow>)> {
         let reader = data.into_reader()?;
         let input_schema = reader.schema();
-        let plan = self.plan(entity, &input_schema, as_of, kinds, values)?;
+        let plan = self.plan(entity, &input_schema, as_of, values)?;
         let mut object_columns: Vec<(String, Vec<Value>)> = Vec::new();
         for (path, column) in objects.unwrap_or_default() {
             let mut cells = Vec::new();
@@ -855,17 +858,16 @@ impl NativeEngine {
 
     /// Like `evaluate_arrow`, lazily: a record batch reader that reads and evaluates one batch
     /// of the input each time one is pulled (never more than a batch of input in memory).
-    #[pyo3(signature = (entity, data, as_of, kinds, values="auto"))]
+    #[pyo3(signature = (entity, data, as_of, values="auto"))]
     fn evaluate_stream(
         &self,
         entity: &str,
         data: AnyRecordBatch,
         as_of: &str,
-        kinds: HashMap<String, String>,
         values: &str,
     ) -> PyResult<PyRecordBatchReader> {
         let reader = data.into_reader()?;
-        let plan = self.plan(entity, &reader.schema(), as_of, kinds, values)?;
+        let plan = self.plan(entity, &reader.schema(), as_of, values)?;
         Ok(PyRecordBatchReader::new(Box::new(EvalReader::new(
             Arc::new(plan),
             reader,

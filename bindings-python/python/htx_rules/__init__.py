@@ -180,12 +180,11 @@ class Engine:
         return _frames.evaluate_many(self, entity, data, _as_of(as_of), values)
 
     def field_types(self, entity: str) -> Dict[str, str]:
-        """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the schema)."""
+        """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the pack's
+        schema; a record's fields under their dotted paths, lists and records as "json")."""
         types = self._field_types.get(entity)
         if types is None:
-            from . import _frames
-
-            types = _frames.field_types(self.schema(entity))
+            types = self._native.field_types(entity)
             self._field_types[entity] = types
         return types
 

@@ -32,65 +32,7 @@ class FactsWarning(UserWarning):
 
 
 # ---------------------------------------------------------------------------------------------
-# Schema -> field kinds
-
-
-def field_types(schema: Dict[str, Any]) -> Dict[str, str]:
-    """Dotted path -> kind ("int", "decimal", "bool", "date", "text", "json") from a JSON Schema."""
-    out: Dict[str, str] = {}
-    defs = schema.get("$defs") or schema.get("definitions") or {}
-
-    def resolve(node: Any) -> Dict[str, Any]:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < 16:
-            name = str(node["$ref"]).rsplit("/", 1)[-1]
-            node = defs.get(name, {})
-            seen += 1
-        return node if isinstance(node, dict) else {}
-
-    def kind_of(node: Dict[str, Any]) -> str:
-        node = resolve(node)
-        for key in ("anyOf", "oneOf"):
-            if key in node:
-                kinds = {kind_of(n) for n in node[key] if resolve(n).get("type") != "null"}
-                kinds.discard("null")
-                if len(kinds) == 1:
-                    return kinds.pop()
-                if kinds in ({"decimal", "text"}, {"decimal", "int"}):
-                    return "decimal"
-                return "json"
-        t = node.get("type")
-        if isinstance(t, list):
-            ts = [x for x in t if x != "null"]
-            if set(ts) <= {"number", "string"} and "number" in ts:
-                return "decimal"
-            t = ts[0] if len(ts) == 1 else None
-        fmt = node.get("format")
-        if t == "integer":
-            return "int"
-        if t == "number" or fmt == "decimal":
-            return "decimal"
-        if t == "boolean":
-            return "bool"
-        if t == "string":
-            return "date" if fmt == "date" else "text"
-        if "enum" in node and all(isinstance(v, str) for v in node["enum"]):
-            return "text"
-        return "json"
-
-    def walk(node: Any, prefix: str) -> None:
-        node = resolve(node)
-        props = node.get("properties")
-        if isinstance(props, dict):
-            if prefix:
-                out[prefix] = "json"
-            for name, sub in props.items():
-                walk(sub, f"{prefix}.{name}" if prefix else name)
-        elif prefix:
-            out[prefix] = kind_of(node)
-
-    walk(schema, "")
-    return out
+# Records
 
 
 def unflatten(record: Any) -> Any:
@@ -203,16 +145,15 @@ def evaluate_many(engine: "Engine", entity: str, data: Any, as_of: str, values: 
     if kind == "records":
         return _evaluate_records(engine, entity, data, as_of, values)
     native = engine._native
-    kinds = engine.field_types(entity)
     if kind == "pandas":
-        return _evaluate_pandas(engine, entity, data, as_of, values, kinds)
+        return _evaluate_pandas(engine, entity, data, as_of, values)
     if kind == "reader":
         pa = _pyarrow("a RecordBatchReader answer")
-        stream = native.evaluate_stream(entity, data, as_of, kinds, values)
+        stream = native.evaluate_stream(entity, data, as_of, values)
         return pa.RecordBatchReader.from_stream(stream)
     if kind == "polars_lazy":
-        return _evaluate_polars_lazy(engine, entity, data, as_of, values, kinds)
-    out, count, first = native.evaluate_arrow(entity, data, as_of, kinds, values, None, kind == "batch")
+        return _evaluate_polars_lazy(engine, entity, data, as_of, values)
+    out, count, first = native.evaluate_arrow(entity, data, as_of, values, None, kind == "batch")
     warn_errors(count, first, engine.lang)
     if kind == "polars":
         import polars as pl
@@ -257,9 +198,7 @@ def _value_columns(engine: "Engine", entity: str, values: str) -> set:
     return {name for name, t in types if t is not None}
 
 
-def _evaluate_polars_lazy(
-    engine: "Engine", entity: str, lf: Any, as_of: str, values: str, kinds: Dict[str, str]
-) -> Any:
+def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, values: str) -> Any:
     """A LazyFrame is collected in streaming batches; each is evaluated as it arrives."""
     import polars as pl
 
@@ -273,14 +212,14 @@ def _evaluate_polars_lazy(
     first = None
     offset = 0
     for chunk in chunks:
-        out, n, f = native.evaluate_arrow(entity, chunk, as_of, kinds, values, None, False)
+        out, n, f = native.evaluate_arrow(entity, chunk, as_of, values, None, False)
         parts.append(pl.DataFrame(out))
         count += n
         if first is None and f is not None:
             first = (f[0] + offset,) + tuple(f[1:])
         offset += chunk.height
     if not parts:
-        out, _, _ = native.evaluate_arrow(entity, lf.limit(0).collect(), as_of, kinds, values, None, False)
+        out, _, _ = native.evaluate_arrow(entity, lf.limit(0).collect(), as_of, values, None, False)
         parts.append(pl.DataFrame(out))
     warn_errors(count, first, engine.lang)  # type: ignore[arg-type]
     return pl.concat(parts, how="vertical").lazy()
@@ -315,13 +254,12 @@ def pandas_types(pd: Any, pa: Any) -> Callable[[Any], Any]:
     return mapper
 
 
-def _evaluate_pandas(
-    engine: "Engine", entity: str, df: Any, as_of: str, values: str, kinds: Dict[str, str]
-) -> Any:
+def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values: str) -> Any:
     import pandas as pd
 
     pa = _pyarrow("a pandas DataFrame")
     native = engine._native
+    kinds = engine.field_types(entity)
     for name in df.columns:
         if not isinstance(name, str):
             raise TypeError(f"column names must be strings, got {name!r}")
@@ -347,7 +285,7 @@ def _evaluate_pandas(
         if not arrays:
             arrays, names = [pa.nulls(len(part))], ["__rows__"]
         batch = pa.RecordBatch.from_arrays(arrays, names=names)
-        out, c, f = native.evaluate_arrow(entity, batch, as_of, kinds, values, objects, True)
+        out, c, f = native.evaluate_arrow(entity, batch, as_of, values, objects, True)
         batches.append(pa.record_batch(out))
         count += c
         if first is None and f is not None:
