@@ -1030,7 +1030,7 @@ fn run(
             for (path, cells) in objects {
                 let part = cells.get(row..row + len).ok_or_else(|| {
                     EvalError::Arrow(ArrowError::InvalidArgumentError(format!(
-                        "column `{path}` has {} rows, the data more",
+                        "column `{path}` has {} values, fewer than the data's rows",
                         cells.len()
                     )))
                 })?;
