@@ -13,6 +13,7 @@ mod clock;
 mod cmd;
 mod input;
 mod out;
+mod pipeline;
 mod progress;
 mod safe;
 mod suggest;

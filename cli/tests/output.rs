@@ -480,10 +480,7 @@ fn report_workbook_has_summary_phases_and_groups() {
         "14 indicators in each of 2 phases"
     );
     // THT consolidated, phase 1: 13 against 80, not met, 67 short
-    let tht = r
-        .rows()
-        .find(|row| row[1] == "THT củng cố")
-        .unwrap();
+    let tht = r.rows().find(|row| row[1] == "THT củng cố").unwrap();
     assert_eq!(
         (tht[2].clone(), tht[3].clone()),
         (Data::Float(13.0), Data::Float(80.0))

@@ -10,12 +10,12 @@ use htx_rules::{Date, DecisionInfo, Engine, Error, Evaluation, Lang};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
-use crate::out::row::{titles, RowBuilder};
+use crate::out::row::{titles, Row, RowBuilder};
 use crate::out::table::{terminal_width, TableWriter};
 use crate::out::xlsx::{About, EvalWorkbook};
-use crate::out::{finish_io, Target};
+use crate::out::{self, finish_io, Target};
 use crate::progress::Progress;
-use crate::{input, suggest, Ctx};
+use crate::{input, pipeline, suggest, Ctx};
 
 /// The formats `eval` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,52 +60,95 @@ pub struct Args {
     file: Option<String>,
 }
 
-/// Where each result goes.
-enum Sink {
+/// How each record becomes output, on the worker threads.
+enum Encoder {
     Json(JsonEncoder),
     Delimited(DelimitedEncoder),
+    /// Rows for a table or a workbook, put together by the writer.
+    Rows,
+}
+
+/// What the writer thread does with the outputs, in order.
+enum Writer {
+    Bytes,
     Table(TableWriter),
     Xlsx(Box<EvalWorkbook>),
 }
 
-/// Everything needed to turn one evaluation into output.
+/// One chunk's output.
+#[derive(Default)]
+struct ChunkOut {
+    bytes: Vec<u8>,
+    rows: Vec<Row>,
+    records: usize,
+    unreadable: usize,
+}
+
+/// The shared part: turns evaluations into output (`Sync`: every worker uses it).
 struct Emitter {
-    sink: Sink,
+    encoder: Encoder,
     rows: RowBuilder,
-    buf: Vec<u8>,
-    n: usize,
 }
 
 impl Emitter {
-    fn evaluation(&mut self, ev: &Evaluation<'_>, out: &mut Target) -> std::io::Result<()> {
-        self.n += 1;
-        self.buf.clear();
-        match &mut self.sink {
-            Sink::Json(j) => j.evaluation(self.n == 1, ev, &mut self.buf),
-            Sink::Delimited(d) => d.evaluation(ev, &self.rows, &mut self.buf),
-            Sink::Table(t) => {
-                let row = self.rows.evaluated(self.n, ev);
-                return t.push(row, out);
-            }
-            Sink::Xlsx(x) => {
-                let row = self.rows.evaluated(self.n, ev);
-                return x.push(&row).map_err(std::io::Error::other);
-            }
+    /// One evaluated record, number `n` (1-based).
+    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut) {
+        out.records += 1;
+        match &self.encoder {
+            Encoder::Json(j) => j.evaluation(n == 1, ev, &mut out.bytes),
+            Encoder::Delimited(d) => d.evaluation(ev, &self.rows, &mut out.bytes),
+            Encoder::Rows => out.rows.push(self.rows.evaluated(n, ev)),
         }
-        out.write_all(&self.buf)
     }
 
-    fn finish(self, out: &mut Target) -> std::io::Result<()> {
-        match self.sink {
-            Sink::Json(j) => out.write_all(j.end(self.n))?,
-            Sink::Delimited(_) => {}
-            Sink::Table(t) => t.finish(out)?,
-            Sink::Xlsx(x) => x.finish(&mut *out).map_err(std::io::Error::other)?,
+    /// A record that could not be evaluated, in its place.
+    fn unreadable(&self, n: usize, e: &Error, out: &mut ChunkOut) {
+        out.records += 1;
+        out.unreadable += 1;
+        let lang = self.rows.lang;
+        let why = e.message().get(lang).to_string();
+        match &self.encoder {
+            Encoder::Json(j) => j.value(
+                n == 1,
+                &serde_json::json!({ "record": n, "code": e.code(), "message": e.message() }),
+                &mut out.bytes,
+            ),
+            Encoder::Delimited(d) => d.unreadable(&why, &mut out.bytes),
+            Encoder::Rows => out.rows.push(self.rows.unreadable(n, why)),
+        }
+    }
+}
+
+impl Writer {
+    fn write(&mut self, c: ChunkOut, out: &mut Target) -> std::io::Result<()> {
+        match self {
+            Writer::Bytes => out.write_all(&c.bytes),
+            Writer::Table(t) => {
+                for r in c.rows {
+                    t.push(r, out)?;
+                }
+                Ok(())
+            }
+            Writer::Xlsx(x) => {
+                for r in &c.rows {
+                    x.push(r).map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self, end: &[u8], out: &mut Target) -> std::io::Result<()> {
+        match self {
+            Writer::Bytes => out.write_all(end)?,
+            Writer::Table(t) => t.finish(out)?,
+            Writer::Xlsx(x) => x.finish(&mut *out).map_err(std::io::Error::other)?,
         }
         out.flush()
     }
 }
 
+/// The encoder, the writer and what goes before the first record (a CSV header).
 fn emitter(
     engine: &Engine,
     entity: &str,
@@ -113,23 +156,26 @@ fn emitter(
     a: &Args,
     lang: Lang,
     date: Date,
-    out: &mut Target,
-) -> Result<Emitter, Error> {
+    out: &Target,
+) -> Result<(Emitter, Writer, Vec<u8>), Error> {
     let rows = RowBuilder {
         lang,
         reasons: a.format == Format::Xlsx,
         labels: Labels::new(&engine.fields(entity)?),
     };
-    let mut buf = Vec::new();
-    let sink = match a.format {
-        Format::Json | Format::Jsonl => Sink::Json(JsonEncoder {
-            fields: a.fields,
-            framing: if a.format == Format::Json {
-                Framing::Array
-            } else {
-                Framing::Lines
-            },
-        }),
+    let mut head = Vec::new();
+    let (encoder, writer) = match a.format {
+        Format::Json | Format::Jsonl => (
+            Encoder::Json(JsonEncoder {
+                fields: a.fields,
+                framing: if a.format == Format::Json {
+                    Framing::Array
+                } else {
+                    Framing::Lines
+                },
+            }),
+            Writer::Bytes,
+        ),
         Format::Csv | Format::Tsv => {
             let d = DelimitedEncoder::new(
                 if a.format == Format::Csv {
@@ -139,18 +185,21 @@ fn emitter(
                 },
                 &infos,
             );
-            d.header(&infos, &mut buf);
-            Sink::Delimited(d)
+            d.header(&infos, &mut head);
+            (Encoder::Delimited(d), Writer::Bytes)
         }
-        Format::Table => Sink::Table(TableWriter::new(
-            lang,
-            titles(&infos, lang),
-            if out.is_terminal() {
-                terminal_width()
-            } else {
-                None
-            },
-        )),
+        Format::Table => (
+            Encoder::Rows,
+            Writer::Table(TableWriter::new(
+                lang,
+                titles(&infos, lang),
+                if out.is_terminal() {
+                    terminal_width()
+                } else {
+                    None
+                },
+            )),
+        ),
         Format::Xlsx => {
             let about = About {
                 entity: entity.to_string(),
@@ -162,17 +211,15 @@ fn emitter(
                     .collect(),
                 input: a.file.clone().unwrap_or_else(|| "stdin".into()),
             };
-            Sink::Xlsx(Box::new(
-                EvalWorkbook::new(lang, infos, about).map_err(|e| xlsx_error(&e))?,
-            ))
+            (
+                Encoder::Rows,
+                Writer::Xlsx(Box::new(
+                    EvalWorkbook::new(lang, infos, about).map_err(|e| xlsx_error(&e))?,
+                )),
+            )
         }
     };
-    Ok(Emitter {
-        sink,
-        rows,
-        buf,
-        n: 0,
-    })
+    Ok((Emitter { encoder, rows }, writer, head))
 }
 
 /// A workbook that could not be made.
@@ -210,37 +257,80 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let infos = engine.decision_infos(&a.entity)?;
     let source = input::open(a.file.as_deref())?;
     let mut out = Target::open(a.output.as_deref())?;
-    let mut em = emitter(&engine, &a.entity, infos, &a, lang, date, &mut out)?;
+    let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
     // a table is printed at the end of each block; the other formats stream
     let streams_to_tty = out.is_terminal() && a.format != Format::Table;
-    let mut progress = Progress::new(ctx.quiet, streams_to_tty, 0);
-    if let Some(code) = finish_io(out.write_all(&em.buf), a.output.as_deref())? {
+    let progress = std::sync::Mutex::new(Progress::new(ctx.quiet, streams_to_tty, 0));
+    if let Some(code) = finish_io(out.write_all(&head), a.output.as_deref())? {
         return Ok(code);
     }
-    let mut stop: Option<ExitCode> = None;
     let entity = a.entity.as_str();
-    let result = input::for_each_record(source, &mut |rec| {
-        if stop.is_some() {
-            return Ok(());
+    let mut written = 0usize;
+    let mut unreadable = 0usize;
+    let (read, stopped) = pipeline::run(
+        pipeline::workers(),
+        || (),
+        |_, seq, chunk: Vec<serde_json::Value>| {
+            let mut o = ChunkOut::default();
+            let base = usize::try_from(seq)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(pipeline::CHUNK);
+            for (i, rec) in chunk.iter().enumerate() {
+                let n = base + i + 1;
+                match engine.evaluate(entity, rec, date) {
+                    Ok(ev) => emitter.evaluation(n, &ev, &mut o),
+                    Err(e) => emitter.unreadable(n, &e, &mut o),
+                }
+            }
+            o
+        },
+        |c: ChunkOut| {
+            written += c.records;
+            unreadable += c.unreadable;
+            if let Ok(mut p) = progress.lock() {
+                p.update(written, 0);
+            }
+            match writer.write(c, &mut out) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(pipeline::Stop::Closed),
+                Err(e) => Err(pipeline::Stop::Failed(e)),
+            }
+        },
+        |feed| {
+            input::for_each_record(source, &mut |rec| {
+                if feed.push(rec) {
+                    Ok(())
+                } else {
+                    // the output is closed: stop reading (the error is not shown)
+                    Err(Error::invalid_input(
+                        htx_rules::Code::OutputWrite,
+                        htx_rules::msg!(vi: "đầu ra đã đóng", en: "the output is closed"),
+                    ))
+                }
+            })
+        },
+    );
+    match stopped {
+        Some(pipeline::Stop::Closed) => return Ok(ExitCode::SUCCESS),
+        Some(pipeline::Stop::Failed(e)) => return Err(out::write_error(a.output.as_deref(), &e)),
+        None => {}
+    }
+    if let Ok(mut p) = progress.lock() {
+        p.clear();
+        if p.was_shown() {
+            eprintln!("{written} bản ghi / records");
         }
-        let ev = engine.evaluate(entity, &rec, date)?;
-        if let Some(code) = finish_io(em.evaluation(&ev, &mut out), a.output.as_deref())? {
-            stop = Some(code);
-        }
-        progress.update(em.n, 0);
-        Ok(())
-    });
-    if let Some(code) = stop {
+    }
+    let end = match &emitter.encoder {
+        Encoder::Json(j) => j.end(written),
+        _ => b"",
+    };
+    if let Some(code) = finish_io(writer.finish(end, &mut out), a.output.as_deref())? {
         return Ok(code);
     }
-    result?;
-    progress.clear();
-    let n = em.n;
-    if let Some(code) = finish_io(em.finish(&mut out), a.output.as_deref())? {
-        return Ok(code);
-    }
-    if progress.was_shown() && !ctx.quiet {
-        eprintln!("{n} bản ghi / records");
+    read?;
+    if unreadable > 0 {
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
 }
