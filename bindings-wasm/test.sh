@@ -27,6 +27,12 @@ need_tool npm "npm (Debian: apt-get install npm)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge "$MIN_NODE" ] || die "node $(node --version) is too old: the tests need Node.js $MIN_NODE or newer"
 
+# 0. the pack's entity types (types/entities.d.ts, included in the package's declarations) are
+#    what the pack gives today; regenerate with UPDATE_TYPES=1 (see tests/entity_types.rs)
+step "entity types from the pack (cargo test -p htx-rules-wasm --test entity_types)"
+need_tool cargo "the Rust toolchain (rustup: cargo)"
+(cd "$ROOT" && cargo test -q -p htx-rules-wasm --test entity_types)
+
 # 1. the build
 if [ "${HTX_SKIP_BUILD:-0}" != 1 ] || ! [ -f "$HERE/pkg/htx_rules_wasm_bg.wasm" ]; then
   step "build (bindings-wasm/build.sh)"
