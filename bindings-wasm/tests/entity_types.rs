@@ -268,7 +268,7 @@ fn entity_types(engine: &Engine) -> String {
         let fields = engine.fields(entity).unwrap();
         let body = types.interface(&ts, &format!("Facts of entity `{entity}`"), &fields);
         types.define(&ts, entity, "entity", body.clone());
-        let _ = write!(interfaces, "{body}\n");
+        let _ = writeln!(interfaces, "{body}");
         let infos = engine.decisions_info(entity).unwrap();
         let union_name = format!("{ts}DecisionName");
         assert!(
