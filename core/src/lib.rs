@@ -105,6 +105,7 @@ mod explain;
 pub mod expr;
 mod fields;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
@@ -121,6 +122,7 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;
 
