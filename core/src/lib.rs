@@ -97,6 +97,7 @@ mod text;
 pub mod amount;
 mod codes;
 mod date;
+mod decisions;
 mod decode;
 mod engine;
 mod error;
@@ -113,6 +114,7 @@ mod value;
 
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
+pub use decisions::{DecisionInfo, DecisionKind};
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, DecisionInfo, Engine, Evaluation, Explanation,
     Outcome, Scalar, Validation, DEFAULT_PACK,
