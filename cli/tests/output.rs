@@ -429,8 +429,13 @@ fn eval_workbook_has_headers_values_reasons_and_problems() {
         assert!(!p.is_empty() && !p.contains("/workers"), "{p}");
         // one column per decision (plus values), the id, reasons and problems
         let engine = htx_rules::Engine::embedded().unwrap();
-        let infos = engine.decision_infos("cooperative").unwrap();
-        let valued = infos.iter().filter(|d| d.value.is_some()).count();
+        let infos = engine.decisions_info("cooperative").unwrap();
+        let valued = engine
+            .output_types("cooperative")
+            .unwrap()
+            .iter()
+            .filter(|d| d.value.is_some())
+            .count();
         assert_eq!(headers.len(), 1 + infos.len() + valued + 2);
     }
 }

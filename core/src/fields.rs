@@ -55,7 +55,7 @@ impl FieldKind {
         }
     }
 
-    pub(crate) fn of(ty: &Ty) -> FieldKind {
+    fn of(ty: &Ty) -> FieldKind {
         match ty {
             Ty::Bool => FieldKind::Bool,
             Ty::Int => FieldKind::Integer,

@@ -116,8 +116,8 @@ pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use decisions::{DecisionInfo, DecisionKind};
 pub use engine::{
-    Column, ColumnBatch, ColumnarResult, Decision, DecisionInfo, Engine, Evaluation, Explanation,
-    Outcome, Scalar, Validation, DEFAULT_PACK,
+    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
+    Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

@@ -5,12 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use htx_rules::{Date, DecisionInfo, Engine, Error, Evaluation, Lang};
+use htx_rules::{Date, Engine, Error, Evaluation, Lang};
 
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
-use crate::out::row::{titles, Row, RowBuilder};
+use crate::out::row::{outputs, titles, Output, Row, RowBuilder};
 use crate::out::table::{terminal_width, TableWriter};
 use crate::out::xlsx::{About, EvalWorkbook};
 use crate::out::{self, finish_io, Target};
@@ -152,7 +152,7 @@ impl Writer {
 fn emitter(
     engine: &Engine,
     entity: &str,
-    infos: Vec<DecisionInfo>,
+    infos: Vec<Output>,
     a: &Args,
     lang: Lang,
     date: Date,
@@ -254,7 +254,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let date = crate::as_of(a.as_of.as_deref())?;
     let engine = crate::engine(a.pack.as_deref())?;
     suggest::entity(&engine, &a.entity)?;
-    let infos = engine.decision_infos(&a.entity)?;
+    let infos = outputs(&engine, &a.entity)?;
     let source = input::open(a.file.as_deref())?;
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;

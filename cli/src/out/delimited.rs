@@ -4,9 +4,9 @@
 //! language. Text from the input is neutralised against formula injection (`safe`), and TSV
 //! cells keep no tab or line break (TSV has no quoting).
 
-use htx_rules::{DecisionInfo, Evaluation, Scalar};
+use htx_rules::{Evaluation, Scalar};
 
-use super::row::RowBuilder;
+use super::row::{Output, RowBuilder};
 use crate::safe;
 
 /// Comma or tab.
@@ -27,7 +27,7 @@ pub struct DelimitedEncoder {
 
 impl DelimitedEncoder {
     /// An encoder for `infos`' decisions.
-    pub fn new(delimiter: Delimiter, infos: &[DecisionInfo]) -> DelimitedEncoder {
+    pub fn new(delimiter: Delimiter, infos: &[Output]) -> DelimitedEncoder {
         DelimitedEncoder {
             delimiter,
             has_value: infos.iter().map(|d| d.value.is_some()).collect(),
@@ -61,7 +61,7 @@ impl DelimitedEncoder {
     }
 
     /// The header row.
-    pub fn header(&self, infos: &[DecisionInfo], buf: &mut Vec<u8>) {
+    pub fn header(&self, infos: &[Output], buf: &mut Vec<u8>) {
         let mut h: Vec<std::borrow::Cow<'_, str>> = vec!["id".into()];
         for (d, v) in infos.iter().zip(&self.has_value) {
             h.push(d.name.as_str().into());

@@ -1,7 +1,7 @@
 //! One record's results as owned data, for the formats read as a whole (tables, workbooks):
 //! built on a worker thread, handed to the writer in order.
 
-use htx_rules::{DecisionInfo, Evaluation, FieldError, Lang, Outcome, Scalar};
+use htx_rules::{Engine, Error, Evaluation, FieldError, Lang, Message, Outcome, Scalar, ValueType};
 
 use super::labels::Labels;
 
@@ -108,8 +108,40 @@ pub fn outcome_text(c: &Cell, lang: Lang) -> String {
     }
 }
 
+/// One output of an entity's evaluation, for the headers of a table or a workbook: its name,
+/// its title (the pack's; the name when it has none) and the type of its value, when it
+/// carries one.
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The name results carry.
+    pub name: String,
+    /// What a person reads.
+    pub title: Message,
+    /// The type of its value, when it has one.
+    pub value: Option<ValueType>,
+}
+
+/// The outputs of `entity`, in pack order (`Engine::decisions_info` and `Engine::output_types`).
+pub fn outputs(engine: &Engine, entity: &str) -> Result<Vec<Output>, Error> {
+    let types = engine.output_types(entity)?;
+    Ok(engine
+        .decisions_info(entity)?
+        .into_iter()
+        .map(|d| Output {
+            title: d
+                .title
+                .unwrap_or_else(|| Message::new(d.name.clone(), d.name.clone())),
+            value: types
+                .iter()
+                .find(|t| t.name == d.name)
+                .and_then(|t| t.value),
+            name: d.name,
+        })
+        .collect())
+}
+
 /// Headers of the decisions in `lang`.
-pub fn titles(infos: &[DecisionInfo], lang: Lang) -> Vec<String> {
+pub fn titles(infos: &[Output], lang: Lang) -> Vec<String> {
     infos
         .iter()
         .map(|d| d.title.get(lang).to_string())

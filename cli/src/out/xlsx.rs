@@ -11,24 +11,24 @@
 
 use std::io::Write;
 
-use htx_rules::{Date, DecisionInfo, FieldKind, Lang, Scalar};
+use htx_rules::{Date, Lang, Scalar, ValueType};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
-use super::row::Row;
+use super::row::{Output, Row};
 use crate::safe;
 
 /// Excel's last row (1,048,576 rows, 0-based).
 const MAX_ROW: u32 = 1_048_575;
 
 /// The number format of a value of `kind` in `lang`.
-fn num_format(kind: Option<FieldKind>, lang: Lang) -> &'static str {
+fn num_format(kind: Option<ValueType>, lang: Lang) -> &'static str {
     match (kind, lang) {
-        (Some(FieldKind::Share), _) => "0.0#%",
-        (Some(FieldKind::Money), Lang::Vi) => "#,##0 \"đ\"",
-        (Some(FieldKind::Money), Lang::En) => "#,##0 \"VND\"",
-        (Some(FieldKind::Date), Lang::Vi) => "dd/mm/yyyy",
-        (Some(FieldKind::Date), Lang::En) => "yyyy-mm-dd",
-        (Some(FieldKind::Integer), _) => "0",
+        (Some(ValueType::Share), _) => "0.0#%",
+        (Some(ValueType::Money), Lang::Vi) => "#,##0 \"đ\"",
+        (Some(ValueType::Money), Lang::En) => "#,##0 \"VND\"",
+        (Some(ValueType::Date), Lang::Vi) => "dd/mm/yyyy",
+        (Some(ValueType::Date), Lang::En) => "yyyy-mm-dd",
+        (Some(ValueType::Int), _) => "0",
         _ => "General",
     }
 }
@@ -129,7 +129,7 @@ pub struct About {
 pub struct EvalWorkbook {
     wb: Workbook,
     lang: Lang,
-    infos: Vec<DecisionInfo>,
+    infos: Vec<Output>,
     sheets: usize,
     /// The current sheet's index in the workbook and its next row.
     sheet: usize,
@@ -144,11 +144,7 @@ pub struct EvalWorkbook {
 
 impl EvalWorkbook {
     /// A workbook for `infos`' decisions.
-    pub fn new(
-        lang: Lang,
-        infos: Vec<DecisionInfo>,
-        about: About,
-    ) -> Result<EvalWorkbook, XlsxError> {
+    pub fn new(lang: Lang, infos: Vec<Output>, about: About) -> Result<EvalWorkbook, XlsxError> {
         let header = Format::new()
             .set_bold()
             .set_text_wrap()

@@ -10,9 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use crate::decode::{Column, ColumnBatch};
-pub use result::{
-    ColumnarResult, Decision, DecisionInfo, Evaluation, Explanation, Outcome, Scalar, Validation,
-};
+pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
 use crate::codes::Code;
 use crate::date::Date;
@@ -128,39 +126,6 @@ impl Engine {
             .iter()
             .filter_map(|&i| er.rules.get(i))
             .map(|r| r.name.as_str())
-            .collect())
-    }
-
-    /// The decisions output for `entity`, in pack order, with their titles and the kinds of
-    /// their value and target: what a table or a spreadsheet needs for its headers before any
-    /// record is evaluated.
-    ///
-    /// ```
-    /// use htx_rules::{Engine, FieldKind};
-    /// let engine = Engine::embedded().unwrap();
-    /// let infos = engine.decision_infos("cooperative").unwrap();
-    /// let share = infos.iter().find(|d| d.name == "female_labour_share").unwrap();
-    /// assert_eq!(share.value, Some(FieldKind::Share));
-    /// assert_eq!(share.title.vi, "Tỷ lệ lao động nữ");
-    /// ```
-    pub fn decision_infos(&self, entity: &str) -> Result<Vec<DecisionInfo>, Error> {
-        let er = self.entity(entity)?;
-        Ok(er
-            .outputs
-            .iter()
-            .filter_map(|&i| er.rules.get(i))
-            .map(|r| DecisionInfo {
-                name: r.name.clone(),
-                title: r
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| msg!(vi: r.name.clone(), en: r.name.clone())),
-                value: r.value.as_ref().map(|v| crate::fields::FieldKind::of(&v.1)),
-                target: r
-                    .target
-                    .as_ref()
-                    .map(|v| crate::fields::FieldKind::of(&v.1)),
-            })
             .collect())
     }
 

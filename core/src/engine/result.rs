@@ -168,14 +168,6 @@ impl<'e> Decision<'e> {
         &self.rule.cite
     }
 
-    /// What to call the decision: the rule's title, or its name when it has none.
-    pub fn title(&self) -> Message {
-        self.rule
-            .title
-            .clone()
-            .unwrap_or_else(|| msg!(vi: self.rule.name.clone(), en: self.rule.name.clone()))
-    }
-
     /// The value as a person writes it in `lang` (`77,5%`, `1.500.000 đồng`, `31/12/2025`),
     /// when there is one.
     ///
@@ -341,20 +333,6 @@ impl<'e> Decision<'e> {
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
-}
-
-/// A decision an entity outputs, before any record is evaluated: what tables and spreadsheets
-/// need for their headers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct DecisionInfo {
-    /// The rule's name, e.g. `many_female_jobs`.
-    pub name: String,
-    /// Its title in Vietnamese and English (the name when the pack gives none).
-    pub title: Message,
-    /// The kind of its value, when the decision carries one (`female_labour_share`: a share).
-    pub value: Option<crate::fields::FieldKind>,
-    /// The kind of its target, when it has one.
-    pub target: Option<crate::fields::FieldKind>,
 }
 
 /// The decisions about one record, in pack order.
