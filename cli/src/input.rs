@@ -54,6 +54,24 @@ pub fn open_with_progress(
     }
 }
 
+/// CSV text made in memory (a workbook's sheet), called `name` in messages.
+pub fn csv_source(name: String, data: Vec<u8>) -> Source {
+    Source {
+        name,
+        reader: Box::new(std::io::Cursor::new(data)),
+        csv: true,
+    }
+}
+
+/// Calls `f` on every record of CSV text made in memory.
+pub fn csv_bytes(
+    name: String,
+    data: Vec<u8>,
+    f: &mut dyn FnMut(Value) -> Result<(), Error>,
+) -> Result<(), Error> {
+    csv_records(csv_source(name, data), f)
+}
+
 fn located(name: &str, e: &serde_json::Error) -> Error {
     Error::from_json_in(name, e)
 }

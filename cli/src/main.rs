@@ -16,6 +16,7 @@ mod out;
 mod pipeline;
 mod progress;
 mod safe;
+mod sheet;
 mod suggest;
 
 // Evaluation allocates many small, short-lived values; mimalloc serves them much faster than

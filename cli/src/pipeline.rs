@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 /// Items per chunk: large enough that a chunk's handing over is cheap beside its work, small
 /// enough that the window of chunks in flight stays a few megabytes.
-pub const CHUNK: usize = 512;
+pub const CHUNK: usize = 128;
 
 /// How many worker threads: the machine's cores (at least one).
 pub fn workers() -> usize {

@@ -56,7 +56,12 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Input file, or - for standard input.
+    /// The sheet of a workbook to read (by default the one named after the entity, or the
+    /// only one).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
+    /// input.
     file: Option<String>,
 }
 
@@ -255,7 +260,8 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let engine = crate::engine(a.pack.as_deref())?;
     suggest::entity(&engine, &a.entity)?;
     let infos = outputs(&engine, &a.entity)?;
-    let source = input::open(a.file.as_deref())?;
+    let source =
+        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
     // a table is printed at the end of each block; the other formats stream

@@ -31,7 +31,8 @@ pub enum Format {
 /// `report`'s arguments.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Registry file (JSON, or a folder of CSV files as documented in the README).
+    /// Registry: a JSON file, a folder of CSV files, or a workbook with a sheet per collection
+    /// (as documented in the README).
     registry: Option<PathBuf>,
     /// As-of date; today in Vietnam when absent.
     #[arg(long)]
@@ -60,6 +61,9 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let engine = crate::engine(a.pack.as_deref())?;
     let reg: Value = match &a.registry {
         None => serde_json::from_str(SAMPLE_REGISTRY).map_err(|x| Error::from_json(&x))?,
+        Some(p) if crate::sheet::is_workbook(&p.to_string_lossy()) => {
+            crate::sheet::registry(&engine, p)?
+        }
         Some(p) => input::read_registry(p)?,
     };
     let report = engine.report(&reg, date)?;

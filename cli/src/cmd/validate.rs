@@ -43,7 +43,12 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// Input file, or - for standard input.
+    /// The sheet of a workbook to read (by default the one named after the entity, or the
+    /// only one).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
+    /// input.
     file: Option<String>,
 }
 
@@ -105,7 +110,8 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         reasons: false,
         labels: Labels::new(&engine.fields(&a.entity)?),
     };
-    let source = input::open(a.file.as_deref())?;
+    let source =
+        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
     let mut out = Target::open(a.output.as_deref())?;
     let enc = JsonEncoder {
         fields: Fields::Full,
