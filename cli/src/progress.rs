@@ -34,12 +34,19 @@ impl Progress {
             results_stream_to_tty,
         );
         let bar = on.then(|| {
-            let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-            pb.set_style(
-                ProgressStyle::with_template(
+            // with the input's size, a bar; without (standard input), a spinner and the count
+            let (len, template) = if len > 0 {
+                (
+                    Some(len),
                     "{bar:30} {percent:>3}% {msg} · {elapsed_precise} (còn/eta {eta})",
                 )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            } else {
+                (None, "{spinner} {msg} · {elapsed_precise}")
+            };
+            let pb = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden());
+            pb.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             pb
         });
