@@ -140,6 +140,8 @@ pub struct EvalWorkbook {
     records: usize,
     with_errors: usize,
     about: About,
+    /// The last row a sheet takes before the next sheet starts (Excel's last row).
+    max_row: u32,
 }
 
 impl EvalWorkbook {
@@ -172,6 +174,7 @@ impl EvalWorkbook {
             records: 0,
             with_errors: 0,
             about,
+            max_row: MAX_ROW,
         };
         w.new_sheet()?;
         Ok(w)
@@ -229,7 +232,7 @@ impl EvalWorkbook {
 
     /// Adds one record's row.
     pub fn push(&mut self, r: &Row) -> Result<(), XlsxError> {
-        if self.row > MAX_ROW {
+        if self.row > self.max_row {
             self.finish_sheet()?;
             self.new_sheet()?;
         }
@@ -331,5 +334,61 @@ impl EvalWorkbook {
             ws.write_string(r, 1, safe::spreadsheet(v))?;
         }
         self.wb.save_to_writer(out)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::out::labels::Labels;
+    use crate::out::row::{outputs, RowBuilder};
+    use calamine::{Reader, Xlsx};
+
+    #[test]
+    fn a_full_sheet_continues_on_the_next() {
+        let engine = htx_rules::Engine::embedded().unwrap();
+        let about = About {
+            entity: "cooperative".into(),
+            as_of: Date::from_ymd(2025, 6, 30).unwrap(),
+            packs: vec![],
+            input: "test".into(),
+        };
+        let mut w =
+            EvalWorkbook::new(Lang::Vi, outputs(&engine, "cooperative").unwrap(), about).unwrap();
+        w.max_row = 3;
+        let rb = RowBuilder {
+            lang: Lang::Vi,
+            reasons: true,
+            labels: Labels::new(&engine.fields("cooperative").unwrap()),
+        };
+        for i in 0..7 {
+            let rec = serde_json::json!({ "id": format!("c{i}"), "kind": "htx" });
+            let ev = engine.evaluate("cooperative", &rec, about_date()).unwrap();
+            w.push(&rb.evaluated(i + 1, &ev)).unwrap();
+        }
+        let mut buf = std::io::Cursor::new(Vec::new());
+        w.finish(&mut buf).unwrap();
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(buf.into_inner())).unwrap();
+        assert_eq!(
+            wb.sheet_names(),
+            ["Kết quả", "Kết quả 2", "Kết quả 3", "Thông tin"]
+        );
+        let ids: Vec<String> = wb
+            .worksheets()
+            .iter()
+            .take(3)
+            .flat_map(|(_, r)| {
+                r.rows()
+                    .skip(1)
+                    .map(|row| row[0].to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(ids, ["c0", "c1", "c2", "c3", "c4", "c5", "c6"]);
+    }
+
+    fn about_date() -> Date {
+        Date::from_ymd(2025, 6, 30).unwrap()
     }
 }
