@@ -33,7 +33,15 @@ fn msg(v: Option<&Value>, lang: Lang) -> String {
     }
 }
 
-/// What a status is called (the words of the report's text table).
+/// What an indicator's status is called: the report's own label when it carries one
+/// (`status_label`), else the words of the report's text table.
+fn status_text(i: &Value, lang: Lang) -> String {
+    match i.get("status_label") {
+        Some(l @ Value::Object(_)) => msg(Some(l), lang),
+        _ => status_word(i.get("status").and_then(Value::as_str).unwrap_or(""), lang).to_string(),
+    }
+}
+
 fn status_word(s: &str, lang: Lang) -> &'static str {
     match (s, lang) {
         ("met", Lang::Vi) => "đạt",
@@ -209,8 +217,7 @@ pub fn write<W: Write + Send>(
                 )?;
                 figure(ws, row, 2, i.get("value"), kind, false, &f)?;
                 figure(ws, row, 3, i.get("target"), kind, false, &f)?;
-                let status = i.get("status").and_then(Value::as_str).unwrap_or("");
-                ws.write_string_with_format(row, 4, status_word(status, lang), &f.wrap)?;
+                ws.write_string_with_format(row, 4, status_text(i, lang), &f.wrap)?;
                 match i.get("shortfall") {
                     Some(Value::Null) | None => {
                         ws.write_string_with_format(row, 5, "—", &f.wrap)?;
@@ -272,8 +279,7 @@ pub fn write<W: Write + Send>(
             )?;
             figure(ws, row, 1, i.get("value"), kind, false, &f)?;
             figure(ws, row, 2, i.get("target"), kind, false, &f)?;
-            let status = i.get("status").and_then(Value::as_str).unwrap_or("");
-            ws.write_string_with_format(row, 3, status_word(status, lang), &f.wrap)?;
+            ws.write_string_with_format(row, 3, status_text(i, lang), &f.wrap)?;
             match i.get("shortfall") {
                 Some(Value::Null) | None => {
                     ws.write_string_with_format(row, 4, "—", &f.wrap)?;
