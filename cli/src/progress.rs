@@ -12,8 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 pub const DELAY: Duration = Duration::from_millis(1500);
 
 /// Whether a bar may be shown at all: standard error is a terminal, not `--quiet`, and the
-/// results do not stream to that terminal (they go to a pipe or a file, or are printed only
-/// at the end, as a table is).
+/// results do not go to a terminal (they go to a pipe or a file).
 pub fn wanted(quiet: bool, stderr_tty: bool, results_stream_to_tty: bool) -> bool {
     !quiet && stderr_tty && !results_stream_to_tty
 }

@@ -264,8 +264,8 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
-    // a table is printed at the end of each block; the other formats stream
-    let streams_to_tty = out.is_terminal() && a.format != Format::Table;
+    // results on the terminal (a table prints a block every thousand rows): no bar beside them
+    let streams_to_tty = out.is_terminal();
     let progress = std::sync::Mutex::new(Progress::new(ctx.quiet, streams_to_tty, 0));
     if let Some(code) = finish_io(out.write_all(&head), a.output.as_deref())? {
         return Ok(code);
