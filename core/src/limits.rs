@@ -12,15 +12,16 @@
 //! - **Depth** (the constants below): how deep the checker and the evaluator recurse. They
 //!   guard the stack (a 2 MB thread, the browser's 1 MB wasm stack) and cannot be raised.
 //!
-//! Evaluation has a budget too ([`EVAL_STEPS`]): a rule that needs more work than that for one
-//! record comes out `unknown` with a reason, instead of running for minutes.
+//! Evaluation has a budget too ([`EVAL_STEPS`] per rule, [`EVAL_STEPS_PER_RECORD`] per
+//! record): a rule that needs more work than that comes out `unknown` with a reason, instead
+//! of running for minutes.
 
 /// The deepest an expression's syntax tree may be (operators and calls inside one another, and
 /// a chain `a or b or c …`, which builds a tree as deep as it is long). The parser refuses
 /// deeper trees, so the type checker, the lints, the dependency walk and the evaluator, which
 /// all recurse over the tree, recurse at most this deep.
 ///
-/// Shipped: 9. A 2 MB stack holds well over 1,000 levels of the evaluator, so 64 leaves both
+/// Shipped: 11. A 2 MB stack holds well over 1,000 levels of the evaluator, so 64 leaves both
 /// ample room for pack authors and a wide margin on the stack.
 pub const EXPR_DEPTH: usize = 64;
 
@@ -37,18 +38,26 @@ pub const TYPE_DEPTH: usize = 16;
 /// Shipped: 1 (`tests/`). Deep folders are no use to a pack and cost a walk.
 pub const DIR_DEPTH: usize = 8;
 
-/// The evaluation budget: the work one record may take, counted in steps — one per list item
-/// a quantifier (`any`, `all`, `count`, `sum`) or a constraint's `each` visits, one per item
-/// `in` compares. Past it, the rule being evaluated (and any later rule of the same record
-/// that still needs to iterate) is `unknown`, with the reason "the rule needs too much work
-/// for these facts".
+/// The evaluation budget of one rule on one record, in steps: one per list item a
+/// quantifier (`any`, `all`, `count`, `sum`) or a constraint's `each` goes over, one per item
+/// `in` compares, and one per quantifier or `in` evaluated. Past it the rule is `unknown`,
+/// with the reason "the rule needs too much work for these facts", and so is every rule that
+/// uses it; the record's other rules go on, each with a budget of its own, within
+/// [`EVAL_STEPS_PER_RECORD`].
 ///
-/// Without quantifiers a rule's work is bounded by its size, so this counts only what the
-/// facts can multiply. One million steps take about 0.1 s; three quantifiers nested over 400
-/// items would take 64 million (6 s before the budget). The most any record of the
-/// conformance corpus or the sample registry needs is measured by `core/tests/limits.rs`
-/// (well under 1/1,000 of the budget).
+/// Without quantifiers a rule's work is bounded by its size (and the pack's by its caps), so
+/// only what the facts can multiply is counted. A million steps take about a tenth of a
+/// second; three quantifiers nested over 400 items would take 64 million (6 s without a
+/// budget). Measured by the tests below: no record of the conformance corpus or the sample
+/// registry (2,458 records at three dates) takes more than 69 steps for all its rules
+/// together, so the budget is ~14,000 times the most real input needs.
 pub const EVAL_STEPS: u64 = 1_000_000;
+
+/// The evaluation budget of one record, all its rules together (running the rules, and
+/// checking the constraints, are a pass each): ten runaway rules' worth, about a second.
+/// Past it, every rule of the record that still needs to iterate is `unknown` with the same
+/// reason, so no record takes longer, whatever the pack.
+pub const EVAL_STEPS_PER_RECORD: u64 = 10 * EVAL_STEPS;
 
 /// Caps on the volume of a rule pack and everything it imports.
 ///
@@ -60,11 +69,13 @@ pub const EVAL_STEPS: u64 = 1_000_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PackLimits {
     /// Bytes of one pack file. Shipped: 30 KB at most (`progress.toml`); 2 MiB is ~70 times
-    /// that, and a folder loader reads no more than this (a link to `/dev/zero` stops here).
+    /// that, and holds the 10,000 rules [`PackLimits::rules`] allows in one file. A folder
+    /// loader reads no more than this (a link to `/dev/zero` stops here).
     pub file_bytes: u64,
     /// Bytes of all files of the pack and its imports together. Shipped: 190 KB with the
-    /// tests; 8 MiB is ~40 times that. Checking costs about 50 bytes of memory per byte of
-    /// rules, so this keeps a load under a few hundred megabytes.
+    /// tests; 4 MiB is ~21 times that. Checking takes about 40 bytes of memory per byte of
+    /// rules (490 MB for the 12.9 MB of a 100,000-rule chain), so this keeps a load, in a
+    /// phone's browser too, under about 160 MB.
     pub total_bytes: u64,
     /// `.toml` files of the pack and its imports together. Shipped: 23.
     pub files: usize,
@@ -101,7 +112,7 @@ impl PackLimits {
     /// The caps every load uses unless told otherwise.
     pub const DEFAULT: PackLimits = PackLimits {
         file_bytes: 2 << 20,
-        total_bytes: 8 << 20,
+        total_bytes: 4 << 20,
         files: 1_000,
         dir_entries: 10_000,
         packs: 32,
@@ -118,5 +129,134 @@ impl PackLimits {
 impl Default for PackLimits {
     fn default() -> PackLimits {
         PackLimits::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::expr::syntax::{parse, Ast};
+    use crate::pack::doc::FileDoc;
+    use crate::pack::source::{embedded_files, DirLoader, EmbeddedLoader};
+    use crate::{Date, Engine};
+
+    fn repo() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    /// A tenth of every volume cap (a chain of imports stays at least 1 long).
+    fn tenth() -> PackLimits {
+        let d = PackLimits::DEFAULT;
+        PackLimits {
+            file_bytes: d.file_bytes / 10,
+            total_bytes: d.total_bytes / 10,
+            files: d.files / 10,
+            dir_entries: d.dir_entries / 10,
+            packs: d.packs / 10,
+            import_depth: 1,
+            rules: d.rules / 10,
+            expr_bytes: d.expr_bytes / 10,
+            list_items: d.list_items / 10,
+            fields: d.fields / 10,
+            lets: d.lets / 10,
+            diagnostics: d.diagnostics,
+        }
+    }
+
+    #[test]
+    fn shipped_packs_fit_in_a_tenth_of_every_cap() {
+        let limits = tenth();
+        Engine::from_loader_limited(&EmbeddedLoader, "ben-tre-2747", &limits).unwrap();
+        let base = repo().join("rules");
+        Engine::from_loader_limited(&DirLoader { base }, "ben-tre-2747", &limits).unwrap();
+    }
+
+    fn depth(a: &Ast) -> usize {
+        1 + match a {
+            Ast::Lit(..) | Ast::Path(_) => 0,
+            Ast::Not(x, _) | Ast::Neg(x, _) => depth(x),
+            Ast::Bin(_, x, y, _) => depth(x).max(depth(y)),
+            Ast::If(x, y, z, _) => depth(x).max(depth(y)).max(depth(z)),
+            Ast::List(xs, _) | Ast::Call(_, xs, _) => xs.iter().map(depth).max().unwrap_or(0),
+            Ast::Quant {
+                domain,
+                filter,
+                body,
+                ..
+            } => depth(domain)
+                .max(filter.as_deref().map_or(0, depth))
+                .max(body.as_deref().map_or(0, depth)),
+        }
+    }
+
+    #[test]
+    fn shipped_expressions_are_far_from_the_depth_cap() {
+        let mut deepest = 0;
+        for (path, text) in embedded_files() {
+            let doc = FileDoc::parse(text, &PackLimits::DEFAULT)
+                .unwrap_or_else(|_| panic!("{path} parses"));
+            for r in &doc.rule {
+                let exprs = r.lets.values().chain(
+                    [&r.when, &r.value, &r.target, &r.require, &r.each]
+                        .into_iter()
+                        .flatten(),
+                );
+                for e in exprs {
+                    deepest = deepest.max(depth(&parse(e.get_ref()).unwrap()));
+                }
+            }
+        }
+        println!("deepest shipped expression: {deepest} levels (cap {EXPR_DEPTH})");
+        assert!(deepest > 1 && deepest * 4 <= EXPR_DEPTH, "{deepest}");
+    }
+
+    /// Measures the most steps any record of the conformance corpus or the sample registry
+    /// takes: the budget must be a thousand times that at least.
+    #[test]
+    fn budget_has_headroom_over_every_real_input() {
+        let engine = Engine::embedded().unwrap();
+        let mut inputs: Vec<(String, serde_json::Value, Date)> = Vec::new();
+        let corpus: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(repo().join("tests/conformance/ben-tre-2747.json")).unwrap(),
+        )
+        .unwrap();
+        for case in corpus.as_array().unwrap() {
+            let entity = case["entity"].as_str().unwrap().to_string();
+            let as_of = Date::parse(case["as_of"].as_str().unwrap()).unwrap();
+            inputs.push((entity, case["record"].clone(), as_of));
+        }
+        let registry: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(repo().join("cli/data/sample-registry.json")).unwrap(),
+        )
+        .unwrap();
+        for (list, entity) in [("cooperatives", "cooperative"), ("persons", "person")] {
+            for r in registry[list].as_array().unwrap() {
+                for as_of in ["2023-12-31", "2025-06-30", "2030-12-31"] {
+                    inputs.push((entity.to_string(), r.clone(), Date::parse(as_of).unwrap()));
+                }
+            }
+        }
+        let (mut most, mut records) = (0, 0);
+        for (entity, facts, as_of) in &inputs {
+            let er = engine.entity(entity).unwrap();
+            let Ok((rec, _)) = engine.decode(entity, facts, *as_of) else {
+                continue;
+            };
+            records += 1;
+            most = most.max(engine.steps(er, &rec, *as_of));
+        }
+        println!(
+            "budget: at most {most} steps for any of {records} records; a rule's budget {EVAL_STEPS} is {}x that",
+            EVAL_STEPS / most.max(1)
+        );
+        assert!(
+            records > 1_000 && most > 0,
+            "{records} records, {most} steps"
+        );
+        assert!(most * 1_000 <= EVAL_STEPS, "{most} steps");
     }
 }

@@ -543,7 +543,7 @@ impl Scope<'_> {
         let Some(et) = self.enums.get(en) else {
             return Ok(());
         };
-        if et.values.iter().any(|v| v == s) {
+        if et.contains(s) {
             Ok(())
         } else {
             Err(vec![e(
