@@ -281,6 +281,49 @@ describe("fromSources", () => {
   });
 });
 
+// Packs from strangers (issue 9): the checker and the evaluator run in the page, so a hostile
+// pack must give a pack error or an unknown with a reason, never a trap or a RangeError.
+describe("hostile packs", () => {
+  const META = '[pack]\nid = "p"\nversion = "1"\ndocument = "t"\n\n[[entity]]\nname = "e"\nfields = [{ name = "ok", type = "bool" }]\n';
+  /** n rules r0 … r(n-1), each referring to the next. */
+  const chain = (n) => {
+    const parts = [];
+    for (let i = 0; i < n; i++) {
+      const when = i + 1 < n ? `rule.r${i + 1} or ok` : "ok";
+      parts.push(`[[rule]]\nname = "r${i}"\nentity = "e"\nkind = "decision"\nwhen = "${when}"\ncite = { document = "t", section = "1" }\n`);
+    }
+    return parts.join("\n");
+  };
+
+  test("a 100,000-rule chain is a pack error, not a RangeError", () => {
+    const e = thrown(() => Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(100_000) }, "p"));
+    assert.equal(e.name, "PackError");
+    assert.equal(e.diagnostics[0].code, "pack.limit");
+    assert.match(e.diagnostics[0].message.en, /too large/);
+  });
+
+  test("a 10,000-rule chain within the caps checks and evaluates", () => {
+    const p = Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(10_000) }, "p");
+    assert.equal(p.evaluate("e", { ok: true }, "2025-01-01")[0].decisions.r0.outcome, "yes");
+    assert.deepEqual(p.evaluate("e", {}, "2025-01-01")[0].decisions.r0.missing, ["/ok"]);
+    p.free();
+  });
+
+  test("nested quantifiers over 400 items: unknown, with the reason", () => {
+    const rules = '[[record]]\nname = "item"\nfields = [{ name = "n", type = "integer" }]\n\n' +
+      '[[entity]]\nname = "box"\nfields = [{ name = "items", type = "list<item>" }]\n\n' +
+      '[[rule]]\nname = "heavy"\nentity = "box"\nkind = "decision"\n' +
+      'when = "any(x in items: any(y in items: any(z in items: x.n + y.n + z.n == 0)))"\n' +
+      'cite = { document = "t", section = "1" }\n';
+    const p = Engine.fromSources({ "p/pack.toml": META, "p/box.toml": rules }, "p");
+    const items = Array.from({ length: 400 }, () => ({ n: 1 }));
+    const d = p.evaluate("box", { items }, "2025-01-01")[0].decisions.heavy;
+    assert.equal(d.outcome, "unknown");
+    assert.ok(d.reasons.some((r) => r.en.includes("too much work") && r.vi.includes("quá nhiều phép tính")), JSON.stringify(d.reasons));
+    p.free();
+  });
+});
+
 describe("explain and schema", () => {
   test("explain gives the rule's citation and text; explainText renders it", () => {
     const x = engine.explain("many_female_jobs");
