@@ -95,6 +95,7 @@
 #[macro_use]
 mod text;
 
+pub mod amount;
 mod codes;
 mod date;
 mod decode;
@@ -105,6 +106,7 @@ pub mod expr;
 mod fields;
 pub mod limits;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
@@ -120,5 +122,10 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;
+
+// `Engine` is `Send + Sync` (one engine serves every thread; see its docs): checked at compile time.
+const fn assert_send_sync<T: Send + Sync>() {}
+const _: () = assert_send_sync::<Engine>();
