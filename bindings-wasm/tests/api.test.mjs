@@ -285,21 +285,30 @@ describe("fromSources", () => {
 // pack must give a pack error or an unknown with a reason, never a trap or a RangeError.
 describe("hostile packs", () => {
   const META = '[pack]\nid = "p"\nversion = "1"\ndocument = "t"\n\n[[entity]]\nname = "e"\nfields = [{ name = "ok", type = "bool" }]\n';
-  /** n rules r0 … r(n-1), each referring to the next. */
-  const chain = (n) => {
+  /** Rules r`from` … r`to - 1` of a chain of n rules r0 … r(n-1), each referring to the next. */
+  const chain = (n, from = 0, to = n) => {
     const parts = [];
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const when = i + 1 < n ? `rule.r${i + 1} or ok` : "ok";
       parts.push(`[[rule]]\nname = "r${i}"\nentity = "e"\nkind = "decision"\nwhen = "${when}"\ncite = { document = "t", section = "1" }\n`);
     }
     return parts.join("\n");
   };
 
-  test("a 100,000-rule chain is a pack error, not a RangeError", () => {
+  test("a 100,000-rule chain is a clear error, not a RangeError", () => {
+    // 12.9 MB of text: refused at the JS edge (input.too_large) before the core's own caps
     const e = thrown(() => Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(100_000) }, "p"));
+    assert.ok(["input.too_large", "pack.invalid"].includes(e.code), e.code);
+  });
+
+  test("30,000 rules within the edge's size: a PackError from the core's caps", () => {
+    const files = { "p/pack.toml": META };
+    for (let k = 0; k < 3; k++) files[`p/rules${k}.toml`] = chain(30_000, k * 10_000, (k + 1) * 10_000);
+    const e = thrown(() => Engine.fromSources(files, "p"));
     assert.equal(e.name, "PackError");
+    assert.equal(e.diagnostics.length, 1);
     assert.equal(e.diagnostics[0].code, "pack.limit");
-    assert.match(e.diagnostics[0].message.en, /too large/);
+    assert.match(e.diagnostics[0].message.en, /at most 10,000 rules/);
   });
 
   test("a 10,000-rule chain within the caps checks and evaluates", () => {
