@@ -59,6 +59,21 @@ pub const EVAL_STEPS: u64 = 1_000_000;
 /// reason, so no record takes longer, whatever the pack.
 pub const EVAL_STEPS_PER_RECORD: u64 = 10 * EVAL_STEPS;
 
+/// How many names a message lists when it says what would have been right (fields, enum
+/// values, entities): an enum of 10,000 communes in each of a thousand diagnostics would be
+/// hundreds of megabytes of text.
+pub const LISTED: usize = 20;
+
+/// Up to [`LISTED`] of `names`, comma-separated, then `…` and how many there are in all.
+pub(crate) fn some_of<'a>(names: impl ExactSizeIterator<Item = &'a str>) -> String {
+    let n = names.len();
+    let mut out = names.take(LISTED).collect::<Vec<_>>().join(", ");
+    if n > LISTED {
+        out.push_str(&format!(", … ({n})"));
+    }
+    out
+}
+
 /// Caps on the volume of a rule pack and everything it imports.
 ///
 /// ```

@@ -593,3 +593,28 @@ cite = { document = "t", section = "1" }
     let heavy = ev.decision("heavy").unwrap();
     assert_eq!(heavy.outcome(), Outcome::Yes, "{:?}", heavy.reasons());
 }
+
+/// A message lists at most a few of the names that would have been right: with an enum of
+/// 10,000 values, a thousand mistakes would otherwise be hundreds of megabytes of text.
+#[test]
+fn messages_list_a_few_names_not_ten_thousand() {
+    let values: Vec<String> = (0..10_000).map(|i| format!("\"commune{i}\"")).collect();
+    let mut text = format!(
+        "[[enum]]\nname = \"commune\"\nvalues = [{}]\n\n[[entity]]\nname = \"home\"\nfields = [{{ name = \"c\", type = \"commune\" }}]\n",
+        values.join(",")
+    );
+    for i in 0..50 {
+        text.push_str(&format!("[[rule]]\nname = \"r{i}\"\nentity = \"home\"\nkind = \"decision\"\nwhen = \"c == \\\"nowhere\\\"\"\ncite = {{ document = \"t\", section = \"1\" }}\n"));
+    }
+    let d = diags(Engine::from_sources(&sources(&[("p/x.toml", text)]), "p"));
+    assert_eq!(d.len(), 50, "{d:?}");
+    for x in &d {
+        assert_eq!(x.code, "expr.unknown_enum_value");
+        assert!(
+            x.message.en.contains("commune19, … (10000)"),
+            "{}",
+            x.message.en
+        );
+        assert!(x.message.en.len() < 400 && x.message.vi.len() < 400);
+    }
+}

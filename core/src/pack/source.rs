@@ -98,8 +98,13 @@ fn walk(dir: &Path, limits: &PackLimits) -> (Vec<PathBuf>, PackFiles) {
     // depth-first with an explicit stack: no recursion, whatever the folder holds
     let mut stack = vec![(dir.to_path_buf(), 0usize)];
     'walk: while let Some((d, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) => {
+                // a folder of the pack that cannot be read would silently drop its rules
+                refused.push((d.display().to_string(), Err(FileError::read(e))));
+                continue;
+            }
         };
         for entry in entries.flatten() {
             entries_seen += 1;

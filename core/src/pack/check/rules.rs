@@ -12,6 +12,7 @@ use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
 use crate::expr::syntax::Ast;
+use crate::limits::some_of;
 use crate::model::{Messages, Pack, Part, Rule, RuleKind, Template};
 use crate::pack::doc::RuleDoc;
 use crate::text::Message;
@@ -47,22 +48,17 @@ pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d>
         let fid = d.file;
         for r in &d.doc.rule {
             let Some(&ent) = cx.pack.entity_by_name.get(r.entity.get_ref()) else {
-                let known: Vec<_> = cx.pack.entities.iter().map(|e| e.name.clone()).collect();
+                let known = some_of(cx.pack.entities.iter().map(|e| e.name.as_str()));
                 cx.out.diag_at(
                     fid,
                     &r.entity,
                     Code::RuleEntity,
                     msg!(
                         vi: format!(
-                            "không có đối tượng `{}` (các đối tượng: {})",
+                            "không có đối tượng `{}` (các đối tượng: {known})",
                             r.entity.get_ref(),
-                            known.join(", "),
                         ),
-                        en: format!(
-                            "unknown entity `{}` (entities: {})",
-                            r.entity.get_ref(),
-                            known.join(", "),
-                        ),
+                        en: format!("unknown entity `{}` (entities: {known})", r.entity.get_ref()),
                     ),
                 );
                 continue;
