@@ -3,7 +3,8 @@
 # form a chain (scripts/gen-chain-pack.py) of 10^4, 4x10^4 and 10^5 rules and prints:
 #   1. the command line on each, with the default caps (a pack over a cap stops early);
 #   2. the checker itself with the caps raised (core/examples/check_scaling.rs), on a 2 MiB
-#      stack: seconds, time per rule, and its ratio to the first size's (linear: about 1);
+#      stack: seconds, time per rule, and its ratio to the first size's (linear: about 1), and
+#      the time to evaluate a record on which every rule is unknown;
 #   3. each size's peak memory.
 # Figures only, never asserted. usage: scripts/bench-check.sh [N …]
 set -euo pipefail
