@@ -58,6 +58,12 @@ codes! {
     PackSyntax = "pack.syntax",
     /// A table of a pack file lacks a key, has an unknown key, or a value of the wrong TOML type.
     PackSchema = "pack.schema",
+    /// A pack file is not a regular file inside the pack folder (a symbolic link, a FIFO, a socket, a device); it is not read.
+    PackFileType = "pack.file_type",
+    /// A pack exceeds a cap on its volume or nesting (bytes, files, packs, imports, rules, list items, fields, `let`s, folders, types; see `htx_rules::limits`).
+    PackLimit = "pack.limit",
+    /// Packs import each other in a cycle.
+    PackImportCycle = "pack.import_cycle",
     /// A pack has no `[pack]` table.
     PackMeta = "pack.meta",
     /// The `[pack]` id differs from the pack's folder name.
@@ -115,6 +121,8 @@ codes! {
     // ---- expressions (diagnostics)
     /// An expression does not parse.
     ExprSyntax = "expr.syntax",
+    /// An expression is too long or nested too deeply (see `htx_rules::limits`).
+    ExprLimit = "expr.limit",
     /// An expression has the wrong type for where it stands.
     ExprType = "expr.type",
     /// An expression names a field the record does not have.

@@ -49,7 +49,8 @@
 //!
 //! ## The expression language
 //!
-//! Small and total: no loops, no recursion, evaluation linear in the input.
+//! Small and total: no loops, no recursion; quantifiers nest, so evaluation has a budget
+//! (`limits::EVAL_STEPS`), and expressions are at most `limits::EXPR_DEPTH` deep.
 //!
 //! ```text
 //! expr    := "if" expr "then" expr "else" expr | coalesce
@@ -104,6 +105,7 @@ mod error;
 mod explain;
 pub mod expr;
 mod fields;
+pub mod limits;
 mod model;
 mod outputs;
 pub mod pack;

@@ -3,7 +3,7 @@
 //! Values and types ([`Val`], [`Ty`]) live in [`crate::value`], which both this module and the
 //! expression IR use, so the two do not import each other.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -18,6 +18,15 @@ pub(crate) struct EnumType {
     pub name: String,
     pub values: Vec<String>,
     pub labels: Vec<Option<Message>>,
+    /// The values, for [`EnumType::contains`] (an enum may have thousands: communes).
+    pub index: HashSet<String>,
+}
+
+impl EnumType {
+    /// Whether `s` is one of the enum's values (hashed: not a scan of a long enum).
+    pub(crate) fn contains(&self, s: &str) -> bool {
+        self.index.contains(s)
+    }
 }
 
 #[derive(Clone, Debug)]

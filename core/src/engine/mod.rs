@@ -19,6 +19,7 @@ use crate::decode::columns::BatchDecoder;
 use crate::decode::Decoder;
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
+use crate::limits::PackLimits;
 use crate::model::{EntityRules, Pack, PackMeta};
 use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
@@ -102,10 +103,27 @@ impl Engine {
         )
     }
 
-    /// Any loader.
+    /// Any loader, within the default [`PackLimits`].
     pub fn from_loader(loader: &dyn PackLoader, root: &str) -> Result<Engine, Error> {
+        Engine::from_loader_limited(loader, root, &PackLimits::DEFAULT)
+    }
+
+    /// Any loader, within caps of the caller's choosing (see [`crate::limits`]): a pack over
+    /// one gives a `pack.limit` diagnostic and is not checked further.
+    ///
+    /// ```
+    /// use htx_rules::{limits::PackLimits, pack::source::EmbeddedLoader, Engine};
+    /// let tight = PackLimits { rules: 3, ..PackLimits::DEFAULT };
+    /// let err = Engine::from_loader_limited(&EmbeddedLoader, "ben-tre-2747", &tight).unwrap_err();
+    /// assert!(err.diagnostics().iter().any(|d| d.code == "pack.limit"));
+    /// ```
+    pub fn from_loader_limited(
+        loader: &dyn PackLoader,
+        root: &str,
+        limits: &PackLimits,
+    ) -> Result<Engine, Error> {
         Ok(Engine {
-            pack: check::load(loader, root)?,
+            pack: check::load(loader, root, limits)?,
         })
     }
 

@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Note, V};
+use crate::limits::EVAL_STEPS;
 use crate::model::{Cite, Pack, Part, Rule, Template};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
 use crate::value::Ty;
@@ -208,7 +209,11 @@ impl<'e> Decision<'e> {
             Outcome::No => self.rule.messages.no.as_ref(),
             Outcome::Unknown => self.rule.messages.unknown.as_ref(),
         };
-        let period_note = self.notes.iter().any(|n| matches!(n, Note::Period { .. }));
+        // outside its period, or past the budget, the rule's own message would mislead
+        let period_note = self
+            .notes
+            .iter()
+            .any(|n| matches!(n, Note::Period { .. } | Note::Budget));
         match t {
             Some(t) if !period_note => out.push(self.render(t)),
             _ => {}
@@ -286,6 +291,16 @@ impl<'e> Decision<'e> {
                 )
             }
             Note::BadDate => msg!(vi: "Ngày không tồn tại", en: "No such date"),
+            Note::Budget => msg!(
+                vi: format!(
+                    "Quy tắc cần quá nhiều phép tính với dữ liệu này (quá {} bước) nên chưa xác định được",
+                    write_decimal(Decimal::from(EVAL_STEPS), Lang::Vi, true),
+                ),
+                en: format!(
+                    "The rule needs too much work for these facts (more than {} steps), so it is left unknown",
+                    write_decimal(Decimal::from(EVAL_STEPS), Lang::En, true),
+                ),
+            ),
         }
     }
 

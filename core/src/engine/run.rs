@@ -66,21 +66,45 @@ impl Engine {
         as_of: Date,
         explain: bool,
     ) -> Vec<Option<RuleOut>> {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), explain);
+        self.run_rules_in(&mut cx, er, as_of)
+    }
+
+    /// [`Engine::run_rules`] in a context of the caller's (which then knows the work done).
+    fn run_rules_in<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &'a EntityRules,
+        as_of: Date,
+    ) -> Vec<Option<RuleOut>> {
         let n = er.rules.len();
-        let mut cx = Cx::new(&self.pack, as_of, rec, n, explain);
         let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
         outs.resize_with(n, || None);
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(&mut cx, rule, as_of);
-            cx.set_rule(i, visible, &out.missing);
+            let (out, visible) = self.eval_rule(cx, rule, as_of);
+            let over_budget = out.notes.contains(&Note::Budget);
+            cx.set_rule(i, visible, &out.missing, over_budget);
             if let Some(slot) = outs.get_mut(i) {
                 *slot = Some(out);
             }
         }
         outs
+    }
+
+    /// The most steps of the evaluation budget ([`crate::limits::EVAL_STEPS`]) either pass over
+    /// a decoded record takes: running its rules, or checking its constraints. For measuring
+    /// the budget's headroom.
+    #[cfg(test)]
+    pub(crate) fn steps(&self, er: &EntityRules, rec: &Record, as_of: Date) -> u64 {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
+        let _ = self.run_rules_in(&mut cx, er, as_of);
+        let rules = cx.steps_used();
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
+        let _ = self.constraint_errors_in(&mut cx, er, as_of);
+        rules.max(cx.steps_used())
     }
 
     /// Errors from the pack's constraint rules on a decoded record.
@@ -96,6 +120,16 @@ impl Engine {
             0
         };
         let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
+        self.constraint_errors_in(&mut cx, er, as_of)
+    }
+
+    /// [`Engine::constraint_errors`] in a context of the caller's.
+    fn constraint_errors_in<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &'a EntityRules,
+        as_of: Date,
+    ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         // constraints may refer to decisions: evaluate those first, when they do
         let order: &[usize] = if er.constraints_use_rules {
@@ -107,13 +141,15 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(&mut cx, rule, as_of);
-            cx.set_rule(i, visible, &out.missing);
+            let (out, visible) = self.eval_rule(cx, rule, as_of);
+            let over_budget = out.notes.contains(&Note::Budget);
+            cx.set_rule(i, visible, &out.missing, over_budget);
         }
         for &ci in &er.constraints {
             let Some(rule) = er.rules.get(ci) else {
                 continue;
             };
+            cx.start_rule();
             let Some(cond) = &rule.when else { continue };
             let field = rule.field.as_deref().unwrap_or_default();
             let code = rule.code.as_deref().unwrap_or_default();
@@ -141,6 +177,11 @@ impl Engine {
                         cx.clear_trace();
                         continue;
                     };
+                    // (past the budget the items go unchecked: no error rests on them)
+                    if !cx.spend(items.len()) {
+                        cx.clear_trace();
+                        continue;
+                    }
                     for (k, it) in items.iter().enumerate() {
                         cx.bind_item(it, ptr, k);
                         if cx.eval(cond) == Some(V::Bool(false)) {
@@ -194,6 +235,7 @@ impl Engine {
         as_of: Date,
     ) -> (RuleOut, Option<V<'a>>) {
         cx.clear_trace();
+        cx.start_rule();
         if let Some(g) = rule.applies_in {
             if self
                 .pack

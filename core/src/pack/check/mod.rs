@@ -34,13 +34,22 @@ mod values;
 use context::Context;
 
 use crate::error::Error;
+use crate::limits::PackLimits;
 use crate::model::Pack;
 use crate::pack::source::PackLoader;
 
-/// Loads pack `root` and everything it imports, checks it and compiles it.
-pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
-    let mut cx = Context::new();
+/// Loads pack `root` and everything it imports, checks it and compiles it, within `limits`.
+pub(crate) fn load(
+    loader: &dyn PackLoader,
+    root: &str,
+    limits: &PackLimits,
+) -> Result<Pack, Error> {
+    let mut cx = Context::new(*limits);
     let docs = imports::read(&mut cx, loader, root);
+    if cx.over_limit {
+        // a pack over a volume cap is not checked further: its size is the problem
+        return Err(Error::Pack(cx.out.into_sorted()));
+    }
     types::check(&mut cx, &docs);
     params::check(&mut cx, &docs);
     let rules = rules::declare(&mut cx, &docs);

@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 use super::context::{cite, Context, Diags, Names, Parsed, What};
+use super::order::dependency_order;
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
 use crate::expr::syntax::Ast;
+use crate::limits::some_of;
 use crate::model::{Messages, Pack, Part, Rule, RuleKind, Template};
 use crate::pack::doc::RuleDoc;
 use crate::text::Message;
@@ -46,22 +48,17 @@ pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d>
         let fid = d.file;
         for r in &d.doc.rule {
             let Some(&ent) = cx.pack.entity_by_name.get(r.entity.get_ref()) else {
-                let known: Vec<_> = cx.pack.entities.iter().map(|e| e.name.clone()).collect();
+                let known = some_of(cx.pack.entities.iter().map(|e| e.name.as_str()));
                 cx.out.diag_at(
                     fid,
                     &r.entity,
                     Code::RuleEntity,
                     msg!(
                         vi: format!(
-                            "không có đối tượng `{}` (các đối tượng: {})",
+                            "không có đối tượng `{}` (các đối tượng: {known})",
                             r.entity.get_ref(),
-                            known.join(", "),
                         ),
-                        en: format!(
-                            "unknown entity `{}` (entities: {})",
-                            r.entity.get_ref(),
-                            known.join(", "),
-                        ),
+                        en: format!("unknown entity `{}` (entities: {known})", r.entity.get_ref()),
                     ),
                 );
                 continue;
@@ -383,11 +380,30 @@ fn lets(
             failed = true;
         }
     }
-    let mut order: Vec<&str> = Vec::new();
-    let mut state: HashMap<&str, u8> = HashMap::new();
+    // the lets in dependency order (each after the lets it uses), iteratively
     let names: Vec<&str> = asts.keys().copied().collect();
-    for n in names {
-        if !visit(n, &asts, &mut state, &mut order) {
+    let deps: Vec<Vec<usize>> = asts
+        .values()
+        .map(|(a, _)| {
+            let mut heads = Vec::new();
+            path_heads(a, &mut heads);
+            heads
+                .iter()
+                .filter_map(|h| names.binary_search(&h.as_str()).ok())
+                .collect()
+        })
+        .collect();
+    let order: Vec<&str> = match dependency_order(&deps) {
+        Ok(order) => order
+            .iter()
+            .filter_map(|&i| names.get(i).copied())
+            .collect(),
+        Err(cycle) => {
+            let n = cycle
+                .first()
+                .and_then(|&i| names.get(i))
+                .copied()
+                .unwrap_or("");
             if let Some((_, src)) = asts.get(n) {
                 out.diag_at(
                     fid,
@@ -400,9 +416,9 @@ fn lets(
                 );
             }
             failed = true;
-            break;
+            Vec::new()
         }
-    }
+    };
     let mut locals = Vec::new();
     let root_fields = pack.records.get(scope.root).map(|r| &r.by_name);
     for n in &order {
@@ -432,35 +448,6 @@ fn lets(
         }
     }
     (locals, failed)
-}
-
-/// Depth-first over the `let`s a `let` uses; `false` on a cycle.
-fn visit<'x>(
-    n: &'x str,
-    asts: &BTreeMap<&'x str, (Ast, &Spanned<String>)>,
-    state: &mut HashMap<&'x str, u8>,
-    order: &mut Vec<&'x str>,
-) -> bool {
-    match state.get(n) {
-        Some(2) => return true,
-        Some(1) => return false,
-        _ => {}
-    }
-    state.insert(n, 1);
-    if let Some((a, _)) = asts.get(n) {
-        let mut heads = Vec::new();
-        path_heads(a, &mut heads);
-        for h in heads {
-            if let Some((k, _)) = asts.get_key_value(h.as_str()) {
-                if !visit(k, asts, state, order) {
-                    return false;
-                }
-            }
-        }
-    }
-    state.insert(n, 2);
-    order.push(n);
-    true
 }
 
 /// The first name of every path in an expression (what a `let` may refer to).
