@@ -70,9 +70,10 @@ pub struct Ctx {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Evaluates records (a JSON object, a JSON array, JSON Lines or CSV with dotted headers).
+    /// Evaluates records (a JSON object, a JSON array, JSON Lines, CSV with dotted headers, or a
+    /// workbook's sheet).
     Eval(cmd::eval::Args),
-    /// Validates form records; exit 1 when any is invalid.
+    /// Validates form records (the same inputs as eval); exit 1 when any is invalid.
     Validate(cmd::validate::Args),
     /// Loads and type-checks a rule pack (the embedded one when no folder is given).
     Check(cmd::check::Args),
