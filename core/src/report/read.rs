@@ -244,7 +244,7 @@ impl ReportBuilder<'_> {
             match serde_json::from_slice::<Value>(&buf) {
                 Ok(v) => self.add_at(c, &v, loc),
                 Err(e) => {
-                    let column = u64::try_from(e.column()).ok();
+                    let column = u64::try_from(e.column()).ok().filter(|c| *c > 0);
                     let msg = e.to_string();
                     let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                     self.add_unreadable(

@@ -165,29 +165,55 @@ impl Report {
                 pick(&p.label, lang, &p.group),
                 period_state(p.running, &p.elapsed_share, lang)
             ));
+            let cells: Vec<[String; 3]> = p
+                .indicators
+                .iter()
+                .map(|i| {
+                    [
+                        show(&i.value, i.unit, lang),
+                        show(&i.target, i.unit, lang),
+                        show(&i.shortfall, i.unit, lang),
+                    ]
+                })
+                .collect();
+            // figures right-aligned in columns as wide as the widest (money is long)
+            let w = cells
+                .iter()
+                .flatten()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(10);
             out.push_str(&format!(
-                "  {:<58} {:>10} {:>10} {:>10}  {}\n",
+                "  {:<58} {:>w$} {:>w$} {:>w$}  {}\n",
                 if vi { "chỉ tiêu" } else { "indicator" },
                 if vi { "kết quả" } else { "value" },
                 if vi { "mục tiêu" } else { "target" },
                 if vi { "còn thiếu" } else { "shortfall" },
                 if vi { "tình trạng" } else { "status" }
             ));
-            for i in &p.indicators {
+            for (i, [value, target, shortfall]) in p.indicators.iter().zip(&cells) {
                 let t: String = i.title.get(lang).chars().take(58).collect();
                 out.push_str(&format!(
-                    "  {:<58} {:>10} {:>10} {:>10}  {}\n",
-                    t,
-                    show(&i.value, i.unit, lang),
-                    show(&i.target, i.unit, lang),
-                    show(&i.shortfall, i.unit, lang),
+                    "  {t:<58} {value:>w$} {target:>w$} {shortfall:>w$}  {}\n",
                     i.status.label(lang)
                 ));
                 for g in &i.groups {
                     out.push_str(&format!(
-                        "    · {:<54} {:>10}\n",
+                        "    · {:<54} {:>w$}\n",
                         pick(&g.label, lang, &g.id).chars().take(54).collect::<String>(),
                         g.value.write(Unit::Plain, lang)
+                    ));
+                }
+                if i.unknown.number().is_some_and(|n| !n.is_zero()) {
+                    out.push_str(&format!(
+                        "    · {:<54} {:>w$}\n",
+                        if vi {
+                            "chưa xác định được (thiếu dữ kiện), không tính"
+                        } else {
+                            "could not be told (a fact is missing), not counted"
+                        },
+                        i.unknown.write(Unit::Plain, lang)
                     ));
                 }
             }
@@ -237,12 +263,16 @@ impl Report {
                     Some(c) => format!("{c}.{}", i.field),
                     None => i.field.clone(),
                 };
-                out.push_str(&format!(
-                    "  {} ({} {})\n",
-                    clean(&name),
-                    i.rows,
-                    if vi { "dòng" } else { "rows" }
-                ));
+                if i.rows == 0 {
+                    out.push_str(&format!("  {}\n", clean(&name)));
+                } else {
+                    out.push_str(&format!(
+                        "  {} ({} {})\n",
+                        clean(&name),
+                        i.rows,
+                        if vi { "dòng" } else { "rows" }
+                    ));
+                }
             }
             if self.ignored.len() > FIRST {
                 out.push_str(&format!("  … {}\n", self.ignored.len() - FIRST));
