@@ -271,7 +271,10 @@ fn report_on_the_sample_and_on_hand_written_registries() {
         .assert()
         .success();
     let t = String::from_utf8_lossy(&table.get_output().stdout).to_string();
-    assert!(t.contains("not met") && t.contains("Trafficking victim"), "{t}");
+    assert!(
+        t.contains("not met") && t.contains("Trafficking victim"),
+        "{t}"
+    );
     assert!(!t.contains("trafficking_victim"), "{t}");
     let html = cmd()
         .args(["report", "--format", "html"])
@@ -287,7 +290,14 @@ fn report_on_the_sample_and_on_hand_written_registries() {
 #[test]
 fn report_of_an_invented_province_from_its_pack_alone() {
     let out = cmd()
-        .args(["report", "--as-of", "2027-06-30", "--format", "json", "--pack"])
+        .args([
+            "report",
+            "--as-of",
+            "2027-06-30",
+            "--format",
+            "json",
+            "--pack",
+        ])
         .arg(root().join("tests/packs/an-khang"))
         .arg(root().join("tests/registry-an-khang"))
         .assert()
@@ -299,7 +309,13 @@ fn report_of_an_invented_province_from_its_pack_alone() {
             .unwrap()
             .iter()
             .find(|p| p["group"] == "stages" && p["phase"] == stage)
-            .and_then(|p| p["indicators"].as_array().unwrap().iter().find(|i| i["id"] == id))
+            .and_then(|p| {
+                p["indicators"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|i| i["id"] == id)
+            })
             .unwrap()
             .clone()
     };
@@ -342,7 +358,13 @@ fn report_of_an_invented_province_from_its_pack_alone() {
         .assert()
         .success();
     let t = String::from_utf8_lossy(&table.get_output().stdout).to_string();
-    assert!(t.contains("Stage 2 (2026–2028) (running, 49.82% elapsed)"), "{t}");
+    assert!(
+        t.contains("Stage 2 (2026–2028) (running, 49.82% elapsed)"),
+        "{t}"
+    );
     assert!(t.contains("With a disability") && t.contains("<3"), "{t}");
-    assert!(t.contains("Rows in error (bad facts are not used): 2"), "{t}");
+    assert!(
+        t.contains("Rows in error (bad facts are not used): 2"),
+        "{t}"
+    );
 }

@@ -19,8 +19,13 @@ use serde_json::{json, Value};
 fn woman(id: String, group: &str) -> Value {
     let mut p = json!({ "id": id, "gender": "female", "poor_household": false, "near_poor_household": false });
     for g in [
-        "disadvantaged_area", "disability", "reintegrated", "trafficking_victim",
-        "domestic_violence_victim", "sexual_abuse_victim", "unsafe_migrant",
+        "disadvantaged_area",
+        "disability",
+        "reintegrated",
+        "trafficking_victim",
+        "domestic_violence_victim",
+        "sexual_abuse_victim",
+        "unsafe_migrant",
         "laid_off_industrial_worker",
     ] {
         p[g] = json!(g == group);
@@ -100,18 +105,16 @@ fn derived(a: &[Option<i64>], b: Option<&[Option<i64>]>) -> BTreeSet<i64> {
     add_all(a, &mut out);
     if let Some(b) = b {
         add_all(b, &mut out);
-        let change: Vec<Option<i64>> = a
-            .iter()
-            .zip(b)
-            .map(|(x, y)| Some((*y)? - (*x)?))
-            .collect();
+        let change: Vec<Option<i64>> = a.iter().zip(b).map(|(x, y)| Some((*y)? - (*x)?)).collect();
         add_all(&change, &mut out);
     }
     out
 }
 
 fn report(engine: &Engine, reg: &Value) -> Report {
-    engine.report(reg, Date::parse("2026-11-27").unwrap()).unwrap()
+    engine
+        .report(reg, Date::parse("2026-11-27").unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -148,8 +151,18 @@ fn no_sum_or_difference_of_published_figures_reveals_a_small_sensitive_count() {
 fn the_attack_works_on_unprotected_figures() {
     // what the report published before disclosure control: exact totals and groups
     let exact = |others: i64, victims: i64| {
-        let per = [others / 3 + i64::from(others % 3 > 0), others / 3 + i64::from(others % 3 > 1), others / 3];
-        vec![Some(others + victims), Some(per[0]), Some(per[1]), Some(per[2]), None]
+        let per = [
+            others / 3 + i64::from(others % 3 > 0),
+            others / 3 + i64::from(others % 3 > 1),
+            others / 3,
+        ];
+        vec![
+            Some(others + victims),
+            Some(per[0]),
+            Some(per[1]),
+            Some(per[2]),
+            None,
+        ]
     };
     let d = derived(&exact(10, 3), None);
     assert!(d.contains(&3), "13 minus the groups gives the 3 victims");

@@ -47,8 +47,16 @@ const NAMES: &[&str] = &[
 const KNOWN: &[(&str, &str, &str)] = &[
     // the hand-written TypeScript types of the browser binding (issue 10.4: generated from
     // Engine::fields by the browser binding's work)
-    ("bindings-wasm/src/lib.rs", "group_leader", "hand-written .d.ts"),
-    ("bindings-wasm/src/lib.rs", "board_chair", "hand-written .d.ts"),
+    (
+        "bindings-wasm/src/lib.rs",
+        "group_leader",
+        "hand-written .d.ts",
+    ),
+    (
+        "bindings-wasm/src/lib.rs",
+        "board_chair",
+        "hand-written .d.ts",
+    ),
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -100,7 +108,11 @@ fn no_bente_name_in_engine_or_binding_code() {
     let mut found = Vec::new();
     let mut used_known = Vec::new();
     for f in &all {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         for (n, line) in code_lines(f) {
             for name in NAMES {
                 if line.contains(name) {
@@ -113,7 +125,11 @@ fn no_bente_name_in_engine_or_binding_code() {
             }
         }
     }
-    assert!(found.is_empty(), "Bến Tre names in code:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "Bến Tre names in code:\n{}",
+        found.join("\n")
+    );
     for k in KNOWN {
         assert!(
             used_known.contains(k),

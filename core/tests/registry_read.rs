@@ -38,7 +38,7 @@ fn value(r: &Report, id: &str) -> serde_json::Value {
         .flat_map(|p| &p.indicators)
         .find(|i| i.id == id)
         .unwrap();
-    serde_json::to_value(&i.value).unwrap()
+    serde_json::to_value(i.value).unwrap()
 }
 
 #[test]
@@ -56,15 +56,24 @@ fn a_json_registry_is_read_row_by_row_with_locations() {
         (Some(2), Some(5), Some(5), Some("reg.json"))
     );
     let bad = &r.record_errors[1];
-    assert_eq!((bad.record, bad.line, bad.id.as_deref()), (Some(3), Some(6), Some("b")));
+    assert_eq!(
+        (bad.record, bad.line, bad.id.as_deref()),
+        (Some(3), Some(6), Some("b"))
+    );
     assert_eq!(bad.errors[0].field, "/trained");
     // "b" is counted with its bad fact unknown: the share is over "a" only
     assert_eq!(value(&r, "union_officials_trained_share"), "1");
     // a syntax error outside the rows stops the reading, located
     let mut b = engine.report_builder(as_of()).unwrap();
-    let err = b.read_json("reg.json", "{\"persons\": [] ,, }".as_bytes()).unwrap_err();
+    let err = b
+        .read_json("reg.json", "{\"persons\": [] ,, }".as_bytes())
+        .unwrap_err();
     assert_eq!(err.code(), "input.json");
-    assert!(err.message().en.contains("reg.json"), "{}", err.message().en);
+    assert!(
+        err.message().en.contains("reg.json"),
+        "{}",
+        err.message().en
+    );
 }
 
 #[test]
@@ -85,7 +94,10 @@ fn a_folder_of_json_lines_and_csv_is_typed_by_the_schema() {
         "{\"id\": \"p1\", \"gender\": \"female\", \"disability\": true}\n\n{\"id\": \"p2\", \"gender\": \n{\"id\": \"p3\", \"gender\": \"male\"}\n"
             .to_string(),
     );
-    files.insert("registry.json".to_string(), "{\"province\": \"Y\", \"synthetic\": true}".to_string());
+    files.insert(
+        "registry.json".to_string(),
+        "{\"province\": \"Y\", \"synthetic\": true}".to_string(),
+    );
     files.insert("notes.txt".to_string(), "hello".to_string());
     let mut b = engine.report_builder(as_of()).unwrap();
     b.read_files(&Files(files)).unwrap();
@@ -100,7 +112,10 @@ fn a_folder_of_json_lines_and_csv_is_typed_by_the_schema() {
         .iter()
         .find(|e| e.source.as_deref() == Some("cooperatives.csv"))
         .unwrap();
-    assert_eq!((short.line, short.errors[0].code.as_str()), (Some(3), "registry.record"));
+    assert_eq!(
+        (short.line, short.errors[0].code.as_str()),
+        (Some(3), "registry.record")
+    );
     let line = r
         .record_errors
         .iter()
@@ -108,7 +123,10 @@ fn a_folder_of_json_lines_and_csv_is_typed_by_the_schema() {
         .unwrap();
     assert_eq!((line.line, line.record), (Some(3), Some(2)));
     let ignored: Vec<_> = r.ignored.iter().map(|i| i.field.as_str()).collect();
-    assert!(ignored.contains(&"phone") && ignored.contains(&"notes.txt"), "{ignored:?}");
+    assert!(
+        ignored.contains(&"phone") && ignored.contains(&"notes.txt"),
+        "{ignored:?}"
+    );
     // the id of a CSV row is the text "00123"
     let mut b = engine.report_builder(as_of()).unwrap();
     b.read_collection(

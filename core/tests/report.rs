@@ -51,7 +51,12 @@ fn engine() -> Engine {
     Engine::embedded().unwrap()
 }
 
-fn find<'r>(r: &'r htx_rules::report::Report, group: &str, index: i64, id: &str) -> &'r htx_rules::report::IndicatorReport {
+fn find<'r>(
+    r: &'r htx_rules::report::Report,
+    group: &str,
+    index: i64,
+    id: &str,
+) -> &'r htx_rules::report::IndicatorReport {
     r.periods
         .iter()
         .find(|p| p.group == group && p.index == index)
@@ -64,30 +69,54 @@ fn find<'r>(r: &'r htx_rules::report::Report, group: &str, index: i64, id: &str)
 #[test]
 fn records_are_checked_at_the_report_date() {
     let e = engine();
-    let late = e.report(&sample(), Date::parse("2026-11-27").unwrap()).unwrap();
+    let late = e
+        .report(&sample(), Date::parse("2026-11-27").unwrap())
+        .unwrap();
     assert!(late.record_errors.is_empty(), "{:?}", late.record_errors);
-    let early = e.report(&sample(), Date::parse("2025-12-31").unwrap()).unwrap();
+    let early = e
+        .report(&sample(), Date::parse("2025-12-31").unwrap())
+        .unwrap();
     let p1 = |r: &htx_rules::report::Report| serde_json::to_value(&r.periods[0]).unwrap();
-    assert_eq!(p1(&late), p1(&early), "a closed phase does not change with the report's date");
+    assert_eq!(
+        p1(&late),
+        p1(&early),
+        "a closed phase does not change with the report's date"
+    );
     // the 2025 report leaves the cooperatives founded after it out, and says so
     assert!(early.registry.collections[0].out_of_scope > 0);
-    assert!(early.notes.iter().any(|n| n.en.contains("not yet within scope")));
+    assert!(early
+        .notes
+        .iter()
+        .any(|n| n.en.contains("not yet within scope")));
 }
 
 /// 8.4: after the programme, figures are as at its last day, and the report says so.
 #[test]
 fn after_the_programme_people_are_counted_as_at_its_end() {
     let e = engine();
-    let end = e.report(&sample(), Date::parse("2030-12-31").unwrap()).unwrap();
-    let after = e.report(&sample(), Date::parse("2031-01-01").unwrap()).unwrap();
+    let end = e
+        .report(&sample(), Date::parse("2030-12-31").unwrap())
+        .unwrap();
+    let after = e
+        .report(&sample(), Date::parse("2031-01-01").unwrap())
+        .unwrap();
     for id in ["priority_women", "target_group"] {
-        let (a, b) = (find(&end, "programme", 1, id), find(&after, "programme", 1, id));
+        let (a, b) = (
+            find(&end, "programme", 1, id),
+            find(&after, "programme", 1, id),
+        );
         assert_eq!(a.value, b.value, "{id}");
-        assert!(matches!(a.value, Some(htx_rules::report::Figure::Whole(n)) if n > 150), "{id}: {:?}", a.value);
+        assert!(
+            matches!(a.value, Some(htx_rules::report::Figure::Whole(n)) if n > 150),
+            "{id}: {:?}",
+            a.value
+        );
     }
     assert_eq!(after.ended, Date::parse("2030-12-31"));
     assert!(after.notes[0].vi.contains("31/12/2030"));
-    assert!(after.to_table(htx_rules::Lang::En).contains("The programme ended on 2030-12-31"));
+    assert!(after
+        .to_table(htx_rules::Lang::En)
+        .contains("The programme ended on 2030-12-31"));
     assert_eq!(end.ended, None);
 }
 
@@ -112,18 +141,30 @@ fn record_errors_and_ignored_fields_show_in_every_output() {
     assert_eq!(r.registry.collections[0].rows, 17);
     assert_eq!(r.record_errors.len(), 16);
     let null = r.record_errors.iter().find(|x| x.id.is_none()).unwrap();
-    assert_eq!((null.record, null.errors[0].code.as_str()), (Some(16), "registry.record"));
+    assert_eq!(
+        (null.record, null.errors[0].code.as_str()),
+        (Some(16), "registry.record")
+    );
     assert_eq!(r.record_errors[0].errors[0].field, "/workers/female");
     let ignored: Vec<(Option<&str>, &str, u64)> = r
         .ignored
         .iter()
         .map(|i| (i.collection.as_deref(), i.field.as_str(), i.rows))
         .collect();
-    assert!(ignored.contains(&(Some("cooperatives"), "phone", 15)), "{ignored:?}");
-    assert!(ignored.contains(&(Some("cooperatives"), "managers.email", 15)), "{ignored:?}");
+    assert!(
+        ignored.contains(&(Some("cooperatives"), "phone", 15)),
+        "{ignored:?}"
+    );
+    assert!(
+        ignored.contains(&(Some("cooperatives"), "managers.email", 15)),
+        "{ignored:?}"
+    );
     assert!(ignored.contains(&(None, "district", 1)), "{ignored:?}");
     // the women-managed HTX are still counted, with the bad female count left out
-    assert_eq!(find(&r, "phases", 1, "htx_restructuring_guided_share").unknown, htx_rules::report::Figure::Whole(0));
+    assert_eq!(
+        find(&r, "phases", 1, "htx_restructuring_guided_share").unknown,
+        htx_rules::report::Figure::Whole(0)
+    );
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["record_errors"].as_array().unwrap().len(), 16);
     for lang in [htx_rules::Lang::Vi, htx_rules::Lang::En] {

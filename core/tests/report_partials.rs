@@ -54,8 +54,17 @@ fn figures(r: &htx_rules::report::Report) -> Value {
     let mut out = Vec::new();
     for p in v["phases"].as_array().unwrap() {
         for i in p["indicators"].as_array().unwrap() {
-            out.push(serde_json::json!([p["group"], p["phase"], i["id"], i["value"], i["target"],
-                i["status"], i["shortfall"], i["unknown"], i["groups"]]));
+            out.push(serde_json::json!([
+                p["group"],
+                p["phase"],
+                i["id"],
+                i["value"],
+                i["target"],
+                i["status"],
+                i["shortfall"],
+                i["unknown"],
+                i["groups"]
+            ]));
         }
     }
     Value::Array(out)
@@ -74,7 +83,9 @@ fn halves_merge_into_the_whole() {
         for parts in [2usize, 3, 5] {
             let mut cuts: Vec<usize> = (1..parts)
                 .map(|_| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     (seed >> 33) as usize % all.len()
                 })
                 .collect();
@@ -90,7 +101,11 @@ fn halves_merge_into_the_whole() {
                 b.merge(partial(&engine, as_of, &all[w[0]..w[1]])).unwrap();
             }
             let merged = b.finish();
-            assert_eq!(figures(&merged), figures(&whole), "{parts} parts at {as_of}");
+            assert_eq!(
+                figures(&merged),
+                figures(&whole),
+                "{parts} parts at {as_of}"
+            );
             assert_eq!(
                 serde_json::to_value(&merged.registry).unwrap(),
                 serde_json::to_value(&whole.registry).unwrap()
@@ -118,7 +133,10 @@ fn a_duplicate_id_counts_once_in_one_pass_and_across_partials() {
         .iter()
         .filter(|e| e.errors.iter().any(|f| f.code == "registry.duplicate"))
         .count();
-    let n: usize = COLLECTIONS.iter().map(|c| reg[*c].as_array().unwrap().len()).sum();
+    let n: usize = COLLECTIONS
+        .iter()
+        .map(|c| reg[*c].as_array().unwrap().len())
+        .sum();
     assert_eq!(dups, n);
     assert_eq!(doubled.registry.collections[0].rows, 640);
     // the registry and its copy in two partials, merged
@@ -139,8 +157,12 @@ fn a_duplicate_id_counts_once_in_one_pass_and_across_partials() {
 #[test]
 fn partials_of_another_date_do_not_merge() {
     let engine = Engine::embedded().unwrap();
-    let mut a = engine.report_builder(Date::parse("2025-12-31").unwrap()).unwrap();
-    let b = engine.report_builder(Date::parse("2026-11-27").unwrap()).unwrap();
+    let mut a = engine
+        .report_builder(Date::parse("2025-12-31").unwrap())
+        .unwrap();
+    let b = engine
+        .report_builder(Date::parse("2026-11-27").unwrap())
+        .unwrap();
     let err = a.merge(b.into_partial()).unwrap_err();
     assert_eq!(err.code(), "registry.merge");
 }

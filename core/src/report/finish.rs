@@ -33,7 +33,7 @@ use super::partial::{Acc, ReportPartial};
 use super::plan::Plan;
 use super::types::{
     CollectionInfo, DisclosureInfo, Figure, GroupFigure, IndicatorReport, MetaEntry, PackInfo,
-    PeriodReport, Report, RegistryInfo, Status,
+    PeriodReport, RegistryInfo, Report, Status,
 };
 use crate::engine::{Engine, Outcome};
 use crate::model::{Aggregate, Compare, Disclosure, Indicator, Pack};
@@ -172,7 +172,12 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
 }
 
 /// The indicator's target at `at` with the period's index bound: `(value, whole)`.
-fn target(engine: &Engine, ind: &Indicator, at: crate::date::Date, index: i64) -> Option<(Decimal, bool)> {
+fn target(
+    engine: &Engine,
+    ind: &Indicator,
+    at: crate::date::Date,
+    index: i64,
+) -> Option<(Decimal, bool)> {
     let (ex, ty) = ind.target.as_ref()?;
     let pack: &Pack = &engine.pack;
     let row = pack
@@ -202,7 +207,9 @@ fn round_to(n: u64, base: u64) -> u64 {
 fn publish(n: u64, protected: bool, sensitive: bool, policy: Option<&Disclosure>) -> Figure {
     match policy {
         Some(p) if sensitive && n < p.threshold => Figure::Below(p.threshold),
-        Some(p) if protected => Figure::Whole(i64::try_from(round_to(n, p.rounding)).unwrap_or(i64::MAX)),
+        Some(p) if protected => {
+            Figure::Whole(i64::try_from(round_to(n, p.rounding)).unwrap_or(i64::MAX))
+        }
         _ => Figure::Whole(i64::try_from(n).unwrap_or(i64::MAX)),
     }
 }
@@ -249,7 +256,11 @@ fn indicator(
             let expected = match fraction {
                 Some(f) if ind.pro_rata && ind.compare.upward() => {
                     let e = t.checked_mul(f).unwrap_or(t);
-                    Some(if whole { e.floor() } else { e.round_dp(SHARE_DP) })
+                    Some(if whole {
+                        e.floor()
+                    } else {
+                        e.round_dp(SHARE_DP)
+                    })
                 }
                 _ => None,
             };

@@ -253,7 +253,12 @@ impl<'e> ReportBuilder<'e> {
 
     /// Records a row that could not be read at all (a malformed line): counted as read, in
     /// error, not evaluated.
-    pub fn add_unreadable(&mut self, c: usize, message: crate::text::Message, loc: RowLocation<'_>) {
+    pub fn add_unreadable(
+        &mut self,
+        c: usize,
+        message: crate::text::Message,
+        loc: RowLocation<'_>,
+    ) {
         if let Some(n) = self.partial.rows.get_mut(c) {
             *n += 1;
         }
@@ -415,7 +420,13 @@ impl<'e> ReportBuilder<'e> {
         self.partial.ignore(collection, field, rows);
     }
 
-    fn error(&mut self, c: usize, id: Option<String>, errors: Vec<FieldError>, loc: RowLocation<'_>) {
+    fn error(
+        &mut self,
+        c: usize,
+        id: Option<String>,
+        errors: Vec<FieldError>,
+        loc: RowLocation<'_>,
+    ) {
         let collection = self
             .pack()
             .registry
@@ -434,7 +445,13 @@ impl<'e> ReportBuilder<'e> {
     }
 
     /// Checks a decoded row at the report's date, then counts it once per id.
-    fn count(&mut self, c: usize, mut rec: Record, mut errors: Vec<FieldError>, loc: RowLocation<'_>) {
+    fn count(
+        &mut self,
+        c: usize,
+        mut rec: Record,
+        mut errors: Vec<FieldError>,
+        loc: RowLocation<'_>,
+    ) {
         let engine = self.engine;
         let pack = &engine.pack;
         let Some(coll) = pack.registry.collections.get(c) else {
@@ -541,7 +558,13 @@ fn id_pointer(pack: &Pack, coll: &Collection) -> String {
 
 /// The keys of `map` (and of the records inside it) that record type `ty` does not have, as
 /// dotted paths (list items share their list's path).
-fn unknown_keys(pack: &Pack, ty: usize, map: &Map<String, Value>, prefix: &mut String, out: &mut Vec<String>) {
+fn unknown_keys(
+    pack: &Pack,
+    ty: usize,
+    map: &Map<String, Value>,
+    prefix: &mut String,
+    out: &mut Vec<String>,
+) {
     let Some(rt) = pack.records.get(ty) else {
         return;
     };

@@ -259,21 +259,24 @@ impl ReportPartial {
                 let Some(mine) = self.seen.get_mut(c) else {
                     continue;
                 };
-                if mine.contains_key(&id) {
-                    // counted in both halves: take the second one back
-                    for t in decode(&contribution) {
-                        if let Some(acc) = self.accs.get_mut(t.slot as usize) {
-                            acc.apply(&t.effect, true);
+                match mine.entry(id) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        // counted in both halves: take the second one back
+                        for t in decode(&contribution) {
+                            if let Some(acc) = self.accs.get_mut(t.slot as usize) {
+                                acc.apply(&t.effect, true);
+                            }
                         }
+                        let (name, pointer) = names
+                            .get(c)
+                            .map(|(n, p)| (n.as_str(), p.as_str()))
+                            .unwrap_or(("", ""));
+                        self.errors
+                            .push(duplicate(name, pointer, None, e.key(), None, None, None));
                     }
-                    let (name, pointer) = names
-                        .get(c)
-                        .map(|(n, p)| (n.as_str(), p.as_str()))
-                        .unwrap_or(("", ""));
-                    self.errors
-                        .push(duplicate(name, pointer, None, &id, None, None, None));
-                } else {
-                    mine.insert(id, contribution);
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(contribution);
+                    }
                 }
             }
         }
@@ -334,7 +337,10 @@ fn get_varint(b: &[u8], pos: &mut usize) -> Option<u64> {
 
 fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
     let whole = d.normalize();
-    match (whole.scale() == 0).then(|| i64::try_from(whole.mantissa()).ok()).flatten() {
+    match (whole.scale() == 0)
+        .then(|| i64::try_from(whole.mantissa()).ok())
+        .flatten()
+    {
         Some(i) => {
             out.push(0);
             put_varint(out, ((i << 1) ^ (i >> 63)) as u64);
@@ -429,10 +435,26 @@ fn decode_one(b: &[u8], pos: &mut usize) -> Option<Touch> {
     }
     let flags = *b.get(*pos)?;
     *pos += 1;
-    let num = if flags & 1 != 0 { get_decimal(b, pos)? } else { Decimal::ZERO };
-    let den = if flags & 2 != 0 { get_decimal(b, pos)? } else { Decimal::ZERO };
-    let groups = if flags & 4 != 0 { get_varint(b, pos)? } else { 0 };
-    let groups_unknown = if flags & 8 != 0 { get_varint(b, pos)? } else { 0 };
+    let num = if flags & 1 != 0 {
+        get_decimal(b, pos)?
+    } else {
+        Decimal::ZERO
+    };
+    let den = if flags & 2 != 0 {
+        get_decimal(b, pos)?
+    } else {
+        Decimal::ZERO
+    };
+    let groups = if flags & 4 != 0 {
+        get_varint(b, pos)?
+    } else {
+        0
+    };
+    let groups_unknown = if flags & 8 != 0 {
+        get_varint(b, pos)?
+    } else {
+        0
+    };
     let key = if flags & 16 != 0 {
         let n = usize::try_from(get_varint(b, pos)?).ok()?;
         let s = b.get(*pos..pos.checked_add(n)?)?;

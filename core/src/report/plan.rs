@@ -105,7 +105,11 @@ impl Plan {
         }
         Plan {
             ended: last_end.filter(|e| as_of > *e),
-            not_started: if periods.is_empty() { first_start } else { None },
+            not_started: if periods.is_empty() {
+                first_start
+            } else {
+                None
+            },
             periods,
             slots,
             work,

@@ -90,7 +90,8 @@ impl RegistryFiles for DirRegistry {
         let entries = std::fs::read_dir(&self.dir).map_err(|e| read_error(&shown, &e))?;
         let mut names = Vec::new();
         for e in entries.flatten() {
-            let regular = std::fs::symlink_metadata(e.path()).is_ok_and(|m| m.file_type().is_file());
+            let regular =
+                std::fs::symlink_metadata(e.path()).is_ok_and(|m| m.file_type().is_file());
             if let (true, Some(n)) = (regular, e.file_name().to_str()) {
                 names.push(n.to_string());
             }
@@ -280,12 +281,7 @@ impl ReportBuilder<'_> {
             .map(|h| h.trim().to_string())
             .collect();
         let pack = self.pack();
-        let row_ty = pack
-            .registry
-            .collections
-            .get(c)
-            .map(|x| x.row)
-            .unwrap_or(0);
+        let row_ty = pack.registry.collections.get(c).map(|x| x.row).unwrap_or(0);
         // a list or a record is written as JSON in its cell; anything else as text
         let json_cols: Vec<bool> = headers
             .iter()
@@ -361,9 +357,7 @@ impl ReportBuilder<'_> {
             let col = if json_cols.get(k).copied().unwrap_or(false) {
                 Column::Json(
                     cells
-                        .map(|s| {
-                            s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s)))
-                        })
+                        .map(|s| s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s))))
                         .collect(),
                 )
             } else {
@@ -508,7 +502,10 @@ impl<'de> Visitor<'de> for RowsSeed<'_, '_> {
         let mut record = 0u64;
         loop {
             // the parser has read the row's first byte when it asks for the row
-            let at = RowStart { pos: self.pos, start: (0, 0) };
+            let at = RowStart {
+                pos: self.pos,
+                start: (0, 0),
+            };
             let Some((v, (line, column))) = seq.next_element_seed(at)? else {
                 return Ok(());
             };

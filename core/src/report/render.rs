@@ -45,7 +45,10 @@ fn show(f: &Option<Figure>, unit: Unit, lang: Lang) -> String {
 
 fn period_state(running: bool, elapsed: &Figure, lang: Lang) -> String {
     match (running, lang) {
-        (true, Lang::Vi) => format!("đang thực hiện, đã qua {}", elapsed.write(Unit::Share, lang)),
+        (true, Lang::Vi) => format!(
+            "đang thực hiện, đã qua {}",
+            elapsed.write(Unit::Share, lang)
+        ),
         (true, Lang::En) => format!("running, {} elapsed", elapsed.write(Unit::Share, lang)),
         (false, Lang::Vi) => "đã kết thúc".into(),
         (false, Lang::En) => "closed".into(),
@@ -201,7 +204,10 @@ impl Report {
                 for g in &i.groups {
                     out.push_str(&format!(
                         "    · {:<54} {:>w$}\n",
-                        pick(&g.label, lang, &g.id).chars().take(54).collect::<String>(),
+                        pick(&g.label, lang, &g.id)
+                            .chars()
+                            .take(54)
+                            .collect::<String>(),
                         g.value.write(Unit::Plain, lang)
                     ));
                 }
@@ -244,7 +250,11 @@ impl Report {
                 out.push_str(&format!(
                     "  … {} {}\n",
                     self.record_errors.len() - FIRST,
-                    if vi { "dòng nữa (xem --format json)" } else { "more (see --format json)" }
+                    if vi {
+                        "dòng nữa (xem --format json)"
+                    } else {
+                        "more (see --format json)"
+                    }
                 ));
             }
         }
@@ -320,7 +330,11 @@ impl Report {
         if !problems.is_empty() {
             body.push_str(&format!(
                 "<h2>{}</h2><pre>{}</pre>",
-                if vi { "Dữ liệu cần xem lại" } else { "Data to review" },
+                if vi {
+                    "Dữ liệu cần xem lại"
+                } else {
+                    "Data to review"
+                },
                 esc(problems.trim())
             ));
         }

@@ -413,7 +413,12 @@ fn indicator(
     let types = rules.types.get(coll.entity).unwrap_or(&empty);
     let pack = &cx.pack;
     let out = &mut cx.out;
-    let mut sc = scope(pack, row, types, doc.index.as_ref().map(|s| s.get_ref().as_str()));
+    let mut sc = scope(
+        pack,
+        row,
+        types,
+        doc.index.as_ref().map(|s| s.get_ref().as_str()),
+    );
     let tn = |t: &Ty| ty_name(t, &pack.enums, &pack.records);
     let filter = part(out, &mut sc, fid, &doc.filter, &mut ok);
     let value = part(out, &mut sc, fid, &doc.value, &mut ok);
@@ -447,7 +452,10 @@ fn indicator(
         false
     };
     let agg_name = doc.aggregate.get_ref();
-    let refuse = |has: bool, key: &str, out: &mut Diags, shape: &mut dyn FnMut(&mut Diags, Message) -> bool| {
+    let refuse = |has: bool,
+                  key: &str,
+                  out: &mut Diags,
+                  shape: &mut dyn FnMut(&mut Diags, Message) -> bool| {
         if has {
             shape(
                 out,
@@ -460,7 +468,10 @@ fn indicator(
             true
         }
     };
-    let need = |has: bool, key: &str, out: &mut Diags, shape: &mut dyn FnMut(&mut Diags, Message) -> bool| {
+    let need = |has: bool,
+                key: &str,
+                out: &mut Diags,
+                shape: &mut dyn FnMut(&mut Diags, Message) -> bool| {
         if has {
             true
         } else {
@@ -473,7 +484,11 @@ fn indicator(
             )
         }
     };
-    let (has_v, has_n, has_d) = (doc.value.is_some(), doc.numerator.is_some(), doc.denominator.is_some());
+    let (has_v, has_n, has_d) = (
+        doc.value.is_some(),
+        doc.numerator.is_some(),
+        doc.denominator.is_some(),
+    );
     ok &= match aggregate {
         Aggregate::Count => {
             refuse(has_v, "value", out, &mut shape)
@@ -514,9 +529,9 @@ fn indicator(
         }
     }
     let typed = |part: &Option<((Ex, Ty), &Spanned<String>)>,
-                     good: &dyn Fn(&Ty) -> bool,
-                     want: Message,
-                     out: &mut Diags|
+                 good: &dyn Fn(&Ty) -> bool,
+                 want: Message,
+                 out: &mut Diags|
      -> bool {
         match part {
             Some(((_, t), s)) if !good(t) => {
@@ -558,7 +573,12 @@ fn indicator(
             out,
         ),
     };
-    ok &= typed(&target, &Ty::is_num, msg!(vi: "một số", en: "a number"), out);
+    ok &= typed(
+        &target,
+        &Ty::is_num,
+        msg!(vi: "một số", en: "a number"),
+        out,
+    );
     if let Some(((ex, _), s)) = &target {
         if ex.reads_record() {
             out.diag_at(
@@ -639,9 +659,7 @@ fn indicator(
             out.diag_at(fid, &doc.cite, Code::LintThresholdWording, m);
         }
     }
-    let Some(title) = doc.title.clone() else {
-        return None;
-    };
+    let title = doc.title.clone()?;
     if !ok {
         return None;
     }
