@@ -6,6 +6,7 @@ import decimal
 from typing import Any, Dict, List
 
 COLUMNS = [
+    "group",
     "phase",
     "indicator",
     "title_vi",
@@ -39,9 +40,13 @@ def report_rows(data: Dict[str, Any]) -> List[Dict[str, Any]]:
         for ind in ph.get("indicators") or []:
             title = ind.get("title") or {}
             cite = ind.get("cite") or {}
+            label = ph.get("label") or {}
             rows.append(
                 {
+                    "group": ph.get("group"),
                     "phase": ph.get("phase"),
+                    "period_vi": label.get("vi"),
+                    "period_en": label.get("en"),
                     "indicator": ind.get("id"),
                     "title_vi": title.get("vi"),
                     "title_en": title.get("en"),
