@@ -176,3 +176,40 @@ fn record_errors_and_ignored_fields_show_in_every_output() {
         }
     }
 }
+
+/// III.4: certificates for 100% of the women managers of HTX the Union helped found, counted
+/// over the women in II.2's positions; more certificates than such women is bad data (unknown).
+#[test]
+fn iii_4_certified_women_managers() {
+    let e = engine();
+    let coop = |id: &str, women: usize, certified: i64, supported: bool| {
+        let mut managers = vec![serde_json::json!({ "role": "accountant", "gender": "female" })];
+        for k in 0..women {
+            let role = if k == 0 { "board_chair" } else { "director" };
+            managers.push(serde_json::json!({ "role": role, "gender": "female" }));
+        }
+        serde_json::json!({
+            "id": id, "kind": "htx", "established_on": "2024-03-01",
+            "workers": { "total": 10, "female": 8 }, "managers": managers,
+            "programme": { "founding_supported": supported, "certified_women_managers": certified },
+        })
+    };
+    let reg = serde_json::json!({ "cooperatives": [
+        coop("A", 2, 1, true),
+        coop("B", 1, 1, true),
+        coop("C", 1, 3, true),  // three certificates for one woman manager
+        coop("D", 2, 0, false), // not founded with the Union's support
+    ]});
+    let r = e.report(&reg, Date::parse("2025-12-31").unwrap()).unwrap();
+    let i = find(&r, "phases", 1, "certified_women_managers_share");
+    assert_eq!(serde_json::to_value(i).unwrap()["value"], "0.6667");
+    assert_eq!(i.unknown, htx_rules::report::Figure::Whole(1));
+    assert_eq!(i.status, htx_rules::report::Status::NotMet);
+    assert_eq!(i.cite.section, "III.4");
+    assert!(i
+        .cite
+        .wording
+        .as_deref()
+        .unwrap()
+        .contains("cho 100% nữ quản lý, điều hành HTX (do các cấp Hội hỗ trợ thành lập)"));
+}
