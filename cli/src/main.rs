@@ -404,6 +404,8 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             let engine = engine(&pack).map_err(e)?;
             // the registry is read once, in core, against the pack's schema
             let mut builder = engine.report_builder(date).map_err(e)?;
+            // JSON Lines and CSV collections are evaluated on every core (same report)
+            builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
             match &registry {
                 None => builder
                     .read_json("sample-registry.json", SAMPLE_REGISTRY.as_bytes())

@@ -139,3 +139,95 @@ fn a_folder_of_json_lines_and_csv_is_typed_by_the_schema() {
     let r = b.finish();
     assert_eq!(r.record_errors[0].id.as_deref(), Some("00123"));
 }
+
+/// With several threads, JSON Lines and CSV chunks are evaluated in parallel and merged in
+/// order: the same report as one thread, errors and duplicates included.
+#[test]
+fn threads_give_the_same_report() {
+    let engine = Engine::embedded().unwrap();
+    let sample: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../cli/data/sample-registry.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    // 6,000 persons (several chunks), a broken line, a duplicate id far from its first copy
+    let persons = sample["persons"].as_array().unwrap();
+    let mut jsonl = String::new();
+    for k in 0..15 {
+        for p in persons {
+            let mut p = p.clone();
+            p["id"] = format!("{}-{k}", p["id"].as_str().unwrap()).into();
+            jsonl.push_str(&serde_json::to_string(&p).unwrap());
+            jsonl.push('\n');
+        }
+        if k == 7 {
+            jsonl.push_str("{\"id\": \"broken\", \n");
+            jsonl.push_str(
+                &serde_json::to_string(&persons[3])
+                    .unwrap()
+                    .replace("P-0004", "P-0004-0"),
+            );
+            jsonl.push('\n');
+        }
+    }
+    let mut csv = String::from("id,kind,established_on,workers.total,workers.female,managers\n");
+    for (i, c) in sample["cooperatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .cycle()
+        .take(3000)
+        .enumerate()
+    {
+        let m = serde_json::to_string(&c["managers"])
+            .unwrap()
+            .replace('"', "\"\"");
+        csv.push_str(&format!(
+            "C{i},{},{},{},{},\"{m}\"\n",
+            c["kind"].as_str().unwrap(),
+            c["established_on"].as_str().unwrap(),
+            c["workers"]["total"],
+            c["workers"]["female"],
+        ));
+        if i == 1500 {
+            csv.push_str("bad,row\n");
+        }
+    }
+    let mut files = BTreeMap::new();
+    files.insert("persons.jsonl".to_string(), jsonl);
+    files.insert("cooperatives.csv".to_string(), csv);
+    let files = Files(files);
+    let run = |threads| {
+        let mut b = engine
+            .report_builder(Date::parse("2026-11-27").unwrap())
+            .unwrap();
+        b.threads(threads);
+        b.read_files(&files).unwrap();
+        serde_json::to_value(b.finish()).unwrap()
+    };
+    let one = run(1);
+    assert_eq!(one["registry"]["persons"], 6002);
+    let errors = one["record_errors"].as_array().unwrap();
+    assert!(errors.iter().any(|e| e["line"] == 3201), "{errors:?}");
+    assert!(errors
+        .iter()
+        .any(|e| e["errors"][0]["code"] == "registry.duplicate"));
+    assert!(errors.iter().any(|e| e["source"] == "cooperatives.csv"));
+    for threads in [2, 3, 4] {
+        let many = run(threads);
+        let strip = |v: &serde_json::Value| {
+            let mut v = v.clone();
+            // a duplicate found when merging partials has no location
+            for e in v["record_errors"].as_array_mut().unwrap() {
+                if e["errors"][0]["code"] == "registry.duplicate" {
+                    *e = serde_json::json!({ "duplicate": e["id"].clone() });
+                }
+            }
+            v
+        };
+        assert_eq!(strip(&many), strip(&one), "{threads} threads");
+    }
+}

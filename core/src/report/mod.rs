@@ -91,6 +91,8 @@ pub struct ReportBuilder<'e> {
     partial: ReportPartial,
     /// Rows added through [`ReportBuilder::add`], per collection (their record numbers).
     counter: Vec<u64>,
+    /// Threads the readers of JSON Lines and CSV may use (1: this thread only).
+    threads: usize,
 }
 
 impl Engine {
@@ -114,6 +116,7 @@ impl Engine {
             plan,
             partial,
             counter: vec![0; n],
+            threads: 1,
         })
     }
 
@@ -185,6 +188,14 @@ impl<'e> ReportBuilder<'e> {
     /// The report's date.
     pub fn as_of(&self) -> Date {
         self.partial.as_of()
+    }
+
+    /// Lets the readers of JSON Lines and CSV collections use `n` threads: chunks of rows are
+    /// evaluated into partial reports in parallel and merged in their order, so the report is
+    /// the same as with one thread. In the browser build there is one thread whatever `n`.
+    pub fn threads(&mut self, n: usize) -> &mut Self {
+        self.threads = n.max(1);
+        self
     }
 
     /// Adds one row (a JSON object) to collection `collection`. A row that is not an object
@@ -274,16 +285,18 @@ impl<'e> ReportBuilder<'e> {
     /// to collection `collection`; unknown columns are listed as ignored.
     pub fn add_batch(&mut self, collection: &str, batch: &ColumnBatch) -> Result<(), Error> {
         let c = self.collection(collection)?;
-        self.add_batch_at(c, batch, None, &[])
+        self.add_batch_at(c, batch, None, &[], None)
     }
 
-    /// The same, located: row `i` of the batch is at `lines[i]` of `source` when given.
+    /// The same, located: row `i` of the batch is at `lines[i]` of `source` when given, and
+    /// is record `first_record + i` of its collection (else numbered by this builder).
     pub(crate) fn add_batch_at(
         &mut self,
         c: usize,
         batch: &ColumnBatch,
         source: Option<&str>,
         lines: &[u64],
+        first_record: Option<u64>,
     ) -> Result<(), Error> {
         let pack = self.pack();
         let Some(coll) = pack.registry.collections.get(c) else {
@@ -303,7 +316,10 @@ impl<'e> ReportBuilder<'e> {
         for i in 0..rows.rows() {
             errors.clear();
             let rec = rows.row(i, &mut errors);
-            let record = self.next_record(c);
+            let record = match first_record {
+                Some(f) => f + i as u64,
+                None => self.next_record(c),
+            };
             let loc = RowLocation {
                 source,
                 line: lines.get(i).copied(),
@@ -574,7 +590,8 @@ fn unknown_keys(
             prefix.push('.');
         }
         prefix.push_str(k);
-        match rt.by_name.get(k).and_then(|&i| rt.fields.get(i)) {
+        // a record has few fields: a linear scan beats hashing (as in the decoder)
+        match rt.fields.iter().find(|f| f.name == *k) {
             None => out.push(prefix.clone()),
             Some(f) => match (&f.ty, v) {
                 (Ty::Rec(r), Value::Object(m)) => unknown_keys(pack, *r, m, prefix, out),

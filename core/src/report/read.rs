@@ -23,14 +23,43 @@ use std::rc::Rc;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::{ReportBuilder, RowLocation};
+use super::{ReportBuilder, ReportPartial, RowLocation};
 use crate::codes::Code;
 use crate::decode::{Column, ColumnBatch};
 use crate::error::Error;
 use crate::value::Ty;
 
-/// CSV rows are decoded by batches of this many.
+/// CSV rows are decoded by batches of this many (also a chunk for a worker thread).
 const CSV_BATCH: usize = 1024;
+
+/// JSON Lines are handed to a worker thread by chunks of this many lines.
+const LINES_PER_CHUNK: usize = 2048;
+
+/// A piece of a collection's file, evaluated as a unit (here or on a worker thread).
+enum Chunk {
+    /// JSON Lines: the text of whole lines, the first one's line and record numbers.
+    Lines {
+        first_line: u64,
+        first_record: u64,
+        text: Vec<u8>,
+    },
+    /// CSV rows (or rows that could not be read), the first one's record number.
+    Csv {
+        items: Vec<CsvItem>,
+        first_record: u64,
+    },
+}
+
+enum CsvItem {
+    Row(csv::StringRecord, u64),
+    Bad(String, Option<u64>),
+}
+
+/// A CSV file's header and which columns hold JSON (lists and records).
+struct CsvShape {
+    headers: Vec<String>,
+    json_cols: Vec<bool>,
+}
 
 /// How a collection's file is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,44 +250,199 @@ impl ReportBuilder<'_> {
     fn read_lines(&mut self, c: usize, source: &str, reader: impl Read) -> Result<(), Error> {
         let mut r = BufReader::with_capacity(1 << 16, reader);
         skip_bom(&mut r).map_err(|e| read_error(source, &e))?;
-        let mut buf = Vec::new();
         let (mut line, mut record) = (0u64, 0u64);
-        loop {
-            buf.clear();
-            let n = r
-                .read_until(b'\n', &mut buf)
-                .map_err(|e| read_error(source, &e))?;
-            if n == 0 {
-                return Ok(());
-            }
-            line += 1;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            record += 1;
-            let loc = RowLocation {
-                source: Some(source),
-                line: Some(line),
-                column: Some(1),
-                record: Some(record),
-            };
-            match serde_json::from_slice::<Value>(&buf) {
-                Ok(v) => self.add_at(c, &v, loc),
-                Err(e) => {
-                    let column = u64::try_from(e.column()).ok().filter(|c| *c > 0);
-                    let msg = e.to_string();
-                    let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                    self.add_unreadable(
-                        c,
-                        msg!(
-                            vi: format!("dòng không phải JSON hợp lệ: {en}"),
-                            en: format!("the line is not valid JSON: {en}"),
-                        ),
-                        RowLocation { column, ..loc },
-                    );
+        let mut next = move || -> Option<Result<Chunk, Error>> {
+            let mut text = Vec::new();
+            let (first_line, first_record) = (line + 1, record + 1);
+            let mut n = 0;
+            while n < LINES_PER_CHUNK {
+                let start = text.len();
+                match r.read_until(b'\n', &mut text) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => return Some(Err(read_error(source, &e))),
+                }
+                line += 1;
+                n += 1;
+                if !text
+                    .get(start..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .all(u8::is_ascii_whitespace)
+                {
+                    record += 1;
                 }
             }
+            (n > 0).then_some(Ok(Chunk::Lines {
+                first_line,
+                first_record,
+                text,
+            }))
+        };
+        self.read_chunks(c, source, &mut next, None)
+    }
+
+    /// One chunk of rows, evaluated into this builder.
+    fn process(&mut self, c: usize, source: &str, chunk: Chunk, csv: Option<&CsvShape>) {
+        match chunk {
+            Chunk::Lines {
+                first_line,
+                first_record,
+                text,
+            } => {
+                let mut record = first_record;
+                for (k, line) in text.split_inclusive(|b| *b == b'\n').enumerate() {
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let loc = RowLocation {
+                        source: Some(source),
+                        line: Some(first_line + k as u64),
+                        column: Some(1),
+                        record: Some(record),
+                    };
+                    record += 1;
+                    match serde_json::from_slice::<Value>(line) {
+                        Ok(v) => self.add_at(c, &v, loc),
+                        Err(e) => {
+                            let column = u64::try_from(e.column()).ok().filter(|c| *c > 0);
+                            let msg = e.to_string();
+                            let en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                            self.add_unreadable(
+                                c,
+                                msg!(
+                                    vi: format!("dòng không phải JSON hợp lệ: {en}"),
+                                    en: format!("the line is not valid JSON: {en}"),
+                                ),
+                                RowLocation { column, ..loc },
+                            );
+                        }
+                    }
+                }
+            }
+            Chunk::Csv {
+                items,
+                first_record,
+            } => {
+                let Some(shape) = csv else { return };
+                let mut rows: Vec<csv::StringRecord> = Vec::new();
+                let mut lines: Vec<u64> = Vec::new();
+                let mut record = first_record;
+                for item in items {
+                    match item {
+                        CsvItem::Row(row, line) => {
+                            rows.push(row);
+                            lines.push(line);
+                        }
+                        CsvItem::Bad(text, line) => {
+                            self.flush_csv(c, source, shape, &mut rows, &mut lines, &mut record);
+                            self.add_unreadable(
+                                c,
+                                msg!(
+                                    vi: format!("dòng CSV không hợp lệ: {text}"),
+                                    en: format!("invalid CSV row: {text}"),
+                                ),
+                                RowLocation {
+                                    source: Some(source),
+                                    line,
+                                    column: None,
+                                    record: Some(record),
+                                },
+                            );
+                            record += 1;
+                        }
+                    }
+                }
+                self.flush_csv(c, source, shape, &mut rows, &mut lines, &mut record);
+            }
         }
+    }
+
+    /// Evaluates every chunk `next` gives, here or — with [`ReportBuilder::threads`] above 1 —
+    /// on worker threads, each into a partial report merged here in the chunks' order.
+    fn read_chunks(
+        &mut self,
+        c: usize,
+        source: &str,
+        next: &mut dyn FnMut() -> Option<Result<Chunk, Error>>,
+        csv: Option<&CsvShape>,
+    ) -> Result<(), Error> {
+        if self.threads <= 1 || cfg!(target_arch = "wasm32") {
+            while let Some(chunk) = next() {
+                self.process(c, source, chunk?, csv);
+            }
+            return Ok(());
+        }
+        let engine = self.engine;
+        let as_of = self.as_of();
+        let threads = self.threads;
+        let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(usize, Chunk)>(threads * 2);
+        let job_rx = std::sync::Mutex::new(job_rx);
+        let (done_tx, done_rx) =
+            std::sync::mpsc::channel::<(usize, Result<ReportPartial, Error>)>();
+        std::thread::scope(|scope| -> Result<(), Error> {
+            for _ in 0..threads {
+                let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+                scope.spawn(move || loop {
+                    let job = match job_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((k, chunk)) = job else { return };
+                    let part = engine.report_builder(as_of).map(|mut b| {
+                        b.process(c, source, chunk, csv);
+                        b.into_partial()
+                    });
+                    if done_tx.send((k, part)).is_err() {
+                        return;
+                    }
+                });
+            }
+            drop(done_tx);
+            // merge in order: partials that arrive early wait (at most the chunks in flight)
+            let mut waiting: std::collections::BTreeMap<usize, ReportPartial> = Default::default();
+            let mut merged = 0usize;
+            let merge_ready = |b: &mut Self,
+                               waiting: &mut std::collections::BTreeMap<usize, ReportPartial>,
+                               merged: &mut usize|
+             -> Result<(), Error> {
+                while let Some(p) = waiting.remove(merged) {
+                    b.merge(p)?;
+                    *merged += 1;
+                }
+                Ok(())
+            };
+            let mut sent = 0usize;
+            let mut failed = None;
+            while let Some(chunk) = next() {
+                match chunk {
+                    Ok(chunk) => {
+                        if job_tx.send((sent, chunk)).is_err() {
+                            break;
+                        }
+                        sent += 1;
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                }
+                while let Ok((k, part)) = done_rx.try_recv() {
+                    waiting.insert(k, part?);
+                }
+                merge_ready(self, &mut waiting, &mut merged)?;
+            }
+            drop(job_tx);
+            for (k, part) in done_rx.iter() {
+                waiting.insert(k, part?);
+                merge_ready(self, &mut waiting, &mut merged)?;
+            }
+            merge_ready(self, &mut waiting, &mut merged)?;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok(()),
+            }
+        })
     }
 
     fn read_csv(&mut self, c: usize, source: &str, reader: impl Read) -> Result<(), Error> {
@@ -292,69 +476,61 @@ impl ReportBuilder<'_> {
                 )
             })
             .collect();
-        let mut rows: Vec<csv::StringRecord> = Vec::with_capacity(CSV_BATCH);
-        let mut lines: Vec<u64> = Vec::with_capacity(CSV_BATCH);
+        let shape = CsvShape { headers, json_cols };
+        let mut record = 0u64;
         let mut rec = csv::StringRecord::new();
-        loop {
-            let more = match rdr.read_record(&mut rec) {
-                Ok(more) => more,
-                Err(e) => {
-                    let line = e.position().map(|p| p.line());
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        return Err(csv_error(&e));
+        let mut next = || -> Option<Result<Chunk, Error>> {
+            let first_record = record + 1;
+            let mut items = Vec::new();
+            while items.len() < CSV_BATCH {
+                match rdr.read_record(&mut rec) {
+                    Ok(true) => {
+                        items.push(CsvItem::Row(
+                            rec.clone(),
+                            rec.position().map_or(0, csv::Position::line),
+                        ));
                     }
-                    self.flush_csv(c, source, &headers, &json_cols, &mut rows, &mut lines)?;
-                    let text = e.to_string();
-                    self.add_unreadable(
-                        c,
-                        msg!(
-                            vi: format!("dòng CSV không hợp lệ: {text}"),
-                            en: format!("invalid CSV row: {text}"),
-                        ),
-                        RowLocation {
-                            source: Some(source),
-                            line,
-                            column: None,
-                            record: None,
-                        },
-                    );
-                    continue;
+                    Ok(false) => break,
+                    Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => {
+                        return Some(Err(csv_error(&e)));
+                    }
+                    Err(e) => items.push(CsvItem::Bad(
+                        e.to_string(),
+                        e.position().map(csv::Position::line),
+                    )),
                 }
-            };
-            if !more {
-                break;
+                record += 1;
             }
-            lines.push(rec.position().map_or(0, csv::Position::line));
-            rows.push(rec.clone());
-            if rows.len() >= CSV_BATCH {
-                self.flush_csv(c, source, &headers, &json_cols, &mut rows, &mut lines)?;
-            }
-        }
-        self.flush_csv(c, source, &headers, &json_cols, &mut rows, &mut lines)
+            (!items.is_empty()).then_some(Ok(Chunk::Csv {
+                items,
+                first_record,
+            }))
+        };
+        self.read_chunks(c, source, &mut next, Some(&shape))
     }
 
-    /// Decodes the CSV rows read so far as one columnar batch.
+    /// Decodes the CSV rows gathered so far as one columnar batch.
     fn flush_csv(
         &mut self,
         c: usize,
         source: &str,
-        headers: &[String],
-        json_cols: &[bool],
+        shape: &CsvShape,
         rows: &mut Vec<csv::StringRecord>,
         lines: &mut Vec<u64>,
-    ) -> Result<(), Error> {
+        record: &mut u64,
+    ) {
         if rows.is_empty() {
-            return Ok(());
+            return;
         }
         let mut batch = ColumnBatch::new(rows.len());
-        for (k, h) in headers.iter().enumerate() {
+        for (k, h) in shape.headers.iter().enumerate() {
             let cells = rows.iter().map(|r| {
                 r.get(k)
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
                     .map(str::to_string)
             });
-            let col = if json_cols.get(k).copied().unwrap_or(false) {
+            let col = if shape.json_cols.get(k).copied().unwrap_or(false) {
                 Column::Json(
                     cells
                         .map(|s| s.map(|s| serde_json::from_str(&s).unwrap_or(Value::String(s))))
@@ -365,10 +541,11 @@ impl ReportBuilder<'_> {
             };
             batch.push(h.clone(), col);
         }
-        let result = self.add_batch_at(c, &batch, Some(source), lines);
+        // the columns all have the batch's length: this cannot fail
+        let _ = self.add_batch_at(c, &batch, Some(source), lines, Some(*record));
+        *record += rows.len() as u64;
         rows.clear();
         lines.clear();
-        result
     }
 
     /// Reads a folder registry: for each collection the first of `<name>.csv`, `.jsonl`,
