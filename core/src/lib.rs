@@ -142,6 +142,7 @@ mod text;
 pub mod amount;
 mod codes;
 mod date;
+mod decisions;
 mod decode;
 mod engine;
 mod error;
@@ -149,6 +150,7 @@ mod explain;
 pub mod expr;
 mod fields;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
@@ -157,6 +159,7 @@ mod value;
 
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
+pub use decisions::{DecisionInfo, DecisionKind};
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
     Scalar, Validation, DEFAULT_PACK,
@@ -164,6 +167,7 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;
 
