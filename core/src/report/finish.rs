@@ -313,6 +313,7 @@ fn indicator(
         expected,
         outcome,
         status,
+        status_label: msg!(vi: status.label(Lang::Vi), en: status.label(Lang::En)),
         shortfall,
         unknown: publish(acc.unknown, protected, false, policy),
         groups,

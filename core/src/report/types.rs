@@ -218,6 +218,8 @@ pub struct IndicatorReport {
     pub outcome: crate::engine::Outcome,
     /// Where the value stands.
     pub status: Status,
+    /// The status as people read it (from [`Status::label`]), for bindings and displays.
+    pub status_label: Message,
     /// How far the value is from the target, when it is not there.
     pub shortfall: Option<Figure>,
     /// Rows the filter kept whose figures could not be told (a needed fact unknown).
