@@ -105,6 +105,7 @@ def report_frame(report: Any) -> Any:
         pa = None
     rows = report_rows(report.to_dict())
     cols: Dict[str, Any] = {}
+    cols["group"] = pd.array([r["group"] for r in rows], dtype="string")
     cols["phase"] = pd.array([r["phase"] for r in rows], dtype="Int64")
     for name in _TEXT:
         cols[name] = pd.array([r[name] for r in rows], dtype="string")
