@@ -2,7 +2,6 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
 
 use htx_rules::{Error, Message};
 use serde_json::{Map, Value};
@@ -61,15 +60,6 @@ pub fn csv_source(name: String, data: Vec<u8>) -> Source {
         reader: Box::new(std::io::Cursor::new(data)),
         csv: true,
     }
-}
-
-/// Calls `f` on every record of CSV text made in memory.
-pub fn csv_bytes(
-    name: String,
-    data: Vec<u8>,
-    f: &mut dyn FnMut(Value) -> Result<(), Error>,
-) -> Result<(), Error> {
-    csv_records(csv_source(name, data), f)
 }
 
 fn located(name: &str, e: &serde_json::Error) -> Error {
@@ -285,45 +275,4 @@ fn insert_path(obj: &mut Map<String, Value>, path: &[String], v: Value) {
     if let Value::Object(m) = entry {
         insert_path(m, rest, v);
     }
-}
-
-/// Reads a registry: a JSON file, or a folder with `cooperatives.csv` (dotted headers; the
-/// programme's fields under `programme.`), `union_officials.csv` and `persons.csv`.
-pub fn read_registry(p: &Path) -> Result<Value, Error> {
-    if p.is_dir() {
-        let mut reg = Map::new();
-        for (key, file) in [
-            ("cooperatives", "cooperatives.csv"),
-            ("union_officials", "union_officials.csv"),
-            ("persons", "persons.csv"),
-        ] {
-            let path = p.join(file);
-            if !path.exists() {
-                continue;
-            }
-            let src = open(Some(&path.to_string_lossy()))?;
-            let mut rows = Vec::new();
-            csv_records(src, &mut |v| {
-                rows.push(v);
-                Ok(())
-            })?;
-            reg.insert(key.into(), Value::Array(rows));
-        }
-        if let Ok(meta) = std::fs::read_to_string(p.join("registry.json")) {
-            if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&meta) {
-                for (k, v) in m {
-                    reg.entry(k).or_insert(v);
-                }
-            }
-        }
-        return Ok(Value::Object(reg));
-    }
-    let text = std::fs::read_to_string(p).map_err(|e| {
-        Error::input(
-            "input.read",
-            format!("không đọc được {}: {e}", p.display()),
-            format!("cannot read {}: {e}", p.display()),
-        )
-    })?;
-    serde_json::from_str(&text).map_err(|e| located(&p.display().to_string(), &e))
 }

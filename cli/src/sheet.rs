@@ -314,63 +314,76 @@ pub fn open_records(
     }
 }
 
-/// A registry workbook for `report`: a sheet per collection — `cooperatives` (or the pack's
-/// label of the cooperative entity), `union_officials`, `persons` (or the person entity's
-/// label) — with the headers of a registry's CSV folder (labels accepted for the entities'
-/// fields; the programme's columns as `programme.founding_supported`), and an optional
-/// `registry` sheet of `key`, `value` rows for the other keys (`province`).
-pub fn registry(engine: &htx_rules::Engine, path: &Path) -> Result<serde_json::Value, Error> {
-    use serde_json::{Map, Value};
+/// A registry workbook for `report`: a sheet per collection of the pack's registry, named
+/// after the collection (`cooperatives`, or its label) or its entity (`cooperative`, or the
+/// entity's label: `Hợp tác xã`, `Người`), headers by dotted name or by the pack's labels of the
+/// collection's fields; an optional `registry` sheet of `key`, `value` rows for the registry's
+/// other keys (`province`). Each sheet is read as CSV by the report's own reader.
+pub fn read_registry(
+    engine: &htx_rules::Engine,
+    builder: &mut htx_rules::report::ReportBuilder<'_>,
+    path: &Path,
+) -> Result<(), Error> {
+    use htx_rules::report::RegistryFormat;
     let mut all = sheets(path)?;
-    let mut reg = Map::new();
     let mut found = false;
-    for (key, entity) in [
-        ("cooperatives", Some("cooperative")),
-        ("union_officials", None),
-        ("persons", Some("person")),
-    ] {
-        let mut names = vec![normalize(key)];
-        let mut headers = None;
-        if let Some(e) = entity {
-            names.extend(sheet_names(engine, e));
-            headers = engine.fields(e).ok().map(|f| Headers::new(&f));
-        }
+    let collections: Vec<(String, Vec<String>)> = engine
+        .registry_collections()
+        .into_iter()
+        .map(|(name, label)| {
+            let mut names = vec![normalize(name)];
+            if let Some(l) = label {
+                names.push(normalize(&l.vi));
+                names.push(normalize(&l.en));
+            }
+            // the entity of the rows, by its name and labels (a sheet name has no `/`)
+            let singular = name.strip_suffix('s').unwrap_or(name);
+            if engine.entities().contains(&singular) {
+                names.extend(sheet_names(engine, singular));
+            }
+            (name.to_string(), names)
+        })
+        .collect();
+    for (name, names) in &collections {
         let Some(i) = all.iter().position(|(n, _)| names.contains(&normalize(n))) else {
             continue;
         };
         found = true;
-        let (name, range) = all.swap_remove(i);
+        let (sheet, range) = all.swap_remove(i);
+        let headers = engine.collection_fields(name).map(|f| Headers::new(&f));
         let csv = to_csv(&range, headers.as_ref());
-        let mut rows = Vec::new();
-        crate::input::csv_bytes(format!("{} [{name}]", path.display()), csv, &mut |v| {
-            rows.push(v);
-            Ok(())
-        })?;
-        reg.insert(key.to_string(), Value::Array(rows));
+        builder.read_collection(
+            name,
+            RegistryFormat::Csv,
+            &format!("{} [{sheet}]", path.display()),
+            std::io::Cursor::new(csv),
+        )?;
     }
     if let Some((_, range)) = all.iter().find(|(n, _)| normalize(n) == "registry") {
         for r in range.rows() {
             if let (Some(Data::String(k)), Some(v)) = (r.first(), r.get(1)) {
                 let v = match v {
-                    Data::Bool(b) => Value::Bool(*b),
+                    Data::Bool(b) => serde_json::Value::Bool(*b),
                     Data::Empty => continue,
-                    other => Value::String(cell_text(other, None)),
+                    other => serde_json::Value::String(cell_text(other, None)),
                 };
-                reg.entry(k.trim().to_string()).or_insert(v);
+                builder.set_meta(k.trim(), &v);
             }
         }
     }
     if !found {
         let name = path.display();
+        let list: Vec<&str> = collections.iter().map(|(n, _)| n.as_str()).collect();
+        let list = list.join(", ");
         return Err(Error::invalid_input(
             Code::InputRead,
             msg!(
-                vi: format!("{name}: không có trang cooperatives, union_officials hay persons"),
-                en: format!("{name}: no sheet named cooperatives, union_officials or persons"),
+                vi: format!("{name}: không có trang nào của sổ ({list})"),
+                en: format!("{name}: no sheet of the registry's collections ({list})"),
             ),
         ));
     }
-    Ok(Value::Object(reg))
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use std::process::Stdio;
 
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use serde_json::Value;
 
 fn cmd() -> Command {
     Command::cargo_bin("htx-rules").unwrap()
@@ -452,9 +453,10 @@ fn report_workbook_has_summary_phases_and_groups() {
     let names = wb.sheet_names();
     for s in [
         "Tóm tắt",
-        "Giai đoạn 1",
-        "Giai đoạn 2",
-        "Nhóm ưu tiên",
+        "Giai đoạn 1 (2023–2025)",
+        "Giai đoạn 2 (2026–2030)",
+        "2023–2030",
+        "Theo nhóm",
         "Thông tin",
     ] {
         assert!(names.contains(&s.to_string()), "{names:?}");
@@ -479,29 +481,60 @@ fn report_workbook_has_summary_phases_and_groups() {
             "Còn thiếu"
         ]
     );
+    let report: Value = {
+        let out = cmd()
+            .args(["report", "--as-of", "2026-06-30", "--format", "json"])
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).unwrap()
+    };
+    let indicators: usize = report["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["indicators"].as_array().unwrap().len())
+        .sum();
     assert_eq!(
         r.rows().count(),
-        1 + 28,
-        "14 indicators in each of 2 phases"
+        1 + indicators,
+        "every indicator of every period"
     );
-    // THT consolidated, phase 1: 13 against 80, not met, 67 short
+    // THT consolidated, phase 1: the JSON's figures, typed; its status in words
+    let p1 = report["phases"][0]["indicators"].as_array().unwrap();
+    let tht_json = p1.iter().find(|i| i["id"] == "tht_consolidated").unwrap();
     let tht = r.rows().find(|row| row[1] == "THT củng cố").unwrap();
+    assert_eq!(tht[2], Data::Float(tht_json["value"].as_f64().unwrap()));
+    assert_eq!(tht[3], Data::Float(tht_json["target"].as_f64().unwrap()));
     assert_eq!(
-        (tht[2].clone(), tht[3].clone()),
-        (Data::Float(13.0), Data::Float(80.0))
+        tht[4].to_string(),
+        tht_json["status_label"]["vi"].as_str().unwrap()
     );
-    assert_eq!(tht[4].to_string(), "không đạt");
-    assert_eq!(tht[5], Data::Float(67.0));
-    // priority groups by the pack's labels, small counts suppressed
-    let g = wb.worksheet_range("Nhóm ưu tiên").unwrap();
-    let labels: Vec<String> = g.rows().map(|row| row[0].to_string()).collect();
+    // a share's shortfall in percentage points
+    let share = p1
+        .iter()
+        .find(|i| i["kind"] == "share" && i["shortfall"].is_string())
+        .unwrap();
+    let row = r
+        .rows()
+        .find(|row| row[1] == share["title"]["vi"].as_str().unwrap())
+        .unwrap();
+    let points: f64 = share["shortfall"].as_str().unwrap().parse::<f64>().unwrap() * 100.0;
+    assert!(
+        matches!(row[5], Data::Float(x) if (x - points).abs() < 1e-9),
+        "{:?}",
+        row[5]
+    );
+    // groups by the pack's labels, small sensitive counts suppressed
+    let g = wb.worksheet_range("Theo nhóm").unwrap();
+    let labels: Vec<String> = g.rows().map(|row| row[2].to_string()).collect();
     assert!(
         !labels
             .iter()
             .any(|l| l == "disability" || l == "trafficking_victim"),
         "{labels:?}"
     );
-    assert!(g.rows().any(|row| row[1] == "<5"));
+    assert!(labels.iter().any(|l| l == "Khuyết tật"), "{labels:?}");
+    assert!(g.rows().any(|row| row[3].to_string().starts_with('<')));
 }
 
 #[test]

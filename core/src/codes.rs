@@ -118,6 +118,18 @@ codes! {
     TestUnknownRule = "test.unknown_rule",
     /// A pack test case expects an outcome other than `yes`, `no` or `unknown`.
     TestOutcome = "test.outcome",
+    /// A registry collection names an entity the pack does not declare, or `[registry]` is declared twice.
+    RegistryCollection = "registry.collection",
+    /// An indicator names a collection the pack's registry does not declare.
+    IndicatorCollection = "indicator.collection",
+    /// An indicator's `aggregate` is unknown, or it lacks (or has) a part that aggregate needs (or refuses).
+    IndicatorAggregate = "indicator.aggregate",
+    /// An indicator's `compare` is not `>=`, `>`, `<=` or `<`.
+    IndicatorCompare = "indicator.compare",
+    /// An indicator's target reads a row (a field or a decision): it must be the same for every row.
+    IndicatorTarget = "indicator.target",
+    /// Sensitive or protected figures without a valid `[disclosure]` policy, or a policy not a whole number above 0.
+    DisclosurePolicy = "disclosure.policy",
     // ---- expressions (diagnostics)
     /// An expression does not parse.
     ExprSyntax = "expr.syntax",
@@ -189,10 +201,16 @@ codes! {
     /// A result could not be turned into JSON (browser binding).
     OutputJson = "output.json",
     // ---- progress report
-    /// The registry given to `report` lacks its `cooperatives` list.
+    /// The registry given to `report` is not an object, or holds none of the pack's collections.
     RegistryShape = "registry.shape",
-    /// The pack lacks what `report` needs (its `phases` period group).
+    /// The pack declares no indicators, so it has no progress report.
     RegistryPack = "registry.pack",
+    /// A row of the registry is not a record (null, a number, a malformed line): it is not counted.
+    RegistryRecord = "registry.record",
+    /// Two rows of one collection have the same id: the later one is not counted.
+    RegistryDuplicate = "registry.duplicate",
+    /// Partial reports that do not belong together (another pack, as-of date or plan) cannot merge.
+    RegistryMerge = "registry.merge",
 }
 
 impl Code {

@@ -45,7 +45,52 @@
 //!   `{missing}` and any `let` name; constraints also `field` (JSON Pointer), `code`, `each`;
 //! - `[[test]]` — `entity`, `as_of`, `facts`, `expect = { decision = "yes" | { outcome, value, … } }`,
 //!   or `valid` / `errors` for validation;
-//! - `[[info]]` — data `explain` can show (funding sources, responsibilities).
+//! - `[[info]]` — data `explain` can show (funding sources, responsibilities);
+//! - `[registry]`, `[[collection]]`, `[[indicator]]`, `[disclosure]` — the progress report
+//!   (below).
+//!
+//! ### The registry and the progress indicators
+//!
+//! The progress report is pack data too: the engine knows no province. A pack declares
+//!
+//! - `[registry]` — `label`, and `meta = [{ name, type, label }]`: the registry's own keys
+//!   (`province`, `synthetic`, …), single values. A `bool` key that is true is shown as a banner
+//!   with its label (`synthetic`: "invented data"); a text as `label: value`.
+//! - `[[collection]]` — `name` (the registry's key, or its file `<name>.csv|.jsonl|.json` in a
+//!   folder), `entity` (the rows are this entity's records, so its decisions are `rule.NAME` on a
+//!   row), `label`, `fields` (registry-only fields, declared like an entity's; the row type is
+//!   the entity's record type with them **appended**, so the entity's compiled rules read a row
+//!   unchanged), and `scope` (a yes/no expression: a row for which it is `no` at a period's
+//!   assessment date is not in that period's populations — and, `no` at the report's date, not
+//!   in the report at all; `unknown` keeps it in).
+//! - `[[indicator]]` — `name`, `title` (vi/en), `collection`, `by` (the period group it is
+//!   reported by: one result per member up to the report's date), `index` (a name bound to the
+//!   member's index in every expression, e.g. `phase`), `aggregate`:
+//!   - `count` — rows the `filter` keeps; optional `groups = [{ name, label, when, sensitive }]`
+//!     (a breakdown: rows for which `when` is yes, one row may be in several groups);
+//!   - `share` — `numerator` over `denominator` summed over the rows (a yes/no counts 1 or 0;
+//!     without a denominator each row counts 1); a row whose numerator or denominator is
+//!     unknown is left out and counted as unknown;
+//!   - `sum` — `value` (a number) summed;
+//!   - `distinct` — how many different `value`s (any single value) the rows have;
+//!
+//!   `filter` (yes/no; absent: every row) may use the row's fields, `rule.NAME`, `param.NAME`
+//!   and `param.NAME at DATE`, periods (`within`, `start_of`, …), `as_of` (the period's
+//!   assessment date) and the bound index. `target` (a number; it may not read a row) is
+//!   evaluated at the assessment date; `compare` is `>=` (default), `>`, `<=` (a ceiling) or
+//!   `<`, held to the cited wording by the threshold lint as for rules; `pro_rata = true` holds a
+//!   count or a sum in a running period against the target times the share of the period
+//!   elapsed (a share is always held against its full target); `cite`, `interpretation`,
+//!   `confidence` as for rules; `protected` (and any `sensitive` group or `sensitive = true`)
+//!   puts the indicator under the disclosure policy.
+//! - `[disclosure]` — `threshold` and `rounding` (whole numbers), `cite`, `note`: every figure of
+//!   a protected indicator is published rounded to a multiple of `rounding` and a sensitive cell
+//!   under `threshold` as `<threshold`, in every output (see the `report` module for why).
+//!
+//! Each indicator is computed for each member of its period group that has started by the
+//! report's date, at the member's *assessment date*: the report's date, or the member's last day
+//! once it is over. Status: `met`; `not_met` (a closed period); `on_track` / `behind` (a running
+//! one); `no_target`; `no_data`; with the shortfall.
 //!
 //! ## The expression language
 //!

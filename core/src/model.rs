@@ -6,11 +6,11 @@
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::expr::ir::Ex;
-use crate::text::Message;
+use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
 #[derive(Clone, Debug)]
@@ -264,4 +264,137 @@ pub(crate) struct Pack {
     pub group_by_name: HashMap<String, usize>,
     pub infos: Vec<Info>,
     pub tests: Vec<TestCase>,
+    /// The registry the pack's progress report reads, and its indicators.
+    pub registry: Registry,
+}
+
+/// What a pack declares about its registry (collections of rows, metadata keys), the
+/// indicators computed from it, and how small counts of people are protected.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Registry {
+    pub label: Option<Message>,
+    /// Metadata keys (`province`, `synthetic`, …): scalar fields.
+    pub meta: Vec<FieldDef>,
+    pub collections: Vec<Collection>,
+    pub indicators: Vec<Indicator>,
+    pub disclosure: Option<Disclosure>,
+}
+
+/// A list of rows of one entity in the registry.
+#[derive(Clone, Debug)]
+pub(crate) struct Collection {
+    pub name: String,
+    pub label: Option<Message>,
+    /// The entity the rows are (its decisions are `rule.NAME` on a row).
+    pub entity: usize,
+    /// The record type of a row: the entity's fields, then the registry-only fields after
+    /// them, so the entity's compiled rules read a row unchanged (same slots).
+    pub row: usize,
+    /// Rows for which this is `no` at a period's assessment date are not in that period's
+    /// populations (unknown keeps them in).
+    pub scope: Option<Ex>,
+}
+
+/// How an indicator aggregates the rows its filter keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// The number of rows.
+    Count,
+    /// A numerator over a denominator, summed over the rows (a yes/no counts 1 or 0).
+    Share,
+    /// The sum of a number over the rows.
+    Sum,
+    /// The number of distinct values over the rows.
+    Distinct,
+}
+
+/// How an indicator's value is held against its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Compare {
+    /// At least the target (`>=`).
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// Strictly above the target (`>`).
+    #[serde(rename = ">")]
+    Above,
+    /// At most the target (`<=`).
+    #[serde(rename = "<=")]
+    AtMost,
+    /// Strictly below the target (`<`).
+    #[serde(rename = "<")]
+    Below,
+}
+
+impl Compare {
+    /// Whether `value` meets `target`.
+    pub fn holds(self, value: Decimal, target: Decimal) -> bool {
+        match self {
+            Compare::AtLeast => value >= target,
+            Compare::Above => value > target,
+            Compare::AtMost => value <= target,
+            Compare::Below => value < target,
+        }
+    }
+    /// Whether more is better (a target to reach, not a ceiling).
+    pub fn upward(self) -> bool {
+        matches!(self, Compare::AtLeast | Compare::Above)
+    }
+}
+
+/// One named group of a breakdown: the rows of the indicator for which `when` is yes.
+#[derive(Clone, Debug)]
+pub(crate) struct Breakdown {
+    pub name: String,
+    pub label: Option<Message>,
+    pub when: Ex,
+    pub sensitive: bool,
+}
+
+/// A progress indicator: an aggregate over a collection, for each member of a period group
+/// up to the report's date.
+#[derive(Clone, Debug)]
+pub(crate) struct Indicator {
+    pub name: String,
+    pub title: Message,
+    pub collection: usize,
+    /// The period group it is reported by.
+    pub group: usize,
+    /// Whether the member's index is bound to a name (local 0 of every expression).
+    pub binds_index: bool,
+    pub aggregate: Aggregate,
+    pub filter: Option<Ex>,
+    /// `sum` and `distinct`: what is summed or told apart.
+    pub value: Option<(Ex, Ty)>,
+    /// `share`: summed over the rows (a yes/no counts 1 or 0).
+    pub numerator: Option<(Ex, Ty)>,
+    /// `share`: summed over the rows; absent, each row counts 1.
+    pub denominator: Option<(Ex, Ty)>,
+    /// At the assessment date, with the member's index bound; reads no row.
+    pub target: Option<(Ex, Ty)>,
+    /// How the value and target are written (a count, a share, money, a plain number).
+    pub unit: Unit,
+    /// Whether the value is a whole number.
+    pub whole: bool,
+    pub compare: Compare,
+    /// In a running period, the target is held pro rata of the period elapsed.
+    pub pro_rata: bool,
+    pub cite: Cite,
+    pub interpretation: Option<Message>,
+    pub confidence: Option<String>,
+    pub groups: Vec<Breakdown>,
+    /// Its figures are rounded to the disclosure policy's base.
+    pub protected: bool,
+    /// Its own value under the threshold is not shown.
+    pub sensitive: bool,
+}
+
+/// How small counts of people are protected: sensitive cells under `threshold` are not shown,
+/// and every figure of a protected indicator is rounded to a multiple of `rounding`.
+#[derive(Clone, Debug)]
+pub(crate) struct Disclosure {
+    pub threshold: u64,
+    pub rounding: u64,
+    pub cite: Option<Cite>,
+    pub note: Option<String>,
 }

@@ -105,6 +105,9 @@ broken!(
     "broken-threshold-wording",
     "lint.threshold_wording"
 );
+// the registry and indicators phase: every mistake at once, each located (see
+// tests/packs/broken-indicators/registry.toml)
+broken!(indicators, "broken-indicators", "indicator.aggregate");
 
 #[test]
 fn every_broken_pack_has_a_snapshot_test() {
@@ -120,6 +123,7 @@ fn every_broken_pack_has_a_snapshot_test() {
         "broken-param-overlap",
         "broken-param-gap",
         "broken-threshold-wording",
+        "broken-indicators",
     ];
     for e in std::fs::read_dir(repo().join("tests/packs"))
         .unwrap()

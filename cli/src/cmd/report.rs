@@ -6,10 +6,9 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use htx_rules::Error;
-use serde_json::Value;
 
 use crate::out::{finish_io, Target};
-use crate::{input, Ctx};
+use crate::Ctx;
 
 /// The bundled, synthetic sample registry (invented data; see cli/data/README.md).
 const SAMPLE_REGISTRY: &str = include_str!("../../data/sample-registry.json");
@@ -59,14 +58,18 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     }
     let date = crate::as_of(a.as_of.as_deref())?;
     let engine = crate::engine(a.pack.as_deref())?;
-    let reg: Value = match &a.registry {
-        None => serde_json::from_str(SAMPLE_REGISTRY).map_err(|x| Error::from_json(&x))?,
+    // the registry is read once, in core, against the pack's schema
+    let mut builder = engine.report_builder(date)?;
+    // JSON Lines and CSV collections are evaluated on every core (same report)
+    builder.threads(crate::pipeline::workers());
+    match &a.registry {
+        None => builder.read_json("sample-registry.json", SAMPLE_REGISTRY.as_bytes())?,
         Some(p) if crate::sheet::is_workbook(&p.to_string_lossy()) => {
-            crate::sheet::registry(&engine, p)?
+            crate::sheet::read_registry(&engine, &mut builder, p)?
         }
-        Some(p) => input::read_registry(p)?,
-    };
-    let report = engine.report(&reg, date)?;
+        Some(p) => builder.read_path(p)?,
+    }
+    let report = builder.finish();
     let mut out = Target::open(a.output.as_deref())?;
     let r = match a.format {
         Format::Json => out.write_all(
@@ -74,7 +77,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         ),
         Format::Html => out.write_all(report.to_html(lang).as_bytes()),
         Format::Table => out.write_all(crate::safe::text(&report.to_table(lang)).as_bytes()),
-        Format::Xlsx => crate::out::report_xlsx::write(&engine, &report.to_json(), lang, &mut out)
+        Format::Xlsx => crate::out::report_xlsx::write(&engine, &report, lang, &mut out)
             .map_err(std::io::Error::other),
     }
     .and_then(|()| out.flush());

@@ -27,13 +27,6 @@ impl Labels {
         Labels { by_pointer }
     }
 
-    /// The field at `pointer` by its labels, when the schema knows every part of it.
-    pub fn resolve(&self, pointer: &str, lang: Lang) -> Option<String> {
-        let first = pointer.trim_start_matches('/').split('/').next()?;
-        self.by_pointer.get(&format!("/{first}"))?;
-        Some(self.describe(pointer, lang))
-    }
-
     /// The field at `pointer`, written with labels in `lang`: each record level's label, and
     /// a list item's number counted from 1. Parts the schema does not know stay as written.
     pub fn describe(&self, pointer: &str, lang: Lang) -> String {

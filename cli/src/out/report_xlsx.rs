@@ -1,63 +1,20 @@
-//! The progress report as a workbook for officials: the summary table first (indicator, value,
-//! target, status, shortfall — every phase), one sheet per phase with the reasons and the
-//! plan's wording, the priority groups by their Vietnamese (or English) names, the records'
-//! problems, and what the report is about. Printable: A4 landscape, one page wide, the title
-//! in the page header.
-//!
-//! Written from the report's JSON (`Report::to_json`), the shape the core gives today.
+//! The progress report as a workbook for officials, from the core's typed report: the summary
+//! table first (period, indicator, value, target, status, shortfall — a share's shortfall in
+//! percentage points — and the plan's section, every period), one sheet per period with the
+//! target for the time elapsed, the rows that could not be told, the plan's wording and the
+//! pack's reading, the breakdowns by group (by the pack's labels; small sensitive counts stay
+//! `<5`), the records' problems (fields by their labels), and what the report is about.
+//! Printable: A4 landscape, one page wide, the title in the page header.
 
 use std::io::Write;
-use std::str::FromStr;
 
-use htx_rules::{Date, Engine, Lang};
+use htx_rules::report::{Aggregate, Figure, IndicatorReport, Report};
+use htx_rules::{Engine, Lang, Message};
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
-use serde_json::Value;
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::labels::Labels;
 use crate::safe;
-
-fn msg(v: Option<&Value>, lang: Lang) -> String {
-    let key = match lang {
-        Lang::Vi => "vi",
-        Lang::En => "en",
-    };
-    match v {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Object(m)) => m
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        _ => String::new(),
-    }
-}
-
-/// What an indicator's status is called: the report's own label when it carries one
-/// (`status_label`), else the words of the report's text table.
-fn status_text(i: &Value, lang: Lang) -> String {
-    match i.get("status_label") {
-        Some(l @ Value::Object(_)) => msg(Some(l), lang),
-        _ => status_word(i.get("status").and_then(Value::as_str).unwrap_or(""), lang).to_string(),
-    }
-}
-
-fn status_word(s: &str, lang: Lang) -> &'static str {
-    match (s, lang) {
-        ("met", Lang::Vi) => "đạt",
-        ("met", Lang::En) => "met",
-        ("not_met", Lang::Vi) => "không đạt",
-        ("not_met", Lang::En) => "not met",
-        ("on_track", Lang::Vi) => "đúng tiến độ",
-        ("on_track", Lang::En) => "on track",
-        ("behind", Lang::Vi) => "chậm tiến độ",
-        ("behind", Lang::En) => "behind",
-        ("no_target", Lang::Vi) => "không có chỉ tiêu",
-        ("no_target", Lang::En) => "no target",
-        (_, Lang::Vi) => "thiếu dữ liệu",
-        (_, Lang::En) => "no data",
-    }
-}
 
 struct Formats {
     header: Format,
@@ -76,9 +33,9 @@ fn formats(lang: Lang) -> Formats {
             .set_text_wrap()
             .set_align(FormatAlign::Top)
             .set_background_color("DDEBF7")
-            .set_border_bottom(rust_xlsxwriter::FormatBorder::Thin),
+            .set_border_bottom(FormatBorder::Thin),
         wrap: top.clone().set_text_wrap(),
-        count: top.clone().set_num_format("#,##0"),
+        count: top.clone().set_num_format("#,##0.##"),
         share: top.clone().set_num_format("0.0#%"),
         points: top.set_num_format(match lang {
             Lang::Vi => "0.0#\" điểm phần trăm\"",
@@ -88,44 +45,44 @@ fn formats(lang: Lang) -> Formats {
     }
 }
 
-/// A number from the report's JSON: an integer, or a decimal written as a string.
-fn number(v: Option<&Value>) -> Option<Decimal> {
-    match v? {
-        Value::Number(n) => n.as_i64().map(Decimal::from),
-        Value::String(s) => Decimal::from_str(s).ok(),
-        _ => None,
-    }
+fn text(m: Option<&Message>, lang: Lang) -> String {
+    m.map(|m| m.get(lang).to_string()).unwrap_or_default()
 }
 
-/// Writes an indicator's figure: a count, a share (as a percentage), or a shortfall of a share
-/// in percentage points.
+/// Writes a figure: a share as a percentage, a shortfall of a share in percentage points, a
+/// count as a number, a suppressed count as `<5`, none as `—`.
 fn figure(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
-    v: Option<&Value>,
-    kind: &str,
+    v: Option<&Figure>,
+    share: bool,
     shortfall: bool,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    let Some(d) = number(v) else {
-        if let Some(Value::String(s)) = v {
-            ws.write_string_with_format(row, col, safe::spreadsheet(s), &f.wrap)?;
-        } else {
+    match v {
+        None => {
             ws.write_string_with_format(row, col, "—", &f.wrap)?;
         }
-        return Ok(());
-    };
-    match (kind, shortfall) {
-        ("share", false) => ws.write_with_format(row, col, d, &f.share)?,
-        ("share", true) => ws.write_with_format(
-            row,
-            col,
-            d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d),
-            &f.points,
-        )?,
-        _ => ws.write_with_format(row, col, d, &f.count)?,
-    };
+        Some(Figure::Below(n)) => {
+            ws.write_string_with_format(row, col, format!("<{n}"), &f.wrap)?;
+        }
+        Some(Figure::Whole(i)) => {
+            ws.write_with_format(row, col, Decimal::from(*i), &f.count)?;
+        }
+        Some(Figure::Decimal(d)) => {
+            match (share, shortfall) {
+                (true, false) => ws.write_with_format(row, col, *d, &f.share)?,
+                (true, true) => ws.write_with_format(
+                    row,
+                    col,
+                    d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(*d),
+                    &f.points,
+                )?,
+                _ => ws.write_with_format(row, col, *d, &f.count)?,
+            };
+        }
+    }
     Ok(())
 }
 
@@ -147,36 +104,77 @@ fn printable(ws: &mut Worksheet, title: &str) {
     let _ = ws.set_repeat_rows(0, 0);
 }
 
-fn rows_of(v: &Value) -> &[Value] {
-    v.as_array().map(Vec::as_slice).unwrap_or_default()
+/// A sheet name from a label: no `[ ] : * ? / \`, at most 31 characters, not used before.
+fn sheet_name(label: &str, used: &mut Vec<String>) -> String {
+    let clean: String = label
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+        .take(28)
+        .collect();
+    let mut name = if clean.trim().is_empty() {
+        "-".to_string()
+    } else {
+        clean.trim().to_string()
+    };
+    let base = name.clone();
+    let mut n = 2;
+    while used.iter().any(|u| u.to_lowercase() == name.to_lowercase()) {
+        name = format!("{base} {n}");
+        n += 1;
+    }
+    used.push(name.clone());
+    name
 }
 
-/// Writes the report `r` (its JSON) as a workbook in `lang`.
+fn is_share(i: &IndicatorReport) -> bool {
+    i.kind == Aggregate::Share
+}
+
+/// The figures every indicator row starts with: value, target, status, shortfall.
+fn core_figures(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    i: &IndicatorReport,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let share = is_share(i);
+    figure(ws, row, col, i.value.as_ref(), share, false, f)?;
+    figure(ws, row, col + 1, i.target.as_ref(), share, false, f)?;
+    ws.write_string_with_format(row, col + 2, i.status_label.get(lang), &f.wrap)?;
+    figure(ws, row, col + 3, i.shortfall.as_ref(), share, true, f)?;
+    Ok(())
+}
+
+/// Writes report `r` as a workbook in `lang`.
 pub fn write<W: Write + Send>(
     engine: &Engine,
-    r: &Value,
+    r: &Report,
     lang: Lang,
     out: W,
 ) -> Result<(), XlsxError> {
     let vi = lang == Lang::Vi;
     let f = formats(lang);
-    let as_of = r.get("as_of").and_then(Value::as_str).and_then(Date::parse);
-    let date_text = as_of
-        .map(|d| if vi { d.to_vi() } else { d.to_string() })
-        .unwrap_or_default();
-    let doc = r
-        .pointer("/pack/document")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let title = if vi {
-        format!("Báo cáo tiến độ Kế hoạch {doc} — ngày {date_text}")
+    let date_text = if vi {
+        r.as_of.to_vi()
     } else {
-        format!("Progress report, Kế hoạch {doc} — as of {date_text}")
+        r.as_of.to_string()
+    };
+    let title = if vi {
+        format!(
+            "Báo cáo tiến độ Kế hoạch {} — ngày {date_text}",
+            r.pack.document
+        )
+    } else {
+        format!(
+            "Progress report, Kế hoạch {} — as of {date_text}",
+            r.pack.document
+        )
     };
     let mut wb = Workbook::new();
-    let phases = rows_of(r.get("phases").unwrap_or(&Value::Null));
 
-    // the summary: every indicator of every phase
+    // the summary: every indicator of every period
     {
         let ws = wb.add_worksheet();
         ws.set_name(if vi { "Tóm tắt" } else { "Summary" })?;
@@ -193,7 +191,7 @@ pub fn write<W: Write + Send>(
             ]
         } else {
             [
-                ("Phase", 22.0),
+                ("Period", 22.0),
                 ("Indicator", 48.0),
                 ("Value", 12.0),
                 ("Target", 12.0),
@@ -204,57 +202,38 @@ pub fn write<W: Write + Send>(
         };
         headers(ws, &cols, &f)?;
         let mut row = 1u32;
-        for p in phases {
-            let label = msg(p.get("label"), lang);
-            for i in rows_of(p.get("indicators").unwrap_or(&Value::Null)) {
-                let kind = i.get("kind").and_then(Value::as_str).unwrap_or("count");
+        for p in &r.periods {
+            let label = text(p.label.as_ref(), lang);
+            for i in &p.indicators {
                 ws.write_string_with_format(row, 0, safe::spreadsheet(&label), &f.wrap)?;
-                ws.write_string_with_format(
-                    row,
-                    1,
-                    safe::spreadsheet(&msg(i.get("title"), lang)),
-                    &f.wrap,
-                )?;
-                figure(ws, row, 2, i.get("value"), kind, false, &f)?;
-                figure(ws, row, 3, i.get("target"), kind, false, &f)?;
-                ws.write_string_with_format(row, 4, status_text(i, lang), &f.wrap)?;
-                match i.get("shortfall") {
-                    Some(Value::Null) | None => {
-                        ws.write_string_with_format(row, 5, "—", &f.wrap)?;
-                    }
-                    s => figure(ws, row, 5, s, kind, true, &f)?,
-                }
-                let section = i
-                    .pointer("/cite/section")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                ws.write_string_with_format(row, 6, safe::spreadsheet(section), &f.wrap)?;
+                ws.write_string_with_format(row, 1, safe::spreadsheet(i.title.get(lang)), &f.wrap)?;
+                core_figures(ws, row, 2, i, lang, &f)?;
+                ws.write_string_with_format(row, 6, safe::spreadsheet(&i.cite.section), &f.wrap)?;
                 row += 1;
             }
         }
         ws.autofilter(0, 0, row.saturating_sub(1).max(1), 6)?;
     }
 
-    // one sheet per phase, with the reasons and the wording
-    for p in phases {
-        let n = p.get("phase").and_then(Value::as_i64).unwrap_or(0);
+    // one sheet per period (named by its label), with what is behind each figure
+    let mut used: Vec<String> = Vec::new();
+    for p in &r.periods {
         let ws = wb.add_worksheet();
-        ws.set_name(if vi {
-            format!("Giai đoạn {n}")
-        } else {
-            format!("Phase {n}")
-        })?;
-        printable(ws, &format!("{title} — {}", msg(p.get("label"), lang)));
-        let cols: [(&str, f64); 8] = if vi {
+        let label = text(p.label.as_ref(), lang);
+        ws.set_name(sheet_name(&label, &mut used))?;
+        printable(ws, &format!("{title} — {label}"));
+        let cols: [(&str, f64); 10] = if vi {
             [
                 ("Chỉ tiêu", 44.0),
                 ("Kết quả", 12.0),
                 ("Mục tiêu", 12.0),
                 ("Tình trạng", 16.0),
                 ("Còn thiếu", 22.0),
-                ("Lý do", 60.0),
+                ("Mục tiêu theo thời gian đã qua", 14.0),
+                ("Số bản ghi chưa xác định", 12.0),
                 ("Căn cứ", 10.0),
                 ("Trích Kế hoạch", 60.0),
+                ("Cách hiểu", 60.0),
             ]
         } else {
             [
@@ -263,139 +242,131 @@ pub fn write<W: Write + Send>(
                 ("Target", 12.0),
                 ("Status", 16.0),
                 ("Shortfall", 22.0),
-                ("Reasons", 60.0),
+                ("Target for the time elapsed", 14.0),
+                ("Rows not told", 12.0),
                 ("Section", 10.0),
                 ("The plan's wording", 60.0),
+                ("The pack's reading", 60.0),
             ]
         };
         headers(ws, &cols, &f)?;
-        for (row, i) in (1u32..).zip(rows_of(p.get("indicators").unwrap_or(&Value::Null))) {
-            let kind = i.get("kind").and_then(Value::as_str).unwrap_or("count");
-            ws.write_string_with_format(
-                row,
-                0,
-                safe::spreadsheet(&msg(i.get("title"), lang)),
-                &f.wrap,
-            )?;
-            figure(ws, row, 1, i.get("value"), kind, false, &f)?;
-            figure(ws, row, 2, i.get("target"), kind, false, &f)?;
-            ws.write_string_with_format(row, 3, status_text(i, lang), &f.wrap)?;
-            match i.get("shortfall") {
-                Some(Value::Null) | None => {
-                    ws.write_string_with_format(row, 4, "—", &f.wrap)?;
-                }
-                s => figure(ws, row, 4, s, kind, true, &f)?,
-            }
-            let reasons: Vec<String> = rows_of(i.get("reasons").unwrap_or(&Value::Null))
-                .iter()
-                .map(|m| msg(Some(m), lang))
-                .collect();
-            ws.write_string_with_format(row, 5, safe::spreadsheet(&reasons.join("\n")), &f.wrap)?;
-            let section = i
-                .pointer("/cite/section")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            ws.write_string_with_format(row, 6, safe::spreadsheet(section), &f.wrap)?;
-            let wording = i
-                .pointer("/cite/wording")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            ws.write_string_with_format(row, 7, safe::spreadsheet(wording), &f.wrap)?;
+        for (row, i) in (1u32..).zip(&p.indicators) {
+            ws.write_string_with_format(row, 0, safe::spreadsheet(i.title.get(lang)), &f.wrap)?;
+            core_figures(ws, row, 1, i, lang, &f)?;
+            figure(ws, row, 5, i.expected.as_ref(), is_share(i), false, &f)?;
+            figure(ws, row, 6, Some(&i.unknown), false, false, &f)?;
+            ws.write_string_with_format(row, 7, safe::spreadsheet(&i.cite.section), &f.wrap)?;
+            let wording = i.cite.wording.as_deref().unwrap_or_default();
+            ws.write_string_with_format(row, 8, safe::spreadsheet(wording), &f.wrap)?;
+            let reading = text(i.interpretation.as_ref(), lang);
+            ws.write_string_with_format(row, 9, safe::spreadsheet(&reading), &f.wrap)?;
         }
     }
 
-    // the priority groups, by the person fields' labels; counts under 5 stay "<5"
-    if let Some(groups) = r
-        .pointer("/persons/priority_groups")
-        .and_then(Value::as_object)
+    // breakdowns by group, by the pack's labels
+    if r.periods
+        .iter()
+        .any(|p| p.indicators.iter().any(|i| !i.groups.is_empty()))
     {
-        let person = engine.fields("person").unwrap_or_default();
-        let label = |key: &str| {
-            person
-                .iter()
-                .find(|x| x.path == key)
-                .and_then(|x| x.label.as_ref())
-                .map(|m| m.get(lang).to_string())
-                .unwrap_or_else(|| key.to_string())
-        };
         let ws = wb.add_worksheet();
-        ws.set_name(if vi {
-            "Nhóm ưu tiên"
-        } else {
-            "Priority groups"
-        })?;
+        ws.set_name(if vi { "Theo nhóm" } else { "By group" })?;
         printable(ws, &title);
-        let cols: [(&str, f64); 2] = if vi {
-            [("Nhóm (II.2)", 60.0), ("Số phụ nữ", 14.0)]
+        let cols: [(&str, f64); 4] = if vi {
+            [
+                ("Giai đoạn", 22.0),
+                ("Chỉ tiêu", 44.0),
+                ("Nhóm", 48.0),
+                ("Số lượng", 12.0),
+            ]
         } else {
-            [("Group (II.2)", 60.0), ("Women", 14.0)]
+            [
+                ("Period", 22.0),
+                ("Indicator", 44.0),
+                ("Group", 48.0),
+                ("Count", 12.0),
+            ]
         };
         headers(ws, &cols, &f)?;
         let mut row = 1u32;
-        for (k, total) in [
-            (
-                if vi {
-                    "Phụ nữ thuộc nhóm ưu tiên"
-                } else {
-                    "Women in a priority group"
-                },
-                r.pointer("/persons/priority_women"),
-            ),
-            (
-                if vi {
-                    "Thuộc đối tượng của Kế hoạch"
-                } else {
-                    "In the plan's target group"
-                },
-                r.pointer("/persons/target_group"),
-            ),
-        ] {
-            ws.write_string_with_format(row, 0, k, &f.header)?;
-            figure(ws, row, 1, total, "count", false, &f)?;
-            row += 1;
-        }
-        for (k, v) in groups {
-            ws.write_string_with_format(row, 0, safe::spreadsheet(&label(k)), &f.wrap)?;
-            figure(ws, row, 1, Some(v), "count", false, &f)?;
-            row += 1;
+        for p in &r.periods {
+            let label = text(p.label.as_ref(), lang);
+            for i in &p.indicators {
+                for g in &i.groups {
+                    let group = g
+                        .label
+                        .as_ref()
+                        .map_or_else(|| g.id.clone(), |l| l.get(lang).to_string());
+                    ws.write_string_with_format(row, 0, safe::spreadsheet(&label), &f.wrap)?;
+                    ws.write_string_with_format(
+                        row,
+                        1,
+                        safe::spreadsheet(i.title.get(lang)),
+                        &f.wrap,
+                    )?;
+                    ws.write_string_with_format(row, 2, safe::spreadsheet(&group), &f.wrap)?;
+                    figure(ws, row, 3, Some(&g.value), false, false, &f)?;
+                    row += 1;
+                }
+            }
         }
     }
 
     // the records' problems, fields by their labels
-    let errors = rows_of(r.get("record_errors").unwrap_or(&Value::Null));
-    if !errors.is_empty() {
-        let labels: Vec<Labels> = ["cooperative", "person"]
-            .iter()
-            .filter_map(|e| engine.fields(e).ok())
-            .map(|f| Labels::new(&f))
-            .collect();
+    if !r.record_errors.is_empty() {
         let ws = wb.add_worksheet();
         ws.set_name(if vi {
             "Lỗi dữ liệu"
         } else {
             "Record problems"
         })?;
-        let cols: [(&str, f64); 3] = if vi {
-            [("Mã số", 18.0), ("Trường", 36.0), ("Lỗi", 80.0)]
+        let cols: [(&str, f64); 5] = if vi {
+            [
+                ("Danh sách", 18.0),
+                ("Bản ghi", 10.0),
+                ("Mã số", 18.0),
+                ("Trường", 36.0),
+                ("Lỗi", 80.0),
+            ]
         } else {
-            [("Id", 18.0), ("Field", 36.0), ("Problem", 80.0)]
+            [
+                ("Collection", 18.0),
+                ("Record", 10.0),
+                ("Id", 18.0),
+                ("Field", 36.0),
+                ("Problem", 80.0),
+            ]
         };
         headers(ws, &cols, &f)?;
         let mut row = 1u32;
-        for e in errors {
-            let id = e.get("id").and_then(Value::as_str).unwrap_or("—");
-            for fe in rows_of(e.get("errors").unwrap_or(&Value::Null)) {
-                let ptr = fe.get("field").and_then(Value::as_str).unwrap_or_default();
+        for e in &r.record_errors {
+            let coll = e.collection.as_deref().unwrap_or_default();
+            let coll_label = engine
+                .registry_collections()
+                .into_iter()
+                .find(|(n, _)| *n == coll)
+                .and_then(|(_, l)| l.map(|l| l.get(lang).to_string()))
+                .unwrap_or_else(|| coll.to_string());
+            let labels = engine.collection_fields(coll).map(|fs| Labels::new(&fs));
+            for fe in &e.errors {
                 let place = labels
-                    .iter()
-                    .find_map(|l| l.resolve(ptr, lang))
+                    .as_ref()
+                    .map(|l| l.describe(&fe.field, lang))
                     .unwrap_or_default();
-                ws.write_string_with_format(row, 0, safe::spreadsheet(id), &f.wrap)?;
-                ws.write_string_with_format(row, 1, safe::spreadsheet(&place), &f.wrap)?;
+                ws.write_string_with_format(row, 0, safe::spreadsheet(&coll_label), &f.wrap)?;
+                if let Some(n) = e.record {
+                    ws.write_number_with_format(row, 1, n as f64, &f.count)?;
+                }
                 ws.write_string_with_format(
                     row,
                     2,
-                    safe::spreadsheet(&msg(fe.get("message"), lang)),
+                    safe::spreadsheet(e.id.as_deref().unwrap_or("—")),
+                    &f.wrap,
+                )?;
+                ws.write_string_with_format(row, 3, safe::spreadsheet(&place), &f.wrap)?;
+                ws.write_string_with_format(
+                    row,
+                    4,
+                    safe::spreadsheet(fe.message.get(lang)),
                     &f.wrap,
                 )?;
                 row += 1;
@@ -407,51 +378,54 @@ pub fn write<W: Write + Send>(
     {
         let ws = wb.add_worksheet();
         ws.set_name(if vi { "Thông tin" } else { "About" })?;
-        ws.set_column_width(0, 28)?;
+        ws.set_column_width(0, 34)?;
         ws.set_column_width(1, 90)?;
         ws.write_string_with_format(0, 0, safe::spreadsheet(&title), &f.title)?;
-        let mut lines: Vec<(&str, String)> = vec![
-            (
-                if vi { "Tỉnh" } else { "Province" },
-                r.pointer("/registry/province")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
-            (if vi { "Ngày xét" } else { "As of" }, date_text.clone()),
-            (
-                if vi { "Gói quy tắc" } else { "Rule pack" },
-                format!(
-                    "{} {}",
-                    r.pointer("/pack/id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default(),
-                    r.pointer("/pack/version")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                ),
-            ),
-            (
-                if vi { "Hiệu lực" } else { "Status" },
-                msg(r.pointer("/pack/status"), lang),
-            ),
-        ];
-        if r.pointer("/registry/synthetic").and_then(Value::as_bool) == Some(true) {
+        let mut lines: Vec<(String, String)> = Vec::new();
+        for m in &r.registry.meta {
+            let v = match &m.value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(true) => (if vi { "có" } else { "yes" }).to_string(),
+                serde_json::Value::Bool(false) => (if vi { "không" } else { "no" }).to_string(),
+                other => other.to_string(),
+            };
+            let k = m
+                .label
+                .as_ref()
+                .map_or_else(|| m.name.clone(), |l| l.get(lang).to_string());
+            lines.push((k, v));
+        }
+        for c in &r.registry.collections {
+            let k = c
+                .label
+                .as_ref()
+                .map_or_else(|| c.name.clone(), |l| l.get(lang).to_string());
+            lines.push((k, c.rows.to_string()));
+        }
+        lines.push((
+            (if vi { "Ngày xét" } else { "As of" }).to_string(),
+            date_text.clone(),
+        ));
+        lines.push((
+            (if vi { "Gói quy tắc" } else { "Rule pack" }).to_string(),
+            format!("{} {}", r.pack.id, r.pack.version),
+        ));
+        if let Some(s) = &r.pack.status {
             lines.push((
-                if vi { "Dữ liệu" } else { "Data" },
-                if vi {
-                    "DỮ LIỆU MẪU, HƯ CẤU — không phải số liệu thật".to_string()
-                } else {
-                    "SAMPLE, INVENTED DATA — not real figures".to_string()
-                },
+                (if vi { "Hiệu lực" } else { "Status" }).to_string(),
+                s.get(lang).to_string(),
             ));
         }
-        if let Some(note) = r.pointer("/registry/note").and_then(Value::as_str) {
-            lines.push((if vi { "Ghi chú" } else { "Note" }, note.to_string()));
+        for n in &r.notes {
+            lines.push((
+                (if vi { "Lưu ý" } else { "Note" }).to_string(),
+                n.get(lang).to_string(),
+            ));
         }
         for (i, (k, v)) in lines.iter().enumerate() {
             let row = u32::try_from(i + 2).unwrap_or(0);
-            ws.write_string_with_format(row, 0, *k, &f.header)?;
+            ws.write_string_with_format(row, 0, safe::spreadsheet(k), &f.header)?;
             ws.write_string_with_format(row, 1, safe::spreadsheet(v), &f.wrap)?;
         }
     }

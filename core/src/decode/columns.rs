@@ -87,6 +87,10 @@ impl ColumnBatch {
     pub fn rows(&self) -> usize {
         self.rows
     }
+    /// The columns' paths, in order.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|(p, _)| p.as_str())
+    }
 }
 
 /// A batch's columns resolved against a record type: each known column with the slots of its
@@ -326,7 +330,7 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
 
 /// The slots of a dotted path (`workers.female`) in record type `record`, and the type of the
 /// field it ends at; `None` when a step is not a field (or not a record before the end).
-fn resolve(pack: &Pack, record: usize, path: &str) -> Option<(Vec<usize>, Ty)> {
+pub(crate) fn resolve(pack: &Pack, record: usize, path: &str) -> Option<(Vec<usize>, Ty)> {
     let mut cur = pack.records.get(record)?;
     let mut slots = Vec::new();
     let mut last = None;

@@ -2,11 +2,14 @@
 //! the sanitizing of facts that fail a bound or a constraint. The only user of the
 //! evaluator's context [`Cx`].
 
+use rust_decimal::Decimal;
+
 use super::result::{Decision, Evaluation, Outcome, Scalar};
 use super::Engine;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
+use crate::expr::ir::Ex;
 use crate::model::{EntityRules, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
@@ -210,13 +213,26 @@ impl Engine {
         as_of: Date,
         errors: &mut Vec<FieldError>,
     ) {
+        self.sanitize_as(er, er.record, rec, as_of, errors);
+    }
+
+    /// The same for a record of type `rec_ty`, whose first fields are `er`'s (a registry
+    /// row: the entity's fields, then the registry's own, whose bounds are checked too).
+    pub(crate) fn sanitize_as(
+        &self,
+        er: &EntityRules,
+        rec_ty: usize,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+    ) {
         let mut found = Vec::new();
-        crate::validate::bound_checks(&self.pack, er.record, rec, &mut found);
+        crate::validate::bound_checks(&self.pack, rec_ty, rec, &mut found);
         if !er.constraints.is_empty() {
             found.extend(self.constraint_errors(er, rec, as_of));
         }
         for e in found {
-            crate::decode::clear_pointer(&self.pack, er.record, rec, &e.field);
+            crate::decode::clear_pointer(&self.pack, rec_ty, rec, &e.field);
             if !errors
                 .iter()
                 .any(|x| x.field == e.field && x.code == e.code)
@@ -309,6 +325,86 @@ impl Engine {
             notes,
         };
         (out, visible)
+    }
+}
+
+/// A registry row at one date, for the progress report: the entity's decisions have run (no
+/// explanations), and the report's expressions — a collection's scope, an indicator's filter,
+/// values and breakdown groups, a target — are evaluated with them in place (`rule.NAME`),
+/// the period's index bound as the first `let`.
+pub(crate) struct RowCx<'a> {
+    cx: Cx<'a>,
+}
+
+impl Engine {
+    /// Runs `er`'s decision and value rules on `rec` at `at` (none when `er` is `None`: a
+    /// target reads no row).
+    pub(crate) fn row_cx<'a>(
+        &'a self,
+        er: Option<&'a EntityRules>,
+        rec: &'a Record,
+        at: Date,
+    ) -> RowCx<'a> {
+        let n = er.map_or(0, |e| e.rules.len());
+        let mut cx = Cx::new(&self.pack, at, rec, n, false);
+        if let Some(er) = er {
+            for &i in &er.order {
+                let Some(rule) = er.rules.get(i) else {
+                    continue;
+                };
+                let (out, visible) = self.eval_rule(&mut cx, rule, at);
+                let over_budget = out.notes.contains(&Note::Budget);
+                cx.set_rule(i, visible, &out.missing, over_budget);
+            }
+        }
+        cx.clear_trace();
+        RowCx { cx }
+    }
+}
+
+impl<'a> RowCx<'a> {
+    /// Binds the period's index (or nothing) as the expressions' first `let`.
+    pub(crate) fn bind_index(&mut self, index: Option<i64>) {
+        self.cx.clear_locals();
+        if let Some(i) = index {
+            self.cx.push_local(Some(V::Int(i)));
+        }
+    }
+
+    fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
+        let v = self.cx.eval(ex);
+        self.cx.clear_trace();
+        v
+    }
+
+    /// A yes/no expression: `None` when unknown.
+    pub(crate) fn truth(&mut self, ex: &'a Ex) -> Option<bool> {
+        match self.eval(ex)? {
+            V::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A number, or a yes/no as 1 or 0.
+    pub(crate) fn number(&mut self, ex: &'a Ex) -> Option<Decimal> {
+        match self.eval(ex)? {
+            V::Bool(b) => Some(if b { Decimal::ONE } else { Decimal::ZERO }),
+            V::Int(i) => Some(Decimal::from(i)),
+            V::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// A single value as the text that tells it apart (`distinct`).
+    pub(crate) fn key(&mut self, ex: &'a Ex) -> Option<String> {
+        Some(match self.eval(ex)? {
+            V::Bool(b) => b.to_string(),
+            V::Int(i) => i.to_string(),
+            V::Dec(d) => d.normalize().to_string(),
+            V::Date(d) => d.to_string(),
+            V::Str(s) => s.to_string(),
+            V::List(_) | V::Rec(_) => return None,
+        })
     }
 }
 

@@ -273,6 +273,10 @@ pub(super) enum What {
     /// A rule of one entity.
     Rule,
     Info,
+    Collection,
+    Indicator,
+    /// A group of one indicator's breakdown.
+    Group,
 }
 
 impl What {
@@ -285,6 +289,9 @@ impl What {
             What::Parameter => ("tham số", "parameter"),
             What::Rule => ("quy tắc", "rule"),
             What::Info => ("mục", "info"),
+            What::Collection => ("danh sách của sổ", "registry collection"),
+            What::Indicator => ("chỉ tiêu", "indicator"),
+            What::Group => ("nhóm", "group"),
         };
         let (vi_where, en_where) = match self {
             What::Rule => (" cho đối tượng này", " for this entity"),

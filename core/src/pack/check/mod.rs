@@ -12,6 +12,7 @@
 //! | types | `types.rs` | enums, records and entities, their fields; recursion; bounds |
 //! | periods and parameters | `params.rs` | period groups, dated parameter values, overrides |
 //! | rules | `rules.rs` | every rule's name and type, then each rule compiled |
+//! | indicators | `indicators.rs` | the registry's collections (row types), the indicators, the disclosure policy |
 //! | lints | `lints.rs` | rules held against the wording they cite |
 //! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
 //! | infos | `infos.rs` | `[[info]]` topics |
@@ -22,6 +23,7 @@
 
 mod context;
 mod imports;
+mod indicators;
 mod infos;
 mod lints;
 mod order;
@@ -54,10 +56,10 @@ pub(crate) fn load(
     params::check(&mut cx, &docs);
     let rules = rules::declare(&mut cx, &docs);
     rules::compile(&mut cx, &rules);
-    // Indicators go here (a later phase `indicators.rs`): the pack-declared registry and its
-    // indicators, type-checked like rules. They need the types, parameters, periods and the
-    // compiled rules (their filters may call decisions), and must report before `order`,
-    // which runs only on an otherwise clean pack.
+    // the registry and its indicators need the types, parameters, periods and the compiled
+    // rules (their filters call decisions), and report before `order`, which runs only on an
+    // otherwise clean pack
+    indicators::check(&mut cx, &docs, &rules);
     lints::check(&mut cx, &rules);
     if cx.out.is_empty() {
         order::check(&mut cx, &rules);

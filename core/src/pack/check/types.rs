@@ -13,7 +13,7 @@ use super::values::literal;
 use crate::codes::Code;
 use crate::expr::syntax;
 use crate::model::{EntityRules, EnumType, FieldDef, RecordType};
-use crate::pack::doc::{RecordDoc, TVal};
+use crate::pack::doc::{FieldDoc, RecordDoc, TVal};
 use crate::text::Unit;
 use crate::value::{Ty, Val};
 
@@ -182,41 +182,8 @@ fn record_names<'d>(cx: &mut Context, docs: &'d [Parsed]) -> Vec<(usize, &'d Rec
 
 /// The fields of record `i` (and, for an entity, its empty table of rules).
 fn fields(cx: &mut Context, i: usize, fid: usize, r: &RecordDoc, is_entity: bool) {
-    let mut fields = Vec::new();
     let mut names = Names::new(What::Field);
-    for f in &r.fields {
-        // a field takes its name only once its type is known
-        if !names.is_free(&mut cx.out, fid, &f.name) {
-            continue;
-        }
-        let name = f.name.get_ref().clone();
-        if syntax::is_keyword(&name) || matches!(name.as_str(), "param" | "rule" | "as_of") {
-            cx.out.diag_at(
-                fid,
-                &f.name,
-                Code::PackReserved,
-                msg!(
-                    vi: format!("`{name}` là từ dành riêng"),
-                    en: format!("`{name}` is a reserved word"),
-                ),
-            );
-        }
-        let Some(ty) = cx.parse_type(fid, &f.ty) else {
-            continue;
-        };
-        let min = bound(cx, fid, &f.min);
-        let max = bound(cx, fid, &f.max);
-        names.insert(name.clone());
-        fields.push(FieldDef {
-            name,
-            ty,
-            label: f.label.clone(),
-            doc: f.doc.clone(),
-            required: f.required,
-            min,
-            max,
-        });
-    }
+    let fields = field_defs(cx, fid, &r.fields, &mut names);
     let id_field = match &r.id {
         Some(idn) => {
             let found = names.get(idn.get_ref());
@@ -257,6 +224,52 @@ fn fields(cx: &mut Context, i: usize, fid: usize, r: &RecordDoc, is_entity: bool
     }
 }
 
+/// Field declarations checked and compiled: each name once (in `names`, which may already
+/// hold names the fields must not take), not a reserved word, with a known type and numeric
+/// bounds. Also used for a registry collection's own fields and its metadata keys.
+pub(super) fn field_defs(
+    cx: &mut Context,
+    fid: usize,
+    docs: &[FieldDoc],
+    names: &mut Names,
+) -> Vec<FieldDef> {
+    let mut fields = Vec::new();
+    for f in docs {
+        // a field takes its name only once its type is known
+        if !names.is_free(&mut cx.out, fid, &f.name) {
+            continue;
+        }
+        let name = f.name.get_ref().clone();
+        if syntax::is_keyword(&name) || matches!(name.as_str(), "param" | "rule" | "as_of") {
+            cx.out.diag_at(
+                fid,
+                &f.name,
+                Code::PackReserved,
+                msg!(
+                    vi: format!("`{name}` là từ dành riêng"),
+                    en: format!("`{name}` is a reserved word"),
+                ),
+            );
+        }
+        let Some(ty) = cx.parse_type(fid, &f.ty) else {
+            continue;
+        };
+        let min = bound(cx, fid, &f.min);
+        let max = bound(cx, fid, &f.max);
+        names.insert(name.clone());
+        fields.push(FieldDef {
+            name,
+            ty,
+            label: f.label.clone(),
+            doc: f.doc.clone(),
+            required: f.required,
+            min,
+            max,
+        });
+    }
+    fields
+}
+
 /// A field's `min` or `max`: a number.
 fn bound(cx: &mut Context, fid: usize, v: &Option<Spanned<TVal>>) -> Option<Decimal> {
     let v = v.as_ref()?;
@@ -272,5 +285,21 @@ fn bound(cx: &mut Context, fid: usize, v: &Option<Spanned<TVal>>) -> Option<Deci
             );
             None
         }
+    }
+}
+
+/// Marks whether record `i` needs bound checks (a `min` or `max`, or a record inside that has
+/// one), its inner records being marked already (a registry row added after the records).
+pub(super) fn mark_bounded(records: &mut [RecordType], i: usize) {
+    let Some(r) = records.get(i) else {
+        return;
+    };
+    let bounded = r.fields.iter().any(|f| {
+        f.min.is_some()
+            || f.max.is_some()
+            || matches!(unwrap_lists(&f.ty).0, Ty::Rec(j) if records.get(*j).is_some_and(|x| x.bounded))
+    });
+    if let Some(r) = records.get_mut(i) {
+        r.bounded = bounded;
     }
 }

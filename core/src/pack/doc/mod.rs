@@ -5,6 +5,7 @@
 //! and rejects unknown keys like `deny_unknown_fields` would.
 
 mod reader;
+mod registry;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use toml::Spanned;
 
 use reader::{Obj, Reader, SV};
 pub(crate) use reader::{ReadError, TVal};
+pub(crate) use registry::{CollectionDoc, DisclosureDoc, IndicatorDoc, RegistryDoc};
 
 use crate::codes::Code;
 use crate::limits::PackLimits;
@@ -30,6 +32,10 @@ pub(crate) struct FileDoc {
     pub rule: Vec<RuleDoc>,
     pub test: Vec<TestDoc>,
     pub info: Vec<InfoDoc>,
+    pub registry: Option<RegistryDoc>,
+    pub collection: Vec<CollectionDoc>,
+    pub indicator: Vec<IndicatorDoc>,
+    pub disclosure: Option<DisclosureDoc>,
 }
 
 impl FileDoc {
@@ -85,6 +91,18 @@ impl FileDoc {
         }
         if let Some(v) = o.get("info") {
             doc.info = r.top_tables(v, InfoDoc::read);
+        }
+        if let Some(v) = o.get("registry") {
+            doc.registry = RegistryDoc::read(&mut r, v);
+        }
+        if let Some(v) = o.get("collection") {
+            doc.collection = r.tables(v, CollectionDoc::read);
+        }
+        if let Some(v) = o.get("indicator") {
+            doc.indicator = r.tables(v, IndicatorDoc::read);
+        }
+        if let Some(v) = o.get("disclosure") {
+            doc.disclosure = DisclosureDoc::read(&mut r, v);
         }
         o.finish(&mut r);
         if r.errors.is_empty() {
