@@ -2,6 +2,8 @@
 //! and the bindings call. What the operations return is in `result.rs`, running rules in
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
+#[cfg(test)]
+mod reasons_tests;
 mod result;
 mod run;
 
