@@ -340,12 +340,18 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                         .iter()
                         .map(|p| format!("{} {}", p.id, p.version))
                         .collect();
+                    for w in en.warnings() {
+                        println!("{} (warning)", w.render(lang));
+                    }
                     println!(
                         "ok: {} ({} decisions over {} entities)",
                         packs.join(", "),
                         n,
                         en.entities().len()
                     );
+                    if !en.warnings().is_empty() {
+                        eprintln!("{} warning(s)", en.warnings().len());
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(err) => {

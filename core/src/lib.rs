@@ -102,6 +102,7 @@ mod error;
 mod explain;
 pub mod expr;
 mod fields;
+mod labels;
 mod model;
 pub mod pack;
 pub mod report;

@@ -116,6 +116,9 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
             for (_, _, t) in &rule.locals {
                 args.push(sample(pack, t));
             }
+            for (_, _, t) in &rule.args {
+                args.push(sample(pack, t));
+            }
             let n = args.len();
             for outcome in Outcome::ALL {
                 let note_sets = if outcome == Outcome::Unknown {
@@ -128,6 +131,15 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
                 } else {
                     vec![vec![]]
                 };
+                // each wording gets to be the first whose `when` holds
+                let count = match outcome {
+                    Outcome::Yes => rule.messages.yes.len(),
+                    Outcome::No => rule.messages.no.len(),
+                    Outcome::Unknown => rule.messages.unknown.len(),
+                };
+                let when_sets: Vec<Vec<bool>> = (0..=count)
+                    .map(|k| (0..count).map(|i| i >= k).collect())
+                    .collect();
                 for known in 0..(1u32 << n) {
                     let pick = |i: usize| {
                         if known & (1 << i) != 0 {
@@ -136,26 +148,33 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
                             None
                         }
                     };
-                    for notes in &note_sets {
-                        for missing in &missing_sets {
-                            let d = Decision {
-                                rule,
-                                pack,
-                                outcome,
-                                value: pick(0),
-                                target: pick(1),
-                                args: (2..n).map(pick).collect(),
-                                missing: missing.clone(),
-                                notes: notes.clone(),
-                                as_of,
-                            };
-                            for m in d.reasons() {
-                                for text in [&m.vi, &m.en] {
-                                    rendered += 1;
-                                    if let Some(why) = leaks::leak(text, &names) {
-                                        let key =
-                                            (format!("{}.{}", rule.name, outcome.as_str()), why);
-                                        leaks.entry(key).or_insert((text.clone(), 0)).1 += 1;
+                    for whens in &when_sets {
+                        for notes in &note_sets {
+                            for missing in &missing_sets {
+                                let d = Decision {
+                                    rule,
+                                    pack,
+                                    record: er.record,
+                                    outcome,
+                                    value: pick(0),
+                                    target: pick(1),
+                                    args: (2..n).map(pick).collect(),
+                                    whens: whens.clone(),
+                                    missing: missing.clone(),
+                                    invalid: Vec::new(),
+                                    notes: notes.clone(),
+                                    as_of,
+                                };
+                                for m in d.reasons() {
+                                    for text in [&m.vi, &m.en] {
+                                        rendered += 1;
+                                        if let Some(why) = leaks::leak(text, &names) {
+                                            let key = (
+                                                format!("{}.{}", rule.name, outcome.as_str()),
+                                                why,
+                                            );
+                                            leaks.entry(key).or_insert((text.clone(), 0)).1 += 1;
+                                        }
                                     }
                                 }
                             }

@@ -2,12 +2,13 @@
 //! the sanitizing of facts that fail a bound or a constraint. The only user of the
 //! evaluator's context [`Cx`].
 
-use super::result::{Decision, Evaluation, Outcome, Scalar};
+use super::result::{Decision, Evaluation, Fill, Outcome, Scalar};
 use super::Engine;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
-use crate::model::{EntityRules, Part, Rule, RuleKind, Template};
+use crate::labels;
+use crate::model::{EntityRules, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
@@ -18,6 +19,8 @@ pub(crate) struct RuleOut {
     pub value: Option<Scalar>,
     pub target: Option<Scalar>,
     pub args: Vec<Option<Scalar>>,
+    /// Whether each wording of the outcome's messages applies.
+    pub whens: Vec<bool>,
     pub missing: Vec<String>,
     pub notes: Vec<Note>,
 }
@@ -40,11 +43,14 @@ impl Engine {
             decisions.push(Decision {
                 rule,
                 pack: &self.pack,
+                record: er.record,
                 outcome: o.outcome,
                 value: o.value,
                 target: o.target,
                 args: o.args,
+                whens: o.whens,
                 missing: o.missing,
+                invalid: Vec::new(),
                 notes: o.notes,
                 as_of,
             });
@@ -117,21 +123,19 @@ impl Engine {
             let Some(cond) = &rule.when else { continue };
             let field = rule.field.as_deref().unwrap_or_default();
             let code = rule.code.as_deref().unwrap_or_default();
-            let message = || -> Message {
-                rule.messages.no.as_ref().map(plain).unwrap_or_else(|| {
-                    msg!(
-                        vi: format!("Không thỏa ràng buộc {}", rule.name),
-                        en: format!("Constraint {} is not met", rule.name),
-                    )
-                })
-            };
+            cx.clear_locals();
+            for (_, ex, _) in &rule.locals {
+                let v = cx.eval(ex);
+                cx.push_local(v);
+            }
             match &rule.each {
                 None => {
                     if cx.eval(cond) == Some(V::Bool(false)) {
+                        let message = self.constraint_message(&mut cx, er, rule, field);
                         errors.push(FieldError {
                             field: field.to_string(),
                             code: code.to_string(),
-                            message: message(),
+                            message,
                         });
                     }
                     cx.clear_trace();
@@ -144,10 +148,12 @@ impl Engine {
                     for (k, it) in items.iter().enumerate() {
                         cx.bind_item(it, ptr, k);
                         if cx.eval(cond) == Some(V::Bool(false)) {
+                            let at = format!("{ptr}/{k}{field}");
+                            let message = self.constraint_message(&mut cx, er, rule, &at);
                             errors.push(FieldError {
-                                field: format!("{ptr}/{k}{field}"),
+                                field: at,
                                 code: code.to_string(),
-                                message: message(),
+                                message,
                             });
                         }
                         cx.clear_trace();
@@ -157,6 +163,33 @@ impl Engine {
             }
         }
         errors
+    }
+
+    /// A failed constraint's message, with the values it names (evaluated where it failed);
+    /// without a usable wording, the field's label.
+    fn constraint_message<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &EntityRules,
+        rule: &'a Rule,
+        field: &str,
+    ) -> Message {
+        let (args, whens) = message_args(cx, rule, &rule.messages.no);
+        let fill = Fill {
+            pack: &self.pack,
+            rule,
+            value: None,
+            target: None,
+            args: &args,
+            missing: None,
+        };
+        fill.render(&rule.messages.no, &whens).unwrap_or_else(|| {
+            let label = labels::pointer_or_name(&self.pack, er.record, field);
+            msg!(
+                vi: format!("{}: giá trị không hợp lệ", label.vi),
+                en: format!("{}: not a valid value", label.en),
+            )
+        })
     }
 
     /// Facts that fail a bound or a constraint are not trusted: they become errors and are
@@ -171,9 +204,22 @@ impl Engine {
     ) {
         let mut found = Vec::new();
         crate::validate::bound_checks(&self.pack, er.record, rec, &mut found);
+        // constraints see only what passed the bounds: a count already rejected as negative
+        // makes no second error in a comparison
+        self.distrust(er, rec, found, errors);
         if !er.constraints.is_empty() {
-            found.extend(self.constraint_errors(er, rec, as_of));
+            let found = self.constraint_errors(er, rec, as_of);
+            self.distrust(er, rec, found, errors);
         }
+    }
+
+    fn distrust(
+        &self,
+        er: &EntityRules,
+        rec: &mut Record,
+        found: Vec<FieldError>,
+        errors: &mut Vec<FieldError>,
+    ) {
         for e in found {
             crate::decode::clear_pointer(&self.pack, er.record, rec, &e.field);
             if !errors
@@ -207,6 +253,7 @@ impl Engine {
                     value: None,
                     target: None,
                     args: Vec::new(),
+                    whens: Vec::new(),
                     missing: Vec::new(),
                     notes: vec![Note::Period { group: g }],
                 };
@@ -253,16 +300,22 @@ impl Engine {
         } else {
             (Vec::new(), Vec::new())
         };
-        let args = if cx.locals().is_empty() || !cx.explains() {
-            Vec::new()
+        let (args, whens) = if cx.explains() {
+            let templates = match outcome {
+                Outcome::Yes => &rule.messages.yes,
+                Outcome::No => &rule.messages.no,
+                Outcome::Unknown => &rule.messages.unknown,
+            };
+            message_args(cx, rule, templates)
         } else {
-            cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect()
+            (Vec::new(), Vec::new())
         };
         let out = RuleOut {
             outcome,
             value: value.and_then(Scalar::of),
             target: target.and_then(Scalar::of),
             args,
+            whens,
             missing,
             notes,
         };
@@ -270,19 +323,32 @@ impl Engine {
     }
 }
 
-/// A constraint's message without its placeholders (validation shows no figures).
-fn plain(t: &Template) -> Message {
-    let one = |parts: &[Part]| -> String {
-        parts
-            .iter()
-            .map(|p| match p {
-                Part::Text(x) => x.clone(),
-                _ => String::new(),
-            })
-            .collect()
-    };
-    Message {
-        vi: one(&t.vi),
-        en: one(&t.en),
+/// What a rule's messages need, evaluated without touching what the rule recorded: the values
+/// of its `let`s (already evaluated) and of the other values its messages name, then whether
+/// each of `templates` applies (its `when`).
+fn message_args<'a>(
+    cx: &mut Cx<'a>,
+    rule: &'a Rule,
+    templates: &'a [Template],
+) -> (Vec<Option<Scalar>>, Vec<bool>) {
+    if rule.args.is_empty() && cx.locals().is_empty() && templates.iter().all(|t| t.when.is_none())
+    {
+        return (Vec::new(), Vec::new());
     }
+    let m = cx.mark();
+    let mut args: Vec<Option<Scalar>> =
+        cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect();
+    for (_, ex, _) in &rule.args {
+        let v = cx.eval(ex).and_then(Scalar::of);
+        args.push(v);
+    }
+    let whens = templates
+        .iter()
+        .map(|t| match &t.when {
+            None => true,
+            Some(w) => cx.eval(w) == Some(V::Bool(true)),
+        })
+        .collect();
+    cx.reset(m);
+    (args, whens)
 }

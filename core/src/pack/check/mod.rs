@@ -14,6 +14,7 @@
 //! | rules | `rules.rs` | every rule's name and type, then each rule compiled |
 //! | lints | `lints.rs` | rules held against the wording they cite |
 //! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
+//! | message lints | `messages.rs` | warnings: outcomes without a usable wording, unreachable wordings, unlabelled fields, untitled rules (templates themselves are compiled with the rules) |
 //! | infos | `infos.rs` | `[[info]]` topics |
 //! | tests | `tests.rs` | the pack's own `[[test]]` cases |
 //!
@@ -24,6 +25,7 @@ mod context;
 mod imports;
 mod infos;
 mod lints;
+mod messages;
 mod order;
 mod params;
 mod rules;
@@ -53,9 +55,13 @@ pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
     if cx.out.is_empty() {
         order::check(&mut cx, &rules);
     }
+    if cx.out.is_empty() {
+        messages::lint(&mut cx, &rules);
+    }
     infos::check(&mut cx, &docs);
     tests::check(&mut cx, &docs);
     if cx.out.is_empty() {
+        cx.pack.warnings = cx.out.take_warnings();
         Ok(cx.pack)
     } else {
         Err(Error::Pack(cx.out.into_sorted()))
