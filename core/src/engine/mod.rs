@@ -285,7 +285,7 @@ impl Engine {
     /// let v = engine.validate("cooperative", &form, htx_rules::Date::parse("2025-06-30").unwrap()).unwrap();
     /// assert!(!v.valid);
     /// assert_eq!(v.errors[0].field, "/workers/female");
-    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ không được lớn hơn tổng số lao động");
+    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ (12) lớn hơn tổng số lao động (10)");
     /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
         let er = self.entity(entity)?;

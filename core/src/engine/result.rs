@@ -180,21 +180,29 @@ impl<'e> Decision<'e> {
     /// in the pack, values written as people write them; no placeholder or JSON Pointer.
     pub fn reasons(&self) -> Vec<Message> {
         let mut out = Vec::new();
-        if self.outcome == Outcome::Unknown {
-            for n in &self.notes {
-                out.push(self.note_message(n));
-            }
-        }
         let templates = match self.outcome {
             Outcome::Yes => &self.rule.messages.yes,
             Outcome::No => &self.rule.messages.no,
             Outcome::Unknown => &self.rule.messages.unknown,
         };
         let period_note = self.notes.iter().any(|n| matches!(n, Note::Period { .. }));
-        if !period_note {
-            if let Some(m) = self.fill().render(templates, &self.whens) {
-                out.push(m);
+        let said = if period_note {
+            None
+        } else {
+            self.fill().render(templates, &self.whens)
+        };
+        // a wording chosen by its `when` explains the outcome itself: the engine's general
+        // notes (a division by zero…) would only repeat it less well
+        let specific = said
+            .as_ref()
+            .is_some_and(|(i, _)| templates.get(*i).is_some_and(|t| t.when.is_some()));
+        if self.outcome == Outcome::Unknown && !specific {
+            for n in &self.notes {
+                out.push(self.note_message(n));
             }
+        }
+        if let Some((_, m)) = said {
+            out.push(m);
         }
         if self.outcome == Outcome::Unknown {
             for i in &self.invalid {
@@ -262,8 +270,18 @@ impl<'e> Decision<'e> {
     fn invalid_message(&self, i: &Invalid) -> Message {
         let e = &i.error;
         let why = match Code::parse(&e.code) {
-            // a constraint of the pack, or a bound: the message names the field and figures
-            None | Some(Code::FactsMin | Code::FactsMax) => e.message.clone(),
+            // a bound: the message names the field and the figures
+            Some(Code::FactsMin | Code::FactsMax) => e.message.clone(),
+            // a constraint of the pack: its message has the figures; an item of a list is
+            // named first ("Người quản lý thứ 2 — Chức danh: …")
+            None if e.field.split('/').any(|s| s.parse::<usize>().is_ok()) => {
+                let label = labels::pointer_or_name(self.pack, self.record, &e.field);
+                msg!(
+                    vi: format!("{}: {}", label.vi, e.message.vi),
+                    en: format!("{}: {}", label.en, e.message.en),
+                )
+            }
+            None => e.message.clone(),
             Some(_) => {
                 let label = labels::pointer_or_name(self.pack, self.record, &e.field);
                 let want = labels::pointer_type(self.pack, self.record, &e.field)
@@ -322,8 +340,8 @@ impl<'e> Decision<'e> {
             Note::NoParam { param, date } => {
                 match p.params.get(*param).and_then(|x| x.label.as_ref()) {
                     Some(l) => msg!(
-                        vi: format!("{} không có giá trị áp dụng tại ngày {}", l.vi, date.to_vi()),
-                        en: format!("{} has no value in force on {date}", l.en),
+                        vi: format!("Tham số “{}” không có giá trị áp dụng tại ngày {}", l.vi, date.to_vi()),
+                        en: format!("The parameter “{}” has no value in force on {date}", l.en),
                     ),
                     None => msg!(
                         vi: format!("Một tham số của quy tắc không có giá trị áp dụng tại ngày {}", date.to_vi()),
@@ -410,15 +428,21 @@ impl Fill<'_> {
 
     /// The first wording whose `when` holds (`whens`, by position; absent: it holds) and whose
     /// placeholders are all known, in both languages; `None` when there is none.
-    pub(super) fn render(&self, templates: &[Template], whens: &[bool]) -> Option<Message> {
+    /// The index of the wording used comes with it.
+    pub(super) fn render(
+        &self,
+        templates: &[Template],
+        whens: &[bool],
+    ) -> Option<(usize, Message)> {
         templates.iter().enumerate().find_map(|(i, t)| {
             if !whens.get(i).copied().unwrap_or(true) {
                 return None;
             }
-            Some(Message {
+            let m = Message {
                 vi: self.text(&t.vi, Lang::Vi)?,
                 en: self.text(&t.en, Lang::En)?,
-            })
+            };
+            Some((i, m))
         })
     }
 }

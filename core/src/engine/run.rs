@@ -183,13 +183,15 @@ impl Engine {
             args: &args,
             missing: None,
         };
-        fill.render(&rule.messages.no, &whens).unwrap_or_else(|| {
-            let label = labels::pointer_or_name(&self.pack, er.record, field);
-            msg!(
-                vi: format!("{}: giá trị không hợp lệ", label.vi),
-                en: format!("{}: not a valid value", label.en),
-            )
-        })
+        fill.render(&rule.messages.no, &whens)
+            .map(|(_, m)| m)
+            .unwrap_or_else(|| {
+                let label = labels::pointer_or_name(&self.pack, er.record, field);
+                msg!(
+                    vi: format!("{}: giá trị không hợp lệ", label.vi),
+                    en: format!("{}: not a valid value", label.en),
+                )
+            })
     }
 
     /// Facts that fail a bound or a constraint are not trusted: they become errors and are
