@@ -182,6 +182,10 @@ codes! {
     InputLang = "input.lang",
     /// Pack files handed in are not an object of path to text (browser binding).
     InputSources = "input.sources",
+    /// An input is over the browser binding's limit (`maxInputLength()`: 4 Mi UTF-16 units of JSON).
+    InputTooLarge = "input.too_large",
+    /// The browser's wasm module trapped (e.g. out of memory); it was rebuilt, the next call works.
+    WasmTrap = "wasm.trap",
     /// An output file could not be written (command line).
     OutputWrite = "output.write",
     /// A result could not be turned into JSON (browser binding).
