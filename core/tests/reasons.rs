@@ -192,6 +192,7 @@ fn no_reason_or_error_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name
         .into_iter()
         .map(|((at, why), (text, n))| format!("{at}: {why} ×{n}, e.g. {text}"))
         .collect();
+    println!("{checked} texts checked");
     assert!(
         list.is_empty(),
         "{total} of {checked} texts show what a person must not see:\n{}",

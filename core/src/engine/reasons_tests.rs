@@ -1,7 +1,8 @@
 //! Every message of every shipped pack, rendered through every outcome path: for each output
 //! rule, each outcome (yes, no, unknown), each subset of its message arguments known (the
-//! others unknown), with and without missing facts, and with each kind of note; in both
-//! languages. No text may show a placeholder, a JSON Pointer or a code name
+//! others unknown), each wording given the chance to be the first whose `when` holds, with and
+//! without missing or rejected facts, and with each kind of note; for each constraint, its
+//! error with each subset of the values it names; in both languages. No text may show a placeholder, a JSON Pointer or a code name
 //! (`tests/support/leaks.rs`). The renderer is driven directly, so outcomes and argument
 //! combinations that facts rarely produce are covered too; `tests/reasons.rs` does the same
 //! through evaluation.
@@ -16,9 +17,11 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::result::{Decision, Outcome, Scalar};
+use super::result::{Decision, Invalid, Outcome, Scalar};
+use super::run::constraint_text;
 use super::Engine;
 use crate::date::Date;
+use crate::error::FieldError;
 use crate::expr::eval::Note;
 use crate::model::{Pack, RuleKind};
 use crate::value::Ty;
@@ -105,8 +108,49 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
     for er in &pack.entities {
         let mut all_missing = Vec::new();
         pointers(pack, er.record, "", &mut all_missing);
+        // a fact given but rejected, at every field: its label, the value, what it takes
+        let invalid: Vec<Invalid> = all_missing
+            .iter()
+            .map(|p| Invalid {
+                error: FieldError {
+                    field: p.clone(),
+                    code: "facts.type".into(),
+                    message: msg!(vi: "sai kiểu", en: "wrong type"),
+                },
+                given: Some("“nhiều”".into()),
+            })
+            .collect();
         for rule in &er.rules {
-            if rule.internal || rule.kind == RuleKind::Constraint {
+            if rule.kind == RuleKind::Constraint {
+                // its error message, with every subset of the values it names known
+                let mut args: Vec<Option<Scalar>> =
+                    rule.locals.iter().map(|l| sample(pack, &l.2)).collect();
+                args.extend(rule.args.iter().map(|a| sample(pack, &a.2)));
+                let n = args.len();
+                let count = rule.messages.no.len();
+                let field = match &rule.each {
+                    Some((_, ptr)) => format!("{ptr}/1{}", rule.field.as_deref().unwrap_or("")),
+                    None => rule.field.clone().unwrap_or_default(),
+                };
+                for known in 0..(1u32 << n) {
+                    let a: Vec<Option<Scalar>> = (0..n)
+                        .map(|i| (known & (1 << i) != 0).then(|| args[i].clone()).flatten())
+                        .collect();
+                    for k in 0..=count {
+                        let whens: Vec<bool> = (0..count).map(|i| i >= k).collect();
+                        let m = constraint_text(pack, er.record, rule, &a, &whens, &field);
+                        for text in [&m.vi, &m.en] {
+                            rendered += 1;
+                            if let Some(why) = leaks::leak(text, &names) {
+                                let key = (format!("{}.no", rule.name), why);
+                                leaks.entry(key).or_insert((text.clone(), 0)).1 += 1;
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+            if rule.internal {
                 continue;
             }
             // the arguments a message may use: value, target, then each `let`
@@ -127,9 +171,13 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
                     vec![vec![]]
                 };
                 let missing_sets = if outcome == Outcome::Unknown {
-                    vec![vec![], all_missing.clone()]
+                    vec![
+                        (vec![], vec![]),
+                        (all_missing.clone(), vec![]),
+                        (vec![], invalid.clone()),
+                    ]
                 } else {
-                    vec![vec![]]
+                    vec![(vec![], vec![])]
                 };
                 // each wording gets to be the first whose `when` holds
                 let count = match outcome {
@@ -150,7 +198,7 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
                     };
                     for whens in &when_sets {
                         for notes in &note_sets {
-                            for missing in &missing_sets {
+                            for (missing, invalid) in &missing_sets {
                                 let d = Decision {
                                     rule,
                                     pack,
@@ -161,7 +209,7 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
                                     args: (2..n).map(pick).collect(),
                                     whens: whens.clone(),
                                     missing: missing.clone(),
-                                    invalid: Vec::new(),
+                                    invalid: invalid.clone(),
                                     notes: notes.clone(),
                                     as_of,
                                 };
@@ -190,6 +238,7 @@ fn no_reason_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name() {
         .into_iter()
         .map(|((at, why), (text, n))| format!("{at}: {why} ×{n}, e.g. {text}"))
         .collect();
+    println!("{rendered} texts checked");
     assert!(
         list.is_empty(),
         "{total} of {rendered} rendered texts show what a person must not see:\n{}",

@@ -186,10 +186,19 @@ impl<'e> Decision<'e> {
             Outcome::Unknown => &self.rule.messages.unknown,
         };
         let period_note = self.notes.iter().any(|n| matches!(n, Note::Period { .. }));
+        let missing = self.missing_labels();
         let said = if period_note {
             None
         } else {
-            self.fill().render(templates, &self.whens)
+            let fill = Fill {
+                pack: self.pack,
+                rule: self.rule,
+                value: self.value.as_ref(),
+                target: self.target.as_ref(),
+                args: &self.args,
+                missing: missing.as_ref(),
+            };
+            fill.render(templates, &self.whens)
         };
         // a wording chosen by its `when` explains the outcome itself: the engine's general
         // notes (a division by zero…) would only repeat it less well
@@ -208,7 +217,7 @@ impl<'e> Decision<'e> {
             for i in &self.invalid {
                 out.push(self.invalid_message(i));
             }
-            if let Some(m) = self.missing_labels() {
+            if let Some(m) = missing {
                 out.push(msg!(
                     vi: format!("Thiếu dữ liệu: {}", m.vi),
                     en: format!("Missing facts: {}", m.en),
@@ -228,17 +237,6 @@ impl<'e> Decision<'e> {
             ));
         }
         out
-    }
-
-    fn fill(&self) -> Fill<'_> {
-        Fill {
-            pack: self.pack,
-            rule: self.rule,
-            value: self.value.as_ref(),
-            target: self.target.as_ref(),
-            args: &self.args,
-            missing: self.missing_labels(),
-        }
     }
 
     /// The labels of the missing facts, in schema order, joined.
@@ -390,7 +388,7 @@ pub(super) struct Fill<'a> {
     /// The rule's `let`s, then its messages' other values ([`Rule::args`]).
     pub args: &'a [Option<Scalar>],
     /// The labels of the missing facts, `None` when none is missing.
-    pub missing: Option<Message>,
+    pub missing: Option<&'a Message>,
 }
 
 impl Fill<'_> {

@@ -8,7 +8,7 @@ use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
 use crate::labels;
-use crate::model::{EntityRules, Rule, RuleKind, Template};
+use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
@@ -175,23 +175,7 @@ impl Engine {
         field: &str,
     ) -> Message {
         let (args, whens) = message_args(cx, rule, &rule.messages.no);
-        let fill = Fill {
-            pack: &self.pack,
-            rule,
-            value: None,
-            target: None,
-            args: &args,
-            missing: None,
-        };
-        fill.render(&rule.messages.no, &whens)
-            .map(|(_, m)| m)
-            .unwrap_or_else(|| {
-                let label = labels::pointer_or_name(&self.pack, er.record, field);
-                msg!(
-                    vi: format!("{}: giá trị không hợp lệ", label.vi),
-                    en: format!("{}: not a valid value", label.en),
-                )
-            })
+        constraint_text(&self.pack, er.record, rule, &args, &whens, field)
     }
 
     /// Facts that fail a bound or a constraint are not trusted: they become errors and are
@@ -325,6 +309,36 @@ impl Engine {
     }
 }
 
+/// A failed constraint's message from the values it names (`args`: its `let`s, then
+/// [`Rule::args`]) and whether each wording applies; without a usable wording, the label of the
+/// field at `field`.
+pub(super) fn constraint_text(
+    pack: &Pack,
+    record: usize,
+    rule: &Rule,
+    args: &[Option<Scalar>],
+    whens: &[bool],
+    field: &str,
+) -> Message {
+    let fill = Fill {
+        pack,
+        rule,
+        value: None,
+        target: None,
+        args,
+        missing: None,
+    };
+    fill.render(&rule.messages.no, whens)
+        .map(|(_, m)| m)
+        .unwrap_or_else(|| {
+            let label = labels::pointer_or_name(pack, record, field);
+            msg!(
+                vi: format!("{}: giá trị không hợp lệ", label.vi),
+                en: format!("{}: not a valid value", label.en),
+            )
+        })
+}
+
 /// What a rule's messages need, evaluated without touching what the rule recorded: the values
 /// of its `let`s (already evaluated) and of the other values its messages name, then whether
 /// each of `templates` applies (its `when`).
@@ -333,24 +347,33 @@ fn message_args<'a>(
     rule: &'a Rule,
     templates: &'a [Template],
 ) -> (Vec<Option<Scalar>>, Vec<bool>) {
-    if rule.args.is_empty() && cx.locals().is_empty() && templates.iter().all(|t| t.when.is_none())
-    {
+    let uses = |f: fn(&Part) -> bool| templates.iter().any(|t| t.holes().any(f));
+    let locals = !cx.locals().is_empty() && uses(|p| matches!(p, Part::Local(_)));
+    let args = !rule.args.is_empty() && uses(|p| matches!(p, Part::Arg(_)));
+    let whens = templates.iter().any(|t| t.when.is_some());
+    if !locals && !args && !whens {
         return (Vec::new(), Vec::new());
     }
     let m = cx.mark();
-    let mut args: Vec<Option<Scalar>> =
+    let mut values: Vec<Option<Scalar>> =
         cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect();
-    for (_, ex, _) in &rule.args {
-        let v = cx.eval(ex).and_then(Scalar::of);
-        args.push(v);
+    if args {
+        for (_, ex, _) in &rule.args {
+            let v = cx.eval(ex).and_then(Scalar::of);
+            values.push(v);
+        }
     }
-    let whens = templates
-        .iter()
-        .map(|t| match &t.when {
-            None => true,
-            Some(w) => cx.eval(w) == Some(V::Bool(true)),
-        })
-        .collect();
+    let applies = if whens {
+        templates
+            .iter()
+            .map(|t| match &t.when {
+                None => true,
+                Some(w) => cx.eval(w) == Some(V::Bool(true)),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     cx.reset(m);
-    (args, whens)
+    (values, applies)
 }
