@@ -135,6 +135,7 @@ pub mod expr;
 mod fields;
 mod labels;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod report;
 pub mod testing;
@@ -150,6 +151,7 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;
 
