@@ -199,3 +199,28 @@ fn no_reason_or_error_of_a_shipped_pack_shows_a_placeholder_pointer_or_code_name
         list.join("\n")
     );
 }
+
+#[test]
+fn the_leak_check_tells_pointers_and_placeholders_from_ordinary_text() {
+    let mut names = Names::default();
+    names.fields.insert("female".into());
+    names.other.insert("six_monthly".into());
+    for bad in [
+        "Thiếu dữ liệu: /workers/female",
+        "Có ? phụ nữ",
+        "tỷ lệ {value}",
+        "Tham số `x`",
+        "Báo cáo tiếp theo: six_monthly",
+        "1.500.000 đồng/người/tháng",
+        "",
+    ] {
+        assert!(leak(bad, &names).is_some(), "{bad:?} passed");
+    }
+    for good in [
+        "HTX/THT ngày 31/12/2025",
+        "Người lao động — Số nữ",
+        "Tỷ lệ lao động nữ 77,5% trên ngưỡng 60%",
+    ] {
+        assert_eq!(leak(good, &names), None, "{good:?}");
+    }
+}

@@ -26,12 +26,15 @@ pub fn leak(text: &str, names: &Names) -> Option<String> {
         }
     }
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
-    // `/` followed by a field name: a JSON Pointer
+    // `/` followed by a field name, or anything that reads like one (a small ASCII letter, as
+    // the browser tests hold it too): a JSON Pointer
     for (i, _) in text.match_indices('/') {
         let after = text.get(i + 1..).unwrap_or("");
         let end = after.find(|c: char| !word(c)).unwrap_or(after.len());
         let token = after.get(..end).unwrap_or("");
-        if names.fields.contains(token) {
+        if names.fields.contains(token)
+            || token.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        {
             return Some(format!("a JSON Pointer (`/{token}`)"));
         }
     }
