@@ -127,6 +127,7 @@ mod text;
 pub mod amount;
 mod codes;
 mod date;
+mod decisions;
 mod decode;
 mod engine;
 mod error;
@@ -144,6 +145,7 @@ mod value;
 
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
+pub use decisions::{DecisionInfo, DecisionKind};
 pub use engine::{
     Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
     Scalar, Validation, DEFAULT_PACK,

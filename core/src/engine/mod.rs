@@ -17,6 +17,7 @@ pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Sca
 
 use crate::codes::Code;
 use crate::date::Date;
+use crate::decisions::DecisionInfo;
 use crate::decode::columns::BatchDecoder;
 use crate::decode::Decoder;
 use crate::error::{Error, FieldError};
@@ -359,6 +360,25 @@ impl Engine {
         let mut out = Vec::new();
         crate::fields::flatten(&self.pack, er.record, "", &mut out);
         Ok(out)
+    }
+
+    /// What evaluating `entity` outputs: each decision and value (not internal rules, not
+    /// constraints), in pack order — the names results carry — with its kind, title and
+    /// citation. Plain data (serde), for forms and bindings.
+    ///
+    /// ```
+    /// use htx_rules::{DecisionKind, Engine};
+    /// let engine = Engine::embedded().unwrap();
+    /// let infos = engine.decisions_info("cooperative").unwrap();
+    /// let jobs = infos.iter().find(|d| d.name == "many_female_jobs").unwrap();
+    /// assert_eq!(jobs.kind, DecisionKind::Decision);
+    /// assert_eq!(jobs.title.as_ref().unwrap().en, "Creates many jobs for women");
+    /// assert_eq!(jobs.cite.section, "II.1.b");
+    /// let share = infos.iter().find(|d| d.name == "female_labour_share").unwrap();
+    /// assert_eq!(share.kind, DecisionKind::Value);
+    /// ```
+    pub fn decisions_info(&self, entity: &str) -> Result<Vec<DecisionInfo>, Error> {
+        Ok(crate::decisions::outputs(self.entity(entity)?))
     }
 
     /// A JSON Schema (draft 2020-12) of `entity`, for form builders.
