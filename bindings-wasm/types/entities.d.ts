@@ -237,7 +237,7 @@ export interface Headcount extends JsonObject {
 export interface Household extends JsonObject {
   /** Khu vực — Area. `area` */
   area?: Area | null;
-  /** Thu nhập bình quân đầu người/tháng — Income per person per month. `money`, at least 0 */
+  /** Thu nhập bình quân đầu người mỗi tháng — Income per person per month. `money`, at least 0 */
   income_per_person_month_vnd?: number | string | null;
   /** Số chỉ số thiếu hụt dịch vụ xã hội cơ bản — Deprivations of basic social services. `integer`, at least 0, at most 12 */
   deprivations?: number | null;

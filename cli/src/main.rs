@@ -340,12 +340,30 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                         .iter()
                         .map(|p| format!("{} {}", p.id, p.version))
                         .collect();
+                    // lints that do not stop the pack from loading: exit 0
+                    let warning = match lang {
+                        Lang::Vi => "cảnh báo",
+                        Lang::En => "warning",
+                    };
+                    for w in en.warnings() {
+                        println!(
+                            "{}:{}:{}: {warning}: {}: {}",
+                            w.file,
+                            w.line,
+                            w.column,
+                            w.code,
+                            w.message.get(lang)
+                        );
+                    }
                     println!(
                         "ok: {} ({} decisions over {} entities)",
                         packs.join(", "),
                         n,
                         en.entities().len()
                     );
+                    if !en.warnings().is_empty() {
+                        eprintln!("{} {warning}(s)", en.warnings().len());
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(err) => {
