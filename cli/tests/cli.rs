@@ -200,6 +200,93 @@ fn check_and_test_commands() {
 }
 
 #[test]
+fn check_prints_warnings_and_still_succeeds() {
+    let out = cmd()
+        .args(["check", "--lang", "en"])
+        .arg(root().join("tests/packs/features"))
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let first = text.lines().next().unwrap_or("");
+    assert!(
+        first.contains("rules.toml:2:8: warning: lint.rule_title: rule `margin` has no `title`"),
+        "{text}"
+    );
+    assert!(text.contains("lint.field_label"), "{text}");
+    assert!(
+        text.lines().last().unwrap_or("").starts_with("ok: "),
+        "{text}"
+    );
+    // the shipped packs have none
+    let out = cmd().arg("check").assert().success();
+    assert!(!String::from_utf8_lossy(&out.get_output().stdout).contains("cảnh báo"));
+}
+
+/// Reasons in the command's output name facts by their labels, never by pointer, and tell a
+/// fact given but rejected from one that is absent (issue 8).
+#[test]
+fn eval_reasons_name_facts_and_tell_invalid_from_missing() {
+    let coop = r#"{"id":"a","kind":"htx","workers":{"total":40,"female":45},"managers":[{"role":"board_chair","gender":"female"},{"role":"director"}]}"#;
+    let out = cmd()
+        .args([
+            "eval",
+            "--entity",
+            "cooperative",
+            "--as-of",
+            "2026-06-30",
+            "-",
+        ])
+        .write_stdin(coop)
+        .assert()
+        .success();
+    let v = json(&out.get_output().stdout);
+    let d = &v[0]["decisions"];
+    // a manager's gender absent: the count is unknown, the answer is not
+    assert_eq!(d["women_managed"]["outcome"], "yes");
+    assert_eq!(
+        d["women_managed"]["reasons"][0]["vi"],
+        "Có ít nhất 1 phụ nữ giữ chức danh quản lý, điều hành theo II.2"
+    );
+    // 45 of 40: invalid, not missing; the reason says so with both figures
+    let m = &d["many_female_jobs"];
+    assert_eq!(m["outcome"], "unknown");
+    assert_eq!(m["missing"], serde_json::json!([]));
+    let texts: Vec<String> = m["reasons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["vi"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.ends_with("Số lao động nữ (45) lớn hơn tổng số lao động (40)")),
+        "{texts:?}"
+    );
+    assert_eq!(v[0]["errors"][0]["field"], "/workers/female");
+    // missing facts by their labels; pointers only in `missing`
+    let c = &d["counts_as_new"];
+    assert_eq!(c["missing"], serde_json::json!(["/established_on"]));
+    let last = c["reasons"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["vi"], "Thiếu dữ liệu: Ngày thành lập");
+    assert_eq!(last["en"], "Missing facts: Founding date");
+    for (name, d) in d.as_object().unwrap() {
+        for r in d["reasons"].as_array().unwrap() {
+            for lang in ["vi", "en"] {
+                let t = r[lang].as_str().unwrap();
+                assert!(
+                    !t.contains('?')
+                        && !t.contains('{')
+                        && !t.contains("/workers")
+                        && !t.contains("/managers"),
+                    "{name}: {t}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn explain_rules_params_topics() {
     let out = cmd()
         .args(["explain", "many_female_jobs", "--lang", "en"])

@@ -108,10 +108,20 @@ codes! {
     RuleCycle = "rule.cycle",
     /// A `let` name hides a field of the entity.
     RuleShadow = "rule.shadow",
-    /// A message template names an unknown placeholder.
+    /// A message template names an unknown placeholder, one that is not a single value (a list, a record), or has a `{` without its `}`.
     MessagePlaceholder = "message.placeholder",
+    /// A message alternative's `when` is not a yes/no condition.
+    MessageWhen = "message.when",
     /// A rule's comparison does not match the cited wording ("trên" is `>`, "ít nhất" is `>=`).
     LintThresholdWording = "lint.threshold_wording",
+    /// Warning: an outcome's messages have no wording sure to be usable (one without `when` whose placeholders the outcome guarantees are known); the reason falls back to the rule's title.
+    LintMessageFallback = "lint.message_fallback",
+    /// Warning: a message alternative comes after one that is always usable, so it is never used.
+    LintMessageUnreachable = "lint.message_unreachable",
+    /// Warning: a field a rule reads has no label, so a reason naming it (missing, invalid) falls back to its name.
+    LintFieldLabel = "lint.field_label",
+    /// Warning: a decision or value rule people see has no title, which reasons fall back to.
+    LintRuleTitle = "lint.rule_title",
     /// A pack test case names an unknown entity.
     TestEntity = "test.entity",
     /// A pack test case expects a decision the entity does not have.

@@ -41,8 +41,8 @@
 //! - `[[rule]]` — `name`, `entity`, `kind` (`decision`, `value`, `constraint`), `when` / `value` /
 //!   `target` / `require`, `let` (named sub-expressions), `applies_in` (a period group outside
 //!   which the rule is `unknown`), `cite = { document, section, wording }`, `interpretation`,
-//!   `confidence`, `messages = { yes, no, unknown }` with placeholders `{value}`, `{target}`,
-//!   `{missing}` and any `let` name; constraints also `field` (JSON Pointer), `code`, `each`;
+//!   `confidence`, `messages = { yes, no, unknown }` (see *Messages* below); constraints also
+//!   `field` (JSON Pointer), `code`, `each`;
 //! - `[[test]]` — `entity`, `as_of`, `facts`, `expect = { decision = "yes" | { outcome, value, … } }`,
 //!   or `valid` / `errors` for validation;
 //! - `[[info]]` — data `explain` can show (funding sources, responsibilities);
@@ -91,6 +91,36 @@
 //! report's date, at the member's *assessment date*: the report's date, or the member's last day
 //! once it is over. Status: `met`; `not_met` (a closed period); `on_track` / `behind` (a running
 //! one); `no_target`; `no_data`; with the shortfall.
+//!
+//! ## Messages
+//!
+//! `messages.yes`, `messages.no` and `messages.unknown` (for a constraint: `messages.no`, its
+//! error) are each one wording `{ vi = "…", en = "…" }` or a list of alternatives tried in
+//! order, each with an optional `when`: the first whose `when` holds and whose placeholders are
+//! all known is used. A placeholder is `{value}`, `{target}`, `{missing}` (the labels of the
+//! missing facts), a `let` name, or a path the rule could read: `{workers.female}`,
+//! `{it.role}` (in a constraint's `each`), `{as_of}`, `{rule.x}`, `{param.y}`. Values are
+//! written as people write them (`77,5%`, `1.500.000 đồng`, `31/12/2025`, an enum value by its
+//! label). A wording without a `when` whose placeholders the outcome guarantees (a `yes` of
+//! `a > b` knows `a` and `b`) is always usable; the checker warns when an outcome has none
+//! (`lint.message_fallback`), and the engine then says the rule's title and the outcome
+//! ("HTX do phụ nữ tham gia quản lý: có"), never `?`.
+//!
+//! ```toml
+//! messages.yes = [
+//!   { vi = "Có {women} phụ nữ giữ chức danh quản lý, điều hành theo II.2", en = "Women holding a management position named in II.2: {women}" },
+//!   { vi = "Có ít nhất 1 phụ nữ giữ chức danh quản lý, điều hành theo II.2", en = "At least one woman holds a management position named in II.2" },
+//! ]
+//! messages.unknown = [
+//!   { when = "workers.total == 0", vi = "Chưa tính được tỷ lệ lao động nữ: tổng số lao động bằng 0", en = "…" },
+//!   { vi = "Chưa tính được tỷ lệ lao động nữ", en = "The female labour share cannot be computed" },
+//! ]
+//! ```
+//!
+//! After an `unknown` outcome's wording the engine adds, by their labels, the facts that were
+//! given but rejected (with why, and the value) and the facts that are missing ("Thiếu dữ liệu:
+//! Hộ gia đình — Số chỉ số thiếu hụt…", "Người quản lý thứ 2 — Giới tính"). Every field a rule
+//! reads should have a `label` (else `lint.field_label`).
 //!
 //! ## The expression language
 //!
@@ -150,6 +180,7 @@ mod error;
 mod explain;
 pub mod expr;
 mod fields;
+mod labels;
 pub mod limits;
 mod model;
 mod outputs;

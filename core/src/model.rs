@@ -129,27 +129,57 @@ pub(crate) enum RuleKind {
     Constraint,
 }
 
+/// A piece of a message template.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Part {
     Text(String),
+    /// `{value}`: the rule's value.
     Value,
+    /// `{target}`: the rule's target.
     Target,
+    /// `{name}` of a `let`: its index in [`Rule::locals`].
     Local(usize),
+    /// `{path}`: a field, `as_of`, a rule or a parameter, its index in [`Rule::args`].
+    Arg(usize),
+    /// `{missing}`: the labels of the absent facts.
     Missing,
 }
 
-#[derive(Clone, Debug, Default)]
+impl Part {
+    /// Whether the part is a placeholder (needs a value), not text.
+    pub(crate) fn is_hole(&self) -> bool {
+        !matches!(self, Part::Text(_))
+    }
+}
+
+/// One wording of a message: Vietnamese and English, and when it applies.
+#[derive(Clone, Debug)]
 pub(crate) struct Template {
     pub vi: Vec<Part>,
     pub en: Vec<Part>,
-    pub source: Option<Message>,
+    /// The alternative's `when`: it is used only when this holds (and its placeholders are
+    /// known).
+    pub when: Option<Ex>,
+    /// As written, for `explain`.
+    pub source: Message,
+    /// The `when` as written, for `explain`.
+    pub when_source: Option<String>,
 }
 
+impl Template {
+    /// The placeholders of both languages.
+    pub(crate) fn holes(&self) -> impl Iterator<Item = &Part> {
+        self.vi.iter().chain(&self.en).filter(|p| p.is_hole())
+    }
+}
+
+/// A rule's wordings per outcome: alternatives in order; the first whose `when` holds and
+/// whose placeholders are all known is used.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Messages {
-    pub yes: Option<Template>,
-    pub no: Option<Template>,
-    pub unknown: Option<Template>,
+    pub yes: Vec<Template>,
+    pub no: Vec<Template>,
+    pub unknown: Vec<Template>,
 }
 
 #[derive(Clone, Debug)]
@@ -160,6 +190,9 @@ pub(crate) struct Rule {
     pub title: Option<Message>,
     pub applies_in: Option<usize>,
     pub locals: Vec<(String, Ex, Ty)>,
+    /// What message templates name besides `let`s (`{workers.female}`, `{as_of}`), evaluated
+    /// only for reasons and errors; as written, compiled, and typed.
+    pub args: Vec<(String, Ex, Ty)>,
     pub when: Option<Ex>,
     pub value: Option<(Ex, Ty)>,
     pub target: Option<(Ex, Ty)>,
@@ -266,6 +299,8 @@ pub(crate) struct Pack {
     pub tests: Vec<TestCase>,
     /// The registry the pack's progress report reads, and its indicators.
     pub registry: Registry,
+    /// What the checker found that does not stop the pack from loading (lints).
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// What a pack declares about its registry (collections of rows, metadata keys), the

@@ -92,6 +92,11 @@ broken!(
     "expr.unknown_enum_value"
 );
 broken!(type_error, "broken-type-error", "expr.type");
+broken!(
+    unknown_message_placeholder,
+    "broken-message-placeholder",
+    "message.placeholder"
+);
 broken!(cycle_among_rules, "broken-cycle", "rule.cycle");
 broken!(duplicate_names, "broken-duplicate", "pack.duplicate");
 broken!(
@@ -124,6 +129,7 @@ fn every_broken_pack_has_a_snapshot_test() {
         "broken-param-gap",
         "broken-threshold-wording",
         "broken-indicators",
+        "broken-message-placeholder",
     ];
     for e in std::fs::read_dir(repo().join("tests/packs"))
         .unwrap()

@@ -70,11 +70,33 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
                 .collect();
             let packs = safe::cell(&packs.join(", ")).into_owned();
             let e = en.entities().len();
-            let line = match ctx.lang {
+            // lints that do not stop the pack from loading: exit 0
+            let warning = match ctx.lang {
+                Lang::Vi => "cảnh báo",
+                Lang::En => "warning",
+            };
+            let mut text = String::new();
+            for w in en.warnings() {
+                text.push_str(&safe::text(&format!(
+                    "{}:{}:{}: {warning}: {}: {}\n",
+                    w.file,
+                    w.line,
+                    w.column,
+                    w.code,
+                    w.message.get(ctx.lang)
+                )));
+            }
+            text.push_str(&match ctx.lang {
                 Lang::Vi => format!("ok: {packs} ({n} quyết định của {e} đối tượng)\n"),
                 Lang::En => format!("ok: {packs} ({n} decisions over {e} entities)\n"),
-            };
-            Ok(print(&line)?.unwrap_or(ExitCode::SUCCESS))
+            });
+            if let Some(code) = print(&text)? {
+                return Ok(code);
+            }
+            if !en.warnings().is_empty() && !ctx.quiet {
+                eprintln!("{} {warning}(s)", en.warnings().len());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Err(err) => pack_problems(&err, ctx),
     }

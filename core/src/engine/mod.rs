@@ -2,6 +2,8 @@
 //! and the bindings call. What the operations return is in `result.rs`, running rules in
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
+#[cfg(test)]
+mod reasons_tests;
 mod result;
 mod run;
 
@@ -10,6 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use crate::decode::{Column, ColumnBatch};
+use result::Invalid;
 pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
 use crate::codes::Code;
@@ -127,6 +130,14 @@ impl Engine {
         })
     }
 
+    /// What the checker found in the pack that does not stop it from loading, each with
+    /// `file:line:col` and a `lint.*` code: an outcome's messages with no wording sure to be
+    /// usable, a wording never used, a field a rule reads without a label, a rule people see
+    /// without a title. `htx-rules check` prints them; the shipped packs have none.
+    pub fn warnings(&self) -> &[crate::error::Diagnostic] {
+        &self.pack.warnings
+    }
+
     /// Metadata of the loaded packs (the root first).
     pub fn packs(&self) -> &[PackMeta] {
         &self.pack.meta
@@ -218,6 +229,7 @@ impl Engine {
             });
         let mut ev = self.evaluate_record(er, &rec, as_of);
         ev.id = id;
+        set_invalid(&mut ev.decisions, &errors, record);
         ev.errors = errors;
         Ok(ev)
     }
@@ -308,7 +320,7 @@ impl Engine {
     /// let v = engine.validate("cooperative", &form, htx_rules::Date::parse("2025-06-30").unwrap()).unwrap();
     /// assert!(!v.valid);
     /// assert_eq!(v.errors[0].field, "/workers/female");
-    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ không được lớn hơn tổng số lao động");
+    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ (12) lớn hơn tổng số lao động (10)");
     /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
         let er = self.entity(entity)?;
@@ -404,6 +416,53 @@ impl Engine {
     pub fn schema(&self, entity: &str) -> Result<Value, Error> {
         let er = self.entity(entity)?;
         Ok(crate::validate::json_schema(&self.pack, er.record))
+    }
+}
+
+/// Moves what decisions miss because it was given but rejected (an error's field, or a field
+/// inside it) from `missing` to `invalid`, with the value as given.
+fn set_invalid(decisions: &mut [Decision<'_>], errors: &[FieldError], record: &Value) {
+    if errors.is_empty() {
+        return;
+    }
+    let covers = |e: &FieldError, p: &str| {
+        p == e.field
+            || p.strip_prefix(e.field.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    for d in decisions {
+        if d.missing.is_empty() {
+            continue;
+        }
+        for e in errors {
+            if d.missing.iter().any(|p| covers(e, p))
+                && !d
+                    .invalid
+                    .iter()
+                    .any(|i| i.error.field == e.field && i.error.code == e.code)
+            {
+                d.invalid.push(Invalid {
+                    error: e.clone(),
+                    given: record.pointer(&e.field).and_then(given),
+                });
+            }
+        }
+        d.missing.retain(|p| !errors.iter().any(|e| covers(e, p)));
+    }
+}
+
+/// A single value as given, for a reason: text in quotes (shortened), numbers and yes/no as
+/// written; lists and objects not at all.
+fn given(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => {
+            let short: String = s.chars().take(40).collect();
+            let more = if s.chars().count() > 40 { "…" } else { "" };
+            Some(format!("“{short}{more}”"))
+        }
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
     }
 }
 

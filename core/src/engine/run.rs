@@ -4,13 +4,14 @@
 
 use rust_decimal::Decimal;
 
-use super::result::{Decision, Evaluation, Outcome, Scalar};
+use super::result::{Decision, Evaluation, Fill, Outcome, Scalar};
 use super::Engine;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
 use crate::expr::ir::Ex;
-use crate::model::{EntityRules, Part, Rule, RuleKind, Template};
+use crate::labels;
+use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
@@ -21,6 +22,8 @@ pub(crate) struct RuleOut {
     pub value: Option<Scalar>,
     pub target: Option<Scalar>,
     pub args: Vec<Option<Scalar>>,
+    /// Whether each wording of the outcome's messages applies.
+    pub whens: Vec<bool>,
     pub missing: Vec<String>,
     pub notes: Vec<Note>,
 }
@@ -43,11 +46,14 @@ impl Engine {
             decisions.push(Decision {
                 rule,
                 pack: &self.pack,
+                record: er.record,
                 outcome: o.outcome,
                 value: o.value,
                 target: o.target,
                 args: o.args,
+                whens: o.whens,
                 missing: o.missing,
+                invalid: Vec::new(),
                 notes: o.notes,
                 as_of,
             });
@@ -156,21 +162,19 @@ impl Engine {
             let Some(cond) = &rule.when else { continue };
             let field = rule.field.as_deref().unwrap_or_default();
             let code = rule.code.as_deref().unwrap_or_default();
-            let message = || -> Message {
-                rule.messages.no.as_ref().map(plain).unwrap_or_else(|| {
-                    msg!(
-                        vi: format!("Không thỏa ràng buộc {}", rule.name),
-                        en: format!("Constraint {} is not met", rule.name),
-                    )
-                })
-            };
+            cx.clear_locals();
+            for (_, ex, _) in &rule.locals {
+                let v = cx.eval(ex);
+                cx.push_local(v);
+            }
             match &rule.each {
                 None => {
                     if cx.eval(cond) == Some(V::Bool(false)) {
+                        let message = self.constraint_message(cx, er, rule, field);
                         errors.push(FieldError {
                             field: field.to_string(),
                             code: code.to_string(),
-                            message: message(),
+                            message,
                         });
                     }
                     cx.clear_trace();
@@ -188,10 +192,12 @@ impl Engine {
                     for (k, it) in items.iter().enumerate() {
                         cx.bind_item(it, ptr, k);
                         if cx.eval(cond) == Some(V::Bool(false)) {
+                            let at = format!("{ptr}/{k}{field}");
+                            let message = self.constraint_message(cx, er, rule, &at);
                             errors.push(FieldError {
-                                field: format!("{ptr}/{k}{field}"),
+                                field: at,
                                 code: code.to_string(),
-                                message: message(),
+                                message,
                             });
                         }
                         cx.clear_trace();
@@ -201,6 +207,19 @@ impl Engine {
             }
         }
         errors
+    }
+
+    /// A failed constraint's message, with the values it names (evaluated where it failed);
+    /// without a usable wording, the field's label.
+    fn constraint_message<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &EntityRules,
+        rule: &'a Rule,
+        field: &str,
+    ) -> Message {
+        let (args, whens) = message_args(cx, rule, &rule.messages.no);
+        constraint_text(&self.pack, er.record, rule, &args, &whens, field)
     }
 
     /// Facts that fail a bound or a constraint are not trusted: they become errors and are
@@ -228,9 +247,22 @@ impl Engine {
     ) {
         let mut found = Vec::new();
         crate::validate::bound_checks(&self.pack, rec_ty, rec, &mut found);
+        // constraints see only what passed the bounds: a count already rejected as negative
+        // makes no second error in a comparison
+        self.distrust(rec_ty, rec, found, errors);
         if !er.constraints.is_empty() {
-            found.extend(self.constraint_errors(er, rec, as_of));
+            let found = self.constraint_errors(er, rec, as_of);
+            self.distrust(rec_ty, rec, found, errors);
         }
+    }
+
+    fn distrust(
+        &self,
+        rec_ty: usize,
+        rec: &mut Record,
+        found: Vec<FieldError>,
+        errors: &mut Vec<FieldError>,
+    ) {
         for e in found {
             crate::decode::clear_pointer(&self.pack, rec_ty, rec, &e.field);
             if !errors
@@ -265,6 +297,7 @@ impl Engine {
                     value: None,
                     target: None,
                     args: Vec::new(),
+                    whens: Vec::new(),
                     missing: Vec::new(),
                     notes: vec![Note::Period { group: g }],
                 };
@@ -311,16 +344,22 @@ impl Engine {
         } else {
             (Vec::new(), Vec::new())
         };
-        let args = if cx.locals().is_empty() || !cx.explains() {
-            Vec::new()
+        let (args, whens) = if cx.explains() {
+            let templates = match outcome {
+                Outcome::Yes => &rule.messages.yes,
+                Outcome::No => &rule.messages.no,
+                Outcome::Unknown => &rule.messages.unknown,
+            };
+            message_args(cx, rule, templates)
         } else {
-            cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect()
+            (Vec::new(), Vec::new())
         };
         let out = RuleOut {
             outcome,
             value: value.and_then(Scalar::of),
             target: target.and_then(Scalar::of),
             args,
+            whens,
             missing,
             notes,
         };
@@ -408,19 +447,71 @@ impl<'a> RowCx<'a> {
     }
 }
 
-/// A constraint's message without its placeholders (validation shows no figures).
-fn plain(t: &Template) -> Message {
-    let one = |parts: &[Part]| -> String {
-        parts
+/// A failed constraint's message from the values it names (`args`: its `let`s, then
+/// [`Rule::args`]) and whether each wording applies; without a usable wording, the label of the
+/// field at `field`.
+pub(super) fn constraint_text(
+    pack: &Pack,
+    record: usize,
+    rule: &Rule,
+    args: &[Option<Scalar>],
+    whens: &[bool],
+    field: &str,
+) -> Message {
+    let fill = Fill {
+        pack,
+        rule,
+        value: None,
+        target: None,
+        args,
+        missing: None,
+    };
+    fill.render(&rule.messages.no, whens)
+        .map(|(_, m)| m)
+        .unwrap_or_else(|| {
+            let label = labels::pointer_or_name(pack, record, field);
+            msg!(
+                vi: format!("{}: giá trị không hợp lệ", label.vi),
+                en: format!("{}: not a valid value", label.en),
+            )
+        })
+}
+
+/// What a rule's messages need, evaluated without touching what the rule recorded: the values
+/// of its `let`s (already evaluated) and of the other values its messages name, then whether
+/// each of `templates` applies (its `when`).
+fn message_args<'a>(
+    cx: &mut Cx<'a>,
+    rule: &'a Rule,
+    templates: &'a [Template],
+) -> (Vec<Option<Scalar>>, Vec<bool>) {
+    let uses = |f: fn(&Part) -> bool| templates.iter().any(|t| t.holes().any(f));
+    let locals = !cx.locals().is_empty() && uses(|p| matches!(p, Part::Local(_)));
+    let args = !rule.args.is_empty() && uses(|p| matches!(p, Part::Arg(_)));
+    let whens = templates.iter().any(|t| t.when.is_some());
+    if !locals && !args && !whens {
+        return (Vec::new(), Vec::new());
+    }
+    let m = cx.mark();
+    let mut values: Vec<Option<Scalar>> =
+        cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect();
+    if args {
+        for (_, ex, _) in &rule.args {
+            let v = cx.eval(ex).and_then(Scalar::of);
+            values.push(v);
+        }
+    }
+    let applies = if whens {
+        templates
             .iter()
-            .map(|p| match p {
-                Part::Text(x) => x.clone(),
-                _ => String::new(),
+            .map(|t| match &t.when {
+                None => true,
+                Some(w) => cx.eval(w) == Some(V::Bool(true)),
             })
             .collect()
+    } else {
+        Vec::new()
     };
-    Message {
-        vi: one(&t.vi),
-        en: one(&t.en),
-    }
+    cx.reset(m);
+    (values, applies)
 }

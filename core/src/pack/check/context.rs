@@ -80,6 +80,8 @@ pub(super) struct Diags {
     dropped: usize,
     /// The longest expression parsed ([`PackLimits::expr_bytes`]).
     expr_bytes: usize,
+    /// Lints that do not stop the pack from loading.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Diags {
@@ -145,6 +147,33 @@ impl Diags {
             code: code.into(),
             message,
         });
+    }
+
+    /// A warning (a lint that does not stop the pack from loading) at a byte offset.
+    pub fn warn(&mut self, file: usize, offset: usize, code: Code, message: Message) {
+        let (path, (line, column)) = match self.files.get(file) {
+            Some(f) => (f.path.clone(), f.loc(offset)),
+            None => (String::new(), (1, 1)),
+        };
+        self.warnings.push(Diagnostic {
+            file: path,
+            line,
+            column,
+            code: code.into(),
+            message,
+        });
+    }
+
+    /// The warnings, ordered by file, line and column.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut d = std::mem::take(&mut self.warnings);
+        d.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        d
+    }
+
+    /// Offset of the first character inside the TOML string written in `s`.
+    pub fn body_of(&self, file: usize, s: &Spanned<String>) -> usize {
+        self.string_body(file, s)
     }
 
     /// A problem at the start of a spanned value.

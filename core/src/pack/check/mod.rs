@@ -15,6 +15,7 @@
 //! | indicators | `indicators.rs` | the registry's collections (row types), the indicators, the disclosure policy |
 //! | lints | `lints.rs` | rules held against the wording they cite |
 //! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
+//! | message lints | `messages.rs` | warnings: outcomes without a usable wording, unreachable wordings, unlabelled fields, untitled rules (templates themselves are compiled with the rules) |
 //! | infos | `infos.rs` | `[[info]]` topics |
 //! | tests | `tests.rs` | the pack's own `[[test]]` cases |
 //!
@@ -26,6 +27,7 @@ mod imports;
 mod indicators;
 mod infos;
 mod lints;
+mod messages;
 mod order;
 mod params;
 mod rules;
@@ -64,9 +66,13 @@ pub(crate) fn load(
     if cx.out.is_empty() {
         order::check(&mut cx, &rules);
     }
+    if cx.out.is_empty() {
+        messages::lint(&mut cx, &rules);
+    }
     infos::check(&mut cx, &docs);
     tests::check(&mut cx, &docs);
     if cx.out.is_empty() {
+        cx.pack.warnings = cx.out.take_warnings();
         Ok(cx.pack)
     } else {
         Err(Error::Pack(cx.out.into_sorted()))

@@ -7,15 +7,15 @@ use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 use super::context::{cite, Context, Diags, Names, Parsed, What};
+use super::messages::{self, Holes};
 use super::order::dependency_order;
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
 use crate::expr::syntax::Ast;
 use crate::limits::some_of;
-use crate::model::{Messages, Pack, Part, Rule, RuleKind, Template};
+use crate::model::{Pack, Rule, RuleKind};
 use crate::pack::doc::RuleDoc;
-use crate::text::Message;
 use crate::value::Ty;
 
 /// A rule whose name and kind checked out, waiting to be compiled.
@@ -282,11 +282,8 @@ fn compile_one(
         value: value.is_some(),
         target: target.is_some(),
     };
-    let messages = Messages {
-        yes: template(out, fid, &holes, &r.messages.yes),
-        no: template(out, fid, &holes, &r.messages.no),
-        unknown: template(out, fid, &holes, &r.messages.unknown),
-    };
+    let mut args = Vec::new();
+    let messages = messages::compile(out, pack, fid, &r.messages, &holes, &mut scope, &mut args)?;
     let mut source = Vec::new();
     for (k, v) in &r.lets {
         source.push((format!("let {k}"), v.get_ref().clone()));
@@ -309,6 +306,7 @@ fn compile_one(
         title: r.title.clone(),
         applies_in,
         locals,
+        args,
         when: when.map(|w| w.0),
         value,
         target,
@@ -485,70 +483,4 @@ fn path_heads(a: &Ast, out: &mut Vec<String>) {
             }
         }
     }
-}
-
-/// What a rule's message templates may fill in.
-struct Holes<'a> {
-    locals: &'a [String],
-    value: bool,
-    target: bool,
-}
-
-/// A message template (`{value}`, `{target}`, `{missing}`, a `let` name), or `None` when the
-/// rule has no such message; unknown placeholders are reported.
-fn template(
-    out: &mut Diags,
-    fid: usize,
-    holes: &Holes<'_>,
-    m: &Option<Spanned<Message>>,
-) -> Option<Template> {
-    let m = m.as_ref()?;
-    let mut bad = Vec::new();
-    let vi = parse_template(&m.get_ref().vi, holes, &mut bad);
-    let en = parse_template(&m.get_ref().en, holes, &mut bad);
-    for b in bad {
-        out.diag_at(
-            fid,
-            m,
-            Code::MessagePlaceholder,
-            msg!(
-                vi: format!("chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"),
-                en: format!("unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"),
-            ),
-        );
-    }
-    Some(Template {
-        vi,
-        en,
-        source: Some(m.get_ref().clone()),
-    })
-}
-
-fn parse_template(s: &str, holes: &Holes<'_>, bad: &mut Vec<String>) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let mut rest = s;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else {
-            break;
-        };
-        if open > 0 {
-            parts.push(Part::Text(rest.get(..open).unwrap_or("").to_string()));
-        }
-        let name = rest.get(open + 1..close).unwrap_or("");
-        let part = match name {
-            "value" if holes.value => Some(Part::Value),
-            "target" if holes.target => Some(Part::Target),
-            "missing" => Some(Part::Missing),
-            n => holes.locals.iter().position(|l| l == n).map(Part::Local),
-        };
-        match part {
-            Some(p) => parts.push(p),
-            None => bad.push(name.to_string()),
-        }
-        rest = rest.get(close + 1..).unwrap_or("");
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Text(rest.to_string()));
-    }
-    parts
 }

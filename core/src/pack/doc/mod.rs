@@ -426,11 +426,45 @@ impl MemberDoc {
     }
 }
 
+/// One wording of a rule's message: `{ vi, en }`, optionally with `when`.
+pub(crate) struct TemplateDoc {
+    pub vi: Spanned<String>,
+    pub en: Spanned<String>,
+    pub when: Option<Spanned<String>>,
+    /// The whole table.
+    pub span: std::ops::Range<usize>,
+}
+
+impl TemplateDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<TemplateDoc> {
+        let mut o = r.obj(v)?;
+        let vi = o.req_str(r, "vi");
+        let en = o.req_str(r, "en");
+        let when = o.opt_str(r, "when");
+        o.finish(r);
+        Some(TemplateDoc {
+            vi: vi?,
+            en: en?,
+            when,
+            span: v.span(),
+        })
+    }
+
+    /// One table, or an array of tables (alternatives, in order).
+    fn read_list(r: &mut Reader, v: SV<'_, '_>) -> Vec<TemplateDoc> {
+        match v.get_ref() {
+            DeValue::Array(_) => r.tables(v, TemplateDoc::read),
+            _ => TemplateDoc::read(r, v).into_iter().collect(),
+        }
+    }
+}
+
+/// A rule's messages per outcome; each a list of alternatives (one table is a list of one).
 #[derive(Default)]
 pub(crate) struct MessagesDoc {
-    pub yes: Option<Spanned<Message>>,
-    pub no: Option<Spanned<Message>>,
-    pub unknown: Option<Spanned<Message>>,
+    pub yes: Vec<TemplateDoc>,
+    pub no: Vec<TemplateDoc>,
+    pub unknown: Vec<TemplateDoc>,
 }
 
 pub(crate) struct RuleDoc {
@@ -497,7 +531,8 @@ impl RuleDoc {
             if let Some(mut mo) = r.obj(m) {
                 let one = |mo: &mut Obj<'_, '_>, r: &mut Reader, k: &'static str| {
                     mo.get(k)
-                        .and_then(|x| r.message(x).map(|msg| Spanned::new(x.span(), msg)))
+                        .map(|x| TemplateDoc::read_list(r, x))
+                        .unwrap_or_default()
                 };
                 messages.yes = one(&mut mo, r, "yes");
                 messages.no = one(&mut mo, r, "no");
