@@ -337,9 +337,8 @@ pub fn read_registry(
                 names.push(normalize(&l.en));
             }
             // the entity of the rows, by its name and labels (a sheet name has no `/`)
-            let singular = name.strip_suffix('s').unwrap_or(name);
-            if engine.entities().contains(&singular) {
-                names.extend(sheet_names(engine, singular));
+            if let Some(entity) = engine.collection_entity(name) {
+                names.extend(sheet_names(engine, entity));
             }
             (name.to_string(), names)
         })

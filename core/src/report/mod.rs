@@ -149,6 +149,24 @@ impl Engine {
             .collect()
     }
 
+    /// The entity whose records the rows of collection `name` are (`cooperatives` →
+    /// `cooperative` in the Bến Tre pack), as the pack declares it. `None` for an unknown
+    /// collection.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// assert_eq!(engine.collection_entity("cooperatives"), Some("cooperative"));
+    /// ```
+    pub fn collection_entity(&self, name: &str) -> Option<&str> {
+        let c = self
+            .pack
+            .registry
+            .collections
+            .iter()
+            .find(|c| c.name == name)?;
+        self.pack.entities.get(c.entity).map(|e| e.name.as_str())
+    }
+
     /// The fields of a row of collection `name` (its entity's, then the registry-only ones
     /// such as `programme.founding_supported`), flattened as [`Engine::fields`] gives them: for
     /// spreadsheet headers written with the pack's labels. `None` for an unknown collection.
