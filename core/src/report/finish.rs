@@ -130,6 +130,10 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
             document: meta.document,
             status: meta.status,
             title: meta.title,
+            date: meta.date,
+            issuer: meta.issuer,
+            implements: meta.implements,
+            jurisdiction: meta.jurisdiction,
         },
         registry: RegistryInfo {
             meta: reg
@@ -348,19 +352,29 @@ fn indicator(
             sensitive: b.sensitive,
         })
         .collect();
+    let target = target.map(|(t, w)| figure(t, w));
+    let display = super::render::format::display(
+        ind.unit,
+        ind.compare,
+        value.as_ref(),
+        target.as_ref(),
+        expected.as_ref(),
+        shortfall.as_ref(),
+    );
     IndicatorReport {
         id: ind.name.clone(),
         title: ind.title.clone(),
         kind: ind.aggregate,
         unit: ind.unit,
         value,
-        target: target.map(|(t, w)| figure(t, w)),
+        target,
         compare: ind.compare,
         expected,
         outcome,
         status,
         status_label: msg!(vi: status.label(Lang::Vi), en: status.label(Lang::En)),
         shortfall,
+        display,
         unknown: publish(acc.unknown, protected, false, policy),
         groups,
         protected,
