@@ -49,8 +49,7 @@ pub use partial::ReportPartial;
 pub use read::{DirRegistry, RegistryFiles, RegistryFormat};
 pub use types::{
     CollectionInfo, DisclosureInfo, Figure, GroupFigure, IgnoredField, IndicatorDisplay,
-    IndicatorReport, MetaEntry,
-    PackInfo, PeriodReport, RecordError, RegistryInfo, Report, Status,
+    IndicatorReport, MetaEntry, PackInfo, PeriodReport, RecordError, RegistryInfo, Report, Status,
 };
 
 pub use crate::model::{Aggregate, Compare};

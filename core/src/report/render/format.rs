@@ -311,7 +311,7 @@ pub(crate) fn words(lang: Lang) -> Words {
             doc_status: "Status of the document",
             source: "Source",
             summary: "Progress summary",
-            closed: "Closed phases",
+            closed: "Closed periods",
             groups: "By group",
             charts: "Charts",
             method: "Basis and method",
@@ -678,7 +678,10 @@ mod tests {
             [1, 2, 4, 9, 14, 40].map(roman),
             ["I", "II", "IV", "IX", "XIV", "XL"]
         );
-        for line in wrap("Tỷ lệ nữ quản lý HTX (do Hội hỗ trợ thành lập) có chứng chỉ", 20) {
+        for line in wrap(
+            "Tỷ lệ nữ quản lý HTX (do Hội hỗ trợ thành lập) có chứng chỉ",
+            20,
+        ) {
             assert!(line.chars().count() <= 20, "{line}");
         }
     }

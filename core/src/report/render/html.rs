@@ -178,7 +178,10 @@ fn period_rows(
             subs.push_str(&format!("<br><span class=\"sub\">{}</span>", esc(&u)));
         }
         if let Some(n) = groups_at(p, i) {
-            subs.push_str(&format!("<br><span class=\"sub\">{} {n}</span>", esc(w.see_table)));
+            subs.push_str(&format!(
+                "<br><span class=\"sub\">{} {n}</span>",
+                esc(w.see_table)
+            ));
         }
         let expected = i
             .display
@@ -282,12 +285,7 @@ fn legend(lang: Lang) -> String {
             "mục tiêu",
             "mục tiêu theo tiến độ",
         ),
-        Lang::En => (
-            "value",
-            "hatched: short",
-            "target",
-            "target due by now",
-        ),
+        Lang::En => ("value", "hatched: short", "target", "target due by now"),
     };
     format!(
         "<p class=\"legend\"><svg width=\"22\" height=\"12\" aria-hidden=\"true\"><rect x=\"0.5\" y=\"0.5\" width=\"21\" height=\"11\" fill=\"#2e7d32\" stroke=\"#2e7d32\"/></svg> {value} (<svg width=\"22\" height=\"12\" aria-hidden=\"true\"><defs><pattern id=\"hatch-legend\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fff\"/><rect width=\"3.2\" height=\"6\" fill=\"#c62828\"/></pattern></defs><rect x=\"0.5\" y=\"0.5\" width=\"21\" height=\"11\" fill=\"url(#hatch-legend)\" stroke=\"#c62828\"/></svg> {short}) · <svg width=\"8\" height=\"14\" aria-hidden=\"true\"><line x1=\"4\" x2=\"4\" y1=\"0\" y2=\"14\" stroke=\"#111\" stroke-width=\"3\"/></svg> {target} · <svg width=\"8\" height=\"14\" aria-hidden=\"true\"><line x1=\"4\" x2=\"4\" y1=\"0\" y2=\"14\" stroke=\"#111\" stroke-width=\"2\" stroke-dasharray=\"3 2\"/></svg> {by_now}</p>"
@@ -296,11 +294,7 @@ fn legend(lang: Lang) -> String {
 
 fn card(i: &IndicatorReport, n: usize, lang: Lang) -> String {
     let w = f::words(lang);
-    let mut figures = format!(
-        "{} {}",
-        esc(w.value),
-        esc(i.display.value.get(lang))
-    );
+    let mut figures = format!("{} {}", esc(w.value), esc(i.display.value.get(lang)));
     if i.target.is_some() {
         figures.push_str(&format!(
             " · {} {}",
@@ -536,11 +530,7 @@ impl Report {
                 esc(&section)
             ));
             if let Some(m) = &i.interpretation {
-                body.push_str(&format!(
-                    "<p>{}: {}</p>",
-                    esc(w.reading),
-                    esc(m.get(lang))
-                ));
+                body.push_str(&format!("<p>{}: {}</p>", esc(w.reading), esc(m.get(lang))));
             }
             body.push_str("</dd>");
         }

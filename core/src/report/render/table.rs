@@ -75,9 +75,9 @@ fn cols(r: &Report, lang: Lang) -> Cols {
         ),
         value: most(
             w.value,
-            &mut all()
-                .map(|i| i.display.value.get(lang).to_string())
-                .chain(all().flat_map(|i| i.groups.iter().map(|g| g.value.write(Unit::Plain, lang)))),
+            &mut all().map(|i| i.display.value.get(lang).to_string()).chain(
+                all().flat_map(|i| i.groups.iter().map(|g| g.value.write(Unit::Plain, lang))),
+            ),
         ),
         target: most(
             w.target,
@@ -123,7 +123,11 @@ fn period(out: &mut String, p: &PeriodReport, c: &Cols, lang: Lang) {
         for n in 0..lines {
             let first = n == 0;
             out.push_str(&row(
-                &if first { (k + 1).to_string() } else { String::new() },
+                &if first {
+                    (k + 1).to_string()
+                } else {
+                    String::new()
+                },
                 title.get(n).map_or("", String::as_str),
                 if first { i.display.value.get(lang) } else { "" },
                 targets.get(n).map_or("", String::as_str),
