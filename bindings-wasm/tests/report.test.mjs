@@ -1,6 +1,6 @@
 // The progress report page for officials (`htx-rules report --format html`) in a real browser
-// (Debian's Chromium through playwright-core), for the bundled sample at three dates and in both
-// languages:
+// (Debian's Chromium through playwright-core), for the bundled sample at three dates and for an
+// invented province's registry with rows in error, in both languages:
 // - axe-core finds no violation;
 // - printed to PDF on A4 by Chromium, the header and the summary table (Table 1) fit the first
 //   page: the page as printed up to the end of the summary is exactly one A4 page (the rest of
@@ -32,17 +32,28 @@ const MM = 96 / 25.4;
 const A4 = { width: 210 * MM, height: 297 * MM };
 const PRINTABLE = { width: (210 - 2 * 14) * MM, height: (297 - 12 - 14) * MM };
 
-const DATES = ["2025-12-31", "2026-11-27", "2031-01-01"];
-const LANGS = ["vi", "en"];
+// The bundled sample at the end of phase 1, inside phase 2 and after the programme; and an
+// invented province's pack with a registry that has rows in error and unknown fields (money,
+// a ceiling, another disclosure policy).
+const REPORTS = [];
+for (const asOf of ["2025-12-31", "2026-11-27", "2031-01-01"]) {
+  for (const lang of ["vi", "en"]) REPORTS.push({ name: `${asOf}-${lang}`, lang, args: ["--as-of", asOf, "--lang", lang] });
+}
+for (const lang of ["vi", "en"]) {
+  REPORTS.push({
+    name: `an-khang-2027-06-30-${lang}`, lang,
+    args: ["--as-of", "2027-06-30", "--lang", lang, "--pack", "tests/packs/an-khang", "tests/registry-an-khang"],
+  });
+}
 
 /** The report page from the command line. */
-function reportHtml(asOf, lang) {
+function reportHtml(args) {
   const bin = process.env.HTX_RULES_BIN;
   const [cmd, pre] = bin ? [bin, []] : ["cargo", ["run", "-q", "-p", "htx-rules-cli", "--"]];
-  const r = spawnSync(cmd, [...pre, "report", "--as-of", asOf, "--lang", lang, "--format", "html"], {
+  const r = spawnSync(cmd, [...pre, "report", "--format", "html", ...args], {
     cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26,
   });
-  assert.equal(r.status, 0, `htx-rules report --as-of ${asOf} --lang ${lang}: ${r.stderr}`);
+  assert.equal(r.status, 0, `htx-rules report ${args.join(" ")}: ${r.stderr}`);
   assert.ok(r.stdout.startsWith("<!doctype html>"), "an HTML page");
   return r.stdout;
 }
@@ -64,7 +75,7 @@ const escaped = [];
 
 before(async () => {
   mkdirSync(OUTPUT, { recursive: true });
-  for (const d of DATES) for (const l of LANGS) pages.set(`/${d}-${l}.html`, reportHtml(d, l));
+  for (const r of REPORTS) pages.set(`/${r.name}.html`, reportHtml(r.args));
   server = createServer((req, res) => {
     const body = pages.get(new URL(req.url, "http://x").pathname);
     if (body === undefined) return res.writeHead(404).end("not found");
@@ -93,97 +104,95 @@ after(async () => {
   assert.deepEqual(escaped, [], "the report page asks for nothing outside itself");
 });
 
-async function open(asOf, lang) {
+async function open(name) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(e));
-  await page.goto(`${browser.origin}/${asOf}-${lang}.html`);
+  await page.goto(`${browser.origin}/${name}.html`);
   return { page, errors };
 }
 
-for (const asOf of DATES) {
-  for (const lang of LANGS) {
-    describe(`report ${asOf} (${lang})`, () => {
-      test("0 axe-core violations", async () => {
-        const { page, errors } = await open(asOf, lang);
-        await page.evaluate(AXE);
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        assert.ok(result.passes.length > 15, `axe ran its rules (${result.passes.length} passed)`);
-        const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        assert.deepEqual(violations, []);
-        assert.equal(await page.getAttribute("html", "lang"), lang);
-        await page.screenshot({ path: join(OUTPUT, `${asOf}-${lang}.png`), fullPage: true });
-        assert.deepEqual(errors, []);
-        await page.close();
-      });
-
-      test("prints on A4 with the summary table on the first page", async (t) => {
-        const { page } = await open(asOf, lang);
-        await page.emulateMedia({ media: "print" });
-        // the whole report: every page A4 (595.28 × 841.89 pt), more than one page
-        const whole = await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: true });
-        writeFileSync(join(OUTPUT, `${asOf}-${lang}.pdf`), whole);
-        const all = pdfPages(whole);
-        assert.ok(all.pages > 1, `the whole report has ${all.pages} page(s)`);
-        assert.equal(all.boxes.length, all.pages, "a MediaBox per page");
-        for (const [w, h] of all.boxes) assert.ok(Math.abs(w - 595.28) < 1 && Math.abs(h - 841.89) < 1, `A4, not ${w}×${h} pt`);
-        // what is printed up to the end of the summary: one page
-        const summary = await page.$("#summary");
-        assert.ok(summary, "the page has the summary section");
-        assert.equal(await page.evaluate(() => document.querySelector("table")?.closest("#summary") !== null), true, "the first table is the summary");
-        await page.addStyleTag({ content: "#summary ~ *, main > footer { display: none !important }" });
-        const first = pdfPages(await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: true }));
-        assert.equal(first.pages, 1, `the header and the summary table take ${first.pages} A4 pages, not 1`);
-        // the summary is no wider than the printable width, and where it ends (a figure, not asserted:
-        // the page count above is the check)
-        await page.setViewportSize({ width: Math.floor(PRINTABLE.width), height: Math.floor(PRINTABLE.height) });
-        const box = await page.evaluate(() => {
-          const t = document.querySelector("#summary table");
-          const r = t.getBoundingClientRect();
-          return { right: r.right, bottom: r.bottom + window.scrollY, scroll: t.scrollWidth, client: t.clientWidth };
-        });
-        assert.ok(box.right <= PRINTABLE.width + 0.5, `the summary is ${box.right.toFixed(0)} px wide, the printable width ${PRINTABLE.width.toFixed(0)} px`);
-        assert.ok(box.scroll <= box.client + 1, "nothing overflows the summary table");
-        t.diagnostic(`summary ends at ${(box.bottom / MM).toFixed(0)} mm of ${(PRINTABLE.height / MM).toFixed(0)} mm printable (A4 ${A4.height.toFixed(0)} px high)`);
-        // as a photocopier prints it: grayscale, for people to look at
-        await page.setViewportSize({ width: 794, height: 1123 });
-        await page.addStyleTag({ content: "html { filter: grayscale(1) }" });
-        await page.screenshot({ path: join(OUTPUT, `${asOf}-${lang}-print-gray.png`), fullPage: true });
-        await page.close();
-      });
-
-      test("the summary table copies as a table (Word, spreadsheets)", async () => {
-        const { page } = await open(asOf, lang);
-        const rows = await page.$$eval("#summary table tbody tr", (trs) => trs.length);
-        await page.evaluate(() => {
-          const range = document.createRange();
-          range.selectNode(document.querySelector("#summary table"));
-          const sel = window.getSelection();
-          sel.removeAllRanges();
-          sel.addRange(range);
-        });
-        await page.keyboard.press("Control+C");
-        const clip = await page.evaluate(async () => {
-          const out = {};
-          for (const item of await navigator.clipboard.read()) {
-            for (const type of item.types) out[type] = await (await item.getType(type)).text();
-          }
-          return out;
-        });
-        const html = clip["text/html"] ?? "";
-        assert.match(html, /<table[^>]*width="100%"/, "a table as wide as the page it is pasted into");
-        assert.equal((html.match(/<th scope="col"/g) ?? []).length, 7, "seven column headers");
-        assert.equal((html.match(/<th scope="row"/g) ?? []).length + (html.match(/<th scope="rowgroup"/g) ?? []).length, rows, "a header cell in every body row");
-        assert.match(html, /border: 1px solid/, "cells keep their borders");
-        const tableTag = html.match(/<table[^>]*>/)?.[0] ?? "";
-        assert.ok(!/(?:"|;\s*)width: \d+px/.test(tableTag), `no fixed pixel width: ${tableTag.slice(0, 300)}`);
-        const text = clip["text/plain"] ?? "";
-        const head = lang === "vi"
-          ? "TT\tChỉ tiêu\tKết quả\tMục tiêu\tTình trạng\tCòn thiếu\tCăn cứ"
-          : "No.\tIndicator\tValue\tTarget\tStatus\tShortfall\tBasis";
-        assert.ok(text.includes(head), `tab-separated header in ${JSON.stringify(text.slice(0, 200))}`);
-        await page.close();
-      });
+for (const { name, lang } of REPORTS) {
+  describe(`report ${name}`, () => {
+    test("0 axe-core violations", async () => {
+      const { page, errors } = await open(name);
+      await page.evaluate(AXE);
+      const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+      assert.ok(result.passes.length > 15, `axe ran its rules (${result.passes.length} passed)`);
+      const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(violations, []);
+      assert.equal(await page.getAttribute("html", "lang"), lang);
+      await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+      assert.deepEqual(errors, []);
+      await page.close();
     });
-  }
+
+    test("prints on A4 with the summary table on the first page", async (t) => {
+      const { page } = await open(name);
+      await page.emulateMedia({ media: "print" });
+      // the whole report: every page A4 (595.28 × 841.89 pt), more than one page
+      const whole = await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: true });
+      writeFileSync(join(OUTPUT, `${name}.pdf`), whole);
+      const all = pdfPages(whole);
+      assert.ok(all.pages > 1, `the whole report has ${all.pages} page(s)`);
+      assert.equal(all.boxes.length, all.pages, "a MediaBox per page");
+      for (const [w, h] of all.boxes) assert.ok(Math.abs(w - 595.28) < 1 && Math.abs(h - 841.89) < 1, `A4, not ${w}×${h} pt`);
+      // what is printed up to the end of the summary: one page
+      const summary = await page.$("#summary");
+      assert.ok(summary, "the page has the summary section");
+      assert.equal(await page.evaluate(() => document.querySelector("table")?.closest("#summary") !== null), true, "the first table is the summary");
+      await page.addStyleTag({ content: "#summary ~ *, main > footer { display: none !important }" });
+      const first = pdfPages(await page.pdf({ format: "A4", preferCSSPageSize: true, printBackground: true }));
+      assert.equal(first.pages, 1, `the header and the summary table take ${first.pages} A4 pages, not 1`);
+      // the summary is no wider than the printable width, and where it ends (a figure, not asserted:
+      // the page count above is the check)
+      await page.setViewportSize({ width: Math.floor(PRINTABLE.width), height: Math.floor(PRINTABLE.height) });
+      const box = await page.evaluate(() => {
+        const t = document.querySelector("#summary table");
+        const r = t.getBoundingClientRect();
+        return { right: r.right, bottom: r.bottom + window.scrollY, scroll: t.scrollWidth, client: t.clientWidth };
+      });
+      assert.ok(box.right <= PRINTABLE.width + 0.5, `the summary is ${box.right.toFixed(0)} px wide, the printable width ${PRINTABLE.width.toFixed(0)} px`);
+      assert.ok(box.scroll <= box.client + 1, "nothing overflows the summary table");
+      t.diagnostic(`summary ends at ${(box.bottom / MM).toFixed(0)} mm of ${(PRINTABLE.height / MM).toFixed(0)} mm printable (A4 ${A4.height.toFixed(0)} px high)`);
+      // as a photocopier prints it: grayscale, for people to look at
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await page.addStyleTag({ content: "html { filter: grayscale(1) }" });
+      await page.screenshot({ path: join(OUTPUT, `${name}-print-gray.png`), fullPage: true });
+      await page.close();
+    });
+
+    test("the summary table copies as a table (Word, spreadsheets)", async () => {
+      const { page } = await open(name);
+      const rows = await page.$$eval("#summary table tbody tr", (trs) => trs.length);
+      await page.evaluate(() => {
+        const range = document.createRange();
+        range.selectNode(document.querySelector("#summary table"));
+        const sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+      });
+      await page.keyboard.press("Control+C");
+      const clip = await page.evaluate(async () => {
+        const out = {};
+        for (const item of await navigator.clipboard.read()) {
+          for (const type of item.types) out[type] = await (await item.getType(type)).text();
+        }
+        return out;
+      });
+      const html = clip["text/html"] ?? "";
+      assert.match(html, /<table[^>]*width="100%"/, "a table as wide as the page it is pasted into");
+      assert.equal((html.match(/<th scope="col"/g) ?? []).length, 7, "seven column headers");
+      assert.equal((html.match(/<th scope="row"/g) ?? []).length + (html.match(/<th scope="rowgroup"/g) ?? []).length, rows, "a header cell in every body row");
+      assert.match(html, /border: 1px solid/, "cells keep their borders");
+      const tableTag = html.match(/<table[^>]*>/)?.[0] ?? "";
+      assert.ok(!/(?:"|;\s*)width: \d+px/.test(tableTag), `no fixed pixel width: ${tableTag.slice(0, 300)}`);
+      const text = clip["text/plain"] ?? "";
+      const head = lang === "vi"
+        ? "TT\tChỉ tiêu\tKết quả\tMục tiêu\tTình trạng\tCòn thiếu\tCăn cứ"
+        : "No.\tIndicator\tValue\tTarget\tStatus\tShortfall\tBasis";
+      assert.ok(text.includes(head), `tab-separated header in ${JSON.stringify(text.slice(0, 200))}`);
+      await page.close();
+    });
+  });
 }

@@ -73,7 +73,17 @@ td.basis{text-align:center;white-space:nowrap}
 .method dd{margin:.1rem 0 0 1rem;font-size:.92rem}
 .review ul{font-size:.9rem;padding-left:1.2rem}
 .review li{overflow-wrap:anywhere}
+a{color:inherit}
 footer{margin-top:2rem;border-top:1px solid var(--rule);padding-top:.4rem;font-size:.8rem;color:var(--muted)}
+@media screen and (max-width:44rem){
+main{margin:0;padding:1rem .6rem;box-shadow:none}
+.facts{grid-template-columns:1fr;gap:0}
+.facts dd{margin-bottom:.3rem}
+table{font-size:9pt}
+th,td{padding:2pt 2pt}
+td.st,td.num{white-space:normal}
+.charts{grid-template-columns:1fr}
+}
 @page{size:A4;margin:12mm 14mm 14mm;@bottom-right{content:counter(page) " / " counter(pages);font:9pt "Times New Roman","Liberation Serif",serif}}
 @media print{
 html{background:none;font-size:10.5pt;line-height:1.3}
@@ -200,7 +210,7 @@ fn period_rows(
             k + 1,
             esc(i.title.get(lang)),
             esc(i.display.value.get(lang)),
-            esc(i.display.target.get(lang)),
+            esc(i.display.target.get(lang)).replacen(' ', "&nbsp;", 1),
             class(i.status),
             status_html(i.status, lang),
             keep_unit(&esc(i.display.shortfall.as_ref().map_or(f::NONE, |s| s.get(lang)))),
@@ -360,13 +370,31 @@ impl Report {
                 esc(s.get(lang))
             ));
         }
-        if !self.notes.is_empty() {
+        // what the reader should know before the figures: the notes, and that rows were left
+        // out (the list itself is at the end of the page)
+        let mut notes: Vec<String> = self.notes.iter().map(|n| esc(n.get(lang))).collect();
+        let problems = f::problems(self, lang);
+        if !problems.is_empty() {
+            let n = self.record_errors.len();
+            let text = match (lang, n) {
+                (Lang::Vi, 0) => "Có trường không có trong lược đồ (bỏ qua)".to_string(),
+                (Lang::Vi, n) => format!("{n} dòng có lỗi: dữ kiện sai không được dùng"),
+                (Lang::En, 0) => "Some fields are not in the schema (ignored)".to_string(),
+                (Lang::En, n) => format!("{n} rows in error: bad facts are not used"),
+            };
+            notes.push(format!(
+                "{} — <a href=\"#review\">{}</a>.",
+                esc(&text),
+                esc(w.review)
+            ));
+        }
+        if !notes.is_empty() {
             body.push_str(&format!(
                 "<section class=\"notes\" aria-labelledby=\"notes\"><h2 id=\"notes\">{}</h2><ul>",
                 esc(w.notes)
             ));
-            for n in &self.notes {
-                body.push_str(&format!("<li>{}</li>", esc(n.get(lang))));
+            for n in notes {
+                body.push_str(&format!("<li>{n}</li>"));
             }
             body.push_str("</ul></section>");
         }
@@ -546,7 +574,6 @@ impl Report {
         body.push_str("</section>");
 
         // the data to review
-        let problems = f::problems(self, lang);
         if !problems.is_empty() {
             body.push_str(&format!(
                 "<section class=\"review\" aria-labelledby=\"review\"><h2 id=\"review\">{}</h2>",
