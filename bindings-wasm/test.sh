@@ -3,6 +3,8 @@
 # the TypeScript declarations through tsc, the npm package installed into a fresh folder, the size
 # budget, and the web forms in Chromium (axe-core, keyboard focus, screenshots). Prints the
 # size/speed figures (never asserted) before the tests, so the output ends with node's summary.
+# The progress report's page is tested here too (tests/report.test.mjs: axe-core, A4 PDF with
+# the summary on the first page, copy into Word), with the same Chromium and tools.
 # Installs what is missing (Chromium from Debian, npm tools); exits non-zero on any failure,
 # naming the step.
 #
@@ -49,6 +51,18 @@ fi
 [ -x "$CHROMIUM" ] || die "Chromium not found at $CHROMIUM after apt-get install chromium"
 export CHROMIUM_PATH=$CHROMIUM
 
+# 2b. what the progress report's print test measures with: Liberation Serif (Times New Roman's
+#     metrics, the officials' font; the page falls back to it) and the command line that writes
+#     the page (tests/report.test.mjs runs `cargo run -p htx-rules-cli`)
+step "fonts for the printed report (fonts-liberation)"
+if ! [ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ]; then
+  apt_install fonts-liberation
+fi
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] ||
+  die "Liberation Serif not found after apt-get install fonts-liberation"
+step "the command line for the report page (cargo build -p htx-rules-cli)"
+(cd "$ROOT" && cargo build -q -p htx-rules-cli)
+
 # 3. node tools: playwright-core, typescript, axe-core (and binaryen, used by build.sh)
 step "npm tools (npm ci: playwright-core, typescript, axe-core, binaryen)"
 cd "$HERE"
@@ -68,5 +82,5 @@ mkdir -p test-output
 status=0
 node --test --test-concurrency=1 \
   tests/conformance.test.mjs tests/api.test.mjs tests/fields.test.mjs tests/recovery.test.mjs tests/types.test.mjs \
-  tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs || status=$?
+  tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs tests/report.test.mjs || status=$?
 [ "$status" = 0 ] || die "node --test: tests failed (exit $status); see the failures above"

@@ -446,7 +446,9 @@ fn report_of_an_invented_province_from_its_pack_alone() {
         .success();
     let t = String::from_utf8_lossy(&table.get_output().stdout).to_string();
     assert!(
-        t.contains("Stage 2 (2026–2028) (running, 49.82% elapsed)"),
+        t.contains(
+            "Stage 2 (2026–2028)\n2026-01-01 to 2028-12-31 · running, 49.82% of its time elapsed"
+        ),
         "{t}"
     );
     assert!(t.contains("With a disability") && t.contains("<3"), "{t}");

@@ -183,5 +183,42 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// The report's outputs for people against computing the report itself, on the bundled sample
+/// registry (860 rows): what rendering adds. Run with `cargo bench -p htx-rules -- report`.
+fn report(c: &mut Criterion) {
+    let engine = Engine::embedded().unwrap();
+    let as_of = Date::parse("2026-11-27").unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../cli/data/sample-registry.json"
+    );
+    let registry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let report = engine.report(&registry, as_of).unwrap();
+    let mut g = c.benchmark_group("report");
+    g.sample_size(20);
+    g.bench_function("compute_sample_registry", |b| {
+        b.iter(|| {
+            black_box(
+                engine
+                    .report(black_box(&registry), as_of)
+                    .unwrap()
+                    .periods
+                    .len(),
+            )
+        })
+    });
+    g.bench_function("to_json_string", |b| {
+        b.iter(|| black_box(serde_json::to_string(&report.to_json()).unwrap().len()))
+    });
+    g.bench_function("to_table", |b| {
+        b.iter(|| black_box(report.to_table(htx_rules::Lang::Vi).len()))
+    });
+    g.bench_function("to_html", |b| {
+        b.iter(|| black_box(report.to_html(htx_rules::Lang::Vi).len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, report);
 criterion_main!(benches);

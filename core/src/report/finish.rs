@@ -130,6 +130,10 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
             document: meta.document,
             status: meta.status,
             title: meta.title,
+            date: meta.date,
+            issuer: meta.issuer,
+            implements: meta.implements,
+            jurisdiction: meta.jurisdiction,
         },
         registry: RegistryInfo {
             meta: reg
@@ -194,6 +198,26 @@ fn target(
     rcx.number(ex).map(|d| (d, *ty == Ty::Int))
 }
 
+/// A share as published: to [`SHARE_DP`] places (0.01 %), unless that rounding would tell a
+/// different status than the exact value (69.999 % against "at least 70 %" rounds to 70.00 %,
+/// next to "not met"): then rounded toward the exact value's side of the target (69.99 %),
+/// and with more places only when no rounding at 0.01 % keeps the status (a target with more
+/// places than that). `agrees` says whether a candidate keeps the exact value's status.
+fn publish_share(exact: Decimal, agrees: impl Fn(Decimal) -> bool) -> Decimal {
+    use rust_decimal::RoundingStrategy::{ToNegativeInfinity, ToPositiveInfinity};
+    for dp in SHARE_DP..=28 {
+        let candidates = [
+            exact.round_dp(dp),
+            exact.round_dp_with_strategy(dp, ToNegativeInfinity),
+            exact.round_dp_with_strategy(dp, ToPositiveInfinity),
+        ];
+        if let Some(c) = candidates.into_iter().find(|c| agrees(*c)) {
+            return c;
+        }
+    }
+    exact
+}
+
 /// Rounds half up to a multiple of `base`.
 fn round_to(n: u64, base: u64) -> u64 {
     if base <= 1 {
@@ -233,46 +257,72 @@ fn indicator(
     policy: Option<&Disclosure>,
 ) -> IndicatorReport {
     let protected = ind.protected && policy.is_some();
-    let value: Option<Figure> = match ind.aggregate {
-        Aggregate::Count => Some(publish(acc.rows, protected, ind.sensitive, policy)),
-        Aggregate::Distinct => Some(Figure::Whole(
-            i64::try_from(acc.keys.values().filter(|n| **n > 0).count()).unwrap_or(i64::MAX),
-        )),
-        Aggregate::Sum => Some(figure(acc.num, ind.whole)),
-        Aggregate::Share => (!acc.den.is_zero())
-            .then(|| acc.num.checked_div(acc.den))
-            .flatten()
-            .map(|d| Figure::Decimal(d.round_dp(SHARE_DP).normalize())),
-    };
-    let v = value.as_ref().and_then(Figure::number);
-    let t = target.map(|t| t.0);
-    let whole = ind.whole && target.is_none_or(|t| t.1);
-    let (outcome, status, expected) = match (v, t) {
-        (_, None) => (Outcome::Unknown, Status::NoTarget, None),
-        (None, Some(_)) => (Outcome::Unknown, Status::NoData, None),
-        (Some(v), Some(t)) if ind.compare.holds(v, t) => (Outcome::Yes, Status::Met, None),
-        (Some(_), Some(_)) if fraction.is_none() => (Outcome::No, Status::NotMet, None),
-        (Some(v), Some(t)) => {
-            let expected = match fraction {
-                Some(f) if ind.pro_rata && ind.compare.upward() => {
-                    let e = t.checked_mul(f).unwrap_or(t);
-                    Some(if whole {
-                        e.floor()
-                    } else {
-                        e.round_dp(SHARE_DP)
-                    })
-                }
-                _ => None,
-            };
-            let by_now = expected.unwrap_or(t);
-            let status = if ind.compare.holds(v, by_now) {
-                Status::OnTrack
-            } else {
-                Status::Behind
-            };
-            (Outcome::No, status, expected.map(|e| figure(e, whole)))
+    // The exact value the status is decided on. A count of a protected indicator is decided
+    // on its published figure (so status and shortfall reveal nothing more); a share on the
+    // exact quotient, never on its rounding for publication.
+    let (value, exact): (Option<Figure>, Option<Decimal>) = match ind.aggregate {
+        Aggregate::Count => {
+            let f = publish(acc.rows, protected, ind.sensitive, policy);
+            (Some(f), f.number())
+        }
+        Aggregate::Distinct => {
+            let f = Figure::Whole(
+                i64::try_from(acc.keys.values().filter(|n| **n > 0).count()).unwrap_or(i64::MAX),
+            );
+            (Some(f), f.number())
+        }
+        Aggregate::Sum => {
+            let f = figure(acc.num, ind.whole);
+            (Some(f), f.number())
+        }
+        Aggregate::Share => {
+            let q = (!acc.den.is_zero())
+                .then(|| acc.num.checked_div(acc.den))
+                .flatten();
+            (None, q)
         }
     };
+    let t = target.map(|t| t.0);
+    let whole = ind.whole && target.is_none_or(|t| t.1);
+    let assess = |v: Option<Decimal>| -> (Outcome, Status, Option<Decimal>) {
+        match (v, t) {
+            (_, None) => (Outcome::Unknown, Status::NoTarget, None),
+            (None, Some(_)) => (Outcome::Unknown, Status::NoData, None),
+            (Some(v), Some(t)) if ind.compare.holds(v, t) => (Outcome::Yes, Status::Met, None),
+            (Some(_), Some(_)) if fraction.is_none() => (Outcome::No, Status::NotMet, None),
+            (Some(v), Some(t)) => {
+                let expected = match fraction {
+                    Some(f) if ind.pro_rata && ind.compare.upward() => {
+                        let e = t.checked_mul(f).unwrap_or(t);
+                        Some(if whole {
+                            e.floor()
+                        } else {
+                            e.round_dp(SHARE_DP)
+                        })
+                    }
+                    _ => None,
+                };
+                let by_now = expected.unwrap_or(t);
+                let status = if ind.compare.holds(v, by_now) {
+                    Status::OnTrack
+                } else {
+                    Status::Behind
+                };
+                (Outcome::No, status, expected)
+            }
+        }
+    };
+    let (outcome, status, expected) = assess(exact);
+    let value = match (ind.aggregate, exact) {
+        (Aggregate::Share, Some(q)) => Some(Figure::Decimal(
+            publish_share(q, |shown| assess(Some(shown)).1 == status).normalize(),
+        )),
+        _ => value,
+    };
+    let expected = expected.map(|e| figure(e, whole));
+    // The shortfall is the distance from the published value to the target, so that a reader
+    // who subtracts the figures shown finds it (the published value keeps the exact status).
+    let v = value.as_ref().and_then(Figure::number);
     let shortfall = match (v, t, status) {
         (Some(v), Some(t), Status::NotMet | Status::Behind | Status::OnTrack) => {
             let step = if whole { Decimal::ONE } else { Decimal::ZERO };
@@ -302,19 +352,29 @@ fn indicator(
             sensitive: b.sensitive,
         })
         .collect();
+    let target = target.map(|(t, w)| figure(t, w));
+    let display = super::render::format::display(
+        ind.unit,
+        ind.compare,
+        value.as_ref(),
+        target.as_ref(),
+        expected.as_ref(),
+        shortfall.as_ref(),
+    );
     IndicatorReport {
         id: ind.name.clone(),
         title: ind.title.clone(),
         kind: ind.aggregate,
         unit: ind.unit,
         value,
-        target: target.map(|(t, w)| figure(t, w)),
+        target,
         compare: ind.compare,
         expected,
         outcome,
         status,
         status_label: msg!(vi: status.label(Lang::Vi), en: status.label(Lang::En)),
         shortfall,
+        display,
         unknown: publish(acc.unknown, protected, false, policy),
         groups,
         protected,

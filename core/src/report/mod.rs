@@ -11,7 +11,7 @@
 //! | `partial.rs` | [`ReportPartial`]: mergeable, serializable accumulators; duplicate ids across merges |
 //! | `finish.rs` | accumulators → [`Report`]: values, targets, status, shortfall, disclosure control |
 //! | `types.rs` | the typed [`Report`] every output reads |
-//! | `render.rs` | the table and the HTML page |
+//! | `render/` | the terminal table and the HTML page for officials (`format.rs`: figures, dates and labels as people write them, shared by both and by the JSON's `display`) |
 //! | `read.rs` | reading a registry once, streaming: a JSON object, JSON Lines, CSV, a folder |
 //!
 //! Records are decoded and checked **once, at the report's date** (a founding date after it
@@ -48,8 +48,8 @@ pub use partial::ReportPartial;
 #[cfg(feature = "registry-read")]
 pub use read::{DirRegistry, RegistryFiles, RegistryFormat};
 pub use types::{
-    CollectionInfo, DisclosureInfo, Figure, GroupFigure, IgnoredField, IndicatorReport, MetaEntry,
-    PackInfo, PeriodReport, RecordError, RegistryInfo, Report, Status,
+    CollectionInfo, DisclosureInfo, Figure, GroupFigure, IgnoredField, IndicatorDisplay,
+    IndicatorReport, MetaEntry, PackInfo, PeriodReport, RecordError, RegistryInfo, Report, Status,
 };
 
 pub use crate::model::{Aggregate, Compare};

@@ -118,6 +118,18 @@ pub struct PackInfo {
     pub document: String,
     /// The document's status today, when the pack says.
     pub status: Option<Message>,
+    /// The document's date as the pack writes it (`2023-05-15`), when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Who issued the document, when the pack says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// The national decision the document implements, when the pack says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub implements: Option<String>,
+    /// Where the document applies (in the pack's language), when the pack says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
     /// The pack's title.
     #[serde(skip)]
     pub title: Option<Message>,
@@ -222,6 +234,8 @@ pub struct IndicatorReport {
     pub status_label: Message,
     /// How far the value is from the target, when it is not there.
     pub shortfall: Option<Figure>,
+    /// The figures as every output writes them, in both languages.
+    pub display: IndicatorDisplay,
     /// Rows the filter kept whose figures could not be told (a needed fact unknown).
     pub unknown: Figure,
     /// The breakdown, when the indicator has one.
@@ -238,6 +252,25 @@ pub struct IndicatorReport {
     /// How sure the pack is of its reading.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub confidence: Option<String>,
+}
+
+/// An indicator's figures as people read them, in Vietnamese and English: what the table,
+/// the page and the bindings show, written once. A share is a percentage with two decimals
+/// (`62,16%`), its shortfall in percentage points (`17,84 điểm phần trăm`); a count is a count
+/// (`1.234`), money is money (`1.500.000 đồng`); a target carries its comparison (`≥ 80%`).
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorDisplay {
+    /// The value (`—` when it cannot be computed, `<5` when suppressed).
+    pub value: Message,
+    /// The target with its comparison (`≥ 80%`), `—` without one.
+    pub target: Message,
+    /// The target for the time elapsed (pro rata), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Message>,
+    /// How far the value is from the target, with its unit (`17,84 điểm phần trăm`,
+    /// `17.84 percentage points`), when it is not there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<Message>,
 }
 
 /// One member of a period group (a phase) up to the report's date.
