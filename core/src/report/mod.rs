@@ -54,7 +54,7 @@ pub use types::{
 
 pub use crate::model::{Aggregate, Compare};
 
-use partial::{duplicate, encode, Effect, Touch};
+use partial::{duplicate, encode, Effect, Located, Touch};
 use plan::Plan;
 
 use crate::codes::Code;
@@ -137,6 +137,27 @@ impl Engine {
         let mut b = self.report_builder(as_of)?;
         b.add_registry(registry)?;
         Ok(b.finish())
+    }
+
+    /// Every field of a registry collection's rows, flattened as [`Engine::fields`] gives an
+    /// entity's: the entity's fields and the collection's own (`programme.founding_supported`),
+    /// so a binding can type a table's columns before handing them to
+    /// [`ReportBuilder::add_batch`].
+    pub fn collection_fields(&self, collection: &str) -> Result<Vec<crate::FieldInfo>, Error> {
+        let reg = &self.pack.registry;
+        let Some(coll) = reg.collections.iter().find(|c| c.name == collection) else {
+            let known: Vec<_> = reg.collections.iter().map(|c| c.name.as_str()).collect();
+            return Err(Error::invalid_input(
+                Code::RegistryShape,
+                msg!(
+                    vi: format!("sổ không có danh sách `{collection}` (các danh sách: {})", known.join(", ")),
+                    en: format!("the registry has no collection `{collection}` (collections: {})", known.join(", ")),
+                ),
+            ));
+        };
+        let mut out = Vec::new();
+        crate::fields::flatten(&self.pack, coll.row, "", &mut out);
+        Ok(out)
     }
 
     /// The registry's collections (name, label), in the pack's order.
@@ -286,6 +307,21 @@ impl<'e> ReportBuilder<'e> {
     pub fn add_batch(&mut self, collection: &str, batch: &ColumnBatch) -> Result<(), Error> {
         let c = self.collection(collection)?;
         self.add_batch_at(c, batch, None, &[], None)
+    }
+
+    /// Adds a columnar batch that is one part of a larger collection (a partition, a file of
+    /// many): its rows are located in `source` when given, and numbered from `first_record`
+    /// (the part's first row in the whole collection, from 1) so that record errors and
+    /// duplicates point at the same rows as one pass over the whole would.
+    pub fn add_batch_from(
+        &mut self,
+        collection: &str,
+        batch: &ColumnBatch,
+        source: Option<&str>,
+        first_record: Option<u64>,
+    ) -> Result<(), Error> {
+        let c = self.collection(collection)?;
+        self.add_batch_at(c, batch, source, &[], first_record)
     }
 
     /// The same, located: row `i` of the batch is at `lines[i]` of `source` when given, and
@@ -519,8 +555,16 @@ impl<'e> ReportBuilder<'e> {
                 acc.apply(&t.effect, false);
             }
         }
-        if let (Some(id), Some(seen)) = (id, self.partial.seen.get_mut(c)) {
-            seen.insert(id.into_boxed_str(), encode(&touches));
+        if let Some(id) = id {
+            let at = Located {
+                source: loc.source.map(|s| self.partial.source_index(s)),
+                line: loc.line,
+                column: loc.column,
+                record: loc.record,
+            };
+            if let Some(seen) = self.partial.seen.get_mut(c) {
+                seen.insert(id.into_boxed_str(), encode(at, &touches));
+            }
         }
     }
 
