@@ -219,3 +219,18 @@ def test_a_partial_is_small_and_pickles(engine: htx_rules.Engine) -> None:
     assert back.rows == p.rows == 860 and back.as_of == "2026-11-27"
     assert back.finish().to_dict() == p.finish().to_dict()
     assert repr(back) == 'ReportPartial(as_of="2026-11-27", rows=860)'
+
+
+def test_frames_with_pyarrow_dtypes_in_several_chunks(engine: htx_rules.Engine) -> None:
+    """pandas frames read with dtype_backend="pyarrow" (as Dask gives them) hold chunked
+    columns: evaluated and reported like any frame."""
+    pd = pytest.importorskip("pandas")
+    rows = sample()["persons"]
+    table = pa.concat_tables([arrow(rows[:150]), arrow(rows[150:])]).combine_chunks()
+    chunked = pa.concat_tables([table.slice(0, 150), table.slice(150)])
+    frame = chunked.to_pandas(types_mapper=pd.ArrowDtype)
+    got = engine.evaluate_many("person", frame, "2026-11-27")
+    expected = engine.evaluate_many("person", table, "2026-11-27")
+    assert list(got["priority_woman"].astype(str)) == expected.column("priority_woman").cast(pa.string()).to_pylist()
+    report = engine.report({"persons": frame}, "2026-11-27").to_dict()
+    assert report == engine.report({"persons": rows}, "2026-11-27").to_dict()
