@@ -386,7 +386,13 @@ impl PyEvaluation {
         format!("Result(id={id}, {})", parts.join(", "))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        display(slf.py(), "result_html", slf.as_any())
+        // decision titles and field labels come from the engine's pack
+        let py = slf.py();
+        let engine = slf.borrow().engine.clone_ref(py);
+        py.import("htx_rules._display")?
+            .getattr("result_html")?
+            .call1((slf, engine))?
+            .extract()
     }
 }
 
@@ -640,7 +646,7 @@ fn error_row((row, e): (usize, htx_rules::FieldError)) -> ErrorRow {
 }
 
 /// A loaded rule pack (low-level; use `htx_rules.Engine`).
-#[pyclass(module = "htx_rules._native", name = "NativeEngine", frozen)]
+#[pyclass(module = "htx_rules._native", name = "NativeEngine", frozen, weakref)]
 struct NativeEngine {
     engine: Arc<htx_rules::Engine>,
     /// The pack sources it was loaded from (for pickling).
