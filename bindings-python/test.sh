@@ -33,9 +33,10 @@ py="$venv/bin/python"
 step "installing test dependencies (pip)"
 echo "== installing test dependencies"
 "$py" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-# pyarrow >= 15 for RecordBatchReader.from_stream; polars and duckdb for the Arrow-input tests
+# pyarrow >= 15 for RecordBatchReader.from_stream; polars and duckdb for the Arrow-input tests; openpyxl for
+# the command line's workbooks (tests/test_cli_xlsx.py)
 "$py" -m pip install --quiet --disable-pip-version-check \
-  'maturin>=1.9.4,<2' pytest pandas 'pyarrow>=15' numpy polars duckdb mypy \
+  'maturin>=1.9.4,<2' pytest pandas 'pyarrow>=15' numpy polars duckdb mypy openpyxl \
   nbclient nbformat ipykernel matplotlib
 
 step "building the wheel (maturin, release, abi3)"

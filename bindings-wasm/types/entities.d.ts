@@ -2,12 +2,13 @@
 // After changing the pack, run `UPDATE_TYPES=1 cargo test -p htx-rules-wasm --test entity_types`.
 
 /** An entity of the embedded pack; a custom pack may define others. */
-export type EntityName = "calendar" | "progress" | "cooperative" | "person" | (string & {});
+export type EntityName = "calendar" | "progress" | "union_official" | "cooperative" | "person" | (string & {});
 
 /** The facts of each entity of the embedded pack. */
 export interface EntityFacts {
   "calendar": Calendar;
   "progress": Progress;
+  "union_official": UnionOfficial;
   "cooperative": Cooperative;
   "person": Person;
 }
@@ -16,6 +17,7 @@ export interface EntityFacts {
 export interface EntityDecisions {
   "calendar": CalendarDecisionName;
   "progress": ProgressDecisionName;
+  "union_official": UnionOfficialDecisionName;
   "cooperative": CooperativeDecisionName;
   "person": PersonDecisionName;
 }
@@ -47,6 +49,11 @@ export type CalendarDecisionName = "next_report" | "next_report_due_before";
 export type ProgressDecisionName = "htx_consolidated" | "tht_consolidated" | "htx_stable_jobs_share" | "tht_stable_jobs_share" | "htx_new" | "tht_new" | "women_leaders_trained_share" | "union_officials_trained_share" | "union_officials_skilled_share" | "members_vocational_training_share" | "htx_restructuring_guided_share" | "htx_new_total_2023_2030" | "tht_new_total_2023_2030" | "new_with_women_leadership_share";
 
 /**
+ * What evaluating a `union_official` outputs, in pack order:
+ */
+export type UnionOfficialDecisionName = never;
+
+/**
  * What evaluating a `cooperative` outputs, in pack order:
  * - `women_managed` (decision, 2747/KH-UBND II.2): HTX do phụ nữ tham gia quản lý — Women-managed cooperative
  * - `female_labour_share` (value, 2747/KH-UBND II.1.b): Tỷ lệ lao động nữ — Female labour share
@@ -70,7 +77,7 @@ export type CooperativeDecisionName = "women_managed" | "female_labour_share" | 
 export type PersonDecisionName = "priority_woman" | "target_group" | "poor_household" | "near_poor_household";
 
 /** A decision (or value) name of the embedded pack, of any entity. */
-export type DecisionName = CalendarDecisionName | ProgressDecisionName | CooperativeDecisionName | PersonDecisionName;
+export type DecisionName = CalendarDecisionName | ProgressDecisionName | UnionOfficialDecisionName | CooperativeDecisionName | PersonDecisionName;
 
 /** Facts of entity `calendar`. Any field may be absent; null means unknown. */
 export interface Calendar extends JsonObject {
@@ -114,6 +121,18 @@ export interface Progress extends JsonObject {
   new_women_managed_share?: number | string | null;
   /** Tỷ lệ nữ trong lãnh đạo, quản lý của HTX, THT mới — Share of women among leaders of new cooperatives. `share`, at least 0, at most 1 */
   new_women_leaders_share?: number | string | null;
+}
+
+/** Facts of entity `union_official`. Any field may be absent; null means unknown. */
+export interface UnionOfficial extends JsonObject {
+  /** Mã — ID. `string` */
+  id?: string | null;
+  /** Làm công tác hỗ trợ phát triển KTTT, HTX, THT — Works on supporting cooperatives. `bool` */
+  supports_cooperatives?: boolean | null;
+  /** Được tập huấn — Trained. `bool` */
+  trained?: boolean | null;
+  /** Được bồi dưỡng, nâng cao kỹ năng — Skills upgraded. `bool` */
+  skills_upgraded?: boolean | null;
 }
 
 /** Facts of entity `cooperative`. Any field may be absent; null means unknown. */

@@ -53,6 +53,15 @@ pub fn open_with_progress(
     }
 }
 
+/// CSV text made in memory (a workbook's sheet), called `name` in messages.
+pub fn csv_source(name: String, data: Vec<u8>) -> Source {
+    Source {
+        name,
+        reader: Box::new(std::io::Cursor::new(data)),
+        csv: true,
+    }
+}
+
 fn located(name: &str, e: &serde_json::Error) -> Error {
     Error::from_json_in(name, e)
 }

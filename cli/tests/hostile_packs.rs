@@ -49,7 +49,11 @@ fn links_fifos_and_devices_are_diagnostics_not_hangs() {
         .status()
         .unwrap()
         .success());
-    let out = cmd().arg("check").arg(&p).assert().code(1);
+    let out = cmd()
+        .args(["--lang", "en", "check"])
+        .arg(&p)
+        .assert()
+        .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert_eq!(text.matches("pack.file_type").count(), 5, "{text}");
     assert!(!text.contains("very_secret_key"), "{text}");
@@ -70,7 +74,11 @@ fn a_100000_rule_chain_is_refused_not_an_abort() {
     }
     std::fs::write(p.join("rules.toml"), rules).unwrap();
     // exit 134 (a stack overflow) before
-    let out = cmd().arg("check").arg(&p).assert().code(1);
+    let out = cmd()
+        .args(["--lang", "en", "check"])
+        .arg(&p)
+        .assert()
+        .code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(
         text.contains("rules.toml:1:1: pack.limit: the file is too large"),

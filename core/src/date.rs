@@ -31,6 +31,25 @@ impl Date {
         Date(i32::try_from(days.clamp(lo, hi)).unwrap_or(0))
     }
 
+    /// The civil date in Vietnam (UTC+7 all year, no daylight saving: Asia/Ho_Chi_Minh) at
+    /// `unix_seconds` seconds since 1970-01-01T00:00:00Z. A pure function: the caller reads
+    /// the clock (the core never does). From 17:00 UTC on, Vietnam is already on the next day.
+    ///
+    /// ```
+    /// use htx_rules::Date;
+    /// // 2025-12-31T16:59:59Z is 23:59:59 in Vietnam; one second later it is 2026-01-01
+    /// assert_eq!(Date::today_in_vietnam(1_767_200_399).to_string(), "2025-12-31");
+    /// assert_eq!(Date::today_in_vietnam(1_767_200_400).to_string(), "2026-01-01");
+    /// ```
+    pub fn today_in_vietnam(unix_seconds: i64) -> Date {
+        const UTC_OFFSET_SECONDS: i64 = 7 * 3600;
+        Date::from_unix_days(
+            unix_seconds
+                .saturating_add(UTC_OFFSET_SECONDS)
+                .div_euclid(86_400),
+        )
+    }
+
     /// The earliest representable date, 0001-01-01.
     pub const MIN: Date = Date(-719_162);
     /// The latest representable date, 9999-12-31.

@@ -26,6 +26,7 @@ use crate::limits::PackLimits;
 use crate::model::{EntityRules, Pack, PackMeta};
 use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
+use crate::text::Message;
 use crate::value::Record;
 
 /// The id of the embedded default pack (Kế hoạch 2747/KH-UBND, Bến Tre).
@@ -156,6 +157,18 @@ impl Engine {
             .filter_map(|&i| er.rules.get(i))
             .map(|r| r.name.as_str())
             .collect())
+    }
+
+    /// What the pack calls `entity`, in Vietnamese and English (e.g. "Hợp tác xã / tổ hợp
+    /// tác"), when it gives a label; `None` too for an unknown entity.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// assert_eq!(engine.entity_label("person").unwrap().vi, "Người");
+    /// ```
+    pub fn entity_label(&self, entity: &str) -> Option<Message> {
+        let er = self.entity(entity).ok()?;
+        self.pack.records.get(er.record)?.label.clone()
     }
 
     pub(crate) fn entity(&self, name: &str) -> Result<&EntityRules, Error> {

@@ -177,6 +177,29 @@ impl<'e> Decision<'e> {
         &self.rule.cite
     }
 
+    /// The value as a person writes it in `lang` (`77,5%`, `1.500.000 đồng`, `31/12/2025`),
+    /// when there is one.
+    ///
+    /// ```
+    /// use htx_rules::{Date, Engine, Lang};
+    /// let engine = Engine::embedded().unwrap();
+    /// let coop = serde_json::json!({ "kind": "htx", "workers": { "total": 40, "female": 31 } });
+    /// let r = engine.evaluate("cooperative", &coop, Date::parse("2025-06-30").unwrap()).unwrap();
+    /// let d = r.decision("female_labour_share").unwrap();
+    /// assert_eq!(d.value_text(Lang::Vi).as_deref(), Some("77,5%"));
+    /// assert_eq!(d.value_text(Lang::En).as_deref(), Some("77.5%"));
+    /// ```
+    pub fn value_text(&self, lang: Lang) -> Option<String> {
+        let ty = self.rule.value.as_ref().map(|x| &x.1);
+        self.value.as_ref().map(|v| v.write(ty, self.pack, lang))
+    }
+
+    /// The target as a person writes it in `lang`, when there is one.
+    pub fn target_text(&self, lang: Lang) -> Option<String> {
+        let ty = self.rule.target.as_ref().map(|x| &x.1);
+        self.target.as_ref().map(|v| v.write(ty, self.pack, lang))
+    }
+
     /// Why, in Vietnamese and English, with the actual figures. Facts are named by their labels
     /// in the pack, values written as people write them; no placeholder or JSON Pointer.
     pub fn reasons(&self) -> Vec<Message> {

@@ -169,6 +169,28 @@ impl Engine {
             .map(|c| (c.name.as_str(), c.label.as_ref()))
             .collect()
     }
+
+    /// The fields of a row of collection `name` (its entity's, then the registry-only ones
+    /// such as `programme.founding_supported`), flattened as [`Engine::fields`] gives them: for
+    /// spreadsheet headers written with the pack's labels. `None` for an unknown collection.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let f = engine.collection_fields("cooperatives").unwrap();
+    /// assert!(f.iter().any(|x| x.path == "workers.female"));
+    /// assert!(f.iter().any(|x| x.path.starts_with("programme.")));
+    /// ```
+    pub fn collection_fields(&self, name: &str) -> Option<Vec<crate::fields::FieldInfo>> {
+        let c = self
+            .pack
+            .registry
+            .collections
+            .iter()
+            .find(|c| c.name == name)?;
+        let mut out = Vec::new();
+        crate::fields::flatten(&self.pack, c.row, "", &mut out);
+        Some(out)
+    }
 }
 
 /// What must match for two partials to merge: the pack and the plan's shape.

@@ -12,8 +12,8 @@
 //! | `GET /explain/{name}` | a rule, parameter, period group or topic: text, citation, dated values |
 //! | `GET /healthz` | `{ "status": "ok", "packs": [ { "id", "version" } ] }` |
 //!
-//! Without `as_of`, the as-of date is today (UTC, from the system clock, as the command line
-//! does); every evaluate and validate answer names the date it used in the `x-htx-as-of` header.
+//! Without `as_of`, the as-of date is today in Vietnam (UTC+7, from the system clock, as the
+//! command line does); every evaluate and validate answer names the date it used in the `x-htx-as-of` header.
 //!
 //! Errors are JSON `{ "code", "message": { "vi", "en" } }` with an HTTP status: 400 for a body
 //! that is not JSON (`line` and `column` added), a bad `as_of` or a bad path; 404 for an unknown
@@ -80,14 +80,15 @@ pub fn app(engine: Arc<Engine>, config: Config) -> Router {
         .with_state(AppState { engine, config })
 }
 
-/// Today's date (UTC) from the system clock: the service's edge, as in the command line (the
-/// core never reads the clock).
+/// Today's date in Vietnam (UTC+7, Asia/Ho_Chi_Minh) from the system clock: the service's
+/// edge, as in the command line (the core never reads the clock; `Date::today_in_vietnam` is
+/// a pure function of the seconds).
 pub fn today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
         .unwrap_or(0);
-    Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    Date::today_in_vietnam(secs)
 }
 
 /// An error answer: an HTTP status and the JSON body `{ "code", "message": { "vi", "en" }, … }`.

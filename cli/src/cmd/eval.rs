@@ -1,0 +1,342 @@
+//! `htx-rules eval`: decisions about each record, in the format asked for.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use htx_rules::{Date, Engine, Error, Evaluation, Lang};
+
+use crate::out::delimited::{DelimitedEncoder, Delimiter};
+use crate::out::json::{Fields, Framing, JsonEncoder};
+use crate::out::labels::Labels;
+use crate::out::row::{outputs, titles, Output, Row, RowBuilder};
+use crate::out::table::{terminal_width, TableWriter};
+use crate::out::xlsx::{About, EvalWorkbook};
+use crate::out::{self, finish_io, Target};
+use crate::progress::Progress;
+use crate::{input, pipeline, suggest, Ctx};
+
+/// The formats `eval` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The contract's JSON array of results.
+    Json,
+    /// JSON Lines: one result per line, streamed.
+    Jsonl,
+    /// An aligned table for a person (in `--lang`), problems listed under it.
+    Table,
+    /// CSV with the contract's names as headers (outcomes, values), for machines.
+    Csv,
+    /// The same, tab-separated.
+    Tsv,
+    /// An Excel workbook (headers in `--lang`); needs `--output FILE` or a redirection.
+    Xlsx,
+}
+
+/// `eval`'s arguments.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Entity: cooperative, person, progress, calendar.
+    #[arg(long)]
+    entity: String,
+    /// As-of date (YYYY-MM-DD); today in Vietnam when absent.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// A rule pack folder instead of the embedded Bến Tre pack.
+    #[arg(long)]
+    pack: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// How much of each decision JSON and JSON Lines carry: `full` (the contract's decision
+    /// with reasons and citation), `values` (outcome and value), `outcomes`.
+    #[arg(long, value_enum, default_value = "full")]
+    fields: Fields,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The sheet of a workbook to read (by default the one named after the entity, or the
+    /// only one).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
+    /// input.
+    file: Option<String>,
+}
+
+/// How each record becomes output, on the worker threads.
+enum Encoder {
+    Json(JsonEncoder),
+    Delimited(DelimitedEncoder),
+    /// Rows for a table or a workbook, put together by the writer.
+    Rows,
+}
+
+/// What the writer thread does with the outputs, in order.
+enum Writer {
+    Bytes,
+    Table(TableWriter),
+    Xlsx(Box<EvalWorkbook>),
+}
+
+/// One chunk's output.
+#[derive(Default)]
+struct ChunkOut {
+    bytes: Vec<u8>,
+    rows: Vec<Row>,
+    records: usize,
+    unreadable: usize,
+}
+
+/// The shared part: turns evaluations into output (`Sync`: every worker uses it).
+struct Emitter {
+    encoder: Encoder,
+    rows: RowBuilder,
+}
+
+impl Emitter {
+    /// One evaluated record, number `n` (1-based).
+    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut) {
+        out.records += 1;
+        match &self.encoder {
+            Encoder::Json(j) => j.evaluation(n == 1, ev, &mut out.bytes),
+            Encoder::Delimited(d) => d.evaluation(ev, &self.rows, &mut out.bytes),
+            Encoder::Rows => out.rows.push(self.rows.evaluated(n, ev)),
+        }
+    }
+
+    /// A record that could not be evaluated, in its place.
+    fn unreadable(&self, n: usize, e: &Error, out: &mut ChunkOut) {
+        out.records += 1;
+        out.unreadable += 1;
+        let lang = self.rows.lang;
+        let why = e.message().get(lang).to_string();
+        match &self.encoder {
+            Encoder::Json(j) => j.value(
+                n == 1,
+                &serde_json::json!({ "record": n, "code": e.code(), "message": e.message() }),
+                &mut out.bytes,
+            ),
+            Encoder::Delimited(d) => d.unreadable(&why, &mut out.bytes),
+            Encoder::Rows => out.rows.push(self.rows.unreadable(n, why)),
+        }
+    }
+}
+
+impl Writer {
+    fn write(&mut self, c: ChunkOut, out: &mut Target) -> std::io::Result<()> {
+        match self {
+            Writer::Bytes => out.write_all(&c.bytes),
+            Writer::Table(t) => {
+                for r in c.rows {
+                    t.push(r, out)?;
+                }
+                Ok(())
+            }
+            Writer::Xlsx(x) => {
+                for r in &c.rows {
+                    x.push(r).map_err(std::io::Error::other)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self, end: &[u8], out: &mut Target) -> std::io::Result<()> {
+        match self {
+            Writer::Bytes => out.write_all(end)?,
+            Writer::Table(t) => t.finish(out)?,
+            Writer::Xlsx(x) => x.finish(&mut *out).map_err(std::io::Error::other)?,
+        }
+        out.flush()
+    }
+}
+
+/// The encoder, the writer and what goes before the first record (a CSV header).
+fn emitter(
+    engine: &Engine,
+    entity: &str,
+    infos: Vec<Output>,
+    a: &Args,
+    lang: Lang,
+    date: Date,
+    out: &Target,
+) -> Result<(Emitter, Writer, Vec<u8>), Error> {
+    let rows = RowBuilder {
+        lang,
+        reasons: a.format == Format::Xlsx,
+        labels: Labels::new(&engine.fields(entity)?),
+    };
+    let mut head = Vec::new();
+    let (encoder, writer) = match a.format {
+        Format::Json | Format::Jsonl => (
+            Encoder::Json(JsonEncoder {
+                fields: a.fields,
+                framing: if a.format == Format::Json {
+                    Framing::Array
+                } else {
+                    Framing::Lines
+                },
+            }),
+            Writer::Bytes,
+        ),
+        Format::Csv | Format::Tsv => {
+            let d = DelimitedEncoder::new(
+                if a.format == Format::Csv {
+                    Delimiter::Comma
+                } else {
+                    Delimiter::Tab
+                },
+                &infos,
+            );
+            d.header(&infos, &mut head);
+            (Encoder::Delimited(d), Writer::Bytes)
+        }
+        Format::Table => (
+            Encoder::Rows,
+            Writer::Table(TableWriter::new(
+                lang,
+                titles(&infos, lang),
+                if out.is_terminal() {
+                    terminal_width()
+                } else {
+                    None
+                },
+            )),
+        ),
+        Format::Xlsx => {
+            let about = About {
+                entity: entity.to_string(),
+                as_of: date,
+                packs: engine
+                    .packs()
+                    .iter()
+                    .map(|p| format!("{} {}", p.id, p.version))
+                    .collect(),
+                input: a.file.clone().unwrap_or_else(|| "stdin".into()),
+            };
+            (
+                Encoder::Rows,
+                Writer::Xlsx(Box::new(
+                    EvalWorkbook::new(lang, infos, about).map_err(|e| xlsx_error(&e))?,
+                )),
+            )
+        }
+    };
+    Ok((Emitter { encoder, rows }, writer, head))
+}
+
+/// A workbook that could not be made.
+pub fn xlsx_error(e: &rust_xlsxwriter::XlsxError) -> Error {
+    Error::invalid_input(
+        htx_rules::Code::OutputWrite,
+        htx_rules::msg!(
+            vi: format!("không tạo được tệp Excel: {e}"),
+            en: format!("cannot write the workbook: {e}"),
+        ),
+    )
+}
+
+/// Runs `eval`.
+pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
+    if a.fields != Fields::Full && !matches!(a.format, Format::Json | Format::Jsonl) {
+        super::usage_error(format!(
+            "--fields {} applies to --format json and jsonl only",
+            a.fields
+                .to_possible_value()
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        ));
+    }
+    if a.format == Format::Xlsx
+        && a.output.is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        super::usage_error("--format xlsx writes a workbook: give --output FILE.xlsx (or redirect standard output to a file)");
+    }
+    let lang = ctx.lang;
+    let date = crate::as_of(a.as_of.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref())?;
+    suggest::entity(&engine, &a.entity)?;
+    let infos = outputs(&engine, &a.entity)?;
+    let source =
+        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
+    let mut out = Target::open(a.output.as_deref())?;
+    let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
+    // results on the terminal (a table prints a block every thousand rows): no bar beside them
+    let streams_to_tty = out.is_terminal();
+    let progress = std::sync::Mutex::new(Progress::new(ctx.quiet, streams_to_tty, 0));
+    if let Some(code) = finish_io(out.write_all(&head), a.output.as_deref())? {
+        return Ok(code);
+    }
+    let entity = a.entity.as_str();
+    let mut written = 0usize;
+    let mut unreadable = 0usize;
+    let (read, stopped) = pipeline::run(
+        pipeline::workers(),
+        || (),
+        |_, seq, chunk: Vec<serde_json::Value>| {
+            let mut o = ChunkOut::default();
+            let base = usize::try_from(seq)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(pipeline::CHUNK);
+            for (i, rec) in chunk.iter().enumerate() {
+                let n = base + i + 1;
+                match engine.evaluate(entity, rec, date) {
+                    Ok(ev) => emitter.evaluation(n, &ev, &mut o),
+                    Err(e) => emitter.unreadable(n, &e, &mut o),
+                }
+            }
+            o
+        },
+        |c: ChunkOut| {
+            written += c.records;
+            unreadable += c.unreadable;
+            if let Ok(mut p) = progress.lock() {
+                p.update(written, 0);
+            }
+            match writer.write(c, &mut out) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(pipeline::Stop::Closed),
+                Err(e) => Err(pipeline::Stop::Failed(e)),
+            }
+        },
+        |feed| {
+            input::for_each_record(source, &mut |rec| {
+                if feed.push(rec) {
+                    Ok(())
+                } else {
+                    // the output is closed: stop reading (the error is not shown)
+                    Err(Error::invalid_input(
+                        htx_rules::Code::OutputWrite,
+                        htx_rules::msg!(vi: "đầu ra đã đóng", en: "the output is closed"),
+                    ))
+                }
+            })
+        },
+    );
+    match stopped {
+        Some(pipeline::Stop::Closed) => return Ok(ExitCode::SUCCESS),
+        Some(pipeline::Stop::Failed(e)) => return Err(out::write_error(a.output.as_deref(), &e)),
+        None => {}
+    }
+    if let Ok(mut p) = progress.lock() {
+        p.clear();
+        if p.was_shown() {
+            eprintln!("{written} bản ghi / records");
+        }
+    }
+    let end = match &emitter.encoder {
+        Encoder::Json(j) => j.end(written),
+        _ => b"",
+    };
+    if let Some(code) = finish_io(writer.finish(end, &mut out), a.output.as_deref())? {
+        return Ok(code);
+    }
+    read?;
+    if unreadable > 0 {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,183 @@
+//! `htx-rules validate`: form checks of each record; exit 1 when any is invalid.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use htx_rules::{Error, Lang, Validation};
+
+use crate::out::json::{Fields, Framing, JsonEncoder};
+use crate::out::labels::Labels;
+use crate::out::row::RowBuilder;
+use crate::out::table::{new_table, terminal_width};
+use crate::out::{finish_io, Target};
+use crate::{input, safe, suggest, Ctx};
+
+/// The formats `validate` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The contract's JSON array of validation results.
+    Json,
+    /// JSON Lines: one validation result per line, streamed.
+    Jsonl,
+    /// A table for a person: each record, each problem by the field's label (in `--lang`).
+    Table,
+}
+
+/// `validate`'s arguments.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Entity: cooperative, person, progress, calendar.
+    #[arg(long)]
+    entity: String,
+    /// As-of date (YYYY-MM-DD); today in Vietnam when absent.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// A rule pack folder instead of the embedded Bến Tre pack.
+    #[arg(long)]
+    pack: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// The sheet of a workbook to read (by default the one named after the entity, or the
+    /// only one).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
+    /// input.
+    file: Option<String>,
+}
+
+/// Rows of the validation table, printed in blocks.
+struct ValidationTable {
+    lang: Lang,
+    width: Option<u16>,
+    rows: Vec<[String; 3]>,
+}
+
+impl ValidationTable {
+    fn push(&mut self, n: usize, id: Option<&str>, v: &Validation, rb: &RowBuilder) {
+        let who = match id {
+            Some(id) => format!("{n} ({})", safe::cell(id)),
+            None => n.to_string(),
+        };
+        if v.errors.is_empty() {
+            let ok = match self.lang {
+                Lang::Vi => "hợp lệ",
+                Lang::En => "valid",
+            };
+            self.rows.push([who.clone(), String::new(), ok.to_string()]);
+        }
+        for e in &v.errors {
+            let place = rb.labels.describe(&e.field, self.lang);
+            self.rows.push([
+                who.clone(),
+                safe::cell(&place).into_owned(),
+                safe::cell(e.message.get(self.lang)).into_owned(),
+            ]);
+        }
+    }
+
+    fn flush(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let header = match self.lang {
+            Lang::Vi => ["Bản ghi", "Trường", "Kết quả"],
+            Lang::En => ["Record", "Field", "Result"],
+        };
+        let mut t = new_table(self.width);
+        t.set_header(header.to_vec());
+        for r in self.rows.drain(..) {
+            t.add_row(r.to_vec());
+        }
+        writeln!(out, "{}", t.trim_fmt())
+    }
+}
+
+/// Runs `validate`.
+pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
+    let lang = ctx.lang;
+    let date = crate::as_of(a.as_of.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref())?;
+    suggest::entity(&engine, &a.entity)?;
+    let rb = RowBuilder {
+        lang,
+        reasons: false,
+        labels: Labels::new(&engine.fields(&a.entity)?),
+    };
+    let source =
+        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
+    let mut out = Target::open(a.output.as_deref())?;
+    let enc = JsonEncoder {
+        fields: Fields::Full,
+        framing: if a.format == Format::Jsonl {
+            Framing::Lines
+        } else {
+            Framing::Array
+        },
+    };
+    let mut table = ValidationTable {
+        lang,
+        width: if out.is_terminal() {
+            terminal_width()
+        } else {
+            None
+        },
+        rows: Vec::new(),
+    };
+    let mut n = 0usize;
+    let mut any_invalid = false;
+    let mut buf = Vec::new();
+    let mut stop: Option<ExitCode> = None;
+    let id_field =
+        |rec: &serde_json::Value| rec.get("id").and_then(|v| v.as_str()).map(str::to_string);
+    let result = input::for_each_record(source, &mut |rec| {
+        if stop.is_some() {
+            return Ok(());
+        }
+        let v = engine.validate(&a.entity, &rec, date)?;
+        n += 1;
+        any_invalid |= !v.valid;
+        buf.clear();
+        let r = match a.format {
+            Format::Json | Format::Jsonl => {
+                enc.value(n == 1, &v, &mut buf);
+                out.write_all(&buf)
+            }
+            Format::Table => {
+                table.push(n, id_field(&rec).as_deref(), &v, &rb);
+                if table.rows.len() >= crate::out::table::BLOCK {
+                    table.flush(&mut out)
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        if let Some(code) = finish_io(r, a.output.as_deref())? {
+            stop = Some(code);
+        }
+        Ok(())
+    });
+    if let Some(code) = stop {
+        return Ok(code);
+    }
+    result?;
+    let r = match a.format {
+        Format::Json | Format::Jsonl => out.write_all(enc.end(n)),
+        Format::Table => table.flush(&mut out),
+    }
+    .and_then(|()| out.flush());
+    if let Some(code) = finish_io(r, a.output.as_deref())? {
+        return Ok(code);
+    }
+    Ok(if any_invalid {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
