@@ -997,11 +997,14 @@ impl NativeEngine {
         collection: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fields = if collection {
-            self.engine.collection_fields(entity)
+            self.engine.collection_fields(entity).ok_or_else(|| {
+                errors::UnknownNameError::new_err(format!(
+                    "sổ không có danh sách `{entity}` (the registry has no collection `{entity}`)"
+                ))
+            })?
         } else {
-            self.engine.fields(entity)
-        }
-        .py()?;
+            self.engine.fields(entity).py()?
+        };
         let v = serde_json::to_value(&fields).map_err(|e| PyValueError::new_err(e.to_string()))?;
         json_to_py(py, &v)
     }

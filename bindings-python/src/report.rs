@@ -24,13 +24,13 @@ use crate::errors::IntoPy;
 use crate::{parse_date, parse_lang, py_report, reduce, NativeEngine, PyReport};
 
 /// Dotted field path -> kind, for every field of a collection's rows.
-fn collection_kinds(engine: &Engine, collection: &str) -> PyResult<HashMap<String, Kind>> {
-    Ok(engine
+fn collection_kinds(engine: &Engine, collection: &str) -> HashMap<String, Kind> {
+    engine
         .collection_fields(collection)
-        .py()?
+        .unwrap_or_default()
         .into_iter()
         .map(|f| (f.path, Kind::of(f.kind)))
-        .collect())
+        .collect()
 }
 
 /// One Arrow batch of a collection as the core's columns. A column that names no field goes
@@ -163,7 +163,7 @@ impl PyReportBuilder {
         source: Option<String>,
     ) -> PyResult<usize> {
         self.check(collection)?;
-        let kinds = collection_kinds(self.cell.borrow_owner(), collection)?;
+        let kinds = collection_kinds(self.cell.borrow_owner(), collection);
         let reader = data.into_reader()?;
         let mut object_columns: Vec<(String, Vec<Value>)> = Vec::new();
         for (path, cells) in objects.unwrap_or_default() {

@@ -139,27 +139,6 @@ impl Engine {
         Ok(b.finish())
     }
 
-    /// Every field of a registry collection's rows, flattened as [`Engine::fields`] gives an
-    /// entity's: the entity's fields and the collection's own (`programme.founding_supported`),
-    /// so a binding can type a table's columns before handing them to
-    /// [`ReportBuilder::add_batch`].
-    pub fn collection_fields(&self, collection: &str) -> Result<Vec<crate::FieldInfo>, Error> {
-        let reg = &self.pack.registry;
-        let Some(coll) = reg.collections.iter().find(|c| c.name == collection) else {
-            let known: Vec<_> = reg.collections.iter().map(|c| c.name.as_str()).collect();
-            return Err(Error::invalid_input(
-                Code::RegistryShape,
-                msg!(
-                    vi: format!("sổ không có danh sách `{collection}` (các danh sách: {})", known.join(", ")),
-                    en: format!("the registry has no collection `{collection}` (collections: {})", known.join(", ")),
-                ),
-            ));
-        };
-        let mut out = Vec::new();
-        crate::fields::flatten(&self.pack, coll.row, "", &mut out);
-        Ok(out)
-    }
-
     /// The registry's collections (name, label), in the pack's order.
     pub fn registry_collections(&self) -> Vec<(&str, Option<&crate::text::Message>)> {
         self.pack
