@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of htx-rules, installing what it needs first (idempotent): the setup scripts' own
 # tests (a fresh machine's plan), Rust checks and tests, the pack tests, the Python binding (venv +
-# maturin + pytest + notebook), the browser binding (wasm toolchain, Chromium, node tests,
+# maturin + pytest + notebook), the cluster examples (Dask, PySpark, Java 17), the browser binding (wasm toolchain, Chromium, node tests,
 # Playwright). CI runs exactly this (.ci/run). A failure names its step and command.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HTX_SCRIPT=test-all.sh
@@ -36,6 +36,9 @@ cargo bench -p htx-rules --no-run
 
 step "Python binding (venv, maturin wheel, stubs, notebook, pytest)"
 bash bindings-python/test.sh
+
+step "Cluster examples (examples/scale: Dask LocalCluster and PySpark local[2] against one process)"
+bash examples/scale/test.sh
 
 step "Browser binding (wasm toolchain, Chromium, node tests, Playwright)"
 bash bindings-wasm/test.sh

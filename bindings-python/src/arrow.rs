@@ -44,7 +44,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn of(kind: FieldKind) -> Kind {
+    pub(crate) fn of(kind: FieldKind) -> Kind {
         match kind {
             FieldKind::Bool => Kind::Bool,
             FieldKind::Integer => Kind::Int,

@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod arrow;
 mod convert;
 mod errors;
+mod report;
 mod source;
 
 use std::collections::{BTreeMap, HashMap};
@@ -385,7 +386,13 @@ impl PyEvaluation {
         format!("Result(id={id}, {})", parts.join(", "))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        display(slf.py(), "result_html", slf.as_any())
+        // decision titles and field labels come from the engine's pack
+        let py = slf.py();
+        let engine = slf.borrow().engine.clone_ref(py);
+        py.import("htx_rules._display")?
+            .getattr("result_html")?
+            .call1((slf, engine))?
+            .extract()
     }
 }
 
@@ -639,7 +646,7 @@ fn error_row((row, e): (usize, htx_rules::FieldError)) -> ErrorRow {
 }
 
 /// A loaded rule pack (low-level; use `htx_rules.Engine`).
-#[pyclass(module = "htx_rules._native", name = "NativeEngine", frozen)]
+#[pyclass(module = "htx_rules._native", name = "NativeEngine", frozen, weakref)]
 struct NativeEngine {
     engine: Arc<htx_rules::Engine>,
     /// The pack sources it was loaded from (for pickling).
@@ -949,15 +956,83 @@ impl NativeEngine {
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
         let value = py_to_json(registry)?;
-        let r = py.detach(|| self.engine.report(&value, as_of)).py()?;
-        Ok(PyReport {
-            json: r.to_json(),
-            html_vi: r.to_html(Lang::Vi),
-            html_en: r.to_html(Lang::En),
-            table_vi: r.to_table(Lang::Vi),
-            table_en: r.to_table(Lang::En),
-            lang: lang_str(lang).to_owned(),
+        py.detach(|| {
+            self.engine
+                .report(&value, as_of)
+                .map(|r| py_report(&r, lang))
         })
+        .py()
+    }
+
+    /// A builder of the progress report at `as_of` (rows, Arrow data, files; partials).
+    fn report_builder(slf: &Bound<'_, Self>, as_of: &str) -> PyResult<report::PyReportBuilder> {
+        report::PyReportBuilder::create(slf.py(), slf, as_of)
+    }
+
+    /// The registry's collections in the pack's order: `(name, {"vi", "en"} or None)`.
+    fn collections<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Vec<(String, Option<Bound<'py, PyDict>>)>> {
+        self.engine
+            .registry_collections()
+            .into_iter()
+            .map(|(name, label)| {
+                Ok((
+                    name.to_owned(),
+                    label.map(|l| message_dict(py, l)).transpose()?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Every field of `entity` (or, with `collection=True`, of a registry collection's rows),
+    /// flattened, as plain data: path, pointer, kind, type, label, enum values and their
+    /// labels, bounds (the core's `Engine::fields`).
+    #[pyo3(signature = (entity, collection=false))]
+    fn fields<'py>(
+        &self,
+        py: Python<'py>,
+        entity: &str,
+        collection: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let fields = if collection {
+            self.engine.collection_fields(entity).ok_or_else(|| {
+                errors::UnknownNameError::new_err(format!(
+                    "sổ không có danh sách `{entity}` (the registry has no collection `{entity}`)"
+                ))
+            })?
+        } else {
+            self.engine.fields(entity).py()?
+        };
+        let v = serde_json::to_value(&fields).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        json_to_py(py, &v)
+    }
+
+    /// What evaluating `entity` outputs, in order: name, kind, title, citation
+    /// (the core's `Engine::decisions_info`).
+    fn decisions<'py>(&self, py: Python<'py>, entity: &str) -> PyResult<Bound<'py, PyAny>> {
+        let infos = self.engine.decisions_info(entity).py()?;
+        let v = serde_json::to_value(&infos).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        json_to_py(py, &v)
+    }
+
+    /// The words to show for each outcome and each indicator status: `{code: {"vi", "en"}}`.
+    fn labels<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for o in Outcome::ALL {
+            d.set_item(o.as_str(), message_dict(py, &o.label())?)?;
+        }
+        for s in htx_rules::report::Status::ALL {
+            let m = Message::new(s.label(Lang::Vi), s.label(Lang::En));
+            // the status's code as the report's JSON writes it ("not_met")
+            if let Value::String(code) =
+                serde_json::to_value(s).map_err(|e| PyValueError::new_err(e.to_string()))?
+            {
+                d.set_item(code, message_dict(py, &m)?)?;
+            }
+        }
+        Ok(d)
     }
 
     /// A rule explained.
@@ -999,6 +1074,18 @@ impl NativeEngine {
     fn schema<'py>(&self, py: Python<'py>, entity: &str) -> PyResult<Bound<'py, PyAny>> {
         let s = self.engine.schema(entity).py()?;
         json_to_py(py, &s)
+    }
+}
+
+/// A core report as the Python `Report` (its JSON, HTML and table in both languages).
+fn py_report(r: &htx_rules::report::Report, lang: Lang) -> PyReport {
+    PyReport {
+        json: r.to_json(),
+        html_vi: r.to_html(Lang::Vi),
+        html_en: r.to_html(Lang::En),
+        table_vi: r.to_table(Lang::Vi),
+        table_en: r.to_table(Lang::En),
+        lang: lang_str(lang).to_owned(),
     }
 }
 
@@ -1124,6 +1211,10 @@ fn htx_rules_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFieldError>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<PyExplanation>()?;
+    m.add_class::<report::PyReportPartial>()?;
+    m.add_class::<report::PyReportBuilder>()?;
+    m.add_function(wrap_pyfunction!(report::_combine, m)?)?;
+    m.add_function(wrap_pyfunction!(report::_report_partial, m)?)?;
     m.add_function(wrap_pyfunction!(_field_error, m)?)?;
     m.add_function(wrap_pyfunction!(_validation, m)?)?;
     m.add_function(wrap_pyfunction!(_report, m)?)?;

@@ -25,8 +25,18 @@ def main() -> None:
     reasons = [x["vi"] for x in d.reasons]
     v: htx_rules.Validation = engine.validate("cooperative", {"id": "A"}, lang="en")
     vs: List[htx_rules.Validation] = engine.validate("cooperative", [{"id": "A"}], as_of="2025-06-30")
-    fields = [e.field for e in v.errors if e.code] + [e.field for x in vs for e in x.errors]
+    fields_bad = [e.field for e in v.errors if e.code] + [e.field for x in vs for e in x.errors]
     rows = engine.evaluate_many("cooperative", [{"id": "A"}], as_of="2025-06-30", values="none")
+    fields: List[htx_rules.FieldInfo] = engine.fields("cooperative")
+    labels = [f["label"]["en"] for f in fields if f["label"] is not None]
+    infos: List[htx_rules.DecisionInfo] = engine.decisions("cooperative")
+    titles = [d["title"]["vi"] for d in infos if d["title"] and d["kind"] == "decision"]
+    part_a: htx_rules.ReportPartial = engine.report_partial({"persons": [{"id": "P1"}]}, "2026-11-27")
+    part_b = engine.report_partial({"persons": [{"id": "P2"}]}, "2026-11-27", first_record=2, source="b")
+    merged: htx_rules.ReportPartial = htx_rules.combine([part_a, part_b]).merge(part_a)
+    report: htx_rules.Report = merged.finish(lang="en")
+    whole: htx_rules.Report = engine.report({"persons": [{"id": "P1"}]}, "2026-11-27", threads=2)
+    count: int = merged.rows + len(report.to_table()) + len(whole.to_json())
     version: str = htx_rules.__version__
     warning: type = htx_rules.FactsWarning
     try:
@@ -35,7 +45,8 @@ def main() -> None:
         print(e.code, e.messages["en"])
     except htx_rules.HtxRulesError as e:
         print(e.diagnostics)
-    print(outcome, typed_outcome, is_yes, ident, reasons, fields, len(rs), rows, version, warning)
+    print(outcome, typed_outcome, is_yes, ident, reasons, fields_bad, len(rs), rows, version, warning)
+    print(labels, titles, count)
     print(r.to_dict()["decisions"])
 
 

@@ -166,3 +166,55 @@ fn partials_of_another_date_do_not_merge() {
     let err = a.merge(b.into_partial()).unwrap_err();
     assert_eq!(err.code(), "registry.merge");
 }
+
+/// Partials of one collection's parts, each numbered from its place in the whole, merge in any
+/// order into exactly the one-pass report — duplicates across parts included, counted once,
+/// with their errors at the same rows (and a copy whose facts differ: the first row counts).
+#[test]
+fn numbered_parts_merge_in_any_order_into_the_one_pass_report() {
+    use htx_rules::report::RowLocation;
+    let engine = Engine::embedded().unwrap();
+    let as_of = Date::parse("2026-11-27").unwrap();
+    let reg = sample();
+    let mut persons: Vec<Value> = reg["persons"].as_array().unwrap().clone();
+    let mut changed = persons[3].clone();
+    changed["gender"] = Value::from(if changed["gender"] == "female" {
+        "male"
+    } else {
+        "female"
+    });
+    persons.push(changed);
+    persons.push(persons[10].clone());
+    persons.push(persons[250].clone());
+    let whole = engine
+        .report(&serde_json::json!({ "persons": persons }), as_of)
+        .unwrap();
+    let expected = serde_json::to_value(&whole).unwrap();
+    assert_eq!(whole.record_errors.len(), 3);
+    assert!(whole.record_errors.iter().all(|e| e.record.is_some()));
+    let part = |from: usize, to: usize| {
+        let mut b = engine.report_builder(as_of).unwrap();
+        let c = b.collection("persons").unwrap();
+        for (i, row) in persons[from..to].iter().enumerate() {
+            let record = Some((from + i + 1) as u64);
+            b.add_at(
+                c,
+                row,
+                RowLocation {
+                    record,
+                    ..RowLocation::default()
+                },
+            );
+        }
+        b.into_partial()
+    };
+    let n = persons.len();
+    let parts = [part(0, 100), part(100, 260), part(260, n)];
+    for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]] {
+        let mut b = engine.resume_report(parts[order[0]].clone()).unwrap();
+        b.merge(parts[order[1]].clone()).unwrap();
+        b.merge(parts[order[2]].clone()).unwrap();
+        let got = serde_json::to_value(b.finish()).unwrap();
+        assert_eq!(got, expected, "merged in the order {order:?}");
+    }
+}

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import json as _json
 import os as _os
+from collections.abc import Iterable as _Iterable
 from collections.abc import Mapping as _Mapping
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
@@ -33,11 +34,13 @@ from ._native import (
     InputError,
     PackError,
     Report,
+    ReportPartial,
     Result,
     UnknownNameError,
     Validation,
 )
 from ._outcome import Outcome
+from ._types import DecisionInfo, FieldInfo
 
 #: The package's version (the Rust core's version: they are released together).
 __version__: str = _native.CORE_VERSION
@@ -49,6 +52,8 @@ __all__ = [
     "Validation",
     "FieldError",
     "Report",
+    "ReportPartial",
+    "combine",
     "Explanation",
     "HtxRulesError",
     "PackError",
@@ -57,6 +62,8 @@ __all__ = [
     "UnknownNameError",
     "FactsWarning",
     "Outcome",
+    "FieldInfo",
+    "DecisionInfo",
     "AsOf",
     "__version__",
 ]
@@ -239,24 +246,67 @@ class Engine:
             ) from None
         return _frames.validate_many(self, entity, record, day)
 
-    def report(self, registry: Union[Mapping[str, Any], str, "_os.PathLike[str]"], as_of: AsOf = None) -> Report:
-        """Progress against the phase targets. `registry` is a dict or the path of a JSON file."""
-        if isinstance(registry, (str, _os.PathLike)):
-            path = _os.fspath(registry)
-            try:
-                with open(path, encoding="utf-8") as f:
-                    data = _json.load(f)
-            except OSError as e:
-                raise InputError(
-                    f"không đọc được tệp {path} (cannot read {path}: {e.strerror})"
-                ) from e
-            except ValueError as e:
-                raise InputError(
-                    f"tệp {path} không phải JSON hợp lệ (not valid JSON: {path}: {e})"
-                ) from e
-        else:
-            data = registry
-        return self._native.report(data, _as_of(as_of), self._lang)
+    def report(
+        self,
+        registry: Union[Mapping[str, Any], str, "_os.PathLike[str]"],
+        as_of: AsOf = None,
+        *,
+        threads: Optional[int] = None,
+    ) -> Report:
+        """Progress against the phase targets, from a whole registry.
+
+        ``registry`` is the path of a JSON file or of a folder (``<collection>.csv`` / ``.jsonl`` /
+        ``.json`` and ``registry.json``), read by the core streaming on ``threads`` threads (default:
+        every core); or a mapping ``{collection: rows, key: value}`` whose rows are a list of dicts,
+        a pandas or polars frame, any Arrow data (pyarrow, DuckDB, …) or an iterator of those,
+        read a batch at a time. The same as ``report_partial(registry, as_of).finish()``.
+        """
+        from . import _registry
+
+        b = _registry.builder(self, registry, _as_of(as_of), threads=threads)
+        return b.finish(self._lang)
+
+    def report_partial(
+        self,
+        registry: Union[Mapping[str, Any], str, "_os.PathLike[str]"],
+        as_of: AsOf = None,
+        *,
+        first_record: Optional[Union[int, Mapping[str, int]]] = None,
+        source: Optional[str] = None,
+    ) -> ReportPartial:
+        """The report's aggregates over part of a registry, to merge with the other parts'.
+
+        ``registry`` is as for `report` (typically one partition: ``{"persons": frame}``; or only
+        the registry's own keys, ``{"province": …}``, for the part that holds them). The
+        partial holds exact counts (no small-cell protection: never publish one) and the ids it
+        counted, so a duplicate id across parts counts once. Merge with ``a.merge(b)`` or
+        `htx_rules.combine`, then ``.finish()``; it pickles (to ship from workers).
+
+        ``first_record`` is the number of the part's first row in its whole collection (from 1;
+        one int, or one per collection), so record errors name the same rows as one pass over
+        the whole would; ``source`` names the part (a file) in its errors.
+        """
+        from . import _registry
+
+        b = _registry.builder(
+            self, registry, _as_of(as_of), first_record=first_record, source=source, whole=False
+        )
+        return b.take_partial()
+
+    def fields(self, entity: str) -> List[FieldInfo]:
+        """Every field of `entity`'s schema, flattened (``workers``, then ``workers.total``…): its
+        path, JSON Pointer, kind, type, labels in vi/en, enum values with their labels, bounds —
+        from the pack, for forms and displays."""
+        return self._native.fields(entity)
+
+    def decisions(self, entity: str) -> List[DecisionInfo]:
+        """What evaluating `entity` gives, in order: each decision's name, kind (``"decision"``:
+        yes/no/unknown, ``"value"``: a figure), title in vi/en and citation."""
+        return self._native.decisions(entity)
+
+    def _collections(self) -> List[Tuple[str, Optional[Dict[str, str]]]]:
+        """The registry's collections in the pack's order, with their labels."""
+        return self._native.collections()
 
     def explain(self, rule: str) -> Explanation:
         """A rule: its text, citation, parameters and their dated values."""
@@ -271,3 +321,14 @@ class Engine:
     def __repr__(self) -> str:
         return f"Engine(lang={self._lang!r})"
 
+
+def combine(partials: "_Iterable[ReportPartial]") -> ReportPartial:
+    """Merges partial reports, in order, into one (``finish()`` it for the report).
+
+    The order is the registry's (a duplicate id counts once: the first in this order); the
+    figures of a registry without duplicates do not depend on it. Partials of another pack or
+    as-of date are refused.
+    """
+    from . import _registry
+
+    return _registry.combine(partials)

@@ -1,11 +1,22 @@
-"""HTML displays for Jupyter (`_repr_html_`): presentation only, all text comes from the core."""
+"""HTML displays for Jupyter (`_repr_html_`): presentation only.
+
+Every word of a pack or of the engine comes from the core: decision titles and citations
+(`Engine.decisions`), field labels for missing facts (`Engine.fields`), outcome words
+(`Outcome::label`), reasons; a report is the core's own HTML page (the same as the command line
+writes, record errors and ignored columns included), shown in a frame so its styles stay its
+own. Only the table's column headings are written here.
+"""
 
 from __future__ import annotations
 
 import decimal
+import re
+import threading
+import weakref
 from html import escape
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional, Tuple
 
+#: Column headings of the decisions table (the display's own words, not a pack's).
 _HEAD = {
     "vi": {
         "decision": "Quyết định",
@@ -15,12 +26,8 @@ _HEAD = {
         "reasons": "Lý do",
         "cite": "Căn cứ",
         "missing": "Thiếu dữ kiện",
-        "yes": "có",
-        "no": "không",
-        "unknown": "chưa rõ",
         "as_of": "tính đến",
         "record": "Bản ghi",
-        "rule": "Quy tắc",
     },
     "en": {
         "decision": "Decision",
@@ -30,12 +37,8 @@ _HEAD = {
         "reasons": "Reasons",
         "cite": "Citation",
         "missing": "Missing facts",
-        "yes": "yes",
-        "no": "no",
-        "unknown": "unknown",
         "as_of": "as of",
         "record": "Record",
-        "rule": "Rule",
     },
 }
 
@@ -47,17 +50,52 @@ _STYLE = (
     ".htx-table th{background:#f3f3f3}</style>"
 )
 
+#: Per engine (while it lives): what its displays read, by (what, entity).
+_CACHE: "weakref.WeakKeyDictionary[Any, Dict[Tuple[str, str], Any]]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def _cached(native: Any, what: str, entity: str) -> Any:
+    """`native.labels()`, `native.decisions(entity)` or field labels, once per engine."""
+    with _LOCK:
+        mine = _CACHE.setdefault(native, {})
+        if (what, entity) in mine:
+            return mine[(what, entity)]
+    if what == "labels":
+        value: Any = native.labels()
+    elif what == "decisions":
+        value = {d["name"]: d for d in native.decisions(entity)}
+    else:
+        value = _field_labels(native.fields(entity))
+    with _LOCK:
+        mine[(what, entity)] = value
+    return value
+
+
+def _field_labels(fields: List[Dict[str, Any]], prefix: str = "") -> Dict[str, Optional[Dict[str, str]]]:
+    """JSON Pointer -> label, for every field (list items under `<list>/*`)."""
+    out: Dict[str, Optional[Dict[str, str]]] = {}
+    for f in fields:
+        out[prefix + f["pointer"]] = f.get("label")
+        if f.get("items"):
+            out.update(_field_labels(f["items"], prefix + f["pointer"] + "/*"))
+    return out
+
 
 def _lang(obj: Any) -> str:
     lang = getattr(obj, "lang", "vi")
     return lang if lang in _HEAD else "vi"
 
 
-def _fmt_value(v: Any, lang: str) -> str:
+def _word(labels: Dict[str, Dict[str, str]], code: str, lang: str) -> str:
+    return (labels.get(code) or {}).get(lang, code)
+
+
+def _fmt_value(v: Any, lang: str, labels: Dict[str, Dict[str, str]]) -> str:
     if v is None:
         return ""
     if isinstance(v, bool):
-        return _HEAD[lang]["yes"] if v else _HEAD[lang]["no"]
+        return _word(labels, "yes" if v else "no", lang)
     if isinstance(v, decimal.Decimal):
         s = format(v.normalize(), "f")
         return s.replace(".", ",") if lang == "vi" else s
@@ -72,27 +110,43 @@ def _cite(c: Dict[str, Any]) -> str:
     return escape(text)
 
 
-def _badge(outcome: str, lang: str) -> str:
+def _badge(outcome: str, lang: str, labels: Dict[str, Dict[str, str]]) -> str:
     colour = _COLOURS.get(outcome, "#444")
-    return f'<b style="color:{colour}">{escape(_HEAD[lang].get(outcome, outcome))}</b>'
+    return f'<b style="color:{colour}">{escape(_word(labels, outcome, lang))}</b>'
 
 
-def decisions_table(decisions: Dict[str, Any], lang: str) -> str:
+def missing_label(pointer: str, fields: Dict[str, Optional[Dict[str, str]]], lang: str) -> str:
+    """What to call a missing fact: its field's label (a list item's field under its list's
+    label), never the pointer."""
+    generic = re.sub(r"/\d+(?=/|$)", "/*", pointer)
+    label = fields.get(pointer) or fields.get(generic)
+    if label:
+        head = generic.split("/*")[0] if "/*" in generic else None
+        outer = fields.get(head) if head and head != generic else None
+        text = label.get(lang) or ""
+        return f"{outer.get(lang)} › {text}" if outer and outer.get(lang) else text
+    # a fact the schema does not label: its own name, words spaced
+    return pointer.rstrip("/").rsplit("/", 1)[-1].replace("_", " ")
+
+
+def decisions_table(decisions: Dict[str, Any], lang: str, native: Any, entity: str) -> str:
     h = _HEAD[lang]
+    labels = _cached(native, "labels", "")
+    infos = _cached(native, "decisions", entity)
+    fields = _cached(native, "fields", entity)
     rows: List[str] = []
     for name, d in decisions.items():
+        title = ((infos.get(name) or {}).get("title") or {}).get(lang) or name.replace("_", " ")
         reasons = "<br>".join(escape(r.get(lang, "")) for r in d.reasons)
         if d.missing:
-            reasons += (
-                ("<br>" if reasons else "")
-                + f"<i>{escape(h['missing'])}: {escape(', '.join(d.missing))}</i>"
-            )
+            names = ", ".join(dict.fromkeys(missing_label(p, fields, lang) for p in d.missing))
+            reasons += ("<br>" if reasons else "") + f"<i>{escape(h['missing'])}: {escape(names)}</i>"
         rows.append(
             "<tr>"
-            f"<td><code>{escape(name)}</code></td>"
-            f"<td>{_badge(d.outcome, lang)}</td>"
-            f"<td>{escape(_fmt_value(d.value, lang))}</td>"
-            f"<td>{escape(_fmt_value(d.target, lang))}</td>"
+            f'<td title="{escape(name)}">{escape(title)}</td>'
+            f"<td>{_badge(d.outcome, lang, labels)}</td>"
+            f"<td>{escape(_fmt_value(d.value, lang, labels))}</td>"
+            f"<td>{escape(_fmt_value(d.target, lang, labels))}</td>"
             f"<td>{reasons}</td>"
             f"<td>{_cite(d.cite)}</td>"
             "</tr>"
@@ -103,77 +157,21 @@ def decisions_table(decisions: Dict[str, Any], lang: str) -> str:
     return f'<table class="htx-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def result_html(result: Any) -> str:
+def result_html(result: Any, native: Any) -> str:
     lang = _lang(result)
     h = _HEAD[lang]
     title = f"{h['record']} <code>{escape(str(result.id))}</code>" if result.id is not None else h["record"]
-    caption = f"<p><b>{title}</b> — {escape(result.entity)}, {h['as_of']} {escape(result.as_of)}</p>"
-    return _STYLE + caption + decisions_table(result.decisions, lang)
-
-
-_STATUS = {
-    "vi": {"met": "đạt", "not_met": "không đạt", "on_track": "đúng tiến độ", "behind": "chậm",
-           "no_data": "chưa có số liệu", "no_target": "không có mục tiêu", "unknown": "chưa rõ"},
-    "en": {"met": "met", "not_met": "not met", "on_track": "on track", "behind": "behind",
-           "no_data": "no data", "no_target": "no target", "unknown": "unknown"},
-}
-_STATUS_COLOURS = {"met": "#1b7f3b", "on_track": "#1b7f3b", "not_met": "#b3261e", "behind": "#b3261e"}
-
-
-def _fmt_report_value(v: Any, kind: str, lang: str) -> str:
-    if v is None:
-        return ""
-    if kind == "share":
-        d = decimal.Decimal(str(v)) * 100
-        s = format(d.normalize(), "f")
-        return (s.replace(".", ",") if lang == "vi" else s) + "%"
-    return str(v)
+    caption = f"<p><b>{title}</b> — {h['as_of']} {escape(result.as_of)}</p>"
+    return _STYLE + caption + decisions_table(result.decisions, lang, native, result.entity)
 
 
 def report_html(report: Any) -> str:
-    """One table per phase: indicator, value, target, status, citation (from the report's JSON;
-    the core's own `to_html()` is a whole page, not for embedding in a notebook)."""
-    from ._report import report_rows
-
-    lang = _lang(report)
-    data = report.to_dict()
-    vi = lang == "vi"
-    reg = data.get("registry") or {}
-    parts = [_STYLE]
-    document = (data.get("pack") or {}).get("document") or ""
-    title = f"Báo cáo tiến độ thực hiện {document}" if vi else f"Progress report, {document}"
-    parts.append(f"<p><b>{escape(title)}</b> — {_HEAD[lang]['as_of']} {escape(str(data.get('as_of', '')))}</p>")
-    if reg.get("synthetic"):
-        warn = "Dữ liệu mẫu, hư cấu — không phải số liệu thật." if vi else "Synthetic sample data — invented, not real figures."
-        parts.append(f"<p><i>{escape(warn)}</i></p>")
-    heads = ("Chỉ tiêu", "Giá trị", "Mục tiêu", "Tình trạng", "Căn cứ") if vi else (
-        "Indicator", "Value", "Target", "Status", "Citation")
-    rows = report_rows(data)
-    # one table per period, in the report's order (a pack's phases, then e.g. its programme)
-    periods = list(dict.fromkeys((r["group"], r["phase"]) for r in rows))
-    for period in periods:
-        first = next(r for r in rows if (r["group"], r["phase"]) == period)
-        label = first["period_vi" if vi else "period_en"] or f"{period[0]} {period[1]}"
-        body = []
-        for r in (r for r in rows if (r["group"], r["phase"]) == period):
-            name = r["title_vi"] if vi else r["title_en"]
-            status = str(r["status"] or "unknown")
-            colour = _STATUS_COLOURS.get(status, "#7a6a00")
-            body.append(
-                "<tr>"
-                f"<td>{escape(str(name or r['indicator']))}<br><code>{escape(str(r['indicator']))}</code></td>"
-                f"<td>{escape(_fmt_report_value(r['value'], r['kind'], lang))}</td>"
-                f"<td>{escape(_fmt_report_value(r['target'], r['kind'], lang))}</td>"
-                f'<td><b style="color:{colour}">{escape(_STATUS[lang].get(status, status))}</b></td>'
-                f"<td>{escape(' '.join(x for x in (r['document'] or '', r['section'] or '') if x))}</td>"
-                "</tr>"
-            )
-        head = "".join(f"<th>{escape(h)}</th>" for h in heads)
-        parts.append(
-            f"<h4>{escape(label)}</h4><table class=\"htx-table\"><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>"
-        )
-    return "".join(parts)
+    """The core's HTML page of the report, in a frame (its styles stay inside it)."""
+    page = report.to_html(_lang(report))
+    return (
+        f'<iframe srcdoc="{escape(page, quote=True)}" title="report" '
+        'style="width:100%;height:75vh;border:1px solid #ddd;border-radius:4px"></iframe>'
+    )
 
 
 def explanation_html(explanation: Any) -> str:

@@ -231,7 +231,9 @@ def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, va
 def _pandas_arrow(pa: Any, s: Any) -> Any:
     """One pandas column as an Arrow array, or None when Arrow cannot type it (mixed objects)."""
     try:
-        return pa.array(s, from_pandas=True)
+        arr = pa.array(s, from_pandas=True)
+        # a column with a pyarrow dtype (dtype_backend="pyarrow") may hold several chunks
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError, OverflowError):
         return None
 

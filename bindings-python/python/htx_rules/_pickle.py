@@ -4,7 +4,8 @@ An `Engine` travels as its pack sources — nothing at all for the embedded pack
 once per process: later unpicklings of the same sources (keyed by their SHA-256) reuse it. A
 `Result` or `Decision` travels as its engine, entity, record and as-of date and is evaluated again
 on arrival (the engine is deterministic, so it is the same answer); `Validation`, `FieldError`,
-`Report` and `Explanation` travel as their data.
+`Report` and `Explanation` travel as their data; a `ReportPartial` as its engine and its data
+(JSON bytes: exact counts and the ids it counted).
 """
 
 from __future__ import annotations
@@ -80,3 +81,7 @@ def explanation(json: str, text_vi: str, text_en: str, lang: str) -> _native.Exp
     return _native._explanation(json, text_vi, text_en, lang)
 
 
+
+
+def report_partial(native: _native.NativeEngine, data: bytes) -> _native.ReportPartial:
+    return _native._report_partial(native, data)

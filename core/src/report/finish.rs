@@ -122,6 +122,16 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
             ));
         }
     }
+    // errors in registry order whatever order the rows or partials came in: the registry's own
+    // keys, then each collection in the pack's order, by record (stable: a row's field errors
+    // before its duplicate error)
+    let mut record_errors = partial.errors;
+    let position = |e: &super::types::RecordError| {
+        e.collection
+            .as_ref()
+            .map(|name| reg.collections.iter().position(|x| x.name == *name))
+    };
+    record_errors.sort_by_key(|e| (position(e), e.record));
     Report {
         as_of: partial.as_of,
         pack: PackInfo {
@@ -164,7 +174,7 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
         periods,
         ended: plan.ended,
         notes,
-        record_errors: partial.errors,
+        record_errors,
         ignored: partial.ignored,
         disclosure: policy.map(|d| DisclosureInfo {
             threshold: d.threshold,

@@ -54,7 +54,7 @@ pub use types::{
 
 pub use crate::model::{Aggregate, Compare};
 
-use partial::{duplicate, encode, Effect, Touch};
+use partial::{duplicate, encode, Effect, Located, Touch};
 use plan::Plan;
 
 use crate::codes::Code;
@@ -328,6 +328,21 @@ impl<'e> ReportBuilder<'e> {
         self.add_batch_at(c, batch, None, &[], None)
     }
 
+    /// Adds a columnar batch that is one part of a larger collection (a partition, a file of
+    /// many): its rows are located in `source` when given, and numbered from `first_record`
+    /// (the part's first row in the whole collection, from 1) so that record errors and
+    /// duplicates point at the same rows as one pass over the whole would.
+    pub fn add_batch_from(
+        &mut self,
+        collection: &str,
+        batch: &ColumnBatch,
+        source: Option<&str>,
+        first_record: Option<u64>,
+    ) -> Result<(), Error> {
+        let c = self.collection(collection)?;
+        self.add_batch_at(c, batch, source, &[], first_record)
+    }
+
     /// The same, located: row `i` of the batch is at `lines[i]` of `source` when given, and
     /// is record `first_record + i` of its collection (else numbered by this builder).
     pub(crate) fn add_batch_at(
@@ -559,8 +574,16 @@ impl<'e> ReportBuilder<'e> {
                 acc.apply(&t.effect, false);
             }
         }
-        if let (Some(id), Some(seen)) = (id, self.partial.seen.get_mut(c)) {
-            seen.insert(id.into_boxed_str(), encode(&touches));
+        if let Some(id) = id {
+            let at = Located {
+                source: loc.source.map(|s| self.partial.source_index(s)),
+                line: loc.line,
+                column: loc.column,
+                record: loc.record,
+            };
+            if let Some(seen) = self.partial.seen.get_mut(c) {
+                seen.insert(id.into_boxed_str(), encode(at, &touches));
+            }
         }
     }
 

@@ -10,9 +10,13 @@
 //! encoded in a few bytes (a person in two indicators takes about ten). When a merge meets
 //! an id both halves counted, it subtracts the second half's contribution and records the
 //! duplicate, so `a.merge(b)` equals reading `a`'s rows then `b`'s: the first row with an id
-//! counts, wherever the halves were cut. Merge partials in registry order for the same
-//! "first" as one pass; the figures of a registry without duplicates do not depend on the
-//! order at all.
+//! counts, wherever the halves were cut. Each id also keeps where its row was (source, line,
+//! column, record): the duplicate error a merge finds is located as one pass would locate it,
+//! and when both rows are numbered in the same source the one with the smaller number counts
+//! whatever the merge order (parts of a collection numbered from their place in the whole, as
+//! `ReportBuilder::add_batch_from` does, merge in any order). Otherwise merge partials in
+//! registry order for the same "first" as one pass; the figures of a registry without
+//! duplicates do not depend on the order at all.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -164,8 +168,12 @@ pub struct ReportPartial {
     pub(crate) ignored: Vec<IgnoredField>,
     /// The registry's metadata values (the first one given wins).
     pub(crate) meta: BTreeMap<String, serde_json::Value>,
-    /// Per collection: each id counted, with its contribution (see [`encode`]).
+    /// Per collection: each id counted, with its row's location and contribution (see
+    /// [`encode`]).
     pub(crate) seen: Vec<HashMap<Box<str>, Box<[u8]>>>,
+    /// The sources (file names) the locations in `seen` refer to, by index.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) sources: Vec<String>,
 }
 
 impl ReportPartial {
@@ -180,6 +188,18 @@ impl ReportPartial {
             ignored: Vec::new(),
             meta: BTreeMap::new(),
             seen: vec![HashMap::new(); collections],
+            sources: Vec::new(),
+        }
+    }
+
+    /// The index of `source` in this partial's source table (added when new).
+    pub(crate) fn source_index(&mut self, source: &str) -> u64 {
+        match self.sources.iter().position(|s| s == source) {
+            Some(i) => i as u64,
+            None => {
+                self.sources.push(source.to_string());
+                (self.sources.len() - 1) as u64
+            }
         }
     }
 
@@ -254,28 +274,65 @@ impl ReportPartial {
         for (k, v) in other.meta {
             self.meta.entry(k).or_insert(v);
         }
+        // other's source indices in this partial's table (identity when they agree)
+        let remap: Vec<u64> = other.sources.iter().map(|s| self.source_index(s)).collect();
+        let same = remap.iter().enumerate().all(|(i, &j)| i as u64 == j);
         for (c, seen) in other.seen.into_iter().enumerate() {
+            let (name, pointer) = names
+                .get(c)
+                .map(|(n, p)| (n.to_string(), p.to_string()))
+                .unwrap_or_default();
             for (id, contribution) in seen {
                 let Some(mine) = self.seen.get_mut(c) else {
                     continue;
                 };
+                // their row's location in this partial's source table
+                let theirs = if same || split(&contribution).0.source.is_none() {
+                    contribution
+                } else {
+                    let (at, touches) = split(&contribution);
+                    let at = Located {
+                        source: at.source.and_then(|i| remap.get(i as usize).copied()),
+                        ..at
+                    };
+                    let mut bytes = Vec::with_capacity(contribution.len() + 2);
+                    at.put(&mut bytes);
+                    bytes.extend_from_slice(touches);
+                    bytes.into_boxed_slice()
+                };
                 match mine.entry(id) {
-                    std::collections::hash_map::Entry::Occupied(e) => {
-                        // counted in both halves: take the second one back
-                        for t in decode(&contribution) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        // counted in both halves: the row that comes first in the registry
+                        // counts — theirs when both are numbered in the same source and
+                        // theirs has the smaller number, else (merge order) mine
+                        let (mine_at, _) = split(e.get());
+                        let (their_at, _) = split(&theirs);
+                        let theirs_first = mine_at.source == their_at.source
+                            && matches!(
+                                (their_at.record, mine_at.record),
+                                (Some(t), Some(m)) if t < m
+                            );
+                        let (later, at) = if theirs_first {
+                            (std::mem::replace(e.get_mut(), theirs), mine_at)
+                        } else {
+                            (theirs, their_at)
+                        };
+                        for t in decode(split(&later).1) {
                             if let Some(acc) = self.accs.get_mut(t.slot as usize) {
                                 acc.apply(&t.effect, true);
                             }
                         }
-                        let (name, pointer) = names
-                            .get(c)
-                            .map(|(n, p)| (n.as_str(), p.as_str()))
-                            .unwrap_or(("", ""));
-                        self.errors
-                            .push(duplicate(name, pointer, None, e.key(), None, None, None));
+                        let source = at
+                            .source
+                            .and_then(|i| self.sources.get(i as usize))
+                            .cloned();
+                        let id = e.key().to_string();
+                        self.errors.push(duplicate(
+                            &name, &pointer, at.record, &id, source, at.line, at.column,
+                        ));
                     }
                     std::collections::hash_map::Entry::Vacant(e) => {
-                        e.insert(contribution);
+                        e.insert(theirs);
                     }
                 }
             }
@@ -312,7 +369,44 @@ pub(crate) fn duplicate(
     }
 }
 
-// ---- the compact form of a row's contribution
+// ---- the compact form of a row's location and contribution
+
+/// Where a counted row was: each part `None` or its value, written as varints (0: none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Located {
+    /// Index in the partial's `sources`.
+    pub source: Option<u64>,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub record: Option<u64>,
+}
+
+impl Located {
+    fn put(&self, out: &mut Vec<u8>) {
+        for v in [self.source, self.line, self.column, self.record] {
+            put_varint(out, v.map_or(0, |v| v.saturating_add(1)));
+        }
+    }
+
+    fn get(b: &[u8], pos: &mut usize) -> Option<Located> {
+        let mut next = || get_varint(b, pos).map(|v| v.checked_sub(1));
+        Some(Located {
+            source: next()?,
+            line: next()?,
+            column: next()?,
+            record: next()?,
+        })
+    }
+}
+
+/// A seen id's bytes split into its row's location and its touches.
+fn split(b: &[u8]) -> (Located, &[u8]) {
+    let mut pos = 0;
+    match Located::get(b, &mut pos) {
+        Some(at) => (at, b.get(pos..).unwrap_or_default()),
+        None => (Located::default(), &[]),
+    }
+}
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -366,10 +460,12 @@ fn get_decimal(b: &[u8], pos: &mut usize) -> Option<Decimal> {
     }
 }
 
-/// A row's touches in a few bytes: per touch, the slot, then `0` (unknown) or `1` and a byte
-/// saying which figures follow (numerator, denominator, group masks, distinct key).
-pub(crate) fn encode(touches: &[Touch]) -> Box<[u8]> {
+/// A row's location and touches in a few bytes: the location (four varints), then per
+/// touch the slot, then `0` (unknown) or `1` and a byte saying which figures follow
+/// (numerator, denominator, group masks, distinct key).
+pub(crate) fn encode(at: Located, touches: &[Touch]) -> Box<[u8]> {
     let mut out = Vec::new();
+    at.put(&mut out);
     for t in touches {
         put_varint(&mut out, u64::from(t.slot));
         match &t.effect {
@@ -410,7 +506,7 @@ pub(crate) fn encode(touches: &[Touch]) -> Box<[u8]> {
     out.into_boxed_slice()
 }
 
-/// The touches [`encode`] wrote (what cannot be read back is dropped).
+/// The touches [`encode`] wrote after the location (what cannot be read back is dropped).
 pub(crate) fn decode(b: &[u8]) -> Vec<Touch> {
     let mut out = Vec::new();
     let mut pos = 0;
@@ -508,7 +604,15 @@ mod tests {
                 },
             },
         ];
-        assert_eq!(decode(&encode(&touches)), touches);
+        let at = Located {
+            source: Some(0),
+            line: None,
+            column: Some(1),
+            record: Some(300_000),
+        };
+        let bytes = encode(at, &touches);
+        let (back, rest) = split(&bytes);
+        assert_eq!((back, decode(rest)), (at, touches));
         // a person counted in two indicators with a breakdown takes a few bytes
         let small = [
             Touch {
@@ -532,6 +636,6 @@ mod tests {
                 },
             },
         ];
-        assert!(encode(&small).len() <= 8);
+        assert!(encode(Located::default(), &small).len() <= 12);
     }
 }

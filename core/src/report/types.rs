@@ -303,7 +303,7 @@ pub struct PeriodReport {
 pub struct RecordError {
     /// The collection (`None`: the registry's own keys).
     pub collection: Option<String>,
-    /// The row's number in its source, from 1 (`None` when it came from a merged partial).
+    /// The row's number in its collection, from 1 (`None` when not known).
     pub record: Option<u64>,
     /// The row's id, when it has one.
     pub id: Option<String>,
