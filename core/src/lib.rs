@@ -102,8 +102,10 @@ mod error;
 mod explain;
 pub mod expr;
 mod fields;
+pub mod limits;
 mod model;
 pub mod pack;
+pub mod read;
 pub mod report;
 pub mod testing;
 mod validate;
@@ -111,9 +113,10 @@ mod value;
 
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
+pub use decode::{BatchNotes, DecodedRecord, Options, Undecidable, UnknownKey, NON_FINITE_KEY};
 pub use engine::{
-    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
-    Scalar, Validation, DEFAULT_PACK,
+    Batch, BatchEvaluation, Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation,
+    Explanation, Outcome, Scalar, TextError, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

@@ -2,6 +2,7 @@
 //! and the bindings call. What the operations return is in `result.rs`, running rules in
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
+mod batch;
 mod result;
 mod run;
 
@@ -10,12 +11,16 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use crate::decode::{Column, ColumnBatch};
+#[cfg(feature = "csv")]
+pub(crate) use batch::CsvColumn;
+pub use batch::{Batch, BatchEvaluation, TextError};
 pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
 use crate::codes::Code;
 use crate::date::Date;
 use crate::decode::columns::BatchDecoder;
-use crate::decode::Decoder;
+use crate::decode::shape::Shape;
+use crate::decode::{Options, Tally};
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
 use crate::model::{EntityRules, Pack, PackMeta};
@@ -43,6 +48,8 @@ pub const DEFAULT_PACK: &str = "ben-tre-2747";
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) pack: Pack,
+    /// Each entity's schema as a tree of fields, and what its decisions need (by entity index).
+    pub(crate) shapes: Vec<Shape>,
 }
 
 impl Engine {
@@ -99,9 +106,13 @@ impl Engine {
 
     /// Any loader.
     pub fn from_loader(loader: &dyn PackLoader, root: &str) -> Result<Engine, Error> {
-        Ok(Engine {
-            pack: check::load(loader, root)?,
-        })
+        let pack = check::load(loader, root)?;
+        let shapes = pack
+            .entities
+            .iter()
+            .map(|er| Shape::new(&pack, er))
+            .collect();
+        Ok(Engine { pack, shapes })
     }
 
     /// Metadata of the loaded packs (the root first).
@@ -133,6 +144,20 @@ impl Engine {
             .ok_or_else(|| Error::UnknownEntity(name.to_string()))
     }
 
+    /// An entity's rules and schema tree.
+    pub(crate) fn entity_shape(&self, name: &str) -> Result<(&EntityRules, &Shape), Error> {
+        let i = self
+            .pack
+            .entity_by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::UnknownEntity(name.to_string()))?;
+        match (self.pack.entities.get(i), self.shapes.get(i)) {
+            (Some(er), Some(sh)) => Ok((er, sh)),
+            _ => Err(Error::UnknownEntity(name.to_string())),
+        }
+    }
+
     /// Decodes facts for `entity` (malformed fields become errors and are treated as absent).
     /// Facts that fail a bound or a constraint rule are reported and treated as absent too.
     pub fn decode(
@@ -141,49 +166,74 @@ impl Engine {
         record: &Value,
         as_of: Date,
     ) -> Result<(Record, Vec<FieldError>), Error> {
-        let er = self.entity(entity)?;
-        let mut d = Decoder::new(&self.pack, false);
-        let rec = d.record(er.record, record);
-        match rec {
-            Some(mut r) => {
-                let mut errors = d.errors;
-                self.sanitize(er, &mut r, as_of, &mut errors);
-                Ok((r, errors))
-            }
-            None => {
-                let mut errs = d.errors;
-                if errs.is_empty() {
-                    errs.push(FieldError {
-                        field: String::new(),
-                        code: Code::FactsType.into(),
-                        message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
-                    });
-                }
-                Err(Error::Facts(errs))
-            }
-        }
+        let mut b = self.batch(entity, Options::default())?;
+        let mut d = b.decode(record)?;
+        self.sanitize(b.rules(), &mut d.record, as_of, &mut d.errors);
+        Ok((d.record, d.errors))
     }
 
-    /// Evaluates every decision of `entity` on one record at `as_of`.
+    /// Evaluates every decision of `entity` on one record at `as_of`. Keys that are not in the
+    /// schema are ignored ([`Evaluation::ignored`] lists them), except those that look like a
+    /// field written another way or misspelled: those are errors that name the field meant.
     pub fn evaluate(
         &self,
         entity: &str,
         record: &Value,
         as_of: Date,
     ) -> Result<Evaluation<'_>, Error> {
-        let er = self.entity(entity)?;
-        let (rec, errors) = self.decode(entity, record, as_of)?;
-        let id = er
-            .record_id_field(&self.pack)
-            .and_then(|f| record.get(f))
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            });
-        let mut ev = self.evaluate_record(er, &rec, as_of);
-        ev.id = id;
-        ev.errors = errors;
+        self.evaluate_with(entity, record, as_of, Options::default())
+    }
+
+    /// [`Engine::evaluate`] with reading options (strict: keys not in the schema are errors).
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let coop = serde_json::json!({"kind": "htx", "workers_female": 30, "phone": "0275 3822 123"});
+    /// let r = engine.evaluate("cooperative", &coop, as_of).unwrap();
+    /// assert_eq!(r.errors()[0].field, "/workers_female");
+    /// assert!(r.errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// assert_eq!(r.ignored(), ["phone"]);
+    /// let strict = engine.evaluate_with("cooperative", &coop, as_of, htx_rules::Options::strict()).unwrap();
+    /// assert_eq!(strict.errors()[1].field, "/phone");
+    /// ```
+    pub fn evaluate_with(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+        options: Options,
+    ) -> Result<Evaluation<'_>, Error> {
+        let mut b = self.batch(entity, options)?;
+        let d = b.decode(record)?;
+        let mut ev = b.evaluate(d, as_of);
+        ev.ignored = b.ignored_keys();
+        Ok(ev)
+    }
+
+    /// Evaluates one record given as JSON text: the fast path from text (no tree is built), and
+    /// the one that sees duplicate keys and `NaN`/`Infinity` (field errors). Text that is not
+    /// JSON is an input error with its line and column.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let text = r#"{"kind": "htx", "workers": {"total": 40, "female": 31, "female": 3}}"#;
+    /// let r = engine.evaluate_json("cooperative", text.as_bytes(), as_of, Default::default()).unwrap();
+    /// assert_eq!(r.errors()[0].code, "facts.duplicate_key");
+    /// assert_eq!(r.decision("many_female_jobs").unwrap().outcome().as_str(), "unknown");
+    /// ```
+    pub fn evaluate_json(
+        &self,
+        entity: &str,
+        text: &[u8],
+        as_of: Date,
+        options: Options,
+    ) -> Result<Evaluation<'_>, Error> {
+        let mut b = self.batch(entity, options)?;
+        let d = b.decode_json(text).map_err(|e| e.into_error())?;
+        let mut ev = b.evaluate(d, as_of);
+        ev.ignored = b.ignored_keys();
         Ok(ev)
     }
 
@@ -210,6 +260,39 @@ impl Engine {
             .collect()
     }
 
+    /// Evaluates many records, and says once for the batch which keys were not in the schema
+    /// and which decisions no record had the facts for.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let rows = [serde_json::json!({"kind": "htx", "workers": {"total": 10}, "phone": "1"}),
+    ///             serde_json::json!({"kind": "tht", "workers": {"total": 12}, "phone": "2"})];
+    /// let out = engine.evaluate_batch("cooperative", &rows, as_of, Default::default()).unwrap();
+    /// assert_eq!(out.notes.ignored[0].key, "phone");
+    /// assert_eq!(out.notes.ignored[0].records, 2);
+    /// let many = out.notes.undecidable.iter().find(|u| u.decision == "many_female_jobs").unwrap();
+    /// assert_eq!(many.fields, ["workers.female"]);
+    /// ```
+    pub fn evaluate_batch(
+        &self,
+        entity: &str,
+        records: &[Value],
+        as_of: Date,
+        options: Options,
+    ) -> Result<BatchEvaluation<'_>, Error> {
+        let mut b = self.batch(entity, options)?;
+        let mut evaluations = Vec::with_capacity(records.len());
+        for r in records {
+            let d = b.decode(r)?;
+            evaluations.push(b.evaluate(d, as_of));
+        }
+        Ok(BatchEvaluation {
+            evaluations,
+            notes: b.notes(),
+        })
+    }
+
     /// Evaluates decoded facts (the fast path: no JSON).
     pub fn evaluate_decoded(
         &self,
@@ -222,28 +305,74 @@ impl Engine {
     }
 
     /// Evaluates a columnar batch (pandas / Arrow): one outcome and value column per decision.
+    /// Columns that are not in the schema are in `notes` (ignored, or misspelled with the
+    /// field meant), and so are decisions that no column can decide.
     pub fn evaluate_columns(
         &self,
         entity: &str,
         batch: &ColumnBatch,
         as_of: Date,
     ) -> Result<ColumnarResult, Error> {
-        let er = self.entity(entity)?;
+        self.evaluate_columns_with(entity, batch, as_of, Options::default())
+    }
+
+    /// [`Engine::evaluate_columns`] with reading options: when strict, columns not in the
+    /// schema make the batch an error, as misspelled ones always do.
+    ///
+    /// ```
+    /// use htx_rules::{Column, ColumnBatch, Engine, Date};
+    /// let engine = Engine::embedded().unwrap();
+    /// let mut batch = ColumnBatch::new(1);
+    /// batch.push("kind", Column::Text(vec![Some("htx".into())]));
+    /// batch.push("workers_female", Column::Int(vec![Some(3)]));
+    /// let err = engine.evaluate_columns("cooperative", &batch, Date::parse("2025-06-30").unwrap()).unwrap_err();
+    /// assert_eq!(err.field_errors()[0].field, "/workers_female");
+    /// assert!(err.field_errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// ```
+    pub fn evaluate_columns_with(
+        &self,
+        entity: &str,
+        batch: &ColumnBatch,
+        as_of: Date,
+        options: Options,
+    ) -> Result<ColumnarResult, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
         if self.pack.records.get(er.record).is_none() {
             return Err(Error::UnknownEntity(entity.into()));
         }
-        let rows = BatchDecoder::new(&self.pack, er.record, batch)?;
+        let mut rows = BatchDecoder::new(&self.pack, shape, er.record, batch, options.strict)?;
+        // a misspelled column (or, when strict, any column not in the schema) is an error of
+        // the whole batch: every row would silently lack that fact
+        let (_, misspelled, refused) = rows.tally.unknown_keys(shape, &er.name, options.strict);
+        let refused: Vec<FieldError> = misspelled
+            .iter()
+            .chain(refused.iter())
+            .map(|k| FieldError {
+                field: format!("/{}", k.key.replace('.', "/")),
+                code: if k.suggestion.is_some() {
+                    Code::FactsMisspelledField.into()
+                } else {
+                    Code::FactsUnknownField.into()
+                },
+                message: k.message.clone(),
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(Error::Facts(refused));
+        }
         let names: Vec<String> = er
             .outputs
             .iter()
             .filter_map(|&i| er.rules.get(i))
             .map(|r| r.name.clone())
             .collect();
+        let undecidable = batch::undecidable(er, shape, &rows.available);
         let mut res = ColumnarResult {
             names,
             outcomes: vec![Vec::with_capacity(rows.rows()); er.outputs.len()],
             values: vec![Vec::with_capacity(rows.rows()); er.outputs.len()],
             errors: Vec::new(),
+            notes: Default::default(),
         };
         for row in 0..rows.rows() {
             let mut rec = rows.row(row, &mut res.errors);
@@ -261,11 +390,22 @@ impl Engine {
                 }
             }
         }
+        let (ignored, misspelled, refused) =
+            rows.tally.unknown_keys(shape, &er.name, options.strict);
+        res.notes = crate::decode::BatchNotes {
+            records: rows.rows(),
+            ignored,
+            misspelled,
+            refused,
+            more_ignored: rows.tally.overflow,
+            undecidable,
+        };
         Ok(res)
     }
 
     /// Validates a form record: schema (types, enum values, required fields, bounds) and the
-    /// pack's constraint rules.
+    /// pack's constraint rules. Keys not in the schema are listed in `ignored` (errors when
+    /// strict, see [`Engine::validate_with`]); a misspelled field is an error that names it.
     ///
     /// ```
     /// let engine = htx_rules::Engine::embedded().unwrap();
@@ -276,32 +416,46 @@ impl Engine {
     /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ không được lớn hơn tổng số lao động");
     /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
-        let er = self.entity(entity)?;
-        let mut d = Decoder::new(&self.pack, true);
-        let rec = d.record(er.record, record);
-        let mut errors = d.errors;
-        let Some(rec) = rec else {
-            if errors.is_empty() {
-                errors.push(FieldError {
-                    field: String::new(),
-                    code: Code::FactsType.into(),
-                    message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
-                });
-            }
-            return Ok(Validation {
-                valid: false,
-                errors,
-            });
-        };
-        crate::validate::schema_checks(&self.pack, er.record, &rec, "", &mut errors);
-        errors.extend(self.constraint_errors(er, &rec, as_of));
-        // one error per field and code, in document order
-        let mut seen = std::collections::HashSet::new();
-        errors.retain(|e| seen.insert((e.field.clone(), e.code.clone())));
-        Ok(Validation {
-            valid: errors.is_empty(),
-            errors,
-        })
+        self.validate_with(entity, record, as_of, Options::default())
+    }
+
+    /// [`Engine::validate`] with reading options (strict: keys not in the schema are errors).
+    pub fn validate_with(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+        options: Options,
+    ) -> Result<Validation, Error> {
+        let mut b = self.batch(entity, options)?;
+        let d = b.decode_any(record);
+        let mut v = b.validate(d, as_of);
+        v.ignored = b.ignored_keys();
+        Ok(v)
+    }
+
+    /// Validates one record given as JSON text (duplicate keys and `NaN`/`Infinity` are field
+    /// errors; text that is not JSON is an input error with its line and column).
+    pub fn validate_json(
+        &self,
+        entity: &str,
+        text: &[u8],
+        as_of: Date,
+        options: Options,
+    ) -> Result<Validation, Error> {
+        let mut b = self.batch(entity, options)?;
+        let d = b.decode_json_any(text).map_err(|e| e.into_error())?;
+        let mut v = b.validate(d, as_of);
+        v.ignored = b.ignored_keys();
+        Ok(v)
+    }
+
+    /// A batch of records of `entity`, read one at a time (from `Value`s, JSON text, or a
+    /// [`crate::read`] reader), with what the batch saw said once at the end
+    /// ([`Batch::notes`]).
+    pub fn batch(&self, entity: &str, options: Options) -> Result<Batch<'_>, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        Ok(Batch::new(self, er, shape, options, Tally::tracking(shape)))
     }
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
@@ -350,14 +504,5 @@ impl Engine {
     pub fn schema(&self, entity: &str) -> Result<Value, Error> {
         let er = self.entity(entity)?;
         Ok(crate::validate::json_schema(&self.pack, er.record))
-    }
-}
-
-impl EntityRules {
-    fn record_id_field<'p>(&self, pack: &'p Pack) -> Option<&'p str> {
-        let rt = pack.records.get(self.record)?;
-        rt.id_field
-            .and_then(|i| rt.fields.get(i))
-            .map(|f| f.name.as_str())
     }
 }

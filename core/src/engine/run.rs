@@ -53,6 +53,7 @@ impl Engine {
             id: None,
             decisions,
             errors: Vec::new(),
+            ignored: Vec::new(),
         }
     }
 
