@@ -141,14 +141,13 @@ impl<R: Read> CsvFramer<R> {
             self.count_lines(from, self.pos);
             nout += o;
             nend += e;
+            if self.pos - start > MAX_RECORD_BYTES {
+                return Some(Err(self.too_large(start, start_line)));
+            }
             match res {
-                ReadRecordResult::InputEmpty => {
-                    // more input is read at the top of the loop; at its end, the parser is
-                    // called with nothing, which ends the last row
-                    if self.pos - start > MAX_RECORD_BYTES {
-                        return Some(Err(self.too_large(start, start_line)));
-                    }
-                }
+                // more input is read at the top of the loop; at its end, the parser is called
+                // with nothing, which ends the last row
+                ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => {
                     let n = self.out.len().max(1024);
                     self.out.resize(n * 2, 0);
@@ -316,22 +315,33 @@ impl<R: Read> CsvFramer<R> {
         Some(notes)
     }
 
-    /// A quote opened in the row and never closed: the parser read to the end of the input.
+    /// Quotes the parser would take silently: one opened and never closed (it read to the
+    /// end of the input), or text after a closing quote (`"Nguyễn Thị "Hoa`: where the cell
+    /// ends is a guess, and the next lines may have been swallowed).
     fn unclosed_quote(&self, row: &RawRow) -> Option<FrameError> {
-        if !row.at_eof {
+        let raw = self.buf.get(row.start..row.end).unwrap_or_default();
+        if !raw.contains(&b'"') {
             return None;
         }
-        let raw = self.buf.get(row.start..row.end).unwrap_or_default();
-        let open = open_quote(raw)?;
-        let (l, c) = line_col(raw, open);
+        let (at, problem) = quote_problem(raw)?;
+        if problem == Quote::Unclosed && !row.at_eof {
+            return None;
+        }
+        let (l, c) = line_col(raw, at);
         Some(FrameError {
             line: row.line + l - 1,
             column: c,
             code: Code::InputCsv,
-            message: msg!(
-                vi: "CSV không hợp lệ: dấu ngoặc kép mở ở đây không được đóng trước khi hết tệp",
-                en: "invalid CSV: the quote opened here is not closed before the end of the file",
-            ),
+            message: match problem {
+                Quote::Unclosed => msg!(
+                    vi: "CSV không hợp lệ: dấu ngoặc kép mở ở đây không được đóng trước khi hết tệp",
+                    en: "invalid CSV: the quote opened here is not closed before the end of the file",
+                ),
+                Quote::TextAfter => msg!(
+                    vi: "CSV không hợp lệ: ô mở bằng dấu ngoặc kép ở đây có chữ ngay sau dấu ngoặc kép đóng (dấu ngoặc kép trong ô phải viết đôi: \"\")",
+                    en: "invalid CSV: the cell quoted from here has text right after its closing quote (a quote inside a cell is written twice: \"\")",
+                ),
+            },
         })
     }
 
@@ -390,9 +400,16 @@ impl<R: Read> CsvFramer<R> {
     }
 }
 
-/// Where a quote that opens a cell and is never closed starts in a row's text (the parser's
-/// rules: a quote opens a cell only at its start; `""` inside is a quote).
-fn open_quote(raw: &[u8]) -> Option<usize> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Quote {
+    Unclosed,
+    TextAfter,
+}
+
+/// The first quoting problem of a row's text, by the parser's rules (a quote opens a cell only
+/// at its start; `""` inside is a quote): where a quote opens that is never closed, or that
+/// closes with text after it.
+fn quote_problem(raw: &[u8]) -> Option<(usize, Quote)> {
     #[derive(PartialEq)]
     enum S {
         Start,
@@ -413,21 +430,25 @@ fn open_quote(raw: &[u8]) -> Option<usize> {
             (S::Quoted, b'"') => S::QuoteSeen,
             (S::Quoted, _) => S::Quoted,
             (S::QuoteSeen, b'"') => S::Quoted,
-            (S::QuoteSeen, _) => S::Plain,
+            (S::QuoteSeen, _) => return Some((open, Quote::TextAfter)),
         };
     }
-    (s == S::Quoted).then_some(open)
+    (s == S::Quoted).then_some((open, Quote::Unclosed))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::open_quote;
+    use super::{quote_problem, Quote};
 
     #[test]
-    fn an_open_quote_is_found_where_it_opens() {
-        assert_eq!(open_quote(b"a,\"b,c\nd,e\n"), Some(2));
-        assert_eq!(open_quote(b"a,\"b\"\"c\",d\n"), None);
-        assert_eq!(open_quote(b"a,b\"c,d\n"), None);
-        assert_eq!(open_quote(b"a,\"b\"x,\"c\n"), Some(7));
+    fn quoting_problems_are_found_where_they_are() {
+        assert_eq!(quote_problem(b"a,\"b,c\nd,e\n"), Some((2, Quote::Unclosed)));
+        assert_eq!(quote_problem(b"a,\"b\"\"c\",d\n"), None);
+        assert_eq!(quote_problem(b"a,b\"c,d\n"), None);
+        assert_eq!(
+            quote_problem(b"a,\"b\"x,\"c\n"),
+            Some((2, Quote::TextAfter))
+        );
+        assert_eq!(quote_problem(b"a,\"b\"\r\n"), None);
     }
 }
