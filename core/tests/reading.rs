@@ -25,7 +25,7 @@ fn read_with(text: &[u8], format: Format, o: Options) -> (Vec<String>, htx_rules
     let batch = engine().batch("cooperative", o).unwrap();
     let mut r = batch.reader(text, format, "in");
     let mut out = Vec::new();
-    while let Some(item) = r.next() {
+    for item in r.by_ref() {
         out.push(match item {
             Ok((loc, d)) => {
                 assert_eq!(loc.record, out.len() + 1);
