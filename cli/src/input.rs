@@ -1,200 +1,87 @@
-//! Reading records: a JSON object, a JSON array, JSON Lines, or CSV with dotted headers.
+//! Where records come from: a file or standard input, and its format. The records themselves
+//! are read by the core (`htx_rules::read`). The registry reading of `report` stays here
+//! until the report reads registries in the core.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use htx_rules::{Error, Message};
+use htx_rules::read::Format;
+use htx_rules::{msg, Code, Error, Message};
 use serde_json::{Map, Value};
 
-/// An input stream and what it is called in messages.
-pub struct Source {
-    name: String,
-    reader: Box<dyn BufRead>,
-    csv: bool,
-}
-
-/// Opens a file, or standard input for `-` or no name.
-pub fn open(file: Option<&str>) -> Result<Source, Error> {
-    open_with_progress(file, None)
-}
-
-/// The same, moving `progress` along as the file is read (its length is the file's size).
-pub fn open_with_progress(
+/// Opens a file, or standard input for `-` or no name, as a byte stream and the name it is
+/// called in messages; `progress` (when given) moves along as the file is read.
+pub fn open(
     file: Option<&str>,
     progress: Option<indicatif::ProgressBar>,
-) -> Result<Source, Error> {
+) -> Result<(Box<dyn Read>, String), Error> {
     match file {
-        None | Some("-") => Ok(Source {
-            name: "stdin".into(),
-            reader: Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
-            csv: false,
-        }),
+        None | Some("-") => Ok((Box::new(std::io::stdin()), "stdin".into())),
         Some(f) => {
             let file = File::open(f).map_err(|e| {
-                Error::input(
-                    "input.read",
-                    format!("không mở được {f}: {e}"),
-                    format!("cannot open {f}: {e}"),
+                Error::invalid_input(
+                    Code::InputRead,
+                    msg!(vi: format!("không mở được {f}: {e}"), en: format!("cannot open {f}: {e}")),
                 )
             })?;
-            let reader: Box<dyn BufRead> = match progress {
+            let reader: Box<dyn Read> = match progress {
                 Some(pb) => {
                     pb.set_length(file.metadata().map(|m| m.len()).unwrap_or(0));
-                    Box::new(BufReader::with_capacity(1 << 16, pb.wrap_read(file)))
+                    Box::new(pb.wrap_read(file))
                 }
-                None => Box::new(BufReader::with_capacity(1 << 16, file)),
+                None => Box::new(file),
             };
-            Ok(Source {
-                name: f.to_string(),
-                reader,
-                csv: f.to_lowercase().ends_with(".csv"),
-            })
+            Ok((reader, f.to_string()))
         }
     }
 }
 
-fn located(name: &str, e: &serde_json::Error) -> Error {
-    Error::from_json_in(name, e)
+/// The format of an input: `--input` when given, else the file name's extension; standard
+/// input is JSON (an array, objects, or JSON Lines) unless told otherwise. A file whose name
+/// does not tell is an error, never a guess.
+pub fn format(file: Option<&str>, explicit: Option<Format>) -> Result<Format, Error> {
+    if let Some(f) = explicit {
+        return Ok(f);
+    }
+    match file {
+        None | Some("-") => Ok(Format::Json),
+        Some(f) => Format::from_name(f).ok_or_else(|| {
+            Error::invalid_input(
+                Code::InputFormat,
+                msg!(
+                    vi: format!("không biết định dạng của {f} (đuôi .json, .jsonl, .ndjson hay .csv): dùng --input json|jsonl|csv"),
+                    en: format!("cannot tell the format of {f} from its name (.json, .jsonl, .ndjson or .csv): use --input json|jsonl|csv"),
+                ),
+            )
+        }),
+    }
 }
 
-/// Calls `f` on every record of the input, in order.
-pub fn for_each_record(
-    mut src: Source,
+/// A file of a registry folder, as a byte stream.
+fn open_file(p: &Path) -> Result<Box<dyn BufRead>, Error> {
+    let f = File::open(p).map_err(|e| {
+        Error::invalid_input(
+            Code::InputRead,
+            msg!(
+                vi: format!("không mở được {}: {e}", p.display()),
+                en: format!("cannot open {}: {e}", p.display()),
+            ),
+        )
+    })?;
+    Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
+}
+
+// The registry folder's CSV reading below belongs to `report`, whose registry reading moves
+// into the core (the report's own work); records for `eval` and `validate` are read by
+// `htx_rules::read`.
+fn csv_records(
+    name: &str,
+    src: Box<dyn BufRead>,
     f: &mut dyn FnMut(Value) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let first = loop {
-        let buf = src.reader.fill_buf().map_err(|e| {
-            Error::input(
-                "input.read",
-                format!("lỗi đọc: {e}"),
-                format!("read error: {e}"),
-            )
-        })?;
-        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
-            Some(i) => break buf.get(i).copied(),
-            None if buf.is_empty() => break None,
-            None => {
-                let n = buf.len();
-                src.reader.consume(n);
-            }
-        }
-    };
-    match first {
-        None => Ok(()),
-        Some(b'[') if !src.csv => {
-            let mut text = String::new();
-            src.reader.read_to_string(&mut text).map_err(|e| {
-                Error::input(
-                    "input.read",
-                    format!("lỗi đọc: {e}"),
-                    format!("read error: {e}"),
-                )
-            })?;
-            let v: Value = serde_json::from_str(&text).map_err(|e| located(&src.name, &e))?;
-            if let Value::Array(items) = v {
-                for it in items {
-                    f(it)?;
-                }
-            }
-            Ok(())
-        }
-        Some(b'{') if !src.csv => json_lines(src, f),
-        _ => csv_records(src, f),
-    }
-}
-
-/// JSON Lines, or JSON objects spread over several lines: each value is parsed from an
-/// in-memory slice (much faster than parsing from the reader), with lines counted for errors.
-fn json_lines(mut src: Source, f: &mut dyn FnMut(Value) -> Result<(), Error>) -> Result<(), Error> {
-    let read_err = |e: std::io::Error| {
-        Error::input(
-            "input.read",
-            format!("lỗi đọc: {e}"),
-            format!("read error: {e}"),
-        )
-    };
-    let mut buf = String::new();
-    let mut line = String::new();
-    let mut line_no = 0usize; // lines read so far
-    let mut start_line = 1usize; // line where `buf` starts
-    loop {
-        line.clear();
-        let n = src.reader.read_line(&mut line).map_err(read_err)?;
-        let eof = n == 0;
-        if !eof {
-            line_no += 1;
-            if buf.trim().is_empty() {
-                buf.clear();
-                start_line = line_no;
-            }
-            buf.push_str(&line);
-        }
-        if buf.trim().is_empty() {
-            if eof {
-                return Ok(());
-            }
-            continue;
-        }
-        match serde_json::from_str::<Value>(&buf) {
-            Ok(v) => {
-                f(v)?;
-                buf.clear();
-            }
-            // an object spread over several lines: read on
-            Err(e) if e.is_eof() && !eof => {}
-            Err(e) => {
-                // several values on one line, or a real error: let the stream parser decide
-                let mut stream = serde_json::Deserializer::from_str(&buf).into_iter::<Value>();
-                let mut any = false;
-                for item in stream.by_ref() {
-                    match item {
-                        Ok(v) => {
-                            any = true;
-                            f(v)?;
-                        }
-                        Err(e2) if e2.is_eof() && !eof && any => break,
-                        Err(e2) => {
-                            return Err(located_at(&src.name, &e2, start_line));
-                        }
-                    }
-                }
-                let rest = buf.get(stream.byte_offset()..).unwrap_or("").to_string();
-                if rest.trim().is_empty() {
-                    buf.clear();
-                } else if eof {
-                    return Err(located_at(&src.name, &e, start_line));
-                } else {
-                    let consumed = buf
-                        .get(..stream.byte_offset())
-                        .unwrap_or("")
-                        .matches('\n')
-                        .count();
-                    start_line += consumed;
-                    buf = rest;
-                }
-            }
-        }
-        if eof {
-            return Ok(());
-        }
-    }
-}
-
-/// A JSON error in text that starts at line `first_line` of the input.
-fn located_at(name: &str, e: &serde_json::Error, first_line: usize) -> Error {
-    let mut err = located(name, e);
-    if let Error::Input { line, .. } = &mut err {
-        *line += first_line.saturating_sub(1);
-    }
-    err
-}
-
-fn csv_records(src: Source, f: &mut dyn FnMut(Value) -> Result<(), Error>) -> Result<(), Error> {
-    let name = src.name.clone();
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(src.reader);
+    let name = name.to_string();
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(src);
     let headers = rdr
         .headers()
         .map_err(|e| csv_error(&name, &e))?
@@ -283,9 +170,9 @@ pub fn read_registry(p: &Path) -> Result<Value, Error> {
             if !path.exists() {
                 continue;
             }
-            let src = open(Some(&path.to_string_lossy()))?;
+            let src = open_file(&path)?;
             let mut rows = Vec::new();
-            csv_records(src, &mut |v| {
+            csv_records(&path.to_string_lossy(), src, &mut |v| {
                 rows.push(v);
                 Ok(())
             })?;
@@ -307,5 +194,5 @@ pub fn read_registry(p: &Path) -> Result<Value, Error> {
             format!("cannot read {}: {e}", p.display()),
         )
     })?;
-    serde_json::from_str(&text).map_err(|e| located(&p.display().to_string(), &e))
+    serde_json::from_str(&text).map_err(|e| Error::from_json_in(&p.display().to_string(), &e))
 }

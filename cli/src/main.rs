@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use htx_rules::{Date, Engine, Error, Lang};
+use htx_rules::read::{Format as InputFormat, RecordError};
+use htx_rules::{BatchNotes, Date, Engine, Error, Lang, Options};
 use serde_json::Value;
 
 mod input;
@@ -54,9 +55,37 @@ impl From<LangArg> for Lang {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum InputArg {
+    /// A JSON array, or one or more JSON objects (pretty-printed or one per line).
+    Json,
+    /// JSON Lines: one record per line.
+    Jsonl,
+    /// CSV with dotted headers (`workers.female`); lists as JSON in a cell.
+    Csv,
+}
+
+impl From<InputArg> for InputFormat {
+    fn from(i: InputArg) -> InputFormat {
+        match i {
+            InputArg::Json => InputFormat::Json,
+            InputArg::Jsonl => InputFormat::JsonLines,
+            InputArg::Csv => InputFormat::Csv,
+        }
+    }
+}
+
 /// What `eval` and `validate` both take.
 #[derive(clap::Args)]
 struct RecordArgs {
+    /// Input format; by default the file's extension (.json, .jsonl, .ndjson, .csv), and JSON
+    /// for standard input.
+    #[arg(long, value_enum)]
+    input: Option<InputArg>,
+    /// Keys (or columns) not in the entity's schema are errors (by default they are ignored
+    /// and listed once on standard error; a misspelled one is an error either way).
+    #[arg(long)]
+    strict: bool,
     /// Entity: cooperative, person, progress, calendar.
     #[arg(long)]
     entity: String,
@@ -79,8 +108,12 @@ struct RecordArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluates records (a JSON object, a JSON array, JSON Lines or CSV with dotted headers).
+    /// Exit 0; 1 when a record has a misspelled key (or, with --strict, a key not in the
+    /// schema); 3 when some records could not be read (each is an error object in its place);
+    /// 2 when nothing could be evaluated.
     Eval(RecordArgs),
-    /// Validates form records; exit 1 when any is invalid.
+    /// Validates form records; exit 0 all valid, 1 any invalid, 3 some records could not be
+    /// read (error objects in their place), 2 nothing could be validated.
     Validate(RecordArgs),
     /// Loads and type-checks a rule pack (the embedded one when no folder is given).
     Check {
@@ -186,145 +219,274 @@ fn print_json(v: &Value) -> Result<(), Error> {
     Ok(())
 }
 
+/// What went wrong in a batch, for the exit code.
+#[derive(Default)]
+struct Outcomes {
+    records: u64,
+    unreadable: u64,
+    invalid: u64,
+}
+
+/// `eval` and `validate`: records read one at a time by the core, each result (or the error
+/// of a record that could not be read) written in its place, streamed.
+fn records(args: RecordArgs, validate: bool) -> Result<ExitCode, (Error, Lang)> {
+    let RecordArgs {
+        input,
+        strict,
+        entity,
+        as_of: a,
+        pack,
+        format,
+        lang,
+        file,
+    } = args;
+    let lang = Lang::from(lang);
+    let e = |x| (x, lang);
+    let date = as_of(&a).map_err(e)?;
+    let engine = engine(&pack).map_err(e)?;
+    let names: Vec<String> = engine
+        .decision_names(&entity)
+        .map_err(e)?
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let in_format = input::format(file.as_deref(), input.map(InputFormat::from)).map_err(e)?;
+    // a progress bar on stderr for long batches, only when stderr is a terminal
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let pb = indicatif::ProgressBar::new(0);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {percent:>3}% {msg} · {elapsed_precise} (còn/eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let (source, name) = input::open(file.as_deref(), progress.clone()).map_err(e)?;
+    let mut options = Options::default();
+    options.strict = strict;
+    let batch = engine.batch(&entity, options).map_err(e)?;
+    let mut reader = batch.reader(
+        std::io::BufReader::with_capacity(1 << 16, source),
+        in_format,
+        &name,
+    );
+    // what the CSV header says, before any row
+    let up_front = reader.header_notes();
+    if let Some(n) = &up_front {
+        report_notes(&name, n, None, lang);
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let table = matches!(format, Format::Table | Format::Text);
+    if table && !validate {
+        let _ = writeln!(out, "id\t{}", names.join("\t"));
+    }
+    let mut seen = Outcomes::default();
+    while let Some(item) = reader.next() {
+        seen.records += 1;
+        let first = seen.records == 1;
+        match item {
+            Ok((_, record)) => {
+                if validate {
+                    let v = reader.batch().validate(record, date);
+                    if !v.valid {
+                        seen.invalid += 1;
+                    }
+                    write_validation(&mut out, table, first, seen.records, &v, lang);
+                } else {
+                    let ev = reader.batch().evaluate(record, date);
+                    write_evaluation(&mut out, table, first, &ev);
+                }
+            }
+            Err(err) => {
+                seen.unreadable += 1;
+                eprintln!("htx-rules: {}", err.render(lang));
+                write_record_error(&mut out, table, first, &err, lang);
+            }
+        }
+        if seen.records % 10_000 == 0 {
+            if let Some(pb) = &progress {
+                pb.set_message(format!("{} bản ghi / records", seen.records));
+            }
+        }
+    }
+    if !table {
+        let _ = out.write_all(if seen.records == 0 {
+            b"[]\n" as &[u8]
+        } else {
+            b"\n]\n"
+        });
+    }
+    let _ = out.flush();
+    if let Some(pb) = &progress {
+        pb.finish_and_clear();
+        eprintln!("{} bản ghi / records", seen.records);
+    }
+    let notes = reader.notes();
+    report_notes(&name, &notes, up_front.as_ref(), lang);
+    if seen.unreadable > 0 {
+        eprintln!(
+            "htx-rules: {}",
+            match lang {
+                Lang::Vi => format!(
+                    "{name}: {} trong {} bản ghi không đọc được (mỗi bản ghi là một đối tượng lỗi ở đúng vị trí của nó)",
+                    seen.unreadable, seen.records
+                ),
+                Lang::En => format!(
+                    "{name}: {} of {} record(s) could not be read (each is an error object in its place)",
+                    seen.unreadable, seen.records
+                ),
+            }
+        );
+        return Ok(ExitCode::from(3));
+    }
+    let doubtful = !notes.misspelled.is_empty() || !notes.refused.is_empty();
+    Ok(if seen.invalid > 0 || (!validate && doubtful) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// What a batch saw, on standard error: misspelled keys (with the field meant), keys refused
+/// (strict) or ignored, decisions no record can decide. `said` is what was already said
+/// before the records (a CSV header), not said again.
+fn report_notes(name: &str, n: &BatchNotes, said: Option<&BatchNotes>, lang: Lang) {
+    let fresh = |k: &htx_rules::UnknownKey, list: fn(&BatchNotes) -> &[htx_rules::UnknownKey]| {
+        said.is_none_or(|s| !list(s).iter().any(|x| x.key == k.key))
+    };
+    for k in &n.misspelled {
+        if fresh(k, |s| &s.misspelled) {
+            eprintln!(
+                "htx-rules: {name}: {} [facts.misspelled_field]",
+                k.message.get(lang)
+            );
+        }
+    }
+    for k in &n.refused {
+        if fresh(k, |s| &s.refused) {
+            eprintln!(
+                "htx-rules: {name}: {} [facts.unknown_field]",
+                k.message.get(lang)
+            );
+        }
+    }
+    for k in &n.ignored {
+        if fresh(k, |s| &s.ignored) {
+            eprintln!("htx-rules: {name}: {}", k.message.get(lang));
+        }
+    }
+    if n.more_ignored > 0 && said.is_none() {
+        eprintln!(
+            "htx-rules: {name}: {}",
+            match lang {
+                Lang::Vi => format!(
+                    "và {} khóa khác không có trong dữ liệu: bỏ qua",
+                    n.more_ignored
+                ),
+                Lang::En => format!(
+                    "and {} more keys not in the schema: ignored",
+                    n.more_ignored
+                ),
+            }
+        );
+    }
+    for u in &n.undecidable {
+        if said.is_none_or(|s| !s.undecidable.iter().any(|x| x.decision == u.decision)) {
+            eprintln!("htx-rules: {name}: {}", u.message.get(lang));
+        }
+    }
+}
+
+fn separator(out: &mut impl Write, first: bool) {
+    let _ = out.write_all(if first { b"[\n" } else { b",\n" });
+}
+
+fn write_evaluation(
+    out: &mut impl Write,
+    table: bool,
+    first: bool,
+    ev: &htx_rules::Evaluation<'_>,
+) {
+    if table {
+        let cells: Vec<String> = ev
+            .decisions()
+            .map(|(_, d)| match d.value() {
+                Some(v) => format!(
+                    "{} ({})",
+                    d.outcome().as_str(),
+                    match v.to_json() {
+                        Value::String(s) => s,
+                        o => o.to_string(),
+                    }
+                ),
+                None => d.outcome().as_str().to_string(),
+            })
+            .collect();
+        let _ = writeln!(out, "{}\t{}", ev.id().unwrap_or("-"), cells.join("\t"));
+    } else {
+        separator(out, first);
+        let _ = serde_json::to_writer(&mut *out, ev);
+    }
+}
+
+fn write_validation(
+    out: &mut impl Write,
+    table: bool,
+    first: bool,
+    n: u64,
+    v: &htx_rules::Validation,
+    lang: Lang,
+) {
+    if table {
+        if v.valid {
+            let _ = writeln!(
+                out,
+                "{n}: {}",
+                if lang == Lang::Vi {
+                    "hợp lệ"
+                } else {
+                    "valid"
+                }
+            );
+        }
+        for er in &v.errors {
+            let _ = writeln!(
+                out,
+                "{n}: {} [{}] {}",
+                er.field,
+                er.code,
+                er.message.get(lang)
+            );
+        }
+    } else {
+        separator(out, first);
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+}
+
+/// A record that could not be read, in its place: `{"id": null, "error": {file, line,
+/// column, record, code, message}}` in JSON, one line in a table.
+fn write_record_error(
+    out: &mut impl Write,
+    table: bool,
+    first: bool,
+    err: &RecordError,
+    lang: Lang,
+) {
+    if table {
+        let _ = writeln!(out, "{}: {}", err.record, err.render(lang));
+    } else {
+        separator(out, first);
+        let _ = serde_json::to_writer(&mut *out, &serde_json::json!({ "id": null, "error": err }));
+    }
+}
+
 fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
     match cmd {
-        Command::Eval(RecordArgs {
-            entity,
-            as_of: a,
-            pack,
-            format,
-            lang,
-            file,
-        }) => {
-            let lang = Lang::from(lang);
-            let e = |x| (x, lang);
-            let date = as_of(&a).map_err(e)?;
-            let engine = engine(&pack).map_err(e)?;
-            engine.decision_names(&entity).map_err(e)?;
-            // a progress bar on stderr for long batches, only when stderr is a terminal
-            let progress = std::io::stderr().is_terminal().then(|| {
-                let pb = indicatif::ProgressBar::new(0);
-                pb.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{bar:30} {percent:>3}% {msg} · {elapsed_precise} (còn/eta {eta})",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
-                pb
-            });
-            let source = input::open_with_progress(file.as_deref(), progress.clone()).map_err(e)?;
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-            let mut n: u64 = 0;
-            let table = matches!(format, Format::Table);
-            let names: Vec<String> = engine
-                .decision_names(&entity)
-                .map_err(e)?
-                .into_iter()
-                .map(String::from)
-                .collect();
-            if table {
-                let _ = writeln!(out, "id\t{}", names.join("\t"));
-            }
-            let mut emit =
-                |rec: &Value, out: &mut BufWriter<std::io::StdoutLock>| -> Result<(), Error> {
-                    let ev = engine.evaluate(&entity, rec, date)?;
-                    if table {
-                        let cells: Vec<String> = ev
-                            .decisions()
-                            .map(|(_, d)| match d.value() {
-                                Some(v) => format!(
-                                    "{} ({})",
-                                    d.outcome().as_str(),
-                                    match v.to_json() {
-                                        Value::String(s) => s,
-                                        o => o.to_string(),
-                                    }
-                                ),
-                                None => d.outcome().as_str().to_string(),
-                            })
-                            .collect();
-                        let _ = writeln!(out, "{}\t{}", ev.id().unwrap_or("-"), cells.join("\t"));
-                    } else {
-                        let _ = out.write_all(if n == 0 { b"[\n" } else { b",\n" });
-                        let _ = serde_json::to_writer(&mut *out, &ev);
-                    }
-                    n += 1;
-                    if n % 10_000 == 0 {
-                        if let Some(pb) = &progress {
-                            pb.set_message(format!("{n} bản ghi / records"));
-                        }
-                    }
-                    Ok(())
-                };
-            input::for_each_record(source, &mut |rec| emit(&rec, &mut out)).map_err(e)?;
-            if !table {
-                let _ = out.write_all(if n == 0 { b"[]\n" as &[u8] } else { b"\n]\n" });
-            }
-            let _ = out.flush();
-            if let Some(pb) = &progress {
-                pb.finish_and_clear();
-                eprintln!("{n} bản ghi / records");
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Validate(RecordArgs {
-            entity,
-            as_of: a,
-            pack,
-            format,
-            lang,
-            file,
-        }) => {
-            let lang = Lang::from(lang);
-            let e = |x| (x, lang);
-            let date = as_of(&a).map_err(e)?;
-            let engine = engine(&pack).map_err(e)?;
-            engine.decision_names(&entity).map_err(e)?;
-            let source = input::open(file.as_deref()).map_err(e)?;
-            let mut results = Vec::new();
-            input::for_each_record(source, &mut |rec| {
-                results.push(engine.validate(&entity, &rec, date)?);
-                Ok(())
-            })
-            .map_err(e)?;
-            let any_invalid = results.iter().any(|v| !v.valid);
-            match format {
-                Format::Table | Format::Text => {
-                    for (i, v) in results.iter().enumerate() {
-                        if v.valid {
-                            println!(
-                                "{}: {}",
-                                i + 1,
-                                if lang == Lang::Vi {
-                                    "hợp lệ"
-                                } else {
-                                    "valid"
-                                }
-                            );
-                        }
-                        for er in &v.errors {
-                            println!(
-                                "{}: {} [{}] {}",
-                                i + 1,
-                                er.field,
-                                er.code,
-                                er.message.get(lang)
-                            );
-                        }
-                    }
-                }
-                _ => {
-                    print_json(&Value::Array(results.iter().map(|v| v.to_json()).collect()))
-                        .map_err(e)?;
-                }
-            }
-            Ok(if any_invalid {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
+        Command::Eval(args) => records(args, false),
+        Command::Validate(args) => records(args, true),
         Command::Check { dir, lang } => {
             let lang = Lang::from(lang);
             match engine(&dir) {

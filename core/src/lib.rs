@@ -113,10 +113,12 @@ mod value;
 
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
-pub use decode::{BatchNotes, DecodedRecord, Options, Undecidable, UnknownKey, NON_FINITE_KEY};
+pub use decode::{
+    BatchNotes, DecodedRecord, Options, TextError, Undecidable, UnknownKey, NON_FINITE_KEY,
+};
 pub use engine::{
     Batch, BatchEvaluation, Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation,
-    Explanation, Outcome, Scalar, TextError, Validation, DEFAULT_PACK,
+    Explanation, Outcome, Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

@@ -10,6 +10,7 @@ pub(crate) mod json;
 pub(crate) mod keys;
 pub(crate) mod scalar;
 pub(crate) mod shape;
+pub(crate) mod text;
 
 use std::collections::HashMap;
 
@@ -18,6 +19,7 @@ use serde::Serialize;
 pub use columns::{Column, ColumnBatch};
 pub(crate) use json::Decoder;
 pub use json::NON_FINITE_KEY;
+pub use text::TextError;
 
 use crate::error::FieldError;
 use crate::limits::MAX_IGNORED_KEYS;

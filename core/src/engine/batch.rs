@@ -9,10 +9,10 @@ use super::Engine;
 use crate::codes::Code;
 use crate::date::Date;
 use crate::decode::shape::Shape;
+use crate::decode::text::TextError;
 use crate::decode::{BatchNotes, DecodedRecord, Decoder, Options, Tally, Undecidable};
 use crate::error::{Error, FieldError};
 use crate::model::EntityRules;
-use crate::text::Message;
 use crate::value::{Record, Val};
 
 /// Evaluations of a batch and what the batch saw ([`Engine::evaluate_batch`]).
@@ -45,41 +45,6 @@ pub struct Batch<'e> {
     shape: &'e Shape,
     options: Options,
     tally: Tally,
-}
-
-/// JSON text that is not a record: where (relative to the text) and why.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextError {
-    /// 1-based line in the text.
-    pub line: usize,
-    /// 1-based column (in characters) in that line.
-    pub column: usize,
-    /// Byte offset in the text.
-    pub offset: usize,
-    /// `input.json`, `input.utf8` or `facts.type` (not an object).
-    pub code: Code,
-    /// What is wrong.
-    pub message: Message,
-}
-
-impl TextError {
-    /// As an input error of the library.
-    pub fn into_error(self) -> Error {
-        match self.code {
-            Code::FactsType => Error::Facts(vec![FieldError {
-                field: String::new(),
-                code: self.code.into(),
-                message: self.message,
-            }]),
-            code => Error::Input {
-                line: self.line,
-                column: self.column,
-                field: None,
-                code: code.as_str(),
-                message: self.message,
-            },
-        }
-    }
 }
 
 impl<'e> Batch<'e> {
@@ -166,14 +131,14 @@ impl<'e> Batch<'e> {
             Err(e) => {
                 // NaN, Infinity, 1e999: not JSON, but what Python and JavaScript write; they
                 // are read as a field error each
-                if let Some(patched) = crate::read::json::patch_non_finite(text) {
+                if let Some(patched) = crate::decode::text::patch_non_finite(text) {
                     self.tally.records = records;
                     if let Ok(d) = self.json_attempt(&patched) {
                         return Ok(d);
                     }
                 }
                 self.tally.records = records + 1;
-                Err(crate::read::json::text_error(text, &e))
+                Err(crate::decode::text::text_error(text, &e))
             }
         }
     }
@@ -430,7 +395,7 @@ pub(crate) enum CsvColumn {
     Unknown {
         note: usize,
         ptr: String,
-        error: Option<(Code, Message)>,
+        error: Option<(Code, crate::text::Message)>,
     },
     /// A header left empty.
     Blank,
@@ -554,7 +519,7 @@ impl Batch<'_> {
                                     v
                                 }
                                 Err(e) => {
-                                    let t = crate::read::json::text_error(c.as_bytes(), &e);
+                                    let t = crate::decode::text::text_error(c.as_bytes(), &e);
                                     errors.push(FieldError {
                                         field: ptr.clone(),
                                         code: Code::FactsType.into(),

@@ -13,7 +13,7 @@ use serde_json::Value;
 pub use crate::decode::{Column, ColumnBatch};
 #[cfg(feature = "csv")]
 pub(crate) use batch::CsvColumn;
-pub use batch::{Batch, BatchEvaluation, TextError};
+pub use batch::{Batch, BatchEvaluation};
 pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
 use crate::codes::Code;

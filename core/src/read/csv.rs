@@ -8,9 +8,9 @@ use std::io::Read;
 
 use csv_core::{ReadRecordResult, Reader};
 
-use super::json::line_col;
 use super::FrameError;
 use crate::codes::Code;
+use crate::decode::text::line_col;
 use crate::decode::{BatchNotes, DecodedRecord};
 use crate::engine::{Batch, CsvColumn};
 use crate::limits::MAX_RECORD_BYTES;

@@ -32,8 +32,9 @@ use std::io::Read;
 use serde::Serialize;
 
 use crate::codes::Code;
+use crate::decode::TextError;
 use crate::decode::{BatchNotes, DecodedRecord};
-use crate::engine::{Batch, TextError};
+use crate::engine::Batch;
 use crate::text::{Lang, Message};
 
 /// How an input is written.
