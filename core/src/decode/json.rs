@@ -53,33 +53,40 @@ pub(crate) fn push_segment(ptr: &mut String, s: &str) {
     }
 }
 
-/// Which fields of a record were seen (a duplicate key is the second sighting).
-struct Seen {
-    bits: Vec<u64>,
+/// Which fields of a record were seen (a duplicate key is the second sighting): in a word
+/// for the records of real schemas, in a vector beyond 128 fields.
+enum Seen {
+    Small(u128),
+    Big(Vec<u64>),
 }
 
 impl Seen {
     fn new(n: usize) -> Seen {
-        Seen {
-            bits: vec![0; n.div_ceil(64).max(1)],
+        if n <= 128 {
+            Seen::Small(0)
+        } else {
+            Seen::Big(vec![0; n.div_ceil(64)])
         }
     }
     fn has(&self, i: usize) -> bool {
-        self.bits
-            .get(i / 64)
-            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        match self {
+            Seen::Small(w) => i < 128 && w & (1u128 << i) != 0,
+            Seen::Big(v) => v.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0),
+        }
     }
     /// Marks `i`; true when it was already marked.
     fn mark(&mut self, i: usize) -> bool {
-        match self.bits.get_mut(i / 64) {
-            Some(w) => {
-                let b = 1u64 << (i % 64);
-                let was = *w & b != 0;
-                *w |= b;
-                was
+        let was = self.has(i);
+        match self {
+            Seen::Small(w) if i < 128 => *w |= 1u128 << i,
+            Seen::Small(_) => {}
+            Seen::Big(v) => {
+                if let Some(w) = v.get_mut(i / 64) {
+                    *w |= 1u64 << (i % 64);
+                }
             }
-            None => false,
         }
+        was
     }
 }
 

@@ -166,7 +166,7 @@ impl Engine {
         record: &Value,
         as_of: Date,
     ) -> Result<(Record, Vec<FieldError>), Error> {
-        let mut b = self.batch(entity, Options::default())?;
+        let mut b = self.one(entity, Options::default())?;
         let mut d = b.decode(record)?;
         self.sanitize(b.rules(), &mut d.record, as_of, &mut d.errors);
         Ok((d.record, d.errors))
@@ -204,7 +204,7 @@ impl Engine {
         as_of: Date,
         options: Options,
     ) -> Result<Evaluation<'_>, Error> {
-        let mut b = self.batch(entity, options)?;
+        let mut b = self.one(entity, options)?;
         let d = b.decode(record)?;
         let mut ev = b.evaluate(d, as_of);
         ev.ignored = b.ignored_keys();
@@ -230,7 +230,7 @@ impl Engine {
         as_of: Date,
         options: Options,
     ) -> Result<Evaluation<'_>, Error> {
-        let mut b = self.batch(entity, options)?;
+        let mut b = self.one(entity, options)?;
         let d = b.decode_json(text).map_err(|e| e.into_error())?;
         let mut ev = b.evaluate(d, as_of);
         ev.ignored = b.ignored_keys();
@@ -427,7 +427,7 @@ impl Engine {
         as_of: Date,
         options: Options,
     ) -> Result<Validation, Error> {
-        let mut b = self.batch(entity, options)?;
+        let mut b = self.one(entity, options)?;
         let d = b.decode_any(record);
         let mut v = b.validate(d, as_of);
         v.ignored = b.ignored_keys();
@@ -443,7 +443,7 @@ impl Engine {
         as_of: Date,
         options: Options,
     ) -> Result<Validation, Error> {
-        let mut b = self.batch(entity, options)?;
+        let mut b = self.one(entity, options)?;
         let d = b.decode_json_any(text).map_err(|e| e.into_error())?;
         let mut v = b.validate(d, as_of);
         v.ignored = b.ignored_keys();
@@ -456,6 +456,13 @@ impl Engine {
     pub fn batch(&self, entity: &str, options: Options) -> Result<Batch<'_>, Error> {
         let (er, shape) = self.entity_shape(entity)?;
         Ok(Batch::new(self, er, shape, options, Tally::tracking(shape)))
+    }
+
+    /// A batch for one record: what fields are present is not tracked (nothing to say about
+    /// a batch of one).
+    fn one(&self, entity: &str, options: Options) -> Result<Batch<'_>, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        Ok(Batch::new(self, er, shape, options, Tally::default()))
     }
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
