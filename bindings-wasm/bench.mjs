@@ -61,7 +61,7 @@ try {
     async ({ calls, record, body }) => {
       const measureFn = new Function(`return (${body})`)();
       const load = async () => {
-        const mod = await import("/pkg/htx_rules_wasm.js");
+        const mod = await import("/pkg/htx_rules.js");
         await mod.default({ module_or_path: "/pkg/htx_rules_wasm_bg.wasm" });
         return mod;
       };
@@ -78,7 +78,7 @@ try {
 
 // Node, for comparison (bytes already read, so no fetch).
 const r = await measure(async () => {
-  const mod = await import("./pkg/htx_rules_wasm.js");
+  const mod = await import("./pkg/htx_rules.js");
   await mod.default({ module_or_path: bytes });
   return mod;
 }, CALLS, RECORD);

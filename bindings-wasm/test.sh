@@ -1,47 +1,66 @@
 #!/usr/bin/env bash
 # Builds the browser binding and runs all its tests: the conformance corpus and API tests in node,
-# the TypeScript declarations through tsc, the size budget, and the web forms in Chromium. Prints
-# the size/speed figures (never asserted) before the tests, so the output ends with node's summary.
-# Exits non-zero on any failure.
+# the TypeScript declarations through tsc, the npm package installed into a fresh folder, the size
+# budget, and the web forms in Chromium (axe-core, keyboard focus, screenshots). Prints the
+# size/speed figures (never asserted) before the tests, so the output ends with node's summary.
+# Installs what is missing (Chromium from Debian, npm tools); exits non-zero on any failure,
+# naming the step.
 #
 #   bindings-wasm/test.sh             # everything
 #   HTX_SKIP_BUILD=1 test.sh          # reuse pkg/ as built
 #   HTX_SKIP_BENCH=1 test.sh          # no measurements
-set -euo pipefail
-
+#   CHROMIUM_PATH=... test.sh         # another Chromium (default /usr/bin/chromium, installed by apt)
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-log() { printf '\033[1mtest.sh:\033[0m %s\n' "$*" >&2; }
+ROOT=$(cd "$HERE/.." && pwd)
+HTX_SCRIPT=test.sh
+# shellcheck source=../scripts/lib.sh
+. "$ROOT/scripts/lib.sh"
+
+MIN_NODE=20
+
+step "node and npm"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+need_tool node "Node.js $MIN_NODE or newer (Debian: apt-get install nodejs)"
+need_tool npm "npm (Debian: apt-get install npm)"
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$node_major" -ge "$MIN_NODE" ] || die "node $(node --version) is too old: the tests need Node.js $MIN_NODE or newer"
 
 # 1. the build
 if [ "${HTX_SKIP_BUILD:-0}" != 1 ] || ! [ -f "$HERE/pkg/htx_rules_wasm_bg.wasm" ]; then
+  step "build (bindings-wasm/build.sh)"
   "$HERE/build.sh"
 fi
 
 # 2. a browser (Debian's Chromium; `npx playwright install` cannot work on these machines)
+step "Chromium"
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 if ! [ -x "$CHROMIUM" ]; then
-  log "installing chromium (apt)"
-  if [ "$(id -u)" = 0 ]; then SUDO=(); else SUDO=(sudo); fi
-  "${SUDO[@]}" apt-get update -qq
-  "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  [ "$CHROMIUM" = /usr/bin/chromium ] || die "CHROMIUM_PATH=$CHROMIUM is not an executable"
+  apt_install chromium
 fi
+[ -x "$CHROMIUM" ] || die "Chromium not found at $CHROMIUM after apt-get install chromium"
 export CHROMIUM_PATH=$CHROMIUM
 
-# 3. node tools: playwright-core, typescript (and binaryen, used by build.sh)
+# 3. node tools: playwright-core, typescript, axe-core (and binaryen, used by build.sh)
+step "npm tools (npm ci: playwright-core, typescript, axe-core, binaryen)"
 cd "$HERE"
-if ! [ -x node_modules/.bin/tsc ] || ! [ -d node_modules/playwright-core ]; then
-  log "npm ci"
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi
+if ! [ -x node_modules/.bin/tsc ] || ! [ -d node_modules/playwright-core ] || ! [ -f node_modules/axe-core/axe.min.js ]; then
+  npm ci --no-audit --no-fund --silent
 fi
 
 # 4. figures (printed, not asserted)
 if [ "${HTX_SKIP_BENCH:-0}" != 1 ]; then
-  log "bench.mjs"
+  step "figures (bench.mjs; not a test)"
   node bench.mjs || log "bench.mjs failed (figures only; not a test)"
 fi
 
 # 5. the tests; node's summary lines end the output
+step "node --test"
 mkdir -p test-output
-log "node --test"
-exec node --test --test-concurrency=1 \
-  tests/conformance.test.mjs tests/api.test.mjs tests/types.test.mjs tests/size.test.mjs tests/browser.test.mjs
+status=0
+node --test --test-concurrency=1 \
+  tests/conformance.test.mjs tests/api.test.mjs tests/recovery.test.mjs tests/types.test.mjs \
+  tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs || status=$?
+[ "$status" = 0 ] || die "node --test: tests failed (exit $status); see the failures above"

@@ -14,7 +14,11 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
-/** "yes", "no" or "unknown" (three-valued logic; an absent fact gives "unknown", never "no"). */
+/**
+ * "yes", "no" or "unknown" (three-valued logic; an absent fact gives "unknown", never "no").
+ * An outcome is NOT a boolean: "no" and "unknown" are both truthy strings, and "unknown" must not
+ * be read as "no". Compare explicitly: `d.outcome === "yes"`, `d.outcome === "no"`.
+ */
 export type Outcome = "yes" | "no" | "unknown";
 /** A text in Vietnamese and English. */
 export interface Message { vi: string; en: string }
@@ -30,6 +34,7 @@ export interface Cite { document: string; section: string; wording?: string | nu
 export type Scalar = string | number | boolean | null;
 /** One decision. */
 export interface Decision {
+  /** Compare with `=== "yes"`; never test it as a boolean (`if (d.outcome)` is true for "no"). */
   outcome: Outcome;
   value: Scalar;
   target: Scalar;
@@ -92,7 +97,12 @@ export interface JsonSchema {
 /** What every error thrown by this module carries. */
 export interface HtxRulesError extends Error {
   name: "HtxRulesError" | "PackError" | "FactsError";
-  /** Stable code, e.g. "pack.syntax", "facts.type", "entity.unknown". */
+  /**
+   * Stable code, e.g. "pack.syntax", "facts.type", "entity.unknown"; from this binding:
+   * "input.as_of", "input.json", "input.lang", "input.sources", "input.too_large" (an input over
+   * `maxInputLength()` UTF-16 code units of JSON, refused before it enters wasm memory) and
+   * "wasm.trap" (the module trapped, e.g. out of memory; it has been rebuilt and the next call works).
+   */
   code: string;
   /** The message in both languages (`message` holds both, Vietnamese first). */
   messages: Message;
@@ -145,8 +155,19 @@ impl Engine {
                 "Pack files must be an object {path: text}",
             ));
         }
+        let entries = Object::entries(&Object::from(files));
+        let mut total = 0_u64;
+        for entry in entries.iter() {
+            let pair = Array::from(&entry);
+            for part in [pair.get(0), pair.get(1)] {
+                if let Some(text) = part.dyn_ref::<js_sys::JsString>() {
+                    total += u64::from(text.length());
+                }
+            }
+        }
+        check_length(total)?;
         let mut map = BTreeMap::new();
-        for entry in Object::entries(&Object::from(files)).iter() {
+        for entry in entries.iter() {
             let pair = Array::from(&entry);
             let (path, text) = (pair.get(0).as_string(), pair.get(1).as_string());
             match (path, text) {
@@ -185,8 +206,13 @@ impl Engine {
             .inner
             .evaluate_many(entity, &records, as_of)
             .map_err(|e| core_error(&e))?;
-        let out = Value::Array(evaluations.iter().map(|e| e.to_json()).collect());
-        from_json(&out)
+        // One result at a time into a JS array: the whole output never sits in wasm memory as
+        // one JSON tree and one string (that tripled the peak memory of a large batch).
+        let out = Array::new_with_length(u32::try_from(evaluations.len()).unwrap_or(u32::MAX));
+        for (i, evaluation) in (0_u32..).zip(evaluations.iter()) {
+            out.set(i, from_json(&evaluation.to_json())?);
+        }
+        Ok(out.into())
     }
 
     /// Form validation: `{valid, errors: [{field, code, message: {vi, en}}]}`.
@@ -255,6 +281,22 @@ pub fn today() -> String {
     local_today().to_string()
 }
 
+/// An amount of money (đồng) as people write it — `"1.800.000đ"`, `"1,8 triệu"`, `"1tr8"` — as the
+/// exact decimal string the engine reads (`"1800000"`), or `null` when it is not an amount or is
+/// ambiguous (`"1,500 triệu"`). The same reading as every money field of a record (the core's
+/// `amount::parse_amount`); forms use it to show what they understood.
+#[wasm_bindgen(js_name = parseAmount)]
+pub fn parse_amount(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+) -> Option<String> {
+    // checked as a JS string: a long text is no amount, and is not copied into wasm memory
+    let text = text.dyn_ref::<js_sys::JsString>()?;
+    if text.length() > 256 {
+        return None;
+    }
+    htx_rules::amount::parse_amount(&String::from(text)).map(|d| d.normalize().to_string())
+}
+
 /// The version of this binding (and of the core it was built with).
 #[wasm_bindgen]
 pub fn version() -> String {
@@ -319,7 +361,39 @@ fn parse_date(s: &str) -> Option<Date> {
     Date::parse(s)
 }
 
+/// The largest input taken, in UTF-16 code units of its JSON text (records) or of all its files
+/// together (packs): 4 Mi (4,194,304), about 16,000 cooperative records. Larger inputs are refused
+/// before they are copied into the module's memory (`input.too_large`). Measured in node on
+/// 2026-11-27: 4 Mi of cooperatives take the module to ~61 MB and ~4.5 s, and their results
+/// ~300 MB of JS objects; at 8 Mi the results alone push a JS heap into minute-long garbage
+/// collection. Bigger batches belong to the command line or Python, which stream.
+pub const MAX_INPUT_LENGTH: u32 = 4 << 20;
+
+/// The size limit of one input (see [`MAX_INPUT_LENGTH`]).
+#[wasm_bindgen(js_name = maxInputLength)]
+pub fn max_input_length() -> u32 {
+    MAX_INPUT_LENGTH
+}
+
+/// `input.too_large` when `length` (UTF-16 code units) is over [`MAX_INPUT_LENGTH`].
+fn check_length(length: u64) -> Result<(), JsValue> {
+    if length <= u64::from(MAX_INPUT_LENGTH) {
+        return Ok(());
+    }
+    let (mb, max_mb) = (length.div_ceil(1 << 20), MAX_INPUT_LENGTH >> 20);
+    Err(input_error(
+        "input.too_large",
+        &format!(
+            "Dữ liệu vào quá lớn (khoảng {mb} triệu ký tự; tối đa {max_mb} triệu): hãy chia thành nhiều lần, hoặc dùng dòng lệnh htx-rules hay thư viện Python cho tệp lớn"
+        ),
+        &format!(
+            "The input is too large (about {mb} Mi characters; at most {max_mb} Mi): split it into smaller batches, or use the htx-rules command line or the Python library for large files"
+        ),
+    ))
+}
+
 /// A JS value as JSON (through `JSON.stringify`, so it means what the same JSON text means).
+/// The text's length is checked while it is still a JS string, before it enters wasm memory.
 fn to_json(value: &JsValue) -> Result<Value, JsValue> {
     let bad = || {
         input_error(
@@ -328,10 +402,12 @@ fn to_json(value: &JsValue) -> Result<Value, JsValue> {
             "The input cannot be converted to JSON (a cycle, a BigInt or undefined)",
         )
     };
-    let text = JSON::stringify(value)
-        .map_err(|_| bad())?
-        .as_string()
-        .ok_or_else(bad)?;
+    let js_text = JSON::stringify(value).map_err(|_| bad())?;
+    if !js_text.is_string() {
+        return Err(bad());
+    }
+    check_length(u64::from(js_text.length()))?;
+    let text = js_text.as_string().ok_or_else(bad)?;
     serde_json::from_str(&text).map_err(|_| bad())
 }
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Engine, today, version } from "./wasm.mjs";
+import { Engine, parseAmount, today, version } from "./wasm.mjs";
 
 const RULES = fileURLToPath(new URL("../../rules/", import.meta.url));
 const engine = new Engine();
@@ -303,5 +303,29 @@ describe("explain and schema", () => {
 
   test("version", () => {
     assert.match(version(), /^\d+\.\d+\.\d+/);
+  });
+});
+
+describe("amounts as people write them", () => {
+  test("parseAmount: the forms people type give the engine's exact decimal; ambiguous ones null", () => {
+    for (const text of ["1.800.000đ", "1.800.000 đồng", "1,8 triệu", "1800000", "1tr8", "1 800 000 VND", "1,800,000", "1800k"]) {
+      assert.equal(parseAmount(text), "1800000", text);
+    }
+    assert.equal(parseAmount("1,5"), "1.5");
+    for (const text of ["1,500 triệu", "1tr50", "abc", "", "60%", "1.80.000"]) {
+      assert.equal(parseAmount(text), null, text);
+    }
+  });
+
+  test("a money field typed as text is read the same way by evaluate and validate", () => {
+    const person = (income) => ({ gender: "female", household: { area: "rural", income_per_person_month_vnd: income, deprivations: 3 } });
+    const poor = (income) => engine.evaluate("person", person(income), "2025-06-30")[0].decisions.poor_household;
+    assert.equal(poor("1.500.000đ").outcome, "yes");
+    assert.equal(poor("1.500.000đ").value, "1500000");
+    assert.equal(poor("1,5 triệu").outcome, "yes");
+    assert.equal(poor("1.500.001 đồng").outcome, "no");
+    const v = engine.validate("person", person("1,500 triệu"), "en", "2025-06-30");
+    assert.equal(v.valid, false);
+    assert.deepEqual(v.errors.map((e) => e.field), ["/household/income_per_person_month_vnd"]);
   });
 });

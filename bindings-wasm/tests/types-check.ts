@@ -1,10 +1,10 @@
 // Type-checked (never run) by `tsc --noEmit -p tests/tsconfig.json`: the generated .d.ts must
 // describe the API precisely — these uses compile, and the @ts-expect-error ones must not.
 import init, {
-  Engine, today, version,
+  Engine, today, version, parseAmount, maxInputLength,
   type Decision, type EvaluationResult, type Validation, type FieldError, type HtxRulesError,
   type Outcome, type Cooperative, type Person, type JsonSchema, type Explanation, type Diagnostic,
-} from "../pkg/htx_rules_wasm.js";
+} from "../pkg/htx_rules.js";
 
 export async function main(bytes: Uint8Array): Promise<void> {
   await init({ module_or_path: bytes });
@@ -37,8 +37,15 @@ export async function main(bytes: Uint8Array): Promise<void> {
     const where: Diagnostic | undefined = e.diagnostics?.[0];
     void [code, where, e.messages.vi, e.name === "PackError"];
   }
+  const amount: string | null = parseAmount("1,8 triệu");
+  const limit: number = maxInputLength();
+  using scoped = new Engine();
+  void [amount, limit, scoped];
   // @ts-expect-error outcome is a closed set
   const bad: Outcome = "maybe";
+  // @ts-expect-error an outcome is not a boolean: compare with === "yes"
+  const truthy: boolean = outcome;
+  void truthy;
   // @ts-expect-error lang is "vi" | "en"
   engine.validate("cooperative", coop, "fr");
   // @ts-expect-error asOf is a string or a Date

@@ -1,7 +1,8 @@
-// Shared by both forms: loading the engine, the language switch, the as-of date, showing field
-// errors under the right input and showing decisions. Everything runs on this device; after the
-// page and the .wasm file have loaded, nothing is fetched or sent.
-import init, { Engine } from "../pkg/htx_rules_wasm.js";
+// Shared by both forms: loading the engine, the language switch, the as-of date, yes/no/unknown
+// questions, showing field errors under the right input, showing decisions, the one live summary,
+// focus after "check everything", and saving/opening a declaration as a file. Everything runs on
+// this device; after the page and the .wasm file have loaded, nothing is fetched or sent.
+import init, { Engine, parseAmount } from "../pkg/htx_rules.js";
 
 /** UI texts (the rules' own texts — reasons, errors — come from the engine in both languages). */
 export const UI = {
@@ -10,12 +11,28 @@ export const UI = {
     missing: "Còn thiếu", cite: "Căn cứ", section: "mục", value: "Giá trị", target: "Chỉ tiêu",
     loading: "Đang tải bộ quy tắc…", load_failed: "Không tải được bộ quy tắc",
     form_errors: "Lỗi chung của biểu mẫu",
+    yes: "Có", no: "Không", prefer_not: "Không muốn trả lời", unsure: "Chưa rõ",
+    summary: (n) => `Kết quả: ${n.yes} có, ${n.no} không, ${n.unknown} chưa xác định.` +
+      (n.errors ? ` ${n.errors} lỗi cần sửa.` : ""),
+    amount_read: (text) => `Hiểu là ${text} đồng`,
+    opened: (name) => `Đã mở tệp ${name}.`,
+    open_failed: (why) => `Không mở được tệp: ${why}`,
+    not_a_declaration: "tệp không phải là một bản khai báo (cần một đối tượng JSON)",
+    file_too_large: "tệp quá lớn cho một bản khai báo",
   },
   en: {
     outcome_yes: "Yes", outcome_no: "No", outcome_unknown: "Unknown",
     missing: "Missing", cite: "Source", section: "section", value: "Value", target: "Target",
     loading: "Loading the rules…", load_failed: "Could not load the rules",
     form_errors: "Form-level errors",
+    yes: "Yes", no: "No", prefer_not: "Prefer not to say", unsure: "Not sure",
+    summary: (n) => `Results: ${n.yes} yes, ${n.no} no, ${n.unknown} unknown.` +
+      (n.errors ? ` ${n.errors} ${n.errors === 1 ? "error" : "errors"} to fix.` : ""),
+    amount_read: (text) => `Read as ${text} đồng`,
+    opened: (name) => `Opened ${name}.`,
+    open_failed: (why) => `Could not open the file: ${why}`,
+    not_a_declaration: "the file is not a declaration (a JSON object is needed)",
+    file_too_large: "the file is too large for a declaration",
   },
 };
 
@@ -26,7 +43,7 @@ export function currentLang() {
   try {
     return localStorage.getItem(LANG_KEY) === "en" ? "en" : "vi";
   } catch {
-    return "vi";
+    return document.documentElement.dataset.lang === "en" ? "en" : "vi";
   }
 }
 
@@ -99,6 +116,68 @@ export function numberOrText(value) {
   return /^-?\d+$/.test(v) ? Number(v) : value.trim();
 }
 
+// ---- yes / no / unknown questions --------------------------------------------------------------
+
+/**
+ * Fills every `<fieldset class="tri" data-field=NAME>` with three radio buttons: yes (true), no
+ * (false) and a third answer that means unknown (null): "prefer not to say" for questions about
+ * the person (`data-third="prefer_not"`, the default), "not sure" for facts (`data-third="unsure"`).
+ * Unanswered is unknown too: an unticked answer never becomes `false`.
+ */
+export function buildTriStates(root) {
+  for (const fieldset of root.querySelectorAll("fieldset.tri[data-field]")) {
+    const name = fieldset.dataset.field;
+    const third = fieldset.dataset.third ?? "prefer_not";
+    const options = document.createElement("div");
+    options.className = "tri-options";
+    for (const [value, key] of [["true", "yes"], ["false", "no"], ["null", third]]) {
+      const label = document.createElement("label");
+      label.className = "tri-option";
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = name;
+      input.value = value;
+      input.id = `${name}-${value}`;
+      const text = document.createElement("span");
+      text.dataset.vi = UI.vi[key];
+      text.dataset.en = UI.en[key];
+      text.textContent = UI.vi[key];
+      label.append(input, " ", text);
+      options.append(label);
+    }
+    fieldset.append(options);
+  }
+}
+
+/** A yes/no/unknown answer: true, false, null (answered "prefer not to say" / "not sure"), or
+ * undefined (not answered). */
+export function triState(root, name) {
+  const el = root.querySelector(`input[type="radio"][name="${CSS.escape(name)}"]:checked`);
+  if (!el) return undefined;
+  return el.value === "true" ? true : el.value === "false" ? false : null;
+}
+
+/** Sets a yes/no/unknown answer (undefined: none ticked). */
+export function setTriState(root, name, value) {
+  for (const el of root.querySelectorAll(`input[type="radio"][name="${CSS.escape(name)}"]`)) {
+    el.checked = value !== undefined && el.value === String(value);
+  }
+}
+
+// ---- amounts -----------------------------------------------------------------------------------
+
+/** Under a money input: what the engine reads from the text typed ("1,8 triệu" → "Hiểu là
+ * 1.800.000 đồng"), nothing when it reads nothing (the field's error says why). */
+export function showAmount(input, hint, lang) {
+  const text = input.value.trim();
+  const amount = text ? parseAmount(text) : null;
+  hint.textContent = amount === null ? "" : UI[lang].amount_read(
+    new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", { maximumFractionDigits: 4 }).format(Number(amount)),
+  );
+}
+
+// ---- errors ------------------------------------------------------------------------------------
+
 function errorSlot(form, pointer) {
   // The exact field, else the closest enclosing one ("/managers/0/role" → "/managers/0" →
   // "/managers"), else the form-level box.
@@ -113,7 +192,8 @@ function errorSlot(form, pointer) {
 
 /**
  * Shows `errors` (from engine.validate) under their fields. Only fields in `shown` (a Set of
- * pointers the user has touched; null = all) get their messages; the rest wait.
+ * pointers the user has touched; null = all) get their messages; the rest wait. Returns how many
+ * errors are shown.
  */
 export function showErrors(form, errors, lang, shown) {
   for (const el of form.querySelectorAll("[data-pointer]")) {
@@ -123,10 +203,12 @@ export function showErrors(form, errors, lang, shown) {
   }
   const general = form.querySelector(".form-errors");
   general?.replaceChildren();
+  let count = 0;
   for (const error of errors) {
     const el = errorSlot(form, error.field);
     const touched = shown === null || [...shown].some((p) => error.field === p || error.field.startsWith(p + "/") || p.startsWith(error.field + "/"));
     if (!touched) continue;
+    count += 1;
     const text = error.message[lang];
     const slot = el ? document.getElementById(el.dataset.errorId ?? "") : null;
     if (el && slot) {
@@ -140,13 +222,15 @@ export function showErrors(form, errors, lang, shown) {
       const li = document.createElement("li");
       li.dataset.code = error.code;
       li.dataset.field = error.field;
-      li.textContent = error.field ? `${error.field}: ${text}` : text;
+      li.textContent = error.field ? `${labelFor(form, error.field)}: ${text}` : text;
       general.append(li);
     }
   }
+  return count;
 }
 
-/** Gives every [data-pointer] input an error slot after it, linked with aria-describedby. */
+/** Gives every [data-pointer] input an error slot after it, linked with aria-describedby. The
+ * slots are not live regions: the one summary (see `Summary`) is. */
 export function linkErrorSlots(root) {
   for (const el of root.querySelectorAll("[data-pointer]:not([data-error-id])")) {
     const id = "err" + el.dataset.pointer.replaceAll("/", "-").replaceAll("_", "-");
@@ -155,7 +239,6 @@ export function linkErrorSlots(root) {
       slot = document.createElement("span");
       slot.id = id;
       slot.className = "field-error";
-      slot.setAttribute("aria-live", "polite");
       const cell = el.closest("td");
       if (el.tagName === "FIELDSET") el.append(slot);
       else if (cell) cell.append(slot);
@@ -167,6 +250,21 @@ export function linkErrorSlots(root) {
     el.setAttribute("aria-describedby", [...described].join(" "));
   }
 }
+
+/** After "check everything": the first field with an error (its error is read with it, through
+ * aria-describedby), else the summary of the results (`summary`: a Summary). */
+export function focusFirstErrorOrSummary(form, summary) {
+  const bad = form.querySelector('[aria-invalid="true"]');
+  const target = bad?.tagName === "FIELDSET" ? bad.querySelector("input, select, textarea") : bad;
+  if (target) {
+    summary.say(summary.el.textContent, { now: true });
+    target.focus();
+  } else {
+    summary.say(summary.el.textContent, { focus: true });
+  }
+}
+
+// ---- decisions and the summary -----------------------------------------------------------------
 
 function formatValue(value, lang) {
   if (value === null || value === undefined) return "";
@@ -182,17 +280,21 @@ function formatValue(value, lang) {
 
 /**
  * Renders decisions into `container`: one <article data-decision=name data-outcome=...> each, with
- * its outcome, value, reasons, missing facts and citation.
+ * its title, outcome, value, reasons, missing facts (by their labels) and citation — no code names
+ * or JSON Pointers. Returns the count of each outcome.
  */
 export function showDecisions(container, decisions, names, labels, lang, fieldLabel) {
   const t = UI[lang];
+  const counts = { yes: 0, no: 0, unknown: 0 };
   container.replaceChildren();
   for (const name of names) {
     const d = decisions[name];
     const card = document.createElement("article");
     card.className = "decision";
     card.dataset.decision = name;
+    // an outcome is a string, never a boolean: "unknown" is not "no"
     card.dataset.outcome = d ? d.outcome : "unknown";
+    counts[card.dataset.outcome] += 1;
     const head = document.createElement("h3");
     const title = document.createElement("span");
     title.textContent = labels[name]?.[lang] ?? name;
@@ -205,10 +307,6 @@ export function showDecisions(container, decisions, names, labels, lang, fieldLa
       container.append(card);
       continue;
     }
-    const code = document.createElement("code");
-    code.className = "decision-name";
-    code.textContent = name;
-    card.append(code);
     if (d.value !== null && d.value !== undefined) {
       const p = document.createElement("p");
       p.className = "value";
@@ -218,9 +316,12 @@ export function showDecisions(container, decisions, names, labels, lang, fieldLa
     if (d.reasons.length) {
       const ul = document.createElement("ul");
       ul.className = "reasons";
+      // A reason may name the absent facts by their JSON Pointers ("/household/area"): people
+      // read the fields' labels instead.
+      const pointers = [...d.missing].sort((a, b) => b.length - a.length);
       for (const r of d.reasons) {
         const li = document.createElement("li");
-        li.textContent = r[lang];
+        li.textContent = pointers.reduce((text, p) => text.replaceAll(p, fieldLabel(p)), r[lang]);
         ul.append(li);
       }
       card.append(ul);
@@ -240,27 +341,114 @@ export function showDecisions(container, decisions, names, labels, lang, fieldLa
     card.append(cite);
     container.append(card);
   }
+  return counts;
 }
 
-/** The visible label of the input for a JSON Pointer, or the pointer itself. */
+/**
+ * The results' summary: one short sentence — how many decisions are yes, no, unknown, and how
+ * many errors are shown — or what went wrong. `el` shows it at once (and takes the focus after
+ * "check everything"); `live` is the page's one live region (role="status", polite, visually
+ * hidden), which repeats it only once typing pauses and only when it changed, so a screen reader
+ * hears one short sentence, not every result on every keystroke.
+ */
+export class Summary {
+  constructor(el, live, delayMs = 800) {
+    this.el = el;
+    this.live = live;
+    this.delayMs = delayMs;
+    this.timer = undefined;
+    this.spoken = live.textContent;
+  }
+
+  /** Shows `text`; announces it now (`now`), when typing pauses, or — when it takes the focus
+   * (`focus`), which reads it out — not at all. */
+  say(text, { now = false, focus = false } = {}) {
+    if (this.el.textContent !== text) this.el.textContent = text;
+    clearTimeout(this.timer);
+    const announce = () => {
+      if (this.spoken !== text) this.live.textContent = text;
+      this.spoken = text;
+    };
+    if (focus) {
+      this.spoken = text;
+      this.el.focus();
+    } else if (now) announce();
+    else this.timer = setTimeout(announce, this.delayMs);
+  }
+}
+
+/** The visible label of the input for a JSON Pointer (a group's legend), or the pointer itself. */
 export function labelFor(root, pointer) {
   const el = root.querySelector(`[data-pointer="${CSS.escape(pointer)}"]`);
+  if (el?.tagName === "FIELDSET") {
+    const legend = el.querySelector(":scope > legend");
+    if (legend) return legend.textContent.trim();
+  }
   const label = el?.closest("label")?.querySelector(".label-text") ?? (el?.id ? root.querySelector(`label[for="${el.id}"]`) : null);
   return label?.textContent?.trim() || pointer;
 }
 
-/** Shows an engine error (e.g. an invalid as-of date) in `status`, keeping the form usable;
- * `null` hides it. */
-export function showStatus(status, error, lang) {
-  status.hidden = !error;
-  if (error) status.textContent = `${error.code ?? error.name}: ${error.messages?.[lang] ?? error.message}`;
+/** An engine error (e.g. an invalid as-of date) as one sentence for the summary. */
+export function errorText(error, lang) {
+  return `${error.messages?.[lang] ?? error.message}`;
 }
 
 /** Re-checks on every input, remembering which fields (by JSON Pointer) the user has touched. */
 export function trackInput(form, touched, update) {
-  form.addEventListener("input", (event) => {
+  const handler = (event) => {
     const el = event.target.closest("[data-pointer]");
     if (el) touched.add(el.dataset.pointer);
     update();
+  };
+  form.addEventListener("input", handler);
+  form.addEventListener("change", handler);
+}
+
+// ---- saving and opening a declaration ----------------------------------------------------------
+
+/** Largest declaration file opened (a declaration is a few kilobytes). */
+const MAX_FILE_BYTES = 1 << 20;
+
+/** Saves `record` as a JSON file on this device (a download; nothing is sent anywhere). */
+export function saveJson(record, filename) {
+  const blob = new Blob([JSON.stringify(record, null, 2) + "\n"], { type: "application/json" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/**
+ * Wires a button that opens a saved declaration through a hidden file input: the file is read on
+ * this device, and `onRecord(object, fileName)` fills the form; `onError(message)` otherwise.
+ */
+export function setupOpen(button, input, onRecord, onError) {
+  button.addEventListener("click", () => input.click());
+  input.addEventListener("change", async () => {
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    const lang = currentLang();
+    try {
+      if (file.size > MAX_FILE_BYTES) throw new Error(UI[lang].file_too_large);
+      let record;
+      try {
+        record = JSON.parse(await file.text());
+      } catch {
+        throw new Error(UI[lang].not_a_declaration);
+      }
+      if (record === null || typeof record !== "object" || Array.isArray(record)) throw new Error(UI[lang].not_a_declaration);
+      onRecord(record, file.name);
+    } catch (e) {
+      onError(UI[lang].open_failed(e.message));
+    }
   });
+}
+
+/** The keys of `record` that are not in `known`: kept when a declaration is opened and saved again. */
+export function extraFields(record, known) {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !known.includes(k)));
 }

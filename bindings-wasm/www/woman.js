@@ -1,9 +1,12 @@
 // A woman's registration: builds a `person` record and shows, live, whether she is a priority
 // woman, in the programme's target group, and (from the certificate or the income) in a poor or
-// near-poor household. Nothing is sent anywhere: the engine runs in this page.
+// near-poor household. Nothing is sent anywhere: the engine runs in this page. Every yes/no
+// question can be left unanswered or answered "prefer not to say" — both are unknown (null),
+// never "no". A registration can be saved to a file on this device and opened again.
 import {
-  UI, currentLang, labelFor, linkErrorSlots, loadEngine, numberOrText, registerOffline, setupAsOf,
-  setupLang, showDecisions, showErrors, showStatus, trackInput,
+  Summary, UI, buildTriStates, currentLang, errorText, extraFields, focusFirstErrorOrSummary, labelFor,
+  linkErrorSlots, loadEngine, numberOrText, registerOffline, saveJson, setTriState, setupAsOf, setupLang,
+  setupOpen, showAmount, showDecisions, showErrors, trackInput, triState,
 } from "./common.js";
 
 const DECISIONS = ["priority_woman", "target_group", "poor_household", "near_poor_household"];
@@ -13,70 +16,115 @@ const LABELS = {
   poor_household: { vi: "Hộ nghèo", en: "Poor household" },
   near_poor_household: { vi: "Hộ cận nghèo", en: "Near-poor household" },
 };
+/** The yes/no/unknown questions: about her and the programme, then the priority groups of II.2
+ * (the sensitive ones among them: violence, trafficking, sexual abuse…). */
 const FLAGS = [
   "wants_to_join", "union_member", "union_official", "disadvantaged_area", "disability", "reintegrated",
   "trafficking_victim", "domestic_violence_victim", "sexual_abuse_victim", "unsafe_migrant",
   "laid_off_industrial_worker",
 ];
+const CERTIFIED = ["poor_household", "near_poor_household"];
+const KNOWN = ["gender", "cooperative_role", "household", ...FLAGS, ...CERTIFIED];
 
 const form = document.getElementById("person-form");
-const status = document.getElementById("status");
+const summary = new Summary(document.getElementById("summary"), document.getElementById("announce"));
 const touched = new Set();
+let showAll = false;
 let engine = null;
 let asOf = () => undefined;
+/** Fields of an opened registration that the form has no input for (e.g. `id`). */
+let extras = {};
+let householdExtras = {};
 
 const $ = (id) => document.getElementById(id);
 
-/** The record the form describes. A ticked box is true, an unticked one false (she answered);
- * an uncertified poverty status is absent, so the income standard decides. */
+/** The record the form describes. Each question answered yes is true, no is false; unanswered is
+ * absent and "prefer not to say" is null — both unknown, never false. An uncertified poverty
+ * status is absent, so the income standard decides. The income is sent as typed ("1,8 triệu"):
+ * the engine reads amounts as people write them. */
 export function record() {
-  const r = {};
+  const r = { ...extras };
   if ($("gender").value) r.gender = $("gender").value;
   if ($("cooperative_role").value) r.cooperative_role = $("cooperative_role").value;
-  for (const flag of FLAGS) r[flag] = $(flag).checked;
-  for (const certified of ["poor_household", "near_poor_household"]) {
+  for (const flag of FLAGS) {
+    const answer = triState(form, flag);
+    if (answer !== undefined) r[flag] = answer;
+  }
+  for (const certified of CERTIFIED) {
     const v = $(certified).value;
     if (v) r[certified] = v === "true";
   }
-  const household = {};
+  const household = { ...householdExtras };
   if ($("household_area").value) household.area = $("household_area").value;
-  const income = numberOrText($("household_income").value);
-  if (income !== undefined) household.income_per_person_month_vnd = income;
+  const income = $("household_income").value.trim();
+  if (income) household.income_per_person_month_vnd = income;
   const deprivations = numberOrText($("household_deprivations").value);
   if (deprivations !== undefined) household.deprivations = deprivations;
   if (Object.keys(household).length) r.household = household;
   return r;
 }
 
-function update() {
+/** Fills the form from a record (an opened registration). */
+function fill(r) {
+  extras = extraFields(r, KNOWN);
+  const h = r.household !== null && typeof r.household === "object" ? r.household : {};
+  householdExtras = extraFields(h, ["area", "income_per_person_month_vnd", "deprivations"]);
+  const text = (v) => (v === undefined || v === null ? "" : String(v));
+  $("gender").value = text(r.gender);
+  $("cooperative_role").value = text(r.cooperative_role);
+  for (const flag of FLAGS) setTriState(form, flag, typeof r[flag] === "boolean" || r[flag] === null ? r[flag] : undefined);
+  for (const certified of CERTIFIED) $(certified).value = typeof r[certified] === "boolean" ? String(r[certified]) : "";
+  $("household_area").value = text(h.area);
+  $("household_income").value = text(h.income_per_person_month_vnd);
+  $("household_deprivations").value = text(h.deprivations);
+}
+
+function update({ now = false, focus = false } = {}) {
   if (!engine) return;
   const lang = currentLang();
   const r = record();
+  showAmount($("household_income"), $("income-read"), lang);
   try {
     const validation = engine.validate("person", r, lang, asOf());
-    showErrors(form, validation.errors, lang, touched);
+    const errors = showErrors(form, validation.errors, lang, showAll ? null : touched);
     form.dataset.valid = String(validation.valid);
     const [result] = engine.evaluate("person", r, asOf());
-    showDecisions($("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
-    showStatus(status, null, lang);
+    const counts = showDecisions($("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
+    const text = UI[lang].summary({ ...counts, errors });
+    if (focus) summary.el.textContent = text;
+    else summary.say(text, { now });
   } catch (e) {
     // An engine error (e.g. an invalid as-of date): say so, keep the form usable.
-    showStatus(status, e, lang);
+    summary.say(errorText(e, lang), { now: true });
   }
 }
 
-trackInput(form, touched, update);
-form.addEventListener("submit", (event) => event.preventDefault());
+buildTriStates(form);
+trackInput(form, touched, () => update());
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  showAll = true;
+  update({ focus: true });
+  focusFirstErrorOrSummary(form, summary);
+});
+$("save").addEventListener("click", () => saveJson(record(), "dang-ky.json"));
+setupOpen($("open"), $("open-file"), (r, name) => {
+  fill(r);
+  showAll = true;
+  update({ focus: true });
+  summary.say(`${UI[currentLang()].opened(name)} ${summary.el.textContent}`, { focus: true });
+}, (message) => summary.say(message, { focus: true }));
 
-setupLang(() => update());
+setupLang(() => update({ now: true }));
 linkErrorSlots(form);
 asOf = setupAsOf($("as-of"), null);
 registerOffline();
+summary.say(UI[currentLang()].loading, { now: true });
 try {
   engine = await loadEngine();
-  update();
+  update({ now: true });
   document.body.dataset.ready = "true";
 } catch (e) {
-  status.textContent = `${UI[currentLang()].load_failed}: ${e.message}`;
+  summary.say(`${UI[currentLang()].load_failed}: ${e.message}`, { now: true });
   document.body.dataset.ready = "error";
 }

@@ -170,8 +170,6 @@ codes! {
     InputCsv = "input.csv",
     /// Input is not valid UTF-8 text.
     InputUtf8 = "input.utf8",
-    /// A record is longer than the reader's limit (`limits::MAX_RECORD_BYTES`).
-    InputTooLarge = "input.too_large",
     /// The input's format is unknown: not told by its name's extension nor by `--input json|jsonl|csv`.
     InputFormat = "input.format",
     /// An input file or stream could not be read (command line).
@@ -184,6 +182,10 @@ codes! {
     InputLang = "input.lang",
     /// Pack files handed in are not an object of path to text (browser binding).
     InputSources = "input.sources",
+    /// An input is over a limit: a record longer than the readers' (`limits::MAX_RECORD_BYTES`), or an input over the browser binding's (`maxInputLength()`: 4 Mi UTF-16 units of JSON).
+    InputTooLarge = "input.too_large",
+    /// The browser's wasm module trapped (e.g. out of memory); it was rebuilt, the next call works.
+    WasmTrap = "wasm.trap",
     /// An output file could not be written (command line).
     OutputWrite = "output.write",
     /// A result could not be turned into JSON (browser binding).

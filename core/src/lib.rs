@@ -94,6 +94,7 @@
 #[macro_use]
 mod text;
 
+pub mod amount;
 mod codes;
 mod date;
 mod decode;
@@ -125,3 +126,7 @@ pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
 pub use text::{Lang, Message};
 pub use value::Record;
+
+// `Engine` is `Send + Sync` (one engine serves every thread; see its docs): checked at compile time.
+const fn assert_send_sync<T: Send + Sync>() {}
+const _: () = assert_send_sync::<Engine>();

@@ -225,6 +225,9 @@ pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
+    if unit == Unit::Money {
+        return crate::amount::parse_amount(s);
+    }
     if let Ok(d) = Decimal::from_str(s) {
         return Some(d);
     }

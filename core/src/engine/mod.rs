@@ -33,6 +33,9 @@ pub const DEFAULT_PACK: &str = "ben-tre-2747";
 
 /// A loaded, checked and compiled rule pack, ready to evaluate facts.
 ///
+/// `Engine` is `Send + Sync` (checked at compile time): load it once and share it, e.g. in an
+/// `Arc`, across threads; every method takes `&self`.
+///
 /// ```
 /// use htx_rules::{Engine, Date, Outcome};
 /// let engine = Engine::embedded().unwrap();
