@@ -5,9 +5,9 @@ import type {
 } from "./htx_rules_wasm.js";
 
 export type {
-  AsOf, Cite, Cooperative, Decision, Diagnostic, EntityName, EvaluationResult, Explanation,
-  FieldError, HtxRulesError, InitInput, InitOutput, Json, JsonObject, JsonSchema, Lang,
-  ManagerRole, Message, Outcome, Person, Scalar, SyncInitInput, Validation,
+  AsOf, Cite, Cooperative, Decision, Diagnostic, EntityName, EvaluationResult, EvaluationResults,
+  Explanation, FieldError, HtxRulesError, InitInput, InitOutput, Json, JsonObject, JsonSchema, Lang,
+  ManagerRole, Message, Outcome, Person, ReadOptions, Scalar, SyncInitInput, Validation,
 } from "./htx_rules_wasm.js";
 
 /**

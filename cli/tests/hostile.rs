@@ -269,3 +269,24 @@ fn the_sample_registry_as_one_pretty_object_is_read_in_one_pass() {
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert!(err.contains("`cooperatives`"), "{err}");
 }
+
+#[test]
+fn csv_headers_are_checked_up_front() {
+    let f = temp(
+        "headers.csv",
+        b"id,kind,workers_female,workers.total,phone\na,htx,31,40,0275\nb,tht,,12,\n",
+    );
+    let (code, v, err) = eval(&["--lang", "en"], &f);
+    assert_eq!(code, 1, "{err}");
+    // said once, before the records: the misspelled column, the ignored one, what cannot be decided
+    let first = err.lines().next().unwrap_or_default();
+    assert!(first.contains("did you mean `workers.female`"), "{err}");
+    assert_eq!(err.matches("did you mean").count(), 1, "{err}");
+    assert!(err.contains("`phone`") && err.contains("ignored"), "{err}");
+    assert!(
+        err.contains("many_female_jobs") && err.contains("no record has"),
+        "{err}"
+    );
+    assert_eq!(v[0]["errors"][0]["field"], "/workers_female");
+    assert!(v[1].get("errors").is_none());
+}

@@ -182,6 +182,8 @@ codes! {
     InputLang = "input.lang",
     /// Pack files handed in are not an object of path to text (browser binding).
     InputSources = "input.sources",
+    /// Reading options are not an object `{ strict: true | false }` (bindings).
+    InputOptions = "input.options",
     /// An input is over a limit: a record longer than the readers' (`limits::MAX_RECORD_BYTES`), or an input over the browser binding's (`maxInputLength()`: 4 Mi UTF-16 units of JSON).
     InputTooLarge = "input.too_large",
     /// The browser's wasm module trapped (e.g. out of memory); it was rebuilt, the next call works.
