@@ -1,8 +1,13 @@
 """Benchmark of the Python binding (run by hand, not in CI):
 
-    /work/main/.venv/bin/python bindings-python/bench.py [--rows 1000000] [--no-managers]
+    .venv/bin/python bindings-python/bench.py [--rows 1000000] [--no-managers] [--baseline PYTHON]
 
-- `evaluate_many` over a pyarrow Table and a pandas DataFrame of synthetic cooperatives (rows/s);
+- `evaluate_many` over the same synthetic cooperatives as a pyarrow Table, a pyarrow
+  RecordBatchReader, a polars DataFrame and a DuckDB relation (when installed) and a pandas
+  DataFrame (rows/s);
+- `--baseline PYTHON`: the Table and pandas figures measured again, on the same data in the same
+  run, by another interpreter with another build of htx_rules installed (e.g. a venv holding the
+  previous wheel), and the ratios between the two;
 - one `evaluate` call: the binding's per-call time against the core's own time for the same
   record (measured in Rust, GIL released), i.e. the binding's overhead;
 - for reference, `zen-engine` (PyPI) evaluating one equivalent decision (female labour share
@@ -16,13 +21,15 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 from typing import Any, Callable, Dict, List, Tuple
 
 import numpy as np
 
 import htx_rules
-import htx_rules._columns
 
 AS_OF = "2025-06-30"
 # Roles by kind, so that every synthetic record is valid (a THT has a group leader, no board).
@@ -127,28 +134,91 @@ def bench_zen(records: List[Dict[str, Any]]) -> Dict[str, float]:
     return out
 
 
+# Measures evaluate_many over a pyarrow Table and a pandas DataFrame read from an Arrow IPC file;
+# runs under any build of htx_rules (it only uses `Engine().evaluate_many`). Prints JSON.
+BASELINE_SNIPPET = r"""
+import json, sys, time, warnings
+import pandas as pd, pyarrow as pa, htx_rules
+warnings.simplefilter("ignore")
+path, as_of, repeat = sys.argv[1], sys.argv[2], int(sys.argv[3])
+table = pa.ipc.open_file(path).read_all()
+engine = htx_rules.Engine()
+def best(f, n):
+    t = float("inf")
+    for _ in range(n):
+        s = time.perf_counter(); f(); t = min(t, time.perf_counter() - s)
+    return t
+df = table.to_pandas()
+df["established_on"] = pd.to_datetime(df["established_on"])
+out = {"version": getattr(htx_rules, "__version__", "?"),
+       "table": best(lambda: engine.evaluate_many("cooperative", table, as_of), repeat),
+       "pandas": best(lambda: engine.evaluate_many("cooperative", df, as_of), 1)}
+print(json.dumps(out))
+"""
+
+
+def measure(python: str, table: Any, repeat: int) -> Dict[str, Any]:
+    """The Table and pandas timings of `python`'s htx_rules on `table` (through an IPC file)."""
+    import pyarrow as pa
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "registry.arrow")
+        with pa.ipc.new_file(path, table.schema) as w:
+            w.write_table(table)
+        run = subprocess.run(
+            [python, "-c", BASELINE_SNIPPET, path, AS_OF, str(repeat)],
+            check=True, capture_output=True, text=True,
+        )
+    out: Dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--no-managers", action="store_true", help="leave out the nested managers column")
     ap.add_argument("--calls", type=int, default=50_000, help="evaluate() calls for the per-call figure")
+    ap.add_argument("--baseline", metavar="PYTHON", help="an interpreter with another htx_rules build to compare")
     args = ap.parse_args()
 
     import pandas as pd
     import pyarrow as pa
 
-    print(f"htx_rules bench: {args.rows:,} rows, python {platform.python_version()}, "
+    print(f"htx_rules {htx_rules.__version__} bench: {args.rows:,} rows, python {platform.python_version()}, "
           f"pandas {pd.__version__}, pyarrow {pa.__version__}, cpus {os.cpu_count()}")
     engine = htx_rules.Engine()
     import warnings
 
-    warnings.simplefilter("error", htx_rules._columns.FactsWarning)  # the synthetic data must be valid
+    warnings.simplefilter("error", htx_rules.FactsWarning)  # the synthetic data must be valid
 
     table = synthetic_table(args.rows, managers=not args.no_managers)
     t_arrow, out = timed(lambda: engine.evaluate_many("cooperative", table, AS_OF))
     print(f"evaluate_many(pyarrow.Table):  {fmt_rate(args.rows, t_arrow)}")
     counts = out.column("women_managed").to_pandas().value_counts().to_dict()
     print(f"  women_managed: {counts}")
+    errors = sum(1 for e in out.column("errors").to_pylist() if e)
+    print(f"  rows with malformed cells: {errors}")
+    t_reader, _ = timed(
+        lambda: engine.evaluate_many("cooperative", table.to_reader(max_chunksize=65_536), AS_OF).read_all()
+    )
+    print(f"evaluate_many(pyarrow.RecordBatchReader), read to the end: {fmt_rate(args.rows, t_reader)}")
+    try:
+        import polars as pl
+
+        pdf = pl.from_arrow(table)
+        t_pl, _ = timed(lambda: engine.evaluate_many("cooperative", pdf, AS_OF))
+        print(f"evaluate_many(polars.DataFrame): {fmt_rate(args.rows, t_pl)}")
+    except ImportError:
+        print("polars: not installed — skipped")
+    try:
+        import duckdb
+
+        con = duckdb.connect()
+        con.register("registry", table)
+        t_duck, _ = timed(lambda: engine.evaluate_many("cooperative", con.sql("select * from registry"), AS_OF))
+        print(f"evaluate_many(DuckDB relation): {fmt_rate(args.rows, t_duck)}")
+    except ImportError:
+        print("duckdb: not installed — skipped")
 
     df = table.to_pandas()  # managers become lists of dicts, dates become objects
     df["established_on"] = pd.to_datetime(df["established_on"])
@@ -189,6 +259,18 @@ def main() -> None:
         print(f"  zen compiled expression per row / htx Arrow per row: x{zen_figures['zen_expr_us'] / arrow_us:.2f}")
     goal = args.rows / t_arrow >= 1_000_000
     print(f"\ngoal >= 1,000,000 rows/s (Arrow): {'met' if goal else 'NOT met'}")
+
+    if args.baseline:
+        # both builds on the same IPC file in this run, alternating twice (best of each), so a
+        # change in the machine's load does not favour either
+        runs = [measure(py, table, 2) for py in (sys.executable, args.baseline) * 2]
+        here = {k: min(r[k] for r in runs[0::2]) for k in ("table", "pandas")}
+        base = {k: min(r[k] for r in runs[1::2]) for k in ("table", "pandas")}
+        print(f"\nagainst the baseline {args.baseline} (htx_rules {runs[1]['version']}), same data, same run, "
+              "best of two alternating runs each:")
+        for key, label in (("table", "pyarrow.Table"), ("pandas", "pandas.DataFrame")):
+            print(f"  {label:18} this build {fmt_rate(args.rows, here[key])}; "
+                  f"baseline {fmt_rate(args.rows, base[key])}; x{base[key] / here[key]:.2f} faster")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Python binding, installs it in /work/main/.venv (created when missing) and runs
-# pytest (conformance corpus, DataFrame/Arrow round trips, errors, stubs) and the example notebook.
+# Builds the Python binding, installs it in <repo>/.venv (created when missing) and runs pytest
+# (conformance corpus; pandas, polars, DuckDB and pyarrow inputs; pickling through a process
+# pool; errors; stubs) and the example notebook.
 # Idempotent; respects an existing CARGO_TARGET_DIR. Exits non-zero on any failure, naming the
 # step (scripts/lib.sh); installs what is missing (Debian's python3-venv when venv lacks ensurepip).
 #   PYTHON=python3.12 test.sh         # another interpreter (default python3)
@@ -32,8 +33,10 @@ py="$venv/bin/python"
 step "installing test dependencies (pip)"
 echo "== installing test dependencies"
 "$py" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+# pyarrow >= 15 for RecordBatchReader.from_stream; polars and duckdb for the Arrow-input tests
 "$py" -m pip install --quiet --disable-pip-version-check \
-  'maturin>=1.9.4,<2' pytest pandas pyarrow numpy mypy nbclient nbformat ipykernel matplotlib
+  'maturin>=1.9.4,<2' pytest pandas 'pyarrow>=15' numpy polars duckdb mypy \
+  nbclient nbformat ipykernel matplotlib
 
 step "building the wheel (maturin, release, abi3)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target/py}"

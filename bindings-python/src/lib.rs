@@ -2,31 +2,37 @@
 //!
 //! This crate only converts Python values to the core's inputs, calls the core, and converts the
 //! answers back. Every rule, threshold and message lives in the core and its rule packs. The
-//! thin conveniences (pandas/Arrow encoding, HTML display) live in the pure-Python package
-//! `htx_rules` beside this module.
-
-mod columns;
+//! thin conveniences (frame dispatch, HTML display, pickling helpers) live in the pure-Python
+//! package `htx_rules` beside this module; Arrow data goes through pyo3-arrow (`arrow.rs`).
 
 // The core allocates many small, short-lived values per row; mimalloc serves Rust's own
 // allocations much faster than the system allocator (Python's objects are not affected).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod arrow;
 mod convert;
 mod errors;
+mod source;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use htx_rules::{Date, Evaluation, Lang, Message, Outcome, Scalar};
-use pyo3::exceptions::PyValueError;
+use arrow_schema::ArrowError;
+use htx_rules::{Date, Evaluation, Lang, Message, Outcome, Scalar, ValueType};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3_arrow::input::AnyRecordBatch;
+use pyo3_arrow::{PyRecordBatch, PyRecordBatchReader, PyTable};
+use serde_json::Value;
 
+use crate::arrow::{EvalError, EvalReader, Plan, Values, CHUNK};
 use crate::convert::{json_to_py, opt_scalar_to_py, py_to_json};
 use crate::errors::{message_dict, IntoPy};
+use crate::source::Source;
 
 /// Parses an ISO date passed by the Python layer (which already turned `datetime.date` into text).
 fn parse_date(s: &str) -> PyResult<Date> {
@@ -57,29 +63,97 @@ fn display(py: Python<'_>, func: &str, obj: &Bound<'_, PyAny>) -> PyResult<Strin
         .extract()
 }
 
+/// `(htx_rules._pickle.<func>, args)`: what `__reduce__` returns.
+fn reduce<'py>(
+    py: Python<'py>,
+    func: &str,
+    args: Bound<'py, PyTuple>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+    Ok((py.import("htx_rules._pickle")?.getattr(func)?, args))
+}
+
+fn json_text(v: &Value) -> PyResult<String> {
+    serde_json::to_string(v).map_err(|e| PyValueError::new_err(e.to_string()))
+}
+
+/// What a `Result` was computed from: enough to compute it again (pickling re-evaluates).
+struct EvalOwner {
+    engine: Arc<htx_rules::Engine>,
+    entity: String,
+    record: Value,
+    as_of: Date,
+}
+
 self_cell::self_cell!(
     /// A core evaluation kept together with the engine it borrows from, so that reasons and
     /// the JSON form are rendered only when Python asks for them.
     struct EvalCell {
-        owner: Arc<htx_rules::Engine>,
+        owner: EvalOwner,
         #[covariant]
         dependent: Evaluation,
     }
 );
 
 impl EvalCell {
+    fn compute(owner: EvalOwner) -> Result<EvalCell, htx_rules::Error> {
+        EvalCell::try_new(owner, |o| o.engine.evaluate(&o.entity, &o.record, o.as_of))
+    }
     fn evaluation(&self) -> &Evaluation<'_> {
         self.borrow_dependent()
     }
     fn decision(&self, index: usize) -> Option<&htx_rules::Decision<'_>> {
         self.evaluation().decisions().nth(index).map(|(_, d)| d)
     }
+    /// `(engine, entity, record JSON text, as_of)` for `__reduce__`.
+    fn state<'py>(
+        &self,
+        py: Python<'py>,
+        engine: &Py<NativeEngine>,
+    ) -> PyResult<(Py<NativeEngine>, String, String, String)> {
+        let o = self.borrow_owner();
+        Ok((
+            engine.clone_ref(py),
+            o.entity.clone(),
+            json_text(&o.record)?,
+            o.as_of.to_string(),
+        ))
+    }
 }
+
+static OUTCOMES: PyOnceLock<[Py<PyAny>; 3]> = PyOnceLock::new();
+
+/// The outcome as an `htx_rules.Outcome` (a `str` that refuses `bool()`).
+fn outcome_object(py: Python<'_>, o: Outcome) -> PyResult<Bound<'_, PyAny>> {
+    let all = OUTCOMES.get_or_try_init(py, || -> PyResult<[Py<PyAny>; 3]> {
+        let m = py.import("htx_rules._outcome")?;
+        Ok([
+            m.getattr("YES")?.unbind(),
+            m.getattr("NO")?.unbind(),
+            m.getattr("UNKNOWN")?.unbind(),
+        ])
+    })?;
+    let [yes, no, unknown] = all;
+    Ok(match o {
+        Outcome::Yes => yes,
+        Outcome::No => no,
+        Outcome::Unknown => unknown,
+    }
+    .bind(py)
+    .clone())
+}
+
+/// Why `bool(decision)` raises (as `bool(pandas.NA)` does).
+const NO_TRUTH_VALUE: &str =
+    "A Decision has no truth value: its outcome may be \"unknown\", which is \
+neither True nor False. Compare the outcome instead: `decision.outcome == \"yes\"` \
+(Quyết định không có giá trị đúng/sai vì kết quả có thể là \"unknown\" (chưa rõ); \
+hãy so sánh `decision.outcome == \"yes\"`).";
 
 /// A decision: its outcome, value, target, reasons, missing facts and citation.
 #[pyclass(module = "htx_rules", name = "Decision", frozen)]
 struct PyDecision {
     cell: Arc<EvalCell>,
+    engine: Py<NativeEngine>,
     index: usize,
     name: String,
 }
@@ -99,10 +173,10 @@ impl PyDecision {
     fn name(&self) -> &str {
         &self.name
     }
-    /// `"yes"`, `"no"` or `"unknown"`.
+    /// `"yes"`, `"no"` or `"unknown"` (an `Outcome`: a `str` that has no truth value).
     #[getter]
-    fn outcome(&self) -> PyResult<&'static str> {
-        Ok(self.get()?.outcome().as_str())
+    fn outcome<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        outcome_object(py, self.get()?.outcome())
     }
     /// The computed value (`decimal.Decimal`, `int`, `bool`, `datetime.date`, `str`) or `None`.
     #[getter]
@@ -144,8 +218,17 @@ impl PyDecision {
         }
         Ok(d)
     }
+    /// Always raises `TypeError`: an outcome can be "unknown", which is neither True nor False.
     fn __bool__(&self) -> PyResult<bool> {
-        Ok(self.get()?.outcome() == Outcome::Yes)
+        Err(PyTypeError::new_err(NO_TRUTH_VALUE))
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let (engine, entity, record, as_of) = self.cell.state(py, &self.engine)?;
+        let args = (engine, entity, record, as_of, self.name.clone()).into_pyobject(py)?;
+        reduce(py, "decision", args)
     }
     fn __repr__(&self) -> PyResult<String> {
         let d = self.get()?;
@@ -181,8 +264,7 @@ fn scalar_repr(s: &Scalar) -> String {
 #[pyclass(module = "htx_rules", name = "Result")]
 struct PyEvaluation {
     cell: Arc<EvalCell>,
-    entity: String,
-    as_of: Date,
+    engine: Py<NativeEngine>,
     decisions: PyOnceLock<Py<PyDict>>,
     /// Display language of `_repr_html_` (`"vi"` or `"en"`).
     #[pyo3(get, set)]
@@ -190,11 +272,10 @@ struct PyEvaluation {
 }
 
 impl PyEvaluation {
-    fn new(cell: EvalCell, entity: &str, as_of: Date, lang: Lang) -> PyEvaluation {
+    fn new(cell: EvalCell, engine: Py<NativeEngine>, lang: Lang) -> PyEvaluation {
         PyEvaluation {
             cell: Arc::new(cell),
-            entity: entity.to_owned(),
-            as_of,
+            engine,
             decisions: PyOnceLock::new(),
             lang: lang_str(lang).to_owned(),
         }
@@ -211,12 +292,12 @@ impl PyEvaluation {
     /// The entity evaluated (`"cooperative"`, `"person"`, `"progress"`, …).
     #[getter]
     fn entity(&self) -> &str {
-        &self.entity
+        &self.cell.borrow_owner().entity
     }
     /// The as-of date used, ISO text.
     #[getter]
     fn as_of(&self) -> String {
-        self.as_of.to_string()
+        self.cell.borrow_owner().as_of.to_string()
     }
     /// Decisions by name, in the pack's order.
     #[getter]
@@ -230,6 +311,7 @@ impl PyEvaluation {
                         py,
                         PyDecision {
                             cell: Arc::clone(&self.cell),
+                            engine: self.engine.clone_ref(py),
                             index,
                             name: name.to_owned(),
                         },
@@ -265,13 +347,13 @@ impl PyEvaluation {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         // the core streams its JSON text; Python's C json parser builds the objects
         let text = serde_json::to_string(self.cell.evaluation())
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
         py.import("json")?.call_method1("loads", (text,))
     }
     /// The contract's JSON text.
     fn to_json(&self) -> PyResult<String> {
         serde_json::to_string(self.cell.evaluation())
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            .map_err(|e| PyValueError::new_err(e.to_string()))
     }
     fn __getitem__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         let d = self.decisions(py)?;
@@ -282,6 +364,14 @@ impl PyEvaluation {
     }
     fn __len__(&self) -> usize {
         self.cell.evaluation().decisions().count()
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let (engine, entity, record, as_of) = self.cell.state(py, &self.engine)?;
+        let args = (engine, entity, record, as_of, self.lang.clone()).into_pyobject(py)?;
+        reduce(py, "result", args)
     }
     fn __repr__(&self) -> String {
         let ev = self.cell.evaluation();
@@ -330,6 +420,26 @@ impl PyFieldError {
     fn messages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         message_dict(py, &self.message)
     }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let args = (
+            &self.field,
+            &self.code,
+            &self.message.vi,
+            &self.message.en,
+            lang_str(self.lang),
+        )
+            .into_pyobject(py)?;
+        reduce(py, "field_error", args)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyFieldError>().is_ok_and(|o| {
+            let o = o.get();
+            o.field == self.field && o.code == self.code && o.message == self.message
+        })
+    }
     fn __repr__(&self) -> String {
         format!(
             "FieldError({:?}, {:?}, {:?})",
@@ -345,7 +455,7 @@ impl PyFieldError {
 struct PyValidation {
     valid: bool,
     errors: Vec<Py<PyFieldError>>,
-    json: serde_json::Value,
+    json: Value,
 }
 
 #[pymethods]
@@ -364,8 +474,17 @@ impl PyValidation {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_to_py(py, &self.json)
     }
+    /// `valid`: validation is two-valued (a missing required field is an error, never unknown).
     fn __bool__(&self) -> bool {
         self.valid
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let errors: Vec<Py<PyFieldError>> = self.errors.iter().map(|e| e.clone_ref(py)).collect();
+        let args = (self.valid, errors, json_text(&self.json)?).into_pyobject(py)?;
+        reduce(py, "validation", args)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -379,7 +498,7 @@ impl PyValidation {
 /// Progress of a province against the plan's phase targets.
 #[pyclass(module = "htx_rules", name = "Report")]
 struct PyReport {
-    json: serde_json::Value,
+    json: Value,
     html_vi: String,
     html_en: String,
     table_vi: String,
@@ -399,7 +518,7 @@ impl PyReport {
     fn to_json(&self) -> String {
         self.json.to_string()
     }
-    /// One row per indicator as a `pandas.DataFrame` (needs pandas).
+    /// One row per indicator as a `pandas.DataFrame` with typed columns (needs pandas).
     fn to_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         slf.py()
             .import("htx_rules._report")?
@@ -424,6 +543,21 @@ impl PyReport {
             Lang::En => &self.table_en,
         })
     }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let args = (
+            json_text(&self.json)?,
+            &self.html_vi,
+            &self.html_en,
+            &self.table_vi,
+            &self.table_en,
+            &self.lang,
+        )
+            .into_pyobject(py)?;
+        reduce(py, "report", args)
+    }
     fn __str__(&self) -> PyResult<&str> {
         self.to_table(None)
     }
@@ -438,7 +572,7 @@ impl PyReport {
 /// A rule explained: its text, citation, parameters and their dated values.
 #[pyclass(module = "htx_rules", name = "Explanation")]
 struct PyExplanation {
-    json: serde_json::Value,
+    json: Value,
     text_vi: String,
     text_en: String,
     /// Display language (`"vi"` or `"en"`).
@@ -461,6 +595,19 @@ impl PyExplanation {
             Lang::En => &self.text_en,
         })
     }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let args = (
+            json_text(&self.json)?,
+            &self.text_vi,
+            &self.text_en,
+            &self.lang,
+        )
+            .into_pyobject(py)?;
+        reduce(py, "explanation", args)
+    }
     fn __str__(&self) -> PyResult<&str> {
         self.to_text(None)
     }
@@ -472,10 +619,64 @@ impl PyExplanation {
     }
 }
 
+fn value_type_name(v: ValueType) -> &'static str {
+    match v {
+        ValueType::Bool => "bool",
+        ValueType::Int => "int",
+        ValueType::Decimal => "decimal",
+        ValueType::Share => "share",
+        ValueType::Money => "money",
+        ValueType::Date => "date",
+        ValueType::Text => "text",
+    }
+}
+
+/// `(row, field, code, vi, en)` of a field error.
+type ErrorRow = (usize, String, String, String, String);
+
+fn error_row((row, e): (usize, htx_rules::FieldError)) -> ErrorRow {
+    (row, e.field, e.code, e.message.vi, e.message.en)
+}
+
 /// A loaded rule pack (low-level; use `htx_rules.Engine`).
 #[pyclass(module = "htx_rules._native", name = "NativeEngine", frozen)]
 struct NativeEngine {
     engine: Arc<htx_rules::Engine>,
+    /// The pack sources it was loaded from (for pickling).
+    source: Arc<Source>,
+}
+
+impl NativeEngine {
+    fn cell(&self, entity: &str, record: Value, as_of: Date) -> Result<EvalCell, htx_rules::Error> {
+        EvalCell::compute(EvalOwner {
+            engine: Arc::clone(&self.engine),
+            entity: entity.to_owned(),
+            record,
+            as_of,
+        })
+    }
+
+    fn plan(
+        &self,
+        entity: &str,
+        schema: &arrow_schema::Schema,
+        as_of: &str,
+        values: &str,
+    ) -> PyResult<Plan> {
+        let as_of = parse_date(as_of)?;
+        let values = Values::parse(values).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "values must be \"auto\", \"all\" or \"none\", got {values:?}"
+            ))
+        })?;
+        Ok(Plan::new(
+            Arc::clone(&self.engine),
+            entity,
+            as_of,
+            schema,
+            values,
+        )?)
+    }
 }
 
 #[pymethods]
@@ -486,15 +687,17 @@ impl NativeEngine {
         let engine = py.detach(htx_rules::Engine::embedded).py()?;
         Ok(NativeEngine {
             engine: Arc::new(engine),
+            source: Arc::new(Source::Embedded),
         })
     }
 
     /// A pack folder on disk.
     #[staticmethod]
     fn from_dir(py: Python<'_>, path: PathBuf) -> PyResult<NativeEngine> {
-        let engine = py.detach(|| htx_rules::Engine::from_dir(&path)).py()?;
+        let (engine, source) = py.detach(|| source::from_dir(&path)).py()?;
         Ok(NativeEngine {
             engine: Arc::new(engine),
+            source: Arc::new(source),
         })
     }
 
@@ -505,17 +708,34 @@ impl NativeEngine {
         files: BTreeMap<String, String>,
         root: String,
     ) -> PyResult<NativeEngine> {
-        let engine = py
-            .detach(|| htx_rules::Engine::from_sources(&files, &root))
-            .py()?;
+        let (engine, source) = py.detach(|| source::from_sources(files, &root)).py()?;
         Ok(NativeEngine {
             engine: Arc::new(engine),
+            source: Arc::new(source),
         })
+    }
+
+    /// `None` for the embedded pack, else `(files, root)`: the sources the pack was loaded from.
+    fn source_state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.source.as_ref() {
+            Source::Embedded => Ok(py.None().into_bound(py)),
+            Source::Files { files, root } => {
+                Ok((files.clone(), root.clone()).into_pyobject(py)?.into_any())
+            }
+        }
+    }
+
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        let args = PyTuple::new(py, [self.source_state(py)?])?;
+        reduce(py, "native_engine", args)
     }
 
     /// Evaluates one record (a dict) as of an ISO date.
     fn evaluate(
-        &self,
+        slf: &Bound<'_, Self>,
         entity: &str,
         record: &Bound<'_, PyAny>,
         as_of: &str,
@@ -524,70 +744,134 @@ impl NativeEngine {
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
         let value = py_to_json(record)?;
-        let cell = EvalCell::try_new(Arc::clone(&self.engine), |engine| {
-            engine.evaluate(entity, &value, as_of)
-        })
-        .py()?;
-        Ok(PyEvaluation::new(cell, entity, as_of, lang))
+        let cell = slf.get().cell(entity, value, as_of).py()?;
+        Ok(PyEvaluation::new(cell, slf.clone().unbind(), lang))
+    }
+
+    /// Evaluates one record given as contract JSON text (how a pickled `Result` is rebuilt).
+    fn _evaluate_json(
+        slf: &Bound<'_, Self>,
+        entity: &str,
+        record: &str,
+        as_of: &str,
+        lang: &str,
+    ) -> PyResult<PyEvaluation> {
+        let as_of = parse_date(as_of)?;
+        let lang = parse_lang(lang)?;
+        let value: Value =
+            serde_json::from_str(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let cell = slf.get().cell(entity, value, as_of).py()?;
+        Ok(PyEvaluation::new(cell, slf.clone().unbind(), lang))
     }
 
     /// Evaluates a list of records, in order.
     fn evaluate_list(
-        &self,
-        py: Python<'_>,
+        slf: &Bound<'_, Self>,
         entity: &str,
         records: &Bound<'_, PyAny>,
         as_of: &str,
         lang: &str,
     ) -> PyResult<Vec<PyEvaluation>> {
+        let py = slf.py();
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
         let mut values = Vec::new();
         for r in records.try_iter()? {
             values.push(py_to_json(&r?)?);
         }
-        let out = py.detach(|| -> Result<Vec<PyEvaluation>, htx_rules::Error> {
-            // One cell per record (the core's `evaluate_many` is this same loop).
-            values
-                .iter()
-                .map(|value| {
-                    EvalCell::try_new(Arc::clone(&self.engine), |engine| {
-                        engine.evaluate(entity, value, as_of)
-                    })
-                    .map(|cell| PyEvaluation::new(cell, entity, as_of, lang))
-                })
-                .collect()
-        });
-        out.py()
+        let this = slf.get();
+        // One cell per record (the core's `evaluate_many` is this same loop).
+        let cells = py
+            .detach(|| -> Result<Vec<EvalCell>, htx_rules::Error> {
+                values
+                    .into_iter()
+                    .map(|value| this.cell(entity, value, as_of))
+                    .collect()
+            })
+            .py()?;
+        Ok(cells
+            .into_iter()
+            .map(|cell| PyEvaluation::new(cell, slf.clone().unbind(), lang))
+            .collect())
     }
 
-    /// Evaluates columns (see `htx_rules._columns`); returns `(names, outcome codes, value columns)`.
-    fn evaluate_columns<'py>(
+    /// Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the
+    /// core's `Engine::fields`), as the Arrow paths read columns.
+    fn field_types(&self, entity: &str) -> PyResult<HashMap<String, &'static str>> {
+        Ok(arrow::field_kinds(&self.engine, entity)
+            .py()?
+            .into_iter()
+            .map(|(k, v)| (k, v.as_str()))
+            .collect())
+    }
+
+    /// The output decisions of `entity` in order, each with its value's type (`None`: no value).
+    fn output_types(&self, entity: &str) -> PyResult<Vec<(String, Option<&'static str>)>> {
+        Ok(self
+            .engine
+            .output_types(entity)
+            .py()?
+            .into_iter()
+            .map(|t| (t.name, t.value.map(value_type_name)))
+            .collect())
+    }
+
+    /// Evaluates Arrow data (anything with `__arrow_c_stream__` or `__arrow_c_array__`), all of
+    /// it, batch by batch, with the GIL released. `objects` are extra columns of Python objects
+    /// (pandas columns Arrow could not type), as long as the data. Returns `(answers, number of
+    /// field errors, first field error)`; answers are one record batch when `single`, else a
+    /// table.
+    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false))]
+    #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+    fn evaluate_arrow<'py>(
         &self,
         py: Python<'py>,
         entity: &str,
-        n_rows: usize,
-        columns: &Bound<'py, PyList>,
+        data: AnyRecordBatch,
         as_of: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let as_of = parse_date(as_of)?;
-        let t0 = std::time::Instant::now();
-        let batch = columns::build_batch(n_rows, columns)?;
-        let t1 = std::time::Instant::now();
-        let result = py
-            .detach(|| self.engine.evaluate_columns(entity, &batch, as_of))
-            .py()?;
-        let t2 = std::time::Instant::now();
-        let out = columns::result_to_py(py, &result);
-        if std::env::var_os("HTX_PROFILE").is_some() {
-            eprintln!(
-                "build {:?} core {:?} convert {:?}",
-                t1 - t0,
-                t2 - t1,
-                t2.elapsed()
-            );
+        values: &str,
+        objects: Option<Vec<(String, Bound<'py, PyAny>)>>,
+        single: bool,
+    ) -> PyResult<(Bound<'py, PyAny>, usize, Option<ErrorRow>)> {
+        let reader = data.into_reader()?;
+        let input_schema = reader.schema();
+        let plan = self.plan(entity, &input_schema, as_of, values)?;
+        let mut object_columns: Vec<(String, Vec<Value>)> = Vec::new();
+        for (path, column) in objects.unwrap_or_default() {
+            let mut cells = Vec::new();
+            for v in column.try_iter()? {
+                cells.push(py_to_json(&v?)?);
+            }
+            object_columns.push((path, cells));
         }
-        out
+        let schema = plan.schema();
+        let (batches, count, first) = py.detach(|| run(&plan, reader, &object_columns))?;
+        let answers = if single {
+            let batch =
+                arrow_select::concat::concat_batches(&schema, &batches).map_err(EvalError::from)?;
+            Bound::new(py, PyRecordBatch::new(batch))?.into_any()
+        } else {
+            Bound::new(py, PyTable::try_new(batches, schema)?)?.into_any()
+        };
+        Ok((answers, count, first.map(error_row)))
+    }
+
+    /// Like `evaluate_arrow`, lazily: a record batch reader that reads and evaluates one batch
+    /// of the input each time one is pulled (never more than a batch of input in memory).
+    #[pyo3(signature = (entity, data, as_of, values="auto"))]
+    fn evaluate_stream(
+        &self,
+        entity: &str,
+        data: AnyRecordBatch,
+        as_of: &str,
+        values: &str,
+    ) -> PyResult<PyRecordBatchReader> {
+        let reader = data.into_reader()?;
+        let plan = self.plan(entity, &reader.schema(), as_of, values)?;
+        Ok(PyRecordBatchReader::new(Box::new(EvalReader::new(
+            Arc::new(plan),
+            reader,
+        ))))
     }
 
     /// Form validation of one record.
@@ -620,6 +904,38 @@ impl NativeEngine {
             errors,
             json: v.to_json(),
         })
+    }
+
+    /// Form validation of many records: per record `(valid, [(field, code, vi, en)])`.
+    #[allow(clippy::type_complexity)]
+    fn validate_rows(
+        &self,
+        py: Python<'_>,
+        entity: &str,
+        records: &Bound<'_, PyAny>,
+        as_of: &str,
+    ) -> PyResult<Vec<(bool, Vec<(String, String, String, String)>)>> {
+        let as_of = parse_date(as_of)?;
+        let mut values = Vec::new();
+        for r in records.try_iter()? {
+            values.push(py_to_json(&r?)?);
+        }
+        py.detach(|| {
+            values
+                .iter()
+                .map(|v| {
+                    self.engine.validate(entity, v, as_of).map(|v| {
+                        let errors = v
+                            .errors
+                            .into_iter()
+                            .map(|e| (e.field, e.code, e.message.vi, e.message.en))
+                            .collect();
+                        (v.valid, errors)
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .py()
     }
 
     /// Progress report from a registry (a dict).
@@ -686,6 +1002,116 @@ impl NativeEngine {
     }
 }
 
+/// Answer batches, the number of field errors, the first of them.
+type Run = (
+    Vec<arrow_array::RecordBatch>,
+    usize,
+    Option<(usize, htx_rules::FieldError)>,
+);
+
+/// The eager loop of `evaluate_arrow`: every batch, in chunks of at most [`CHUNK`] rows.
+fn run(
+    plan: &Plan,
+    reader: Box<dyn arrow_array::RecordBatchReader + Send>,
+    objects: &[(String, Vec<Value>)],
+) -> Result<Run, EvalError> {
+    let mut batches = Vec::new();
+    let mut count = 0;
+    let mut first = None;
+    let mut row = 0;
+    for batch in reader {
+        let batch = batch?;
+        let rows = batch.num_rows();
+        let mut off = 0;
+        while off < rows {
+            let len = CHUNK.min(rows - off);
+            let slice = batch.slice(off, len);
+            let mut cols: Vec<(String, &[Value])> = Vec::with_capacity(objects.len());
+            for (path, cells) in objects {
+                let part = cells.get(row..row + len).ok_or_else(|| {
+                    EvalError::Arrow(ArrowError::InvalidArgumentError(format!(
+                        "column `{path}` has {} values, fewer than the data's rows",
+                        cells.len()
+                    )))
+                })?;
+                cols.push((path.clone(), part));
+            }
+            let (answer, errors) = plan.evaluate(&slice, &cols, row)?;
+            count += errors.len();
+            if first.is_none() {
+                first = errors.into_iter().next();
+            }
+            batches.push(answer);
+            off += len;
+            row += len;
+        }
+    }
+    Ok((batches, count, first))
+}
+
+/// Rebuilds a `FieldError` (pickling).
+#[pyfunction]
+fn _field_error(
+    field: String,
+    code: String,
+    vi: String,
+    en: String,
+    lang: &str,
+) -> PyResult<PyFieldError> {
+    Ok(PyFieldError {
+        field,
+        code,
+        message: Message::new(vi, en),
+        lang: parse_lang(lang)?,
+    })
+}
+
+/// Rebuilds a `Validation` (pickling).
+#[pyfunction]
+fn _validation(valid: bool, errors: Vec<Py<PyFieldError>>, json: &str) -> PyResult<PyValidation> {
+    Ok(PyValidation {
+        valid,
+        errors,
+        json: serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?,
+    })
+}
+
+/// Rebuilds a `Report` (pickling).
+#[pyfunction]
+fn _report(
+    json: &str,
+    html_vi: String,
+    html_en: String,
+    table_vi: String,
+    table_en: String,
+    lang: String,
+) -> PyResult<PyReport> {
+    Ok(PyReport {
+        json: serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?,
+        html_vi,
+        html_en,
+        table_vi,
+        table_en,
+        lang,
+    })
+}
+
+/// Rebuilds an `Explanation` (pickling).
+#[pyfunction]
+fn _explanation(
+    json: &str,
+    text_vi: String,
+    text_en: String,
+    lang: String,
+) -> PyResult<PyExplanation> {
+    Ok(PyExplanation {
+        json: serde_json::from_str(json).map_err(|e| PyValueError::new_err(e.to_string()))?,
+        text_vi,
+        text_en,
+        lang,
+    })
+}
+
 /// The native module.
 #[pymodule]
 #[pyo3(name = "_native")]
@@ -698,6 +1124,10 @@ fn htx_rules_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyFieldError>()?;
     m.add_class::<PyReport>()?;
     m.add_class::<PyExplanation>()?;
+    m.add_function(wrap_pyfunction!(_field_error, m)?)?;
+    m.add_function(wrap_pyfunction!(_validation, m)?)?;
+    m.add_function(wrap_pyfunction!(_report, m)?)?;
+    m.add_function(wrap_pyfunction!(_explanation, m)?)?;
     m.add("HtxRulesError", py.get_type::<errors::HtxRulesError>())?;
     m.add("PackError", py.get_type::<errors::PackError>())?;
     m.add("FactsError", py.get_type::<errors::FactsError>())?;
@@ -707,5 +1137,6 @@ fn htx_rules_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<errors::UnknownNameError>(),
     )?;
     m.add("CORE_VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("CHUNK_ROWS", CHUNK)?;
     Ok(())
 }

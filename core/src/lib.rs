@@ -105,6 +105,7 @@ pub mod expr;
 mod fields;
 pub mod limits;
 mod model;
+mod outputs;
 pub mod pack;
 pub mod read;
 pub mod report;
@@ -124,6 +125,7 @@ pub use engine::{
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
 pub use model::{Cite, PackMeta};
+pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;
 

@@ -9,6 +9,9 @@ Quyết định 01/QĐ-TTg and the Bến Tre plan Kế hoạch 2747/KH-UBND, eva
     ...                     as_of="2025-06-30")
     >>> r.decisions["women_managed"].outcome
     'yes'
+
+An outcome is three-valued, so it is never a boolean: ``bool(decision)`` and
+``bool(decision.outcome)`` raise ``TypeError``; write ``decision.outcome == "yes"``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import datetime as _dt
 import json as _json
 import os as _os
 from collections.abc import Mapping as _Mapping
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, overload
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
-from . import _native
+from . import _native, _pickle
+from ._frames import FactsWarning
 from ._native import (
     Decision,
     Explanation,
@@ -33,6 +37,10 @@ from ._native import (
     UnknownNameError,
     Validation,
 )
+from ._outcome import Outcome
+
+#: The package's version (the Rust core's version: they are released together).
+__version__: str = _native.CORE_VERSION
 
 __all__ = [
     "Engine",
@@ -47,7 +55,10 @@ __all__ = [
     "FactsError",
     "InputError",
     "UnknownNameError",
+    "FactsWarning",
+    "Outcome",
     "AsOf",
+    "__version__",
 ]
 
 #: What `as_of` accepts: a `datetime.date` (or `datetime.datetime`), an ISO `YYYY-MM-DD` string,
@@ -92,8 +103,14 @@ class Engine:
 
     def __init__(self, lang: str = "vi", *, _native_engine: Optional[_native.NativeEngine] = None) -> None:
         self.lang = _check_lang(lang)
-        self._native = _native_engine if _native_engine is not None else _native.NativeEngine.embedded()
+        # the embedded pack is built once per process and shared (an engine is immutable)
+        self._native = _native_engine if _native_engine is not None else _pickle.native_engine(None)
         self._field_types: Dict[str, Dict[str, str]] = {}
+        self._outputs: Dict[str, List[Tuple[str, Optional[str]]]] = {}
+
+    def __reduce__(self) -> Tuple[Any, Tuple[Any, ...]]:
+        # pickled as its pack sources (nothing for the embedded pack), rebuilt once per process
+        return (_pickle.engine, (self._native, self._lang))
 
     @classmethod
     def from_dir(cls, path: Union[str, "_os.PathLike[str]"], lang: str = "vi") -> "Engine":
@@ -136,39 +153,91 @@ class Engine:
             f"{type(record).__name__} (use evaluate_many for DataFrames and Arrow tables)"
         )
 
-    def evaluate_many(self, entity: str, data: Any, as_of: AsOf = None) -> Any:
+    def evaluate_many(self, entity: str, data: Any, as_of: AsOf = None, *, values: str = "auto") -> Any:
         """Evaluates many records at once and returns the same kind of container.
 
-        `data` is a list of dicts, a `pandas.DataFrame` (dotted column names for nested fields,
-        e.g. ``workers.female``; a ``managers`` column holding lists of dicts) or a
-        `pyarrow.Table` / `pyarrow.RecordBatch`. The answer has an ``id`` column, one column per
-        decision outcome (``<name>``: "yes"/"no"/"unknown") and one per value (``<name>.value``).
-        Null cells are missing facts, so the decisions that need them are "unknown".
-        """
-        from . import _columns
+        ``data`` is a list of dicts (nested, or flat with dotted keys), a ``pandas.DataFrame``, a
+        ``polars.DataFrame`` or ``LazyFrame``, a ``pyarrow.Table``, ``RecordBatch`` or
+        ``RecordBatchReader``, a DuckDB relation, or any object with ``__arrow_c_stream__`` /
+        ``__arrow_c_array__``. Nested fields are dotted column names (``workers.female``) or
+        struct columns; ``managers`` is a list column (of structs, or of dicts in pandas).
 
-        return _columns.evaluate_many(self, entity, data, _as_of(as_of))
+        The answer is the caller's kind: a list of dicts, pandas, polars (a LazyFrame for a
+        LazyFrame), a pyarrow Table or RecordBatch, a lazy ``pyarrow.RecordBatchReader`` for a
+        reader (one batch read and evaluated per batch pulled); DuckDB relations and other Arrow
+        streams give a ``pyarrow.Table``. Columns: ``id``; per decision ``<name>`` ("yes" / "no" /
+        "unknown", categorical) and ``<name>.value``; ``errors`` (per row, the cells that were
+        present but malformed: ``[{"field", "code", "message": {"vi", "en"}}]``; such cells are
+        treated as missing and also raise one ``FactsWarning``).
+
+        ``values`` picks the value columns: ``"auto"`` (default) only for decisions that carry a
+        value (shares, counts, dates), ``"all"`` for every decision, ``"none"`` for none.
+        Null cells are missing facts, so the decisions that need them are "unknown"; columns
+        that name no field are ignored.
+        """
+        from . import _frames
+
+        return _frames.evaluate_many(self, entity, data, _as_of(as_of), values)
 
     def field_types(self, entity: str) -> Dict[str, str]:
-        """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the schema)."""
+        """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the pack's
+        schema; a record's fields under their dotted paths, lists and records as "json")."""
         types = self._field_types.get(entity)
         if types is None:
-            from . import _columns
-
-            types = _columns.field_types(self.schema(entity))
+            types = self._native.field_types(entity)
             self._field_types[entity] = types
+        return types
+
+    def _output_types(self, entity: str) -> List[Tuple[str, Optional[str]]]:
+        """Output decisions of `entity` in order, with their value's type (None: no value)."""
+        types = self._outputs.get(entity)
+        if types is None:
+            types = self._native.output_types(entity)
+            self._outputs[entity] = types
         return types
 
     # -- validation, reports, explanations ----------------------------------------------------
 
+    @overload
     def validate(
         self, entity: str, record: Mapping[str, Any], lang: Optional[str] = None, as_of: AsOf = None
-    ) -> Validation:
-        """Form validation of one record; messages in `lang` (default: the engine's)."""
+    ) -> Validation: ...
+
+    @overload
+    def validate(
+        self, entity: str, record: Sequence[Mapping[str, Any]], lang: Optional[str] = None, as_of: AsOf = None
+    ) -> List[Validation]: ...
+
+    @overload
+    def validate(self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None) -> Any: ...
+
+    def validate(self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None) -> Any:
+        """Form validation: schema (types, enum values, required fields, bounds) and the pack's
+        constraints. Messages in `lang` (default: the engine's).
+
+        One record (a dict) gives a `Validation`; a list of dicts a list of them. A table (pandas,
+        polars, pyarrow, DuckDB, any Arrow stream; flat dotted column names are nested again)
+        gives the same kind of table with columns ``id``, ``valid`` and ``errors``
+        (``[{"field", "code", "message": {"vi", "en"}}]`` per row), read a batch at a time.
+        ``bool(validation)`` is ``validation.valid``: validation is two-valued.
+        """
         lang = _check_lang(lang or self._lang)
-        if not isinstance(record, _Mapping):
-            raise TypeError(f"record must be a dict, not {type(record).__name__}")
-        return self._native.validate(entity, dict(record), _as_of(as_of), lang)
+        day = _as_of(as_of)
+        if isinstance(record, _Mapping):
+            return self._native.validate(entity, dict(record), day, lang)
+        if isinstance(record, (list, tuple)):
+            from . import _frames
+
+            return [self._native.validate(entity, _frames.unflatten(dict(r)), day, lang) for r in record]
+        from . import _frames
+
+        try:
+            _frames.kind_of(record)
+        except TypeError:
+            raise TypeError(
+                f"record must be a dict, a list of dicts or a table, not {type(record).__name__}"
+            ) from None
+        return _frames.validate_many(self, entity, record, day)
 
     def report(self, registry: Union[Mapping[str, Any], str, "_os.PathLike[str]"], as_of: AsOf = None) -> Report:
         """Progress against the phase targets. `registry` is a dict or the path of a JSON file."""

@@ -2,12 +2,12 @@
 
 import datetime
 import decimal
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, final
+from typing import Any, Dict, List, Mapping, NoReturn, Optional, Sequence, Tuple, Union, final
 
-import numpy as np
-import numpy.typing as npt
+from ._outcome import Outcome
 
 __all__ = [
+    "CHUNK_ROWS",
     "CORE_VERSION",
     "Decision",
     "Explanation",
@@ -21,12 +21,18 @@ __all__ = [
     "Result",
     "UnknownNameError",
     "Validation",
+    "_explanation",
+    "_field_error",
+    "_report",
+    "_validation",
 ]
 
 #: A decision's value: exact decimals for shares and money.
 _Value = Union[decimal.Decimal, int, bool, datetime.date, str, None]
 
 CORE_VERSION: str
+#: Rows evaluated at a time by the Arrow paths.
+CHUNK_ROWS: int
 
 class HtxRulesError(Exception):
     """Base of every error raised by htx_rules."""
@@ -49,7 +55,7 @@ class Decision:
     @property
     def name(self) -> str: ...
     @property
-    def outcome(self) -> str: ...
+    def outcome(self) -> Outcome: ...
     @property
     def value(self) -> _Value: ...
     @property
@@ -61,7 +67,8 @@ class Decision:
     @property
     def cite(self) -> Dict[str, str]: ...
     def to_dict(self) -> Dict[str, Any]: ...
-    def __bool__(self) -> bool: ...
+    def __bool__(self) -> NoReturn:
+        """Always raises TypeError: an outcome may be "unknown". Compare `.outcome == "yes"`."""
 
 @final
 class FieldError:
@@ -73,6 +80,7 @@ class FieldError:
     def message(self) -> str: ...
     @property
     def messages(self) -> Dict[str, str]: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class Result:
@@ -100,7 +108,8 @@ class Validation:
     @property
     def errors(self) -> List[FieldError]: ...
     def to_dict(self) -> Dict[str, Any]: ...
-    def __bool__(self) -> bool: ...
+    def __bool__(self) -> bool:
+        """`valid`: validation is two-valued (a missing required field is an error)."""
 
 @final
 class Report:
@@ -119,7 +128,8 @@ class Explanation:
     def to_text(self, lang: Optional[str] = None) -> str: ...
     def _repr_html_(self) -> str: ...
 
-_ColumnSpec = Tuple[Any, ...]
+#: `(row, field, code, message_vi, message_en)`
+_ErrorRow = Tuple[int, str, str, str, str]
 
 @final
 class NativeEngine:
@@ -129,20 +139,34 @@ class NativeEngine:
     def from_dir(path: str) -> NativeEngine: ...
     @staticmethod
     def from_sources(files: Mapping[str, str], root: str) -> NativeEngine: ...
+    def source_state(self) -> Optional[Tuple[Dict[str, str], str]]: ...
     def evaluate(self, entity: str, record: Mapping[str, Any], as_of: str, lang: str) -> Result: ...
+    def _evaluate_json(self, entity: str, record: str, as_of: str, lang: str) -> Result: ...
     def evaluate_list(
         self, entity: str, records: Sequence[Mapping[str, Any]], as_of: str, lang: str
     ) -> List[Result]: ...
-    def evaluate_columns(
-        self, entity: str, n_rows: int, columns: List[_ColumnSpec], as_of: str
-    ) -> Tuple[
-        List[str],
-        List[npt.NDArray[np.uint8]],
-        List[Tuple[Any, ...]],
-        List[Tuple[int, str, str, str, str]],
-    ]: ...
+    def field_types(self, entity: str) -> Dict[str, str]: ...
+    def output_types(self, entity: str) -> List[Tuple[str, Optional[str]]]: ...
+    def evaluate_arrow(
+        self,
+        entity: str,
+        data: Any,
+        as_of: str,
+        values: str = "auto",
+        objects: Optional[Sequence[Tuple[str, Sequence[Any]]]] = None,
+        single: bool = False,
+    ) -> Tuple[Any, int, Optional[_ErrorRow]]: ...
+    def evaluate_stream(self, entity: str, data: Any, as_of: str, values: str = "auto") -> Any: ...
     def validate(self, entity: str, record: Mapping[str, Any], as_of: str, lang: str) -> Validation: ...
+    def validate_rows(
+        self, entity: str, records: Sequence[Mapping[str, Any]], as_of: str
+    ) -> List[Tuple[bool, List[Tuple[str, str, str, str]]]]: ...
     def report(self, registry: Mapping[str, Any], as_of: str, lang: str) -> Report: ...
     def explain(self, name: str, lang: str) -> Explanation: ...
     def schema(self, entity: str) -> Dict[str, Any]: ...
     def _time_core(self, entity: str, record: Mapping[str, Any], as_of: str, n: int) -> float: ...
+
+def _field_error(field: str, code: str, vi: str, en: str, lang: str) -> FieldError: ...
+def _validation(valid: bool, errors: List[FieldError], json: str) -> Validation: ...
+def _report(json: str, html_vi: str, html_en: str, table_vi: str, table_en: str, lang: str) -> Report: ...
+def _explanation(json: str, text_vi: str, text_en: str, lang: str) -> Explanation: ...

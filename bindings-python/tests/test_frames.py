@@ -1,11 +1,14 @@
-"""evaluate_many over lists, pandas DataFrames and Arrow tables: same outcomes as per-record
-evaluate; null cells are missing facts (-> unknown)."""
+"""evaluate_many over lists, pandas DataFrames and Arrow tables: same outcomes, values and field
+errors as per-record evaluate; null cells are missing facts (-> unknown); the answer's columns
+and dtypes; the per-row `errors` column; FactsWarning at the caller's line."""
 
 from __future__ import annotations
 
 import decimal
+import inspect
 import random
-from typing import Any, Dict, List, Optional
+import warnings
+from typing import Any, Dict, List, Optional, Set
 
 import pytest
 
@@ -20,7 +23,7 @@ AS_OF = "2025-06-30"
 
 # Some synthetic records are founded after AS_OF: the core flags those dates as malformed facts
 # (treated as absent), which evaluate_many reports with a FactsWarning.
-pytestmark = pytest.mark.filterwarnings("ignore::htx_rules._columns.FactsWarning")
+pytestmark = pytest.mark.filterwarnings("ignore::htx_rules.FactsWarning")
 ROLES = ["board_chair", "board_member", "director", "supervisor", "group_leader", "accountant", "other"]
 
 
@@ -83,14 +86,28 @@ def _cmp(value: Any, expected: Any) -> bool:
     return bool(value == expected)
 
 
+def _valued(engine: Engine) -> Set[str]:
+    """Decisions that carry a value (the only ones with a `.value` column by default)."""
+    return {n for n, t in engine._output_types("cooperative") if t is not None}
+
+
+def _errors(result: htx_rules.Result) -> List[Dict[str, Any]]:
+    return [{"field": e.field, "code": e.code, "message": e.messages} for e in result.errors]
+
+
 def _check_rows(engine: Engine, recs: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
     expected = _expected(engine, recs)
+    valued = _valued(engine)
     assert len(rows) == len(expected)
     for row, exp in zip(rows, expected):
         assert row["id"] == exp.id
         for name, d in exp.decisions.items():
             assert row[name] == d.outcome, (exp.id, name)
-            assert _cmp(row[f"{name}.value"], d.value), (exp.id, name, row[f"{name}.value"], d.value)
+            if name in valued:
+                assert _cmp(row[f"{name}.value"], d.value), (exp.id, name, row[f"{name}.value"], d.value)
+            else:
+                assert f"{name}.value" not in row
+        assert list(row["errors"]) == _errors(exp), exp.id
 
 
 def test_list_of_dicts(engine: Engine) -> None:
@@ -110,13 +127,14 @@ def test_dataframe_round_trip(engine: Engine) -> None:
     assert isinstance(out, pd.DataFrame)
     assert list(out.index) == list(df.index)
     names = list(engine.evaluate("cooperative", {}, AS_OF).decisions)
-    assert list(out.columns) == ["id"] + [c for n in names for c in (n, f"{n}.value")]
+    valued = _valued(engine)
+    assert list(out.columns) == ["id"] + [c for n in names for c in (n, f"{n}.value") if c in names or n in valued] + ["errors"]
+    assert 0 < len(valued) < len(names)
     _check_rows(engine, recs, out.to_dict("records"))
     # the same malformed facts as per-record evaluation, located by row
-    per_record = {
-        (i, e.field) for i, r in enumerate(_expected(engine, recs)) for e in r.errors
-    }
-    assert {(e["row"], e["field"]) for e in out.attrs["errors"]} == per_record
+    per_record = {(i, e.field) for i, r in enumerate(_expected(engine, recs)) for e in r.errors}
+    assert per_record, "the synthetic data has malformed facts"
+    assert {(i, e["field"]) for i, errs in enumerate(out["errors"]) for e in errs} == per_record
 
 
 def test_dataframe_float_nan_columns(engine: Engine) -> None:
@@ -196,9 +214,12 @@ def test_unknown_columns_are_ignored(engine: Engine) -> None:
 
 def test_malformed_cells_warn_and_are_missing(engine: Engine) -> None:
     df = pd.DataFrame({"id": ["x", "y"], "workers.total": [10, 10], "workers.female": [9, 9], "kind": ["htx", "spaceship"]})
-    with pytest.warns(UserWarning):
+    with pytest.warns(htx_rules.FactsWarning, match="row 1, /kind"):
         out = engine.evaluate_many("cooperative", df, AS_OF)
-    assert out.attrs["errors"] and out.attrs["errors"][0]["row"] == 1
+    assert list(out["errors"].iloc[0]) == []
+    [err] = out["errors"].iloc[1]
+    assert err["field"] == "/kind" and err["code"] == "facts.enum"
+    assert set(err["message"]) == {"vi", "en"} and "spaceship" in err["message"]["en"]
 
 
 def test_bad_container(engine: Engine) -> None:
@@ -209,3 +230,105 @@ def test_bad_container(engine: Engine) -> None:
 def test_unknown_entity_columns(engine: Engine) -> None:
     with pytest.raises(htx_rules.UnknownNameError):
         engine.evaluate_many("spaceship", pd.DataFrame({"a": [1]}), AS_OF)
+
+
+# -- the answer's shape -------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("error::htx_rules.FactsWarning")
+def test_warning_points_at_the_callers_line(engine: Engine) -> None:
+    df = pd.DataFrame({"id": ["x"], "kind": ["spaceship"]})
+    table = pa.Table.from_pandas(df)
+    for data in (df, table, [{"id": "x", "kind": "spaceship"}]):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+            engine.evaluate_many("cooperative", data, AS_OF)
+        [w] = caught
+        assert issubclass(w.category, htx_rules.FactsWarning)
+        assert (w.filename, w.lineno) == (__file__, line), type(data)
+
+
+def test_values_modes(engine: Engine) -> None:
+    recs = _records(20, seed=2)
+    names = [n for n, _ in engine._output_types("cooperative")]
+    valued = _valued(engine)
+    df = _frame(recs)
+    for values, with_value in (("auto", valued), ("all", set(names)), ("none", set())):
+        expected = ["id"] + [c for n in names for c in ([n, f"{n}.value"] if n in with_value else [n])] + ["errors"]
+        assert list(engine.evaluate_many("cooperative", df, AS_OF, values=values).columns) == expected
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        assert engine.evaluate_many("cooperative", table, AS_OF, values=values).column_names == expected
+        assert list(engine.evaluate_many("cooperative", recs, AS_OF, values=values)[0]) == expected
+    with pytest.raises(ValueError, match="auto"):
+        engine.evaluate_many("cooperative", df, AS_OF, values="some")
+
+
+def test_pandas_answer_dtypes(engine: Engine) -> None:
+    out = engine.evaluate_many("cooperative", _frame(_records(30)), AS_OF)
+    objects = [c for c in out.columns if out[c].dtype == object]
+    assert objects == [], objects  # no object column where a real type exists
+    assert isinstance(out["women_managed"].dtype, pd.CategoricalDtype)
+    assert list(out["women_managed"].cat.categories) == ["yes", "no", "unknown"]
+    share = out["female_labour_share.value"]
+    assert isinstance(share.dtype, pd.ArrowDtype) and pa.types.is_decimal(share.dtype.pyarrow_dtype)
+    assert all(isinstance(v, decimal.Decimal) for v in share.dropna())  # exact, never a float
+    assert str(out["meets_membership_minimum.value"].dtype) == "Int64"
+    assert isinstance(out["errors"].dtype, pd.ArrowDtype)
+
+
+def test_arrow_answer_types(engine: Engine) -> None:
+    out = engine.evaluate_many("cooperative", pa.Table.from_pandas(_frame(_records(10))), AS_OF)
+    schema = out.schema
+    assert pa.types.is_dictionary(schema.field("women_managed").type)
+    assert schema.field("female_labour_share.value").type == pa.decimal128(38, 28)
+    assert schema.field("meets_membership_minimum.value").type == pa.int64()
+    assert pa.types.is_list(schema.field("errors").type)
+
+
+def test_errors_column_survives_concat_and_merge(engine: Engine) -> None:
+    df = pd.DataFrame({"id": ["x", "y"], "kind": ["htx", "spaceship"]})
+    out = engine.evaluate_many("cooperative", df, AS_OF)
+    both = pd.concat([out, out], ignore_index=True)
+    assert [len(e) for e in both["errors"]] == [0, 1, 0, 1]
+    merged = df.merge(out[["id", "errors"]], on="id")
+    assert [len(e) for e in merged["errors"]] == [0, 1]
+    assert merged["errors"].iloc[1][0]["field"] == "/kind"
+
+
+def test_mixed_object_column_is_read_cell_by_cell(engine: Engine) -> None:
+    """A pandas column Arrow cannot type (strings and a number) still reaches the core, which
+    names the bad cell."""
+    df = pd.DataFrame({"id": ["a", "b", "c"], "kind": pd.Series(["htx", 5, None], dtype=object),
+                       "workers.total": [10, 10, 10], "workers.female": [8, 8, 8]})
+    out = engine.evaluate_many("cooperative", df, AS_OF)
+    assert [len(e) for e in out["errors"]] == [0, 1, 0]
+    assert out["errors"].iloc[1][0]["field"] == "/kind"
+    expected = engine.evaluate("cooperative", [{"id": "a", "kind": "htx", "workers": {"total": 10, "female": 8}}], AS_OF)
+    assert out["many_female_jobs"].iloc[0] == expected[0].decisions["many_female_jobs"].outcome
+
+
+def test_rows_are_numbered_across_chunks(engine: Engine) -> None:
+    """More rows than one chunk: errors keep the row numbers of the whole input."""
+    n = htx_rules._frames.ROWS + 10
+    kinds = pa.array(["htx"] * (n - 1) + ["spaceship"])
+    table = pa.table({"id": pa.array([f"R{i}" for i in range(n)]), "kind": kinds})
+    with pytest.warns(htx_rules.FactsWarning, match=f"row {n - 1}, /kind"):
+        out = engine.evaluate_many("cooperative", table, AS_OF)
+    assert out.num_rows == n
+    errors = out.column("errors").to_pylist()
+    assert [i for i, e in enumerate(errors) if e] == [n - 1]
+
+
+def test_floats_read_as_the_same_decimals_as_in_json(engine: Engine) -> None:
+    """A float cell gives the decimal of its shortest text, as the same number in a JSON record:
+    0.7999999999999999 stays below 0.8 (no rounding to 15 digits on the way)."""
+    shares = [0.1, 1 / 3, 0.7999999999999999, 0.8, 1e-20, None]
+    table = pa.table({"htx_stable_jobs_share": pa.array(shares, pa.float64())})
+    rows = engine.evaluate_many("progress", table, "2025-12-31", values="all").to_pylist()
+    expected = engine.evaluate("progress", [{"htx_stable_jobs_share": s} for s in shares], "2025-12-31")
+    for row, r in zip(rows, expected):
+        for name, d in r.decisions.items():
+            assert row[name] == d.outcome, name
+            assert row[f"{name}.value"] == d.value, (name, row[f"{name}.value"], d.value)
+    assert rows[2]["htx_stable_jobs_share.value"] < decimal.Decimal("0.8")

@@ -1,0 +1,834 @@
+//! Arrow data in and out (through pyo3-arrow and arrow-rs): Arrow arrays become the core's
+//! `Column`s, the core's `ColumnarResult` becomes an Arrow `RecordBatch`. Binding conversion
+//! only: which value a cell holds is decided by the core (`Engine::evaluate_columns`), which
+//! reads text, numbers and dates by the field's type and reports every bad cell.
+//!
+//! Output schema (fixed before the first row, so a stream can announce it):
+//! `id` (the input's `id` column, or nulls), then per decision `<name>` (dictionary of
+//! "yes"/"no"/"unknown") and, for decisions that carry a value, `<name>.value` (typed by
+//! `Engine::output_types`), then `errors` (per row: list of `{field, code, message: {vi, en}}`).
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Decimal128Type, Float64Type, Int64Type, Int8Type, UInt64Type,
+};
+use arrow_array::{
+    new_null_array, Array, ArrayRef, BooleanArray, Date32Array, Decimal128Array, DictionaryArray,
+    Int64Array, Int8Array, ListArray, RecordBatch, RecordBatchReader, StringArray, StructArray,
+};
+use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::{ArrowError, DataType, Field, FieldRef, Fields, Schema, SchemaRef};
+use htx_rules::{
+    Column, ColumnBatch, ColumnarResult, Date, Engine, FieldError, FieldKind, Outcome, Scalar,
+    ValueType,
+};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+
+/// Rows evaluated at a time: bounds the memory of the core's columns and of one output batch.
+pub const CHUNK: usize = 65_536;
+
+/// What the entity's schema says a column is (from `Engine::fields`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Decimal,
+    Bool,
+    Date,
+    Text,
+    Json,
+}
+
+impl Kind {
+    fn of(kind: FieldKind) -> Kind {
+        match kind {
+            FieldKind::Bool => Kind::Bool,
+            FieldKind::Integer => Kind::Int,
+            FieldKind::Decimal | FieldKind::Share | FieldKind::Money => Kind::Decimal,
+            FieldKind::Date => Kind::Date,
+            FieldKind::String | FieldKind::Enum => Kind::Text,
+            _ => Kind::Json,
+        }
+    }
+
+    /// The name `Engine.field_types` gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Int => "int",
+            Kind::Decimal => "decimal",
+            Kind::Bool => "bool",
+            Kind::Date => "date",
+            Kind::Text => "text",
+            Kind::Json => "json",
+        }
+    }
+}
+
+/// Dotted field path -> kind, for every field of `entity` (records' fields under their paths).
+pub fn field_kinds(
+    engine: &Engine,
+    entity: &str,
+) -> Result<HashMap<String, Kind>, htx_rules::Error> {
+    Ok(engine
+        .fields(entity)?
+        .into_iter()
+        .map(|f| (f.path, Kind::of(f.kind)))
+        .collect())
+}
+
+/// Which value columns to produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// Only for decisions that carry a value.
+    Auto,
+    /// For every decision (all-null for those without a value).
+    All,
+    /// None.
+    None,
+}
+
+impl Values {
+    pub fn parse(s: &str) -> Option<Values> {
+        match s {
+            "auto" => Some(Values::Auto),
+            "all" => Some(Values::All),
+            "none" => Some(Values::None),
+            _ => None,
+        }
+    }
+}
+
+/// An answer batch and the field errors of its rows (rows numbered from the data's start).
+pub type Answer = (RecordBatch, Vec<(usize, FieldError)>);
+
+/// Everything that can go wrong, kept apart so each becomes the right Python exception.
+#[derive(Debug)]
+pub enum EvalError {
+    Core(htx_rules::Error),
+    Arrow(ArrowError),
+    /// A column of a type that cannot hold a fact (message names the column and type).
+    Type(String),
+}
+
+impl From<htx_rules::Error> for EvalError {
+    fn from(e: htx_rules::Error) -> Self {
+        EvalError::Core(e)
+    }
+}
+impl From<ArrowError> for EvalError {
+    fn from(e: ArrowError) -> Self {
+        EvalError::Arrow(e)
+    }
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Core(e) => {
+                let m = e.message();
+                write!(f, "{} ({}) [{}]", m.vi, m.en, e.code())
+            }
+            EvalError::Arrow(e) => write!(f, "{e}"),
+            EvalError::Type(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+impl From<EvalError> for pyo3::PyErr {
+    fn from(e: EvalError) -> Self {
+        match e {
+            EvalError::Core(e) => crate::errors::to_py_err(&e),
+            EvalError::Arrow(e) => pyo3::exceptions::PyValueError::new_err(e.to_string()),
+            EvalError::Type(s) => pyo3::exceptions::PyTypeError::new_err(s),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arrow -> core columns
+
+fn type_error(path: &str, dt: &DataType) -> EvalError {
+    EvalError::Type(format!(
+        "cột `{path}` có kiểu Arrow {dt}, không đọc được thành dữ kiện \
+         (column `{path}` has Arrow type {dt}, which cannot be read as a fact)"
+    ))
+}
+
+fn valid_mask(arr: &dyn Array) -> Option<Vec<bool>> {
+    arr.logical_nulls()
+        .filter(|n| n.null_count() > 0)
+        .map(|n| n.iter().collect())
+}
+
+fn texts(arr: &dyn Array, path: &str) -> Result<Column, EvalError> {
+    Ok(Column::Text(match arr.data_type() {
+        DataType::Utf8 => arr
+            .as_string::<i32>()
+            .iter()
+            .map(|s| s.map(str::to_owned))
+            .collect(),
+        DataType::LargeUtf8 => arr
+            .as_string::<i64>()
+            .iter()
+            .map(|s| s.map(str::to_owned))
+            .collect(),
+        DataType::Utf8View => arr
+            .as_string_view()
+            .iter()
+            .map(|s| s.map(str::to_owned))
+            .collect(),
+        dt => {
+            let cast = arrow_cast::cast(arr, &DataType::Utf8).map_err(|_| type_error(path, dt))?;
+            return texts(cast.as_ref(), path);
+        }
+    }))
+}
+
+/// Floats and decimals that do not fit the core's decimal (infinities, > 28 places, > 96 bits)
+/// go as text, so the core reports the cell instead of the binding dropping it.
+fn decimals_or_text(
+    arr: &dyn Array,
+    path: &str,
+    values: Vec<Option<Option<Decimal>>>,
+) -> Result<Column, EvalError> {
+    if values.iter().all(|v| !matches!(v, Some(None))) {
+        return Ok(Column::Decimal(
+            values.into_iter().map(Option::flatten).collect(),
+        ));
+    }
+    texts(arr, path)
+}
+
+/// A float as the core reads the same number in JSON: its shortest round-trip text, parsed.
+fn float_decimal(f: f64) -> Option<Decimal> {
+    let text = serde_json::Number::from_f64(f)?.to_string();
+    Decimal::from_str(&text)
+        .ok()
+        .or_else(|| Decimal::from_scientific(&text).ok())
+}
+
+/// One Arrow array as a core column; `None` for an all-null (`null`-typed) column.
+pub fn column(
+    arr: &dyn Array,
+    kind: Option<Kind>,
+    path: &str,
+    kinds: &HashMap<String, Kind>,
+) -> Result<Option<Column>, EvalError> {
+    let dt = arr.data_type();
+    if kind == Some(Kind::Text)
+        && !matches!(
+            dt,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View | DataType::Null
+        )
+        && !matches!(dt, DataType::Dictionary(..))
+    {
+        return texts(arr, path).map(Some);
+    }
+    let col = match dt {
+        DataType::Null => return Ok(None),
+        DataType::Boolean => Column::Bool(arr.as_boolean().iter().collect()),
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::Int64
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32 => {
+            let cast = arrow_cast::cast(arr, &DataType::Int64)?;
+            let ints = cast.as_primitive::<Int64Type>();
+            if kind == Some(Kind::Bool) {
+                // 0/1 columns (pandas, spreadsheets) for yes/no facts
+                Column::Bool(ints.iter().map(|v| v.map(|v| v != 0)).collect())
+            } else {
+                Column::Int(ints.iter().collect())
+            }
+        }
+        DataType::UInt64 => {
+            let ints = arr.as_primitive::<UInt64Type>();
+            if kind == Some(Kind::Bool) {
+                Column::Bool(ints.iter().map(|v| v.map(|v| v != 0)).collect())
+            } else {
+                // the core turns whole decimals into counts where they fit
+                Column::Decimal(ints.iter().map(|v| v.map(Decimal::from)).collect())
+            }
+        }
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+            let cast = arrow_cast::cast(arr, &DataType::Float64)?;
+            let floats = cast.as_primitive::<Float64Type>();
+            if kind == Some(Kind::Bool) {
+                Column::Bool(floats.iter().map(|v| v.map(|v| v != 0.0)).collect())
+            } else {
+                // NaN is pandas' missing value; other floats become the decimal of their
+                // shortest text, exactly as the same number in a JSON record would
+                let values = floats
+                    .iter()
+                    .map(|v| match v {
+                        None => None,
+                        Some(f) if f.is_nan() => None,
+                        Some(f) => Some(float_decimal(f)),
+                    })
+                    .collect();
+                decimals_or_text(arr, path, values)?
+            }
+        }
+        DataType::Decimal128(_, scale) => {
+            let scale = *scale;
+            let decs = arr.as_primitive::<Decimal128Type>();
+            let values = decs
+                .iter()
+                .map(|v| {
+                    v.map(|m| {
+                        u32::try_from(scale)
+                            .ok()
+                            .and_then(|s| Decimal::try_from_i128_with_scale(m, s).ok())
+                    })
+                })
+                .collect();
+            decimals_or_text(arr, path, values)?
+        }
+        DataType::Decimal32(_, scale) | DataType::Decimal64(_, scale) => {
+            // widening to 128 bits at the same scale is exact
+            let cast = arrow_cast::cast(arr, &DataType::Decimal128(38, *scale))?;
+            return column(cast.as_ref(), kind, path, kinds);
+        }
+        // 256-bit decimals go as their text: the core takes what fits and reports the rest
+        DataType::Decimal256(..) => texts(arr, path)?,
+        DataType::Date32 => Column::Date(
+            arr.as_primitive::<Date32Type>()
+                .iter()
+                .map(|d| d.map(|d| Date::from_unix_days(i64::from(d))))
+                .collect(),
+        ),
+        DataType::Date64 | DataType::Timestamp(..) => {
+            // a timestamp with a time zone is read as the date on the wall clock there
+            let cast = arrow_cast::cast(arr, &DataType::Date32)?;
+            return column(cast.as_ref(), kind, path, kinds);
+        }
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => texts(arr, path)?,
+        DataType::Dictionary(_, value) => {
+            let cast = arrow_cast::cast(arr, value).map_err(|_| type_error(path, dt))?;
+            return column(cast.as_ref(), kind, path, kinds);
+        }
+        DataType::List(_) => {
+            let list = arr.as_list::<i32>();
+            let offs: Vec<i64> = list.value_offsets().iter().map(|&o| i64::from(o)).collect();
+            list_column(arr, &offs, list.values(), path, kinds)?
+        }
+        DataType::LargeList(_) => {
+            let list = arr.as_list::<i64>();
+            list_column(arr, list.value_offsets(), list.values(), path, kinds)?
+        }
+        DataType::FixedSizeList(..) | DataType::ListView(_) | DataType::LargeListView(_) => {
+            let field = match dt {
+                DataType::FixedSizeList(f, _)
+                | DataType::ListView(f)
+                | DataType::LargeListView(f) => f.clone(),
+                _ => return Err(type_error(path, dt)),
+            };
+            let cast = arrow_cast::cast(arr, &DataType::LargeList(field))
+                .map_err(|_| type_error(path, dt))?;
+            return column(cast.as_ref(), kind, path, kinds);
+        }
+        DataType::Struct(fields) => {
+            let st = arr.as_struct();
+            let mut out = Vec::with_capacity(fields.len());
+            for (f, child) in fields.iter().zip(st.columns()) {
+                let sub = format!("{path}.{}", f.name());
+                if let Some(c) = column(child.as_ref(), kinds.get(&sub).copied(), &sub, kinds)? {
+                    out.push((f.name().clone(), c));
+                }
+            }
+            Column::Struct {
+                rows: arr.len(),
+                valid: valid_mask(arr),
+                fields: out,
+            }
+        }
+        DataType::Binary | DataType::LargeBinary | DataType::BinaryView => texts(arr, path)?,
+        _ => texts(arr, path)?,
+    };
+    Ok(Some(col))
+}
+
+/// A list column: offsets rebased to 0, the items converted (an all-null item type gives
+/// null items, which the core reports).
+fn list_column(
+    arr: &dyn Array,
+    offsets: &[i64],
+    values: &ArrayRef,
+    path: &str,
+    kinds: &HashMap<String, Kind>,
+) -> Result<Column, EvalError> {
+    let start = offsets.first().copied().unwrap_or(0);
+    let end = offsets.last().copied().unwrap_or(0);
+    let as_usize =
+        |o: i64| usize::try_from(o - start).map_err(|_| type_error(path, arr.data_type()));
+    let len = as_usize(end)?;
+    let first = usize::try_from(start).map_err(|_| type_error(path, arr.data_type()))?;
+    if first.checked_add(len).is_none_or(|e| e > values.len()) {
+        return Err(type_error(path, arr.data_type()));
+    }
+    let items = values.slice(first, len);
+    let rebased = offsets
+        .iter()
+        .map(|&o| as_usize(o))
+        .collect::<Result<Vec<usize>, _>>()?;
+    let items = match column(items.as_ref(), None, path, kinds)? {
+        Some(c) => c,
+        None => Column::Json(vec![None; len]),
+    };
+    Ok(Column::List {
+        offsets: rebased,
+        valid: valid_mask(arr),
+        items: Box::new(items),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan: input columns to read, output schema
+
+/// One output decision.
+struct Output {
+    name: String,
+    /// The value column's type; `None` without a value column.
+    value: Option<Option<ValueType>>,
+}
+
+/// How one stream is read and answered: fixed from the input's schema before the first row.
+pub struct Plan {
+    engine: Arc<Engine>,
+    entity: String,
+    as_of: Date,
+    kinds: HashMap<String, Kind>,
+    /// (input column index, path, kind)
+    inputs: Vec<(usize, String, Kind)>,
+    id: Option<usize>,
+    outputs: Vec<Output>,
+    schema: SchemaRef,
+    /// `HTX_PROFILE` set: print the time split of every chunk on stderr.
+    profile: bool,
+}
+
+const OUTCOMES: [&str; 3] = ["yes", "no", "unknown"];
+
+fn outcome_code(o: Outcome) -> i8 {
+    match o {
+        Outcome::Yes => 0,
+        Outcome::No => 1,
+        Outcome::Unknown => 2,
+    }
+}
+
+/// Decimal scale of a value column: every share the core computes (28 places at most, below
+/// 10^10) is exact at 28; money and plain numbers keep 8 and 18 places (30 and 20 digits before
+/// the point). A value with more places is rounded half to even at that scale.
+fn decimal_scale(v: ValueType) -> Option<i8> {
+    match v {
+        ValueType::Share => Some(28),
+        ValueType::Money => Some(8),
+        ValueType::Decimal => Some(18),
+        _ => None,
+    }
+}
+
+fn value_data_type(v: Option<ValueType>) -> DataType {
+    match v {
+        None => DataType::Null,
+        Some(ValueType::Bool) => DataType::Boolean,
+        Some(ValueType::Int) => DataType::Int64,
+        Some(ValueType::Date) => DataType::Date32,
+        Some(ValueType::Text) => DataType::Utf8,
+        Some(d @ (ValueType::Share | ValueType::Money | ValueType::Decimal)) => {
+            DataType::Decimal128(38, decimal_scale(d).unwrap_or(28))
+        }
+    }
+}
+
+fn outcome_type() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int8), Box::new(DataType::Utf8))
+}
+
+fn message_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("vi", DataType::Utf8, false),
+        Field::new("en", DataType::Utf8, false),
+    ])
+}
+
+fn error_fields() -> Fields {
+    Fields::from(vec![
+        Field::new("field", DataType::Utf8, false),
+        Field::new("code", DataType::Utf8, false),
+        Field::new("message", DataType::Struct(message_fields()), false),
+    ])
+}
+
+fn error_item() -> FieldRef {
+    Arc::new(Field::new("item", DataType::Struct(error_fields()), false))
+}
+
+/// The type of the `errors` column.
+pub fn errors_type() -> DataType {
+    DataType::List(error_item())
+}
+
+impl Plan {
+    pub fn new(
+        engine: Arc<Engine>,
+        entity: &str,
+        as_of: Date,
+        input: &Schema,
+        values: Values,
+    ) -> Result<Plan, EvalError> {
+        let types = engine.output_types(entity)?;
+        let kinds = field_kinds(&engine, entity)?;
+        let mut inputs = Vec::new();
+        let mut id = None;
+        for (i, f) in input.fields().iter().enumerate() {
+            if f.name() == "id" {
+                id = Some(i);
+            }
+            // columns that name no field are not read (the core would ignore them)
+            if let Some(&k) = kinds.get(f.name()) {
+                inputs.push((i, f.name().clone(), k));
+            }
+        }
+        let id_field = match id.and_then(|i| input.fields().get(i)) {
+            Some(f) => Field::new("id", f.data_type().clone(), true),
+            None => Field::new("id", DataType::Utf8, true),
+        };
+        let mut fields = vec![id_field];
+        let mut outputs = Vec::with_capacity(types.len());
+        for t in types {
+            fields.push(Field::new(&t.name, outcome_type(), false));
+            let value = match (values, t.value) {
+                (Values::None, _) | (Values::Auto, None) => None,
+                (_, v) => Some(v),
+            };
+            if let Some(v) = value {
+                fields.push(Field::new(
+                    format!("{}.value", t.name),
+                    value_data_type(v),
+                    true,
+                ));
+            }
+            outputs.push(Output {
+                name: t.name,
+                value,
+            });
+        }
+        fields.push(Field::new("errors", errors_type(), false));
+        Ok(Plan {
+            engine,
+            entity: entity.to_owned(),
+            as_of,
+            kinds,
+            inputs,
+            id,
+            outputs,
+            schema: Arc::new(Schema::new(fields)),
+            profile: std::env::var_os("HTX_PROFILE").is_some(),
+        })
+    }
+
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Evaluates one batch (of at most [`CHUNK`] rows); `objects` are extra columns of JSON
+    /// values (Python objects Arrow could not type), `row0` the batch's first row number.
+    pub fn evaluate(
+        &self,
+        batch: &RecordBatch,
+        objects: &[(String, &[Value])],
+        row0: usize,
+    ) -> Result<Answer, EvalError> {
+        let n = batch.num_rows();
+        let t0 = std::time::Instant::now();
+        let mut cols = ColumnBatch::new(n);
+        for (i, path, kind) in &self.inputs {
+            let Some(arr) = batch.columns().get(*i) else {
+                continue;
+            };
+            if let Some(c) = column(arr.as_ref(), Some(*kind), path, &self.kinds)? {
+                cols.push(path.as_str(), c);
+            }
+        }
+        for (path, values) in objects {
+            cols.push(
+                path.as_str(),
+                Column::Json(
+                    values
+                        .iter()
+                        .map(|v| (!v.is_null()).then(|| v.clone()))
+                        .collect(),
+                ),
+            );
+        }
+        let t1 = std::time::Instant::now();
+        let result = self
+            .engine
+            .evaluate_columns(&self.entity, &cols, self.as_of)?;
+        let t2 = std::time::Instant::now();
+        let id = match self.id.and_then(|i| batch.columns().get(i)) {
+            Some(a) => a.clone(),
+            None => new_null_array(&DataType::Utf8, n),
+        };
+        let out = self.answer(id, &result, n)?;
+        if self.profile {
+            eprintln!(
+                "htx_rules: {n} rows: Arrow -> columns {:?}, core {:?}, answer -> Arrow {:?}",
+                t1 - t0,
+                t2 - t1,
+                t2.elapsed()
+            );
+        }
+        let errors = result
+            .errors
+            .into_iter()
+            .map(|(r, e)| (r + row0, e))
+            .collect();
+        Ok((out, errors))
+    }
+
+    fn answer(
+        &self,
+        id: ArrayRef,
+        result: &ColumnarResult,
+        n: usize,
+    ) -> Result<RecordBatch, EvalError> {
+        let dictionary: ArrayRef = Arc::new(StringArray::from(OUTCOMES.to_vec()));
+        let mut columns: Vec<ArrayRef> = vec![id];
+        for out in &self.outputs {
+            let k = result.names.iter().position(|x| *x == out.name);
+            let outcomes = k.and_then(|k| result.outcomes.get(k));
+            let codes: Vec<i8> = match outcomes {
+                Some(o) => o.iter().map(|o| outcome_code(*o)).collect(),
+                None => vec![2; n],
+            };
+            let keys = Int8Array::from(codes);
+            columns.push(Arc::new(DictionaryArray::<Int8Type>::try_new(
+                keys,
+                dictionary.clone(),
+            )?));
+            if let Some(v) = out.value {
+                let values = k.and_then(|k| result.values.get(k));
+                columns.push(value_array(&out.name, v, values.map(Vec::as_slice), n)?);
+            }
+        }
+        columns.push(errors_array(&result.errors, n)?);
+        Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
+    }
+}
+
+fn value_error(name: &str, v: &Scalar) -> EvalError {
+    EvalError::Type(format!(
+        "giá trị {v:?} của `{name}` không đưa được vào cột (the value {v:?} of `{name}` does not fit its column)"
+    ))
+}
+
+fn value_array(
+    name: &str,
+    ty: Option<ValueType>,
+    values: Option<&[Option<Scalar>]>,
+    n: usize,
+) -> Result<ArrayRef, EvalError> {
+    let Some(values) = values else {
+        return Ok(new_null_array(&value_data_type(ty), n));
+    };
+    let Some(ty) = ty else {
+        return Ok(new_null_array(&DataType::Null, n));
+    };
+    Ok(match ty {
+        ValueType::Bool => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Some(Scalar::Bool(b)) => Ok(Some(*b)),
+                    None => Ok(None),
+                    Some(other) => Err(value_error(name, other)),
+                })
+                .collect::<Result<BooleanArray, _>>()?,
+        ),
+        ValueType::Int => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Some(Scalar::Int(i)) => Ok(Some(*i)),
+                    Some(Scalar::Decimal(d)) if d.fract().is_zero() => i64::try_from(*d)
+                        .map(Some)
+                        .map_err(|_| value_error(name, &Scalar::Decimal(*d))),
+                    None => Ok(None),
+                    Some(other) => Err(value_error(name, other)),
+                })
+                .collect::<Result<Int64Array, _>>()?,
+        ),
+        ValueType::Date => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Some(Scalar::Date(d)) => i32::try_from(d.unix_days())
+                        .map(Some)
+                        .map_err(|_| value_error(name, &Scalar::Date(*d))),
+                    None => Ok(None),
+                    Some(other) => Err(value_error(name, other)),
+                })
+                .collect::<Result<Date32Array, _>>()?,
+        ),
+        ValueType::Text => Arc::new(
+            values
+                .iter()
+                .map(|v| match v {
+                    Some(Scalar::Text(t)) => Ok(Some(t.as_str())),
+                    None => Ok(None),
+                    Some(other) => Err(value_error(name, other)),
+                })
+                .collect::<Result<StringArray, _>>()?,
+        ),
+        ValueType::Share | ValueType::Money | ValueType::Decimal => {
+            let scale = decimal_scale(ty).unwrap_or(28);
+            let mantissas = values
+                .iter()
+                .map(|v| match v {
+                    None => Ok(None),
+                    Some(Scalar::Decimal(d)) => mantissa(*d, scale)
+                        .map(Some)
+                        .ok_or_else(|| value_error(name, &Scalar::Decimal(*d))),
+                    Some(Scalar::Int(i)) => mantissa(Decimal::from(*i), scale)
+                        .map(Some)
+                        .ok_or_else(|| value_error(name, &Scalar::Int(*i))),
+                    Some(other) => Err(value_error(name, other)),
+                })
+                .collect::<Result<Decimal128Array, _>>()?;
+            Arc::new(mantissas.with_precision_and_scale(38, scale)?)
+        }
+    })
+}
+
+/// `d` as an i128 mantissa at `scale` (rounded half to even beyond it); `None` when it does
+/// not fit 38 digits.
+fn mantissa(d: Decimal, scale: i8) -> Option<i128> {
+    let scale = u32::try_from(scale).ok()?;
+    let d = if d.scale() > scale {
+        d.round_dp_with_strategy(scale, RoundingStrategy::MidpointNearestEven)
+    } else {
+        d
+    };
+    let up = 10i128.checked_pow(scale.checked_sub(d.scale())?)?;
+    let m = d.mantissa().checked_mul(up)?;
+    (m.unsigned_abs() < 10u128.pow(38)).then_some(m)
+}
+
+/// Per row, the cells that were present but malformed: `list<{field, code, message: {vi, en}}>`.
+fn errors_array(errors: &[(usize, FieldError)], n: usize) -> Result<ArrayRef, EvalError> {
+    let mut sorted: Vec<&(usize, FieldError)> = errors.iter().collect();
+    sorted.sort_by_key(|(r, _)| *r);
+    let mut offsets = Vec::with_capacity(n + 1);
+    offsets.push(0i32);
+    let mut k = 0usize;
+    for row in 0..n {
+        while sorted.get(k).is_some_and(|(r, _)| *r == row) {
+            k += 1;
+        }
+        offsets.push(i32::try_from(k).map_err(|_| EvalError::Type("too many errors".into()))?);
+    }
+    let kept = sorted.get(..k).unwrap_or_default();
+    let field: StringArray = kept.iter().map(|(_, e)| Some(e.field.as_str())).collect();
+    let code: StringArray = kept.iter().map(|(_, e)| Some(e.code.as_str())).collect();
+    let vi: StringArray = kept
+        .iter()
+        .map(|(_, e)| Some(e.message.vi.as_str()))
+        .collect();
+    let en: StringArray = kept
+        .iter()
+        .map(|(_, e)| Some(e.message.en.as_str()))
+        .collect();
+    let message = StructArray::try_new(
+        message_fields(),
+        vec![Arc::new(vi) as ArrayRef, Arc::new(en)],
+        None,
+    )?;
+    let items = StructArray::try_new(
+        error_fields(),
+        vec![
+            Arc::new(field) as ArrayRef,
+            Arc::new(code),
+            Arc::new(message),
+        ],
+        None,
+    )?;
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    Ok(Arc::new(ListArray::try_new(
+        error_item(),
+        offsets,
+        Arc::new(items),
+        None::<NullBuffer>,
+    )?))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streams
+
+/// Evaluates every batch of `input` in chunks of at most [`CHUNK`] rows, as it is pulled.
+pub struct EvalReader {
+    plan: Arc<Plan>,
+    input: Box<dyn RecordBatchReader + Send>,
+    pending: Option<(RecordBatch, usize)>,
+    row: usize,
+}
+
+impl EvalReader {
+    pub fn new(plan: Arc<Plan>, input: Box<dyn RecordBatchReader + Send>) -> EvalReader {
+        EvalReader {
+            plan,
+            input,
+            pending: None,
+            row: 0,
+        }
+    }
+
+    /// The next answer batch with its field errors (rows numbered from the stream's start).
+    pub fn next_with_errors(&mut self) -> Option<Result<Answer, EvalError>> {
+        loop {
+            if let Some((batch, off)) = &mut self.pending {
+                let rows = batch.num_rows();
+                if *off < rows {
+                    let len = CHUNK.min(rows - *off);
+                    let slice = batch.slice(*off, len);
+                    *off += len;
+                    let row0 = self.row;
+                    self.row += len;
+                    return Some(self.plan.evaluate(&slice, &[], row0));
+                }
+                self.pending = None;
+            }
+            match self.input.next()? {
+                Ok(b) => self.pending = Some((b, 0)),
+                Err(e) => return Some(Err(e.into())),
+            }
+        }
+    }
+}
+
+impl Iterator for EvalReader {
+    type Item = Result<RecordBatch, ArrowError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_with_errors().map(|r| {
+            r.map(|(b, _)| b)
+                .map_err(|e| ArrowError::ExternalError(Box::new(e)))
+        })
+    }
+}
+
+impl RecordBatchReader for EvalReader {
+    fn schema(&self) -> SchemaRef {
+        self.plan.schema()
+    }
+}

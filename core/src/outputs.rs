@@ -1,0 +1,79 @@
+//! The static shape of an entity's outputs: which decisions carry a value, and of which type.
+//!
+//! Columnar bindings (Arrow, pandas, polars) must fix a schema before the first row is
+//! evaluated — a stream's schema is announced up front — so they ask here instead of looking
+//! at the values of one batch.
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::text::Unit;
+use crate::value::Ty;
+
+/// The type of a decision's value, as the checker inferred it from the pack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    /// Yes/no ([`crate::Scalar::Bool`]).
+    Bool,
+    /// A whole number ([`crate::Scalar::Int`]).
+    Int,
+    /// A plain decimal ([`crate::Scalar::Decimal`]).
+    Decimal,
+    /// A proportion ([`crate::Scalar::Decimal`], usually between 0 and 1).
+    Share,
+    /// An amount in đồng ([`crate::Scalar::Decimal`]).
+    Money,
+    /// A date ([`crate::Scalar::Date`]).
+    Date,
+    /// Text or an enumeration value ([`crate::Scalar::Text`]).
+    Text,
+}
+
+/// One output decision of an entity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputType {
+    /// The decision's name.
+    pub name: String,
+    /// The type of its value; `None` for a decision without a value (yes/no/unknown only).
+    pub value: Option<ValueType>,
+}
+
+impl Engine {
+    /// The output decisions of `entity` in pack order (the order of
+    /// [`crate::ColumnarResult::names`]), each with the type of its value.
+    ///
+    /// ```
+    /// use htx_rules::{Engine, ValueType};
+    /// let engine = Engine::embedded().unwrap();
+    /// let outs = engine.output_types("cooperative").unwrap();
+    /// let share = outs.iter().find(|o| o.name == "female_labour_share").unwrap();
+    /// assert_eq!(share.value, Some(ValueType::Share));
+    /// let wm = outs.iter().find(|o| o.name == "women_managed").unwrap();
+    /// assert_eq!(wm.value, None);
+    /// ```
+    pub fn output_types(&self, entity: &str) -> Result<Vec<OutputType>, Error> {
+        let er = self.entity(entity)?;
+        Ok(er
+            .outputs
+            .iter()
+            .filter_map(|&i| er.rules.get(i))
+            .map(|r| OutputType {
+                name: r.name.clone(),
+                value: r.value.as_ref().and_then(|(_, ty)| value_type(ty)),
+            })
+            .collect())
+    }
+}
+
+fn value_type(ty: &Ty) -> Option<ValueType> {
+    Some(match ty {
+        Ty::Bool => ValueType::Bool,
+        Ty::Int => ValueType::Int,
+        Ty::Dec(Unit::Plain) => ValueType::Decimal,
+        Ty::Dec(Unit::Share) => ValueType::Share,
+        Ty::Dec(Unit::Money) => ValueType::Money,
+        Ty::Date => ValueType::Date,
+        Ty::Str | Ty::Enum(_) => ValueType::Text,
+        // no scalar carries a record or a list out of a decision
+        Ty::Rec(_) | Ty::List(_) => return None,
+    })
+}
