@@ -142,7 +142,12 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                     mark_available(shape, node, col, &mut available, &mut tally, batch.rows);
                     columns.push((path.as_str(), slots, ty, col, node));
                 }
-                None => note_column(shape, &mut tally, 0, path, batch.rows),
+                None => {
+                    let (i, _, _) = tally.note_path(shape, path);
+                    if let Some(n) = tally.notes.get_mut(i) {
+                        n.records = batch.rows;
+                    }
+                }
             }
         }
         Ok(BatchDecoder {

@@ -209,6 +209,28 @@ impl Tally {
         (i, suggestion)
     }
 
+    /// Notes a dotted path that is not a field (a column, a CSV header): the key is what
+    /// follows the deepest record the path names (`workers.femal` is `femal` in `workers`).
+    /// Returns its note, the field it likely means, and the record node it is in.
+    pub(crate) fn note_path(&mut self, shape: &Shape, path: &str) -> (usize, Option<usize>, usize) {
+        let parts: Vec<&str> = path.split('.').collect();
+        let mut scope = 0usize;
+        let mut k = 0usize;
+        for i in (1..parts.len()).rev() {
+            let prefix = parts.get(..i).unwrap_or_default().join(".");
+            if let Some(n) = shape.node_of_path(&prefix) {
+                if shape.nodes.get(n).is_some_and(|x| x.record.is_some()) {
+                    scope = n;
+                    k = i;
+                    break;
+                }
+            }
+        }
+        let key = parts.get(k..).unwrap_or_default().join(".");
+        let (note, suggestion) = self.note(shape, scope, &key);
+        (note, suggestion, scope)
+    }
+
     /// The text of note `i`.
     pub(crate) fn key_text(&self, i: usize) -> Option<&str> {
         self.notes.get(i).map(|n| &*n.key)

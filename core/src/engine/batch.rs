@@ -434,22 +434,18 @@ impl Batch<'_> {
                 ptr,
             };
         }
-        // the deepest record the path names: the key is the rest of the path
-        let parts: Vec<&str> = h.split('.').collect();
-        let mut scope = 0usize;
-        let mut k = 0usize;
-        for i in (1..parts.len()).rev() {
-            let prefix = parts.get(..i).unwrap_or_default().join(".");
-            if let Some(n) = self.shape.node_of_path(&prefix) {
-                if self.shape.nodes.get(n).is_some_and(|x| x.record.is_some()) {
-                    scope = n;
-                    k = i;
-                    break;
-                }
+        let (note, suggestion, scope) = self.tally.note_path(self.shape, h);
+        let key = {
+            let base = self.shape.nodes.get(scope).map_or("", |n| n.path.as_str());
+            if base.is_empty() {
+                h.to_string()
+            } else {
+                h.strip_prefix(base)
+                    .and_then(|r| r.strip_prefix('.'))
+                    .unwrap_or(h)
+                    .to_string()
             }
-        }
-        let key = parts.get(k..).unwrap_or_default().join(".");
-        let (note, suggestion) = self.tally.note(self.shape, scope, &key);
+        };
         if let Some(n) = self.tally.notes.get_mut(note) {
             // counted by the rows that have a value in it
             n.records = 0;

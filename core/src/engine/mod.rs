@@ -347,21 +347,8 @@ impl Engine {
         // a misspelled column (or, when strict, any column not in the schema) is an error of
         // the whole batch: every row would silently lack that fact
         let (_, misspelled, refused) = rows.tally.unknown_keys(shape, &er.name, options.strict);
-        let refused: Vec<FieldError> = misspelled
-            .iter()
-            .chain(refused.iter())
-            .map(|k| FieldError {
-                field: format!("/{}", k.key.replace('.', "/")),
-                code: if k.suggestion.is_some() {
-                    Code::FactsMisspelledField.into()
-                } else {
-                    Code::FactsUnknownField.into()
-                },
-                message: k.message.clone(),
-            })
-            .collect();
-        if !refused.is_empty() {
-            return Err(Error::Facts(refused));
+        if let Some(e) = refusal(&misspelled, &refused) {
+            return Err(e);
         }
         let names: Vec<String> = er
             .outputs
@@ -404,6 +391,53 @@ impl Engine {
             undecidable,
         };
         Ok(res)
+    }
+
+    /// What a table's columns (dotted paths) say before any row is read: columns not in the
+    /// schema (ignored) and decisions no column can decide; a misspelled column (or, when
+    /// strict, any column not in the schema) is an error. For callers that read columns
+    /// themselves (Arrow, DataFrames) and pass only the schema's to the core.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let notes = engine.check_columns("cooperative", &["id", "kind", "phone", "workers.total"], Default::default()).unwrap();
+    /// assert_eq!(notes.ignored[0].key, "phone");
+    /// assert!(notes.undecidable.iter().any(|u| u.decision == "many_female_jobs"));
+    /// let err = engine.check_columns("cooperative", &["workers_female"], Default::default()).unwrap_err();
+    /// assert!(err.field_errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// ```
+    pub fn check_columns(
+        &self,
+        entity: &str,
+        paths: &[&str],
+        options: Options,
+    ) -> Result<crate::decode::BatchNotes, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        let mut tally = Tally::default();
+        let mut known = Vec::new();
+        for p in paths {
+            if shape.node_of_path(p).is_some() {
+                known.push(*p);
+            } else {
+                let (i, _, _) = tally.note_path(shape, p);
+                if let Some(n) = tally.notes.get_mut(i) {
+                    n.records = 0;
+                }
+            }
+        }
+        let (ignored, misspelled, refused) = tally.unknown_keys(shape, &er.name, options.strict);
+        if let Some(e) = refusal(&misspelled, &refused) {
+            return Err(e);
+        }
+        let b = Batch::new(self, er, shape, options, Tally::default());
+        Ok(crate::decode::BatchNotes {
+            records: 0,
+            ignored,
+            misspelled,
+            refused,
+            more_ignored: tally.overflow,
+            undecidable: b.undecidable_with(&known),
+        })
     }
 
     /// Validates a form record: schema (types, enum values, required fields, bounds) and the
@@ -515,4 +549,25 @@ impl Engine {
         let er = self.entity(entity)?;
         Ok(crate::validate::json_schema(&self.pack, er.record))
     }
+}
+
+/// The error of a batch whose columns include misspelled ones (or, strict, unknown ones).
+fn refusal(
+    misspelled: &[crate::decode::UnknownKey],
+    refused: &[crate::decode::UnknownKey],
+) -> Option<Error> {
+    let errors: Vec<FieldError> = misspelled
+        .iter()
+        .chain(refused.iter())
+        .map(|k| FieldError {
+            field: format!("/{}", k.key.replace('.', "/").replace("[]", "")),
+            code: if k.suggestion.is_some() {
+                Code::FactsMisspelledField.into()
+            } else {
+                Code::FactsUnknownField.into()
+            },
+            message: k.message.clone(),
+        })
+        .collect();
+    (!errors.is_empty()).then_some(Error::Facts(errors))
 }
