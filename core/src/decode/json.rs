@@ -38,8 +38,69 @@ pub(crate) struct Decoder<'a, 't> {
     strict: bool,
     pub errors: Vec<FieldError>,
     tally: &'t mut Tally,
-    ptr: String,
+    path: Path<'a>,
     depth: usize,
+}
+
+/// A step of the path to the value being decoded.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Field(&'a str),
+    Index(usize),
+}
+
+/// Where the decoder is, kept as steps and written as a JSON Pointer only for an error: most
+/// records have none, and building pointers for every field was a tenth of the decoding.
+struct Path<'a> {
+    /// What comes before (a CSV column's pointer).
+    prefix: String,
+    segs: [Seg<'a>; Path::MAX],
+    len: usize,
+}
+
+impl<'a> Path<'a> {
+    /// Every level of nesting adds at most a field and an index.
+    const MAX: usize = 2 * MAX_FACT_DEPTH + 8;
+
+    fn new() -> Path<'a> {
+        Path {
+            prefix: String::new(),
+            segs: [Seg::Index(0); Path::MAX],
+            len: 0,
+        }
+    }
+    #[inline]
+    fn push(&mut self, seg: Seg<'a>) {
+        if let Some(s) = self.segs.get_mut(self.len) {
+            *s = seg;
+        }
+        self.len += 1;
+    }
+    #[inline]
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+    fn clear(&mut self) {
+        self.prefix.clear();
+        self.len = 0;
+    }
+    /// The JSON Pointer of where the decoder is, with `extra` (a key) after it.
+    fn pointer(&self, extra: Option<&str>) -> String {
+        let mut out = self.prefix.clone();
+        for seg in self.segs.iter().take(self.len) {
+            match seg {
+                Seg::Field(f) => push_segment(&mut out, f),
+                Seg::Index(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        if let Some(k) = extra {
+            push_segment(&mut out, k);
+        }
+        out
+    }
 }
 
 /// Appends a JSON Pointer segment (RFC 6901 escapes `~` and `/`), allocating nothing when
@@ -103,24 +164,25 @@ impl<'a, 't> Decoder<'a, 't> {
             strict,
             errors: Vec::new(),
             tally,
-            ptr: String::new(),
+            path: Path::new(),
             depth: 0,
         }
     }
 
     fn err(&mut self, code: Code, message: Message) {
         self.errors.push(FieldError {
-            field: self.ptr.clone(),
+            field: self.path.pointer(None),
             code: code.into(),
             message,
         });
     }
 
     fn err_at(&mut self, segment: &str, code: Code, message: Message) {
-        let len = self.ptr.len();
-        push_segment(&mut self.ptr, segment);
-        self.err(code, message);
-        self.ptr.truncate(len);
+        self.errors.push(FieldError {
+            field: self.path.pointer(Some(segment)),
+            code: code.into(),
+            message,
+        });
     }
 
     /// Decodes the entity's record from any JSON deserializer: `Ok(None)` for `null` or a
@@ -131,7 +193,7 @@ impl<'a, 't> Decoder<'a, 't> {
         de: D,
     ) -> Result<Option<Record>, D::Error> {
         self.tally.records += 1;
-        self.ptr.clear();
+        self.path.clear();
         self.depth = 0;
         let ty = match self.shape.nodes.first().and_then(|n| n.record) {
             Some(r) => Ty::Rec(r),
@@ -162,8 +224,8 @@ impl<'a, 't> Decoder<'a, 't> {
     /// The JSON Pointer prefix of what is decoded next (a CSV column's path).
     #[cfg_attr(not(feature = "csv"), allow(dead_code))]
     pub(crate) fn set_pointer(&mut self, ptr: &str) {
-        self.ptr.clear();
-        self.ptr.push_str(ptr);
+        self.path.clear();
+        self.path.prefix.push_str(ptr);
     }
 
     fn scalar_result(&mut self, r: Result<Val, ScalarErr>) -> Option<Val> {
@@ -212,13 +274,22 @@ impl<'a, 't> Decoder<'a, 't> {
         let base = self.errors.len();
         let mut owners: Vec<usize> = Vec::new();
         let node = self.shape.nodes.get(scope);
+        // keys usually come in the schema's order: the field after the last one is tried first
+        let mut guess = 0usize;
         loop {
             let before = self.errors.len();
-            let Some(k) = map.next_key_seed(KeySeed { d: self, rt, scope })? else {
+            let seed = KeySeed {
+                d: self,
+                rt,
+                scope,
+                guess,
+            };
+            let Some(k) = map.next_key_seed(seed)? else {
                 break;
             };
             let owner = match k {
                 Key::Field(i) => {
+                    guess = i + 1;
                     let Some(f) = rt.fields.get(i) else {
                         map.next_value::<IgnoredAny>()?;
                         continue;
@@ -230,15 +301,14 @@ impl<'a, 't> Decoder<'a, 't> {
                             self.err_at(&f.name, Code::FactsDuplicateKey, duplicate(&f.name));
                         }
                     } else {
-                        let len = self.ptr.len();
-                        push_segment(&mut self.ptr, &f.name);
+                        self.path.push(Seg::Field(&f.name));
                         let child = node.and_then(|x| x.fields.get(i)).copied();
                         let v = map.next_value_seed(ValueSeed {
                             d: self,
                             ty: &f.ty,
                             node: child,
                         })?;
-                        self.ptr.truncate(len);
+                        self.path.pop();
                         if let Some(slot) = slots.get_mut(i) {
                             *slot = v;
                         }
@@ -296,16 +366,10 @@ impl<'a, 't> Decoder<'a, 't> {
     fn unknown_key(&mut self, rt: &RecordType, scope: usize, key: &str) -> Key {
         let (note, suggestion) = self.tally.note(self.shape, scope, key);
         let owned = (note == usize::MAX).then(|| key.to_string());
-        if let Some(message) = unknown_message(self.shape, rt, scope, key, suggestion, self.strict)
+        if let Some((code, message)) =
+            unknown_message(self.shape, rt, scope, key, suggestion, self.strict)
         {
-            let len = self.ptr.len();
-            push_segment(&mut self.ptr, key);
-            self.errors.push(FieldError {
-                field: self.ptr.clone(),
-                code: message.0.into(),
-                message: message.1,
-            });
-            self.ptr.truncate(len);
+            self.err_at(key, code, message);
         }
         Key::Unknown(note, owned)
     }
@@ -405,6 +469,8 @@ struct KeySeed<'d, 'a, 't> {
     d: &'d mut Decoder<'a, 't>,
     rt: &'a RecordType,
     scope: usize,
+    /// The field most likely named (the one after the previous key's).
+    guess: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
@@ -421,7 +487,9 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
     }
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key, E> {
         let fields = &self.rt.fields;
-        let found = if fields.len() <= 24 {
+        let found = if fields.get(self.guess).is_some_and(|f| f.name == s) {
+            Some(self.guess)
+        } else if fields.len() <= 24 {
             fields.iter().position(|f| f.name == s)
         } else {
             self.rt.by_name.get(s).copied()
@@ -542,9 +610,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
         let mut ok = true;
         let mut i = 0usize;
         loop {
-            let len = d.ptr.len();
-            d.ptr.push('/');
-            d.ptr.push_str(&i.to_string());
+            d.path.push(Seg::Index(i));
             let before = d.errors.len();
             let item = seq.next_element_seed(ValueSeed {
                 d: &mut *d,
@@ -553,7 +619,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
             })?;
             match item {
                 None => {
-                    d.ptr.truncate(len);
+                    d.path.pop();
                     break;
                 }
                 Some(Some(x)) => out.push(x),
@@ -570,7 +636,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
                     ok = false;
                 }
             }
-            d.ptr.truncate(len);
+            d.path.pop();
             i += 1;
         }
         d.depth -= 1;

@@ -144,7 +144,10 @@ impl<'e> Batch<'e> {
     }
 
     fn json_attempt(&mut self, text: &[u8]) -> Result<DecodedRecord, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_slice(text);
+        // UTF-8 checked once for the whole text (fast), not string by string while parsing
+        let text = std::str::from_utf8(text)
+            .map_err(|_| <serde_json::Error as serde::de::Error>::custom("invalid UTF-8"))?;
+        let mut de = serde_json::Deserializer::from_str(text);
         let mut d = Decoder::new(
             &self.engine.pack,
             self.shape,
