@@ -27,6 +27,12 @@ need_tool npm "npm (Debian: apt-get install npm)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge "$MIN_NODE" ] || die "node $(node --version) is too old: the tests need Node.js $MIN_NODE or newer"
 
+# 0. the pack's entity types (types/entities.d.ts, included in the package's declarations) are
+#    what the pack gives today; regenerate with UPDATE_TYPES=1 (see tests/entity_types.rs)
+step "entity types from the pack (cargo test -p htx-rules-wasm --test entity_types)"
+need_tool cargo "the Rust toolchain (rustup: cargo)"
+(cd "$ROOT" && cargo test -q -p htx-rules-wasm --test entity_types)
+
 # 1. the build
 if [ "${HTX_SKIP_BUILD:-0}" != 1 ] || ! [ -f "$HERE/pkg/htx_rules_wasm_bg.wasm" ]; then
   step "build (bindings-wasm/build.sh)"
@@ -61,6 +67,6 @@ step "node --test"
 mkdir -p test-output
 status=0
 node --test --test-concurrency=1 \
-  tests/conformance.test.mjs tests/api.test.mjs tests/recovery.test.mjs tests/types.test.mjs \
+  tests/conformance.test.mjs tests/api.test.mjs tests/fields.test.mjs tests/recovery.test.mjs tests/types.test.mjs \
   tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs || status=$?
 [ "$status" = 0 ] || die "node --test: tests failed (exit $status); see the failures above"

@@ -73,6 +73,16 @@ for i in range(320):
         rec["programme"] = prog
     coops.append(rec)
 
+# III.4: certificates for the women managers (II.2 positions) of the HTX the Union helped found.
+# Drawn from a generator of its own, so every other figure of the sample stays as it was.
+LEADERSHIP = {"board_chair", "board_member", "general_director", "director", "supervisory_board_member", "supervisor"}
+cert_rng = random.Random(34)
+for c in coops:
+    prog = c.get("programme", {})
+    if c["kind"] == "htx" and prog.get("founding_supported"):
+        women = sum(1 for m in c["managers"] if m["gender"] == "female" and m["role"] in LEADERSHIP)
+        prog["certified_women_managers"] = sum(1 for _ in range(women) if cert_rng.random() < 0.75)
+
 officials = [{"id": f"HLHPN-{i + 1:03d}", "supports_cooperatives": rng.random() < 0.6,
               "trained": rng.random() < 0.92, "skills_upgraded": rng.random() < 0.83} for i in range(140)]
 

@@ -6,7 +6,8 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use htx_rules::pack::source::{DirLoader, MemoryLoader, PackLoader};
+use htx_rules::limits::PackLimits;
+use htx_rules::pack::source::{DirLoader, MemoryLoader, PackFiles, PackLoader};
 use htx_rules::{Engine, Error};
 
 /// Where an engine's packs came from.
@@ -49,8 +50,8 @@ impl Recording<'_> {
 }
 
 impl PackLoader for Recording<'_> {
-    fn load(&self, id: &str) -> Option<Vec<(String, Result<String, String>)>> {
-        let files = self.inner.load(id)?;
+    fn load(&self, id: &str, limits: &PackLimits) -> Option<PackFiles> {
+        let files = self.inner.load(id, limits)?;
         let mut seen = self.files.borrow_mut();
         for (path, text) in &files {
             if let Ok(text) = text {

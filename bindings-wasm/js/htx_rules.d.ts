@@ -1,14 +1,13 @@
 // Types of the package's entry point (htx_rules.js). The data types (Decision, Outcome, …) are
 // the binding's, generated from its Rust source into htx_rules_wasm.d.ts.
 import type {
-  Engine as BindingEngine, InitInput, InitOutput, SyncInitInput,
+  Engine as BindingEngine, InitInput, InitOutput, OutcomeLabels, SyncInitInput,
 } from "./htx_rules_wasm.js";
 
-export type {
-  AsOf, Cite, Cooperative, Decision, Diagnostic, EntityName, EvaluationResult, EvaluationResults,
-  Explanation, FieldError, HtxRulesError, InitInput, InitOutput, Json, JsonObject, JsonSchema, Lang,
-  ManagerRole, Message, Outcome, Person, ReadOptions, Scalar, SyncInitInput, Validation,
-} from "./htx_rules_wasm.js";
+// Every type of the binding: the API's shapes (Decision, FieldInfo, …) and the pack's entity
+// types (Cooperative, Person, ManagerRole, DecisionName, …, generated from the pack); the names
+// declared below (Engine, init, today, …) are this entry point's own.
+export type * from "./htx_rules_wasm.js";
 
 /**
  * Loads the module: in a browser it fetches `htx_rules_wasm_bg.wasm` next to this file, in node it
@@ -39,7 +38,7 @@ export declare class Engine implements Disposable {
   [Symbol.dispose](): void;
 }
 export interface Engine
-  extends Pick<BindingEngine, "evaluate" | "validate" | "explain" | "explainText" | "schema"> {}
+  extends Pick<BindingEngine, "evaluate" | "validate" | "explain" | "explainText" | "schema" | "fields" | "decisions"> {}
 
 /** Today's date in the user's local time zone, as `YYYY-MM-DD` (what an absent `asOf` means). */
 export function today(): string;
@@ -53,3 +52,5 @@ export function version(): string;
 export function parseAmount(text: string): string | null;
 /** The largest input (records as JSON text, or a pack's files together), in UTF-16 code units. */
 export function maxInputLength(): number;
+/** The words for each outcome, in Vietnamese and English: `{ yes: {vi: "có", en: "yes"}, … }`. */
+export function outcomeLabels(): OutcomeLabels;

@@ -122,6 +122,14 @@ export class Engine {
     return guarded(() => this.#engine().schema(entity));
   }
 
+  fields(entity) {
+    return guarded(() => this.#engine().fields(entity));
+  }
+
+  decisions(entity) {
+    return guarded(() => this.#engine().decisions(entity));
+  }
+
   /** Frees the engine's memory now (otherwise the garbage collector does it). */
   free() {
     if (this.#inner !== undefined && this.#generation === generation) this.#inner.free();
@@ -149,4 +157,9 @@ export function parseAmount(text) {
 /** The largest input (records as JSON text, or a pack's files together), in UTF-16 code units. */
 export function maxInputLength() {
   return guarded(() => glue.maxInputLength());
+}
+
+/** The words for each outcome: `{ yes: {vi, en}, no: …, unknown: … }`. */
+export function outcomeLabels() {
+  return guarded(() => glue.outcomeLabels());
 }

@@ -8,11 +8,20 @@
 use std::collections::BTreeMap;
 
 use htx_rules::read::{Format, RecordError};
-use htx_rules::{Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Options};
+use htx_rules::{
+    Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Options, Outcome,
+};
 use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+/// The entity types (`Cooperative`, `Person`, …, with their enum unions), `EntityName` and the
+/// decision-name unions: generated from the embedded pack through the core by
+/// `tests/entity_types.rs`, which fails when this file lags the pack.
+#[wasm_bindgen(typescript_custom_section)]
+const ENTITY_TYPES: &str = include_str!("../types/entities.d.ts");
+
+/// The shapes of the API (the pack's own types are in [`ENTITY_TYPES`]).
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /**
@@ -27,8 +36,6 @@ export interface Message { vi: string; en: string }
 export type Lang = "vi" | "en";
 /** An as-of date: ISO `YYYY-MM-DD`, or a JS `Date` (its local calendar day). Absent: today. */
 export type AsOf = string | Date;
-/** Entities the embedded pack knows; a custom pack may define others. */
-export type EntityName = "cooperative" | "person" | "progress" | (string & {});
 /** Where a decision comes from in the legal text. */
 export interface Cite { document: string; section: string; wording?: string | null }
 /** A value in the contract form: decimals (shares, money) are strings such as "0.6". */
@@ -79,26 +86,10 @@ export interface FieldError {
 export interface Validation { valid: boolean; errors: FieldError[]; ignored?: string[] }
 /** A pack diagnostic: where a rule file is wrong. */
 export interface Diagnostic { file: string; line: number; column: number; code: string; message: Message }
-/** A JSON value. */
-export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** A JSON value (an object's `undefined` values are left out, as JSON.stringify does). */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
 /** A record: a JSON object (see the contract for the fields of each entity). */
 export type JsonObject = { [key: string]: Json | undefined };
-/** The manager roles of the contract. */
-export type ManagerRole = "board_chair" | "board_member" | "general_director" | "director"
-  | "supervisory_board_member" | "supervisor" | "group_leader" | "deputy_director"
-  | "chief_accountant" | "accountant" | "other";
-/** A cooperative (HTX, THT or union); any field may be absent. */
-export interface Cooperative extends JsonObject {
-  id?: string; name?: string; kind?: "htx" | "tht" | "union"; established_on?: string;
-  members?: { total?: number; female?: number }; workers?: { total?: number; female?: number };
-  managers?: { role?: ManagerRole; gender?: "female" | "male"; trained?: boolean }[];
-  sectors?: string[];
-}
-/** A person (e.g. a woman registering); any field may be absent. */
-export interface Person extends JsonObject {
-  id?: string; gender?: "female" | "male"; cooperative_role?: "manager" | "member" | "worker" | "none";
-  household?: { area?: "rural" | "urban"; income_per_person_month_vnd?: number | string; deprivations?: number };
-}
 /** A rule (or parameter) explained: its text, citation, logic, parameters and their dated values. */
 export interface Explanation {
   kind: "rule" | "parameter" | (string & {});
@@ -324,6 +315,126 @@ impl Engine {
         let schema = self.inner.schema(entity).map_err(|e| core_error(&e))?;
         from_json(&schema)
     }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const PACK_INFO_TYPES: &str = r#"
+/** What kind of value a field holds. */
+export type FieldKind = "bool" | "integer" | "decimal" | "share" | "money" | "date" | "string"
+  | "enum" | "list" | "record";
+/** One value of an enum field, with its label when the pack gives one. */
+export interface EnumValue { value: string; label: Message | null }
+/**
+ * One field of an entity's schema, as `engine.fields()` lists them: flattened, a record field
+ * first and then its fields ("workers", "workers.total", "workers.female").
+ */
+export interface FieldInfo {
+  /** Dotted path from the entity, e.g. "workers.female"; item fields: from the item, e.g. "role". */
+  path: string;
+  /**
+   * The path as a JSON Pointer, e.g. "/workers/female" (item fields: "/role"): what
+   * `FieldError.field` and `Decision.missing` hold, there with list indexes ("/managers/0/role").
+   */
+  pointer: string;
+  /** The field's own name, e.g. "female". */
+  name: string;
+  kind: FieldKind;
+  /** The type as the pack writes it: "integer", "share", "gender", "list<manager>". */
+  type: string;
+  /** What to show a person (a record field without one has its record type's). */
+  label: Message | null;
+  /** Whether validation asks for it. */
+  required: boolean;
+  /** Bounds as exact decimal strings ("0"; a share's "100%" is "1"). */
+  min: string | null;
+  max: string | null;
+  /** The pack's note on the field. */
+  doc: string | null;
+  /** An enum's values (or a list of enum values'), in pack order, with their labels. */
+  values: EnumValue[];
+  /** A list's item kind. */
+  item_kind: FieldKind | null;
+  /** A list of records: the item's fields, flattened the same way. */
+  items: FieldInfo[];
+}
+/** What an output of `evaluate` is: a yes/no/unknown decision, or a computed value. */
+export type DecisionKind = "decision" | "value";
+/** One output of an entity's evaluation, as `engine.decisions()` lists them. */
+export interface DecisionInfo<N extends string = string> {
+  /** The name results carry (a key of `EvaluationResult.decisions`). */
+  name: N;
+  kind: DecisionKind;
+  /** What to show a person (null when the pack gives none). */
+  title: Message | null;
+  cite: Cite;
+}
+/** The words for each outcome, in Vietnamese and English ("có" / "yes", …). */
+export type OutcomeLabels = { [O in Outcome]: Message };
+/** The output names of `E`: the embedded pack's union, any string for another pack's entity. */
+export type DecisionNameOf<E extends string> = E extends keyof EntityDecisions ? EntityDecisions[E] : string;
+export interface Engine {
+  /**
+   * What evaluating `entity` outputs — each decision and value, in pack order — with its kind,
+   * title and citation.
+   */
+  decisions<E extends EntityName>(entity: E): DecisionInfo<DecisionNameOf<E>>[];
+}
+"#;
+
+/// What the pack says about an entity's fields and outputs, as plain data: forms build their
+/// labels, choices and decision titles from these instead of keeping copies of the pack.
+#[wasm_bindgen]
+impl Engine {
+    /// Every field of `entity`'s schema, flattened, with its kind, labels, enum values and their
+    /// labels, required and bounds (the core's `Engine::fields`).
+    #[wasm_bindgen(unchecked_return_type = "FieldInfo[]")]
+    pub fn fields(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EntityName")] entity: &str,
+    ) -> Result<JsValue, JsValue> {
+        let fields = self.inner.fields(entity).map_err(|e| core_error(&e))?;
+        from_serialize(&fields)
+    }
+
+    /// What evaluating `entity` outputs, in pack order, with kind, title and citation (the
+    /// core's `Engine::decisions_info`).
+    #[wasm_bindgen(skip_typescript)]
+    pub fn decisions(&self, entity: &str) -> Result<JsValue, JsValue> {
+        let infos = self
+            .inner
+            .decisions_info(entity)
+            .map_err(|e| core_error(&e))?;
+        from_serialize(&infos)
+    }
+}
+
+/// The words for each outcome: `{ yes: {vi, en}, no: …, unknown: … }` (the core's
+/// `Outcome::label`).
+#[wasm_bindgen(js_name = outcomeLabels, unchecked_return_type = "OutcomeLabels")]
+pub fn outcome_labels() -> Result<JsValue, JsValue> {
+    let labels: serde_json::Map<String, Value> = Outcome::ALL
+        .iter()
+        .map(|o| {
+            let label = o.label();
+            (
+                o.as_str().to_owned(),
+                serde_json::json!({ "vi": label.vi, "en": label.en }),
+            )
+        })
+        .collect();
+    from_json(&Value::Object(labels))
+}
+
+/// Serializable data as a plain JS value (through JSON, like every result).
+fn from_serialize<T: serde::Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|_| {
+        input_error(
+            "output.json",
+            "Không tạo được kết quả JSON",
+            "Could not produce the JSON result",
+        )
+    })?;
+    JSON::parse(&text)
 }
 
 /// Today's date in the user's local time zone, as `YYYY-MM-DD` (what an absent `asOf` means).

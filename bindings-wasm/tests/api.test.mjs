@@ -336,6 +336,58 @@ describe("fromSources", () => {
   });
 });
 
+// Packs from strangers (issue 9): the checker and the evaluator run in the page, so a hostile
+// pack must give a pack error or an unknown with a reason, never a trap or a RangeError.
+describe("hostile packs", () => {
+  const META = '[pack]\nid = "p"\nversion = "1"\ndocument = "t"\n\n[[entity]]\nname = "e"\nfields = [{ name = "ok", type = "bool" }]\n';
+  /** Rules r`from` … r`to - 1` of a chain of n rules r0 … r(n-1), each referring to the next. */
+  const chain = (n, from = 0, to = n) => {
+    const parts = [];
+    for (let i = from; i < to; i++) {
+      const when = i + 1 < n ? `rule.r${i + 1} or ok` : "ok";
+      parts.push(`[[rule]]\nname = "r${i}"\nentity = "e"\nkind = "decision"\nwhen = "${when}"\ncite = { document = "t", section = "1" }\n`);
+    }
+    return parts.join("\n");
+  };
+
+  test("a 100,000-rule chain is a clear error, not a RangeError", () => {
+    // 12.9 MB of text: refused at the JS edge (input.too_large) before the core's own caps
+    const e = thrown(() => Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(100_000) }, "p"));
+    assert.ok(["input.too_large", "pack.invalid"].includes(e.code), e.code);
+  });
+
+  test("30,000 rules within the edge's size: a PackError from the core's caps", () => {
+    const files = { "p/pack.toml": META };
+    for (let k = 0; k < 3; k++) files[`p/rules${k}.toml`] = chain(30_000, k * 10_000, (k + 1) * 10_000);
+    const e = thrown(() => Engine.fromSources(files, "p"));
+    assert.equal(e.name, "PackError");
+    assert.equal(e.diagnostics.length, 1);
+    assert.equal(e.diagnostics[0].code, "pack.limit");
+    assert.match(e.diagnostics[0].message.en, /at most 10,000 rules/);
+  });
+
+  test("a 10,000-rule chain within the caps checks and evaluates", () => {
+    const p = Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(10_000) }, "p");
+    assert.equal(p.evaluate("e", { ok: true }, "2025-01-01")[0].decisions.r0.outcome, "yes");
+    assert.deepEqual(p.evaluate("e", {}, "2025-01-01")[0].decisions.r0.missing, ["/ok"]);
+    p.free();
+  });
+
+  test("nested quantifiers over 400 items: unknown, with the reason", () => {
+    const rules = '[[record]]\nname = "item"\nfields = [{ name = "n", type = "integer" }]\n\n' +
+      '[[entity]]\nname = "box"\nfields = [{ name = "items", type = "list<item>" }]\n\n' +
+      '[[rule]]\nname = "heavy"\nentity = "box"\nkind = "decision"\n' +
+      'when = "any(x in items: any(y in items: any(z in items: x.n + y.n + z.n == 0)))"\n' +
+      'cite = { document = "t", section = "1" }\n';
+    const p = Engine.fromSources({ "p/pack.toml": META, "p/box.toml": rules }, "p");
+    const items = Array.from({ length: 400 }, () => ({ n: 1 }));
+    const d = p.evaluate("box", { items }, "2025-01-01")[0].decisions.heavy;
+    assert.equal(d.outcome, "unknown");
+    assert.ok(d.reasons.some((r) => r.en.includes("too much work") && r.vi.includes("quá nhiều phép tính")), JSON.stringify(d.reasons));
+    p.free();
+  });
+});
+
 describe("explain and schema", () => {
   test("explain gives the rule's citation and text; explainText renders it", () => {
     const x = engine.explain("many_female_jobs");

@@ -1,7 +1,9 @@
 // Type-checked (never run) by `tsc --noEmit -p tests/tsconfig.json`: the generated .d.ts must
 // describe the API precisely — these uses compile, and the @ts-expect-error ones must not.
 import init, {
-  Engine, today, version, parseAmount, maxInputLength,
+  Engine, today, version, parseAmount, maxInputLength, outcomeLabels,
+  type FieldInfo, type FieldKind, type DecisionInfo, type OutcomeLabels, type Sector, type ManagerRole,
+  type CooperativeDecisionName, type DecisionName, type EntityName, type Headcount, type EntityFacts,
   type Decision, type EvaluationResult, type Validation, type FieldError, type HtxRulesError,
   type Outcome, type Cooperative, type Person, type JsonSchema, type Explanation, type Diagnostic,
 } from "../pkg/htx_rules.js";
@@ -41,6 +43,33 @@ export async function main(bytes: Uint8Array): Promise<void> {
   const limit: number = maxInputLength();
   using scoped = new Engine();
   void [amount, limit, scoped];
+  // what the pack says, as data: fields, decisions, outcome words
+  const fields: FieldInfo[] = engine.fields("cooperative");
+  const fieldKind: FieldKind | undefined = fields[0]?.kind;
+  const choices: string[] = (fields[0]?.values ?? []).map((v) => v.value + (v.label?.vi ?? ""));
+  const infos = engine.decisions("cooperative");
+  const decisionName: CooperativeDecisionName | undefined = infos[0]?.name;
+  const anyName: DecisionName | undefined = engine.decisions("person")[0]?.name;
+  const custom: DecisionInfo<string>[] = other.decisions("anything");
+  const title: string | undefined = infos[0]?.title?.en;
+  const labels: OutcomeLabels = outcomeLabels();
+  const words: string = labels.yes.vi + labels.no.en + labels.unknown.vi;
+  // the pack's types, generated from it
+  const sector: Sector = "weaving";
+  const role: ManagerRole = "board_chair";
+  const entity: EntityName = "progress";
+  const headcount: Headcount = { total: 5, female: null };
+  const coop2: EntityFacts["cooperative"] = { sectors: [sector], members: headcount, value_chain: null, managers: [{ role }] };
+  void [fields, fieldKind, choices, decisionName, anyName, custom, title, words, entity, coop2];
+  // @ts-expect-error a sector the pack does not have
+  const badSector: Sector = "mining";
+  // @ts-expect-error a person's decision is not a cooperative's
+  const badName: CooperativeDecisionName = "priority_woman";
+  // @ts-expect-error a field's kind is a closed set
+  const badKind: FieldKind = "number";
+  // @ts-expect-error headcounts are numbers
+  const badHeadcount: Headcount = { total: [1] };
+  void [badSector, badName, badKind, badHeadcount];
   // @ts-expect-error outcome is a closed set
   const bad: Outcome = "maybe";
   // @ts-expect-error an outcome is not a boolean: compare with === "yes"

@@ -1,18 +1,21 @@
-// Shared by both forms: loading the engine, the language switch, the as-of date, yes/no/unknown
-// questions, showing field errors under the right input, showing decisions, the one live summary,
-// focus after "check everything", and saving/opening a declaration as a file. Everything runs on
-// this device; after the page and the .wasm file have loaded, nothing is fetched or sent.
-import init, { Engine, parseAmount } from "../pkg/htx_rules.js";
+// Shared by both forms: loading the engine, what the pack says about the form's fields (labels,
+// choices, decision titles: from the engine, never copied here), the language switch, the as-of
+// date, yes/no/unknown questions, showing field errors under the right input, showing decisions,
+// the one live summary, focus after "check everything", and saving/opening a declaration as a
+// file. Everything runs on this device; after the page and the .wasm file have loaded, nothing is
+// fetched or sent.
+import init, { Engine, outcomeLabels, parseAmount } from "../pkg/htx_rules.js";
 
-/** UI texts (the rules' own texts — reasons, errors — come from the engine in both languages). */
+/** The form's own texts. What the pack says — field labels, choices, decision titles, reasons,
+ * errors — and the outcome words come from the engine in both languages. */
 export const UI = {
   vi: {
-    outcome_yes: "Có", outcome_no: "Không", outcome_unknown: "Chưa xác định",
     missing: "Còn thiếu", cite: "Căn cứ", section: "mục", value: "Giá trị", target: "Chỉ tiêu",
     loading: "Đang tải bộ quy tắc…", load_failed: "Không tải được bộ quy tắc",
     form_errors: "Lỗi chung của biểu mẫu",
     yes: "Có", no: "Không", prefer_not: "Không muốn trả lời", unsure: "Chưa rõ",
-    summary: (n) => `Kết quả: ${n.yes} có, ${n.no} không, ${n.unknown} chưa xác định.` +
+    choose: "— Chọn —", money_unit: "đồng",
+    summary: (n, w) => `Kết quả: ${n.yes} ${w.yes}, ${n.no} ${w.no}, ${n.unknown} ${w.unknown}.` +
       (n.errors ? ` ${n.errors} lỗi cần sửa.` : ""),
     amount_read: (text) => `Hiểu là ${text} đồng`,
     opened: (name) => `Đã mở tệp ${name}.`,
@@ -21,12 +24,12 @@ export const UI = {
     file_too_large: "tệp quá lớn cho một bản khai báo",
   },
   en: {
-    outcome_yes: "Yes", outcome_no: "No", outcome_unknown: "Unknown",
     missing: "Missing", cite: "Source", section: "section", value: "Value", target: "Target",
     loading: "Loading the rules…", load_failed: "Could not load the rules",
     form_errors: "Form-level errors",
     yes: "Yes", no: "No", prefer_not: "Prefer not to say", unsure: "Not sure",
-    summary: (n) => `Results: ${n.yes} yes, ${n.no} no, ${n.unknown} unknown.` +
+    choose: "— Choose —", money_unit: "VND",
+    summary: (n, w) => `Results: ${n.yes} ${w.yes}, ${n.no} ${w.no}, ${n.unknown} ${w.unknown}.` +
       (n.errors ? ` ${n.errors} ${n.errors === 1 ? "error" : "errors"} to fix.` : ""),
     amount_read: (text) => `Read as ${text} đồng`,
     opened: (name) => `Opened ${name}.`,
@@ -80,10 +83,157 @@ export function setupLang(onChange) {
   });
 }
 
-/** Loads the wasm module and the embedded Bến Tre pack. */
+/**
+ * Loads the wasm module and the pack: the embedded Bến Tre pack, or the one the page hands in as
+ * `globalThis.htxRulesPack = { files: { "pack-id/file.toml": text, … }, root: "pack-id" }` before
+ * the form's module runs (another province's pack; the tests use it to show that every label the
+ * form shows is the pack's).
+ */
 export async function loadEngine() {
   await init({ module_or_path: new URL("../pkg/htx_rules_wasm_bg.wasm", import.meta.url) });
-  return new Engine();
+  const pack = globalThis.htxRulesPack;
+  return pack ? Engine.fromSources(pack.files, pack.root) : new Engine();
+}
+
+// ---- what the pack says about the form's entity ------------------------------------------------
+
+/**
+ * What the pack says about one entity, read from the engine once at start-up: its fields (labels,
+ * enum values and their labels, bounds), its decisions (names and titles, in pack order) and the
+ * outcome words. Nothing of it is kept in the forms.
+ */
+export class PackText {
+  constructor(engine, entity) {
+    this.fields = engine.fields(entity);
+    this.decisions = engine.decisions(entity).filter((d) => d.kind === "decision");
+    this.outcomes = outcomeLabels();
+    /** Fields by JSON Pointer; a list's item fields under "/list/-/field". */
+    this.byPointer = new Map();
+    const add = (prefix, fields) => {
+      for (const f of fields) {
+        this.byPointer.set(prefix + f.pointer, f);
+        if (f.items.length) add(`${prefix}${f.pointer}/-`, f.items);
+      }
+    };
+    add("", this.fields);
+  }
+
+  /** The field at a JSON Pointer ("/managers/0/role": the item field `role` of `managers`), else
+   * the closest field above it ("/managers/0" → `managers`). */
+  field(pointer) {
+    let p = pointer.replace(/\/\d+(?=\/|$)/g, "/-");
+    while (p) {
+      const f = this.byPointer.get(p);
+      if (f) return f;
+      p = p.slice(0, p.lastIndexOf("/"));
+    }
+    return undefined;
+  }
+
+  /** What a person reads for the field at a JSON Pointer, in `lang`. */
+  label(pointer, lang) {
+    const f = this.field(pointer);
+    return f?.label?.[lang] ?? (f?.name ?? pointer.split("/").pop()).replaceAll("_", " ");
+  }
+
+  /** The words of an outcome ("yes", "no", "unknown") in `lang`. */
+  outcome(outcome, lang) {
+    return this.outcomes[outcome]?.[lang] ?? outcome;
+  }
+
+  /** The outcome words in `lang`: { yes, no, unknown }. */
+  outcomeWords(lang) {
+    return Object.fromEntries(Object.keys(this.outcomes).map((o) => [o, this.outcome(o, lang)]));
+  }
+
+  /** A decision's title in `lang`. */
+  title(name, lang) {
+    const d = this.decisions.find((x) => x.name === name);
+    return d?.title?.[lang] ?? name.replaceAll("_", " ");
+  }
+}
+
+function setTexts(el, vi, en) {
+  el.dataset.vi = vi;
+  el.dataset.en = en;
+}
+
+/** A field's label in both languages, with what the form adds to it: the unit of money, and the
+ * range of a bounded whole number ("(0–12)"). */
+function fieldTexts(pack, pointer) {
+  const f = pack.field(pointer);
+  const texts = { vi: pack.label(pointer, "vi"), en: pack.label(pointer, "en") };
+  for (const lang of ["vi", "en"]) {
+    if (f?.kind === "money") texts[lang] += ` (${UI[lang].money_unit})`;
+    else if (f?.kind === "integer" && f.min !== null && f.max !== null) texts[lang] += ` (${f.min}–${f.max})`;
+  }
+  return texts;
+}
+
+/**
+ * Fills `root` (a form, or a template's content) from the pack, in both languages (`applyLang`
+ * then shows one):
+ * - `data-label="/pointer"` — the element's text (or, with `data-attr`, that attribute) is the
+ *   field's label; a list's item fields are written "/managers/-/role";
+ * - `data-title="decision"` — the decision's title;
+ * - `<select data-options="/pointer">` — one option per value of the enum field, with its label,
+ *   after the options already there (before one marked `data-last`); `data-default` chooses one;
+ * - `data-checks="/pointer"` — one checkbox per value of a list of enum values (name: the field's
+ *   name; id: name-value);
+ * - `fieldset.tri[data-field]` — the question's legend is the field's label (see `buildTriStates`).
+ */
+export function applyPack(root, pack) {
+  for (const el of root.querySelectorAll("[data-label]")) {
+    const { vi, en } = fieldTexts(pack, el.dataset.label);
+    setTexts(el, vi, en);
+  }
+  for (const el of root.querySelectorAll("[data-title]")) {
+    setTexts(el, pack.title(el.dataset.title, "vi"), pack.title(el.dataset.title, "en"));
+  }
+  for (const select of root.querySelectorAll("select[data-options]")) {
+    const last = select.querySelector("option[data-last]");
+    for (const v of pack.field(select.dataset.options)?.values ?? []) {
+      const option = document.createElement("option");
+      option.value = v.value;
+      setTexts(option, v.label?.vi ?? v.value, v.label?.en ?? v.value);
+      select.insertBefore(option, last);
+    }
+    if (select.dataset.default) select.value = select.dataset.default;
+  }
+  for (const box of root.querySelectorAll("[data-checks]")) {
+    const f = pack.field(box.dataset.checks);
+    for (const v of f?.values ?? []) {
+      const label = document.createElement("label");
+      label.className = "check";
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.name = f.name;
+      input.value = v.value;
+      input.id = `${f.name}-${v.value}`;
+      const text = document.createElement("span");
+      text.className = "label-text";
+      setTexts(text, v.label?.vi ?? v.value, v.label?.en ?? v.value);
+      label.append(input, text);
+      box.append(label);
+    }
+  }
+  for (const fieldset of root.querySelectorAll("fieldset.tri[data-field]")) {
+    const legend = fieldset.querySelector(":scope > legend") ?? fieldset.insertBefore(document.createElement("legend"), fieldset.firstChild);
+    const { vi, en } = fieldTexts(pack, `/${fieldset.dataset.field}`);
+    setTexts(legend, vi, en);
+  }
+}
+
+/** The top-level fields the form has inputs for (by their JSON Pointers): any other field of an
+ * opened file is kept as it was. */
+export function askedFields(form) {
+  const names = new Set();
+  for (const el of form.querySelectorAll("[data-pointer], [data-checks]")) {
+    const pointer = el.dataset.pointer ?? el.dataset.checks;
+    const top = pointer.split("/")[1];
+    if (top) names.add(top);
+  }
+  return [...names];
 }
 
 /** Today on this device's calendar, as YYYY-MM-DD. */
@@ -192,10 +342,11 @@ function errorSlot(form, pointer) {
 
 /**
  * Shows `errors` (from engine.validate) under their fields. Only fields in `shown` (a Set of
- * pointers the user has touched; null = all) get their messages; the rest wait. Returns how many
- * errors are shown.
+ * pointers the user has touched; null = all) get their messages; the rest wait. An error without
+ * an input of its own goes to the form-level list, after its field's label (`pack`: a PackText).
+ * Returns how many errors are shown.
  */
-export function showErrors(form, errors, lang, shown) {
+export function showErrors(form, errors, lang, shown, pack) {
   for (const el of form.querySelectorAll("[data-pointer]")) {
     el.removeAttribute("aria-invalid");
     const slot = document.getElementById(el.dataset.errorId ?? "");
@@ -222,7 +373,7 @@ export function showErrors(form, errors, lang, shown) {
       const li = document.createElement("li");
       li.dataset.code = error.code;
       li.dataset.field = error.field;
-      li.textContent = error.field ? `${labelFor(form, error.field)}: ${text}` : text;
+      li.textContent = error.field ? `${pack.label(error.field, lang)}: ${text}` : text;
       general.append(li);
     }
   }
@@ -278,16 +429,23 @@ function formatValue(value, lang) {
   return String(value);
 }
 
+/** "có" → "Có". */
+function capitalized(text, lang) {
+  return text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
+}
+
 /**
- * Renders decisions into `container`: one <article data-decision=name data-outcome=...> each, with
- * its title, outcome, value, reasons, missing facts (by their labels) and citation — no code names
- * or JSON Pointers. Returns the count of each outcome.
+ * Renders the pack's decisions (`pack`: a PackText; in pack order) into `container`: one
+ * <article data-decision=name data-outcome=...> each, with its title, outcome, value, reasons,
+ * missing facts (by their labels) and citation — no code names or JSON Pointers. Returns the
+ * count of each outcome.
  */
-export function showDecisions(container, decisions, names, labels, lang, fieldLabel) {
+export function showDecisions(container, decisions, pack, lang) {
   const t = UI[lang];
   const counts = { yes: 0, no: 0, unknown: 0 };
+  const fieldLabel = (pointer) => pack.label(pointer, lang);
   container.replaceChildren();
-  for (const name of names) {
+  for (const { name } of pack.decisions) {
     const d = decisions[name];
     const card = document.createElement("article");
     card.className = "decision";
@@ -297,10 +455,10 @@ export function showDecisions(container, decisions, names, labels, lang, fieldLa
     counts[card.dataset.outcome] += 1;
     const head = document.createElement("h3");
     const title = document.createElement("span");
-    title.textContent = labels[name]?.[lang] ?? name;
+    title.textContent = pack.title(name, lang);
     const badge = document.createElement("span");
     badge.className = `badge badge-${card.dataset.outcome}`;
-    badge.textContent = t[`outcome_${card.dataset.outcome}`];
+    badge.textContent = capitalized(pack.outcome(card.dataset.outcome, lang), lang);
     head.append(title, " ", badge);
     card.append(head);
     if (!d) {
@@ -316,8 +474,9 @@ export function showDecisions(container, decisions, names, labels, lang, fieldLa
     if (d.reasons.length) {
       const ul = document.createElement("ul");
       ul.className = "reasons";
-      // A reason may name the absent facts by their JSON Pointers ("/household/area"): people
-      // read the fields' labels instead.
+      // A reason may still name the absent facts by their JSON Pointers ("/household/area"):
+      // people read the fields' labels (the pack's) instead. Once the core's reasons name facts
+      // by their labels, this finds nothing to replace.
       const pointers = [...d.missing].sort((a, b) => b.length - a.length);
       for (const r of d.reasons) {
         const li = document.createElement("li");
@@ -375,17 +534,6 @@ export class Summary {
     } else if (now) announce();
     else this.timer = setTimeout(announce, this.delayMs);
   }
-}
-
-/** The visible label of the input for a JSON Pointer (a group's legend), or the pointer itself. */
-export function labelFor(root, pointer) {
-  const el = root.querySelector(`[data-pointer="${CSS.escape(pointer)}"]`);
-  if (el?.tagName === "FIELDSET") {
-    const legend = el.querySelector(":scope > legend");
-    if (legend) return legend.textContent.trim();
-  }
-  const label = el?.closest("label")?.querySelector(".label-text") ?? (el?.id ? root.querySelector(`label[for="${el.id}"]`) : null);
-  return label?.textContent?.trim() || pointer;
 }
 
 /** An engine error (e.g. an invalid as-of date) as one sentence for the summary. */

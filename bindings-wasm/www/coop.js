@@ -1,34 +1,19 @@
 // The cooperative self-declaration form: builds a `cooperative` record from the inputs, and on every
 // change validates it (errors under their fields) and evaluates it (live decisions, one short
-// summary). A declaration can be saved to a file on this device and opened again.
+// summary). A declaration can be saved to a file on this device and opened again. Labels, choices
+// (kinds, roles, sectors) and the decisions shown, with their titles, are the pack's (PackText).
 import {
-  Summary, UI, applyLang, buildTriStates, currentLang, errorText, extraFields, focusFirstErrorOrSummary,
-  labelFor, linkErrorSlots, loadEngine, numberOrText, registerOffline, saveJson, setTriState, setupAsOf,
-  setupLang, setupOpen, showDecisions, showErrors, trackInput, triState,
+  PackText, Summary, UI, applyLang, applyPack, askedFields, buildTriStates, currentLang, errorText,
+  extraFields, focusFirstErrorOrSummary, linkErrorSlots, loadEngine, numberOrText, registerOffline,
+  saveJson, setTriState, setupAsOf, setupLang, setupOpen, showDecisions, showErrors, trackInput, triState,
 } from "./common.js";
 
-const DECISIONS = [
-  "women_managed", "many_female_jobs", "counts_as_new", "meets_membership_minimum",
-  "priority_cooperative", "priority_sector", "priority_locality",
-];
-const LABELS = {
-  women_managed: { vi: "Do phụ nữ quản lý", en: "Women-managed" },
-  many_female_jobs: { vi: "Tạo nhiều việc làm cho lao động nữ", en: "Many jobs for women" },
-  counts_as_new: { vi: "Được tính là thành lập mới", en: "Counts as newly founded" },
-  meets_membership_minimum: { vi: "Đủ số thành viên tối thiểu", en: "Meets the membership minimum" },
-  priority_cooperative: { vi: "HTX thuộc diện ưu tiên (II.2)", en: "Priority cooperative (II.2)" },
-  priority_sector: { vi: "Ngành nghề được chú trọng (III.2)", en: "Favoured sector (III.2)" },
-  priority_locality: { vi: "Địa phương được ưu tiên (I.2, III.3)", en: "Priority locality (I.2, III.3)" },
-};
-/** The yes/no/unknown facts of II.2 and of the locality (I.2, III.3). */
-const FLAGS = [
-  "value_chain", "processing_technology", "traditional_craft", "cultural_restoration",
-  "local_natural_resources", "digital_transformation", "planned_production_zone", "craft_village",
-];
-/** Fields the form has inputs for; any other field of an opened file is kept as it was. */
-const KNOWN = ["kind", "name", "established_on", "members", "workers", "managers", "sectors", ...FLAGS];
-
 const form = document.getElementById("coop-form");
+/** The yes/no/unknown facts (the questions of II.2, I.2 and the locality). */
+const FLAGS = [...form.querySelectorAll("fieldset.tri[data-field]")].map((el) => el.dataset.field);
+/** Fields the form has inputs for; any other field of an opened file is kept as it was. */
+const KNOWN = askedFields(form);
+
 const rows = document.getElementById("managers");
 const template = document.getElementById("manager-row");
 const addButton = document.getElementById("add-manager");
@@ -37,6 +22,8 @@ const summary = new Summary(document.getElementById("summary"), document.getElem
 const touched = new Set();
 let showAll = false;
 let engine = null;
+/** What the pack says about cooperatives (read once the engine has loaded). */
+let pack = null;
 let asOf = () => undefined;
 /** Fields of an opened declaration that the form has no input for (e.g. `id`). */
 let extras = {};
@@ -134,11 +121,11 @@ function update({ now = false, focus = false } = {}) {
   const r = record();
   try {
     const validation = engine.validate("cooperative", r, lang, asOf());
-    const errors = showErrors(form, validation.errors, lang, showAll ? null : touched);
+    const errors = showErrors(form, validation.errors, lang, showAll ? null : touched, pack);
     form.dataset.valid = String(validation.valid);
     const [result] = engine.evaluate("cooperative", r, asOf());
-    const counts = showDecisions($("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
-    const text = UI[lang].summary({ ...counts, errors });
+    const counts = showDecisions($("decisions"), result.decisions, pack, lang);
+    const text = UI[lang].summary({ ...counts, errors }, pack.outcomeWords(lang));
     if (focus) summary.el.textContent = text;
     else summary.say(text, { now });
   } catch (e) {
@@ -183,13 +170,18 @@ setupOpen($("open"), $("open-file"), (r, name) => {
 }, (message) => summary.say(message, { focus: true }));
 
 setupLang(() => update({ now: true }));
-linkErrorSlots(form);
-addManager("board_chair", "");
 asOf = setupAsOf($("as-of"), null);
 registerOffline();
 summary.say(UI[currentLang()].loading, { now: true });
 try {
   engine = await loadEngine();
+  pack = new PackText(engine, "cooperative");
+  applyPack(form, pack);
+  applyPack(template.content, pack);
+  applyLang(currentLang());
+  linkErrorSlots(form);
+  addManager("board_chair", "");
+  form.removeAttribute("aria-busy");
   update({ now: true });
   document.body.dataset.ready = "true";
 } catch (e) {

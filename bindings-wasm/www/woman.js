@@ -2,35 +2,32 @@
 // woman, in the programme's target group, and (from the certificate or the income) in a poor or
 // near-poor household. Nothing is sent anywhere: the engine runs in this page. Every yes/no
 // question can be left unanswered or answered "prefer not to say" — both are unknown (null),
-// never "no". A registration can be saved to a file on this device and opened again.
+// never "no". A registration can be saved to a file on this device and opened again. Labels,
+// choices and the decisions shown, with their titles, are the pack's (PackText).
 import {
-  Summary, UI, buildTriStates, currentLang, errorText, extraFields, focusFirstErrorOrSummary, labelFor,
-  linkErrorSlots, loadEngine, numberOrText, registerOffline, saveJson, setTriState, setupAsOf, setupLang,
-  setupOpen, showAmount, showDecisions, showErrors, trackInput, triState,
+  PackText, Summary, UI, applyLang, applyPack, askedFields, buildTriStates, currentLang, errorText,
+  extraFields, focusFirstErrorOrSummary, linkErrorSlots, loadEngine, numberOrText, registerOffline,
+  saveJson, setTriState, setupAsOf, setupLang, setupOpen, showAmount, showDecisions, showErrors,
+  trackInput, triState,
 } from "./common.js";
 
-const DECISIONS = ["priority_woman", "target_group", "poor_household", "near_poor_household"];
-const LABELS = {
-  priority_woman: { vi: "Phụ nữ thuộc nhóm ưu tiên", en: "Priority woman" },
-  target_group: { vi: "Thuộc đối tượng của chương trình", en: "In the programme's target group" },
-  poor_household: { vi: "Hộ nghèo", en: "Poor household" },
-  near_poor_household: { vi: "Hộ cận nghèo", en: "Near-poor household" },
-};
+const form = document.getElementById("person-form");
 /** The yes/no/unknown questions: about her and the programme, then the priority groups of II.2
  * (the sensitive ones among them: violence, trafficking, sexual abuse…). */
-const FLAGS = [
-  "wants_to_join", "union_member", "union_official", "disadvantaged_area", "disability", "reintegrated",
-  "trafficking_victim", "domestic_violence_victim", "sexual_abuse_victim", "unsafe_migrant",
-  "laid_off_industrial_worker",
-];
+const FLAGS = [...form.querySelectorAll("fieldset.tri[data-field]")].map((el) => el.dataset.field);
+/** A certified poverty status: yes, no, or absent (not certified: the income standard decides). */
 const CERTIFIED = ["poor_household", "near_poor_household"];
-const KNOWN = ["gender", "cooperative_role", "household", ...FLAGS, ...CERTIFIED];
+/** Fields the form has inputs for; any other field of an opened file is kept as it was. */
+const KNOWN = askedFields(form);
+/** The household's fields the form has inputs for. */
+const HOUSEHOLD = [...form.querySelectorAll('[data-pointer^="/household/"]')].map((el) => el.dataset.pointer.split("/")[2]);
 
-const form = document.getElementById("person-form");
 const summary = new Summary(document.getElementById("summary"), document.getElementById("announce"));
 const touched = new Set();
 let showAll = false;
 let engine = null;
+/** What the pack says about people (read once the engine has loaded). */
+let pack = null;
 let asOf = () => undefined;
 /** Fields of an opened registration that the form has no input for (e.g. `id`). */
 let extras = {};
@@ -68,7 +65,7 @@ export function record() {
 function fill(r) {
   extras = extraFields(r, KNOWN);
   const h = r.household !== null && typeof r.household === "object" ? r.household : {};
-  householdExtras = extraFields(h, ["area", "income_per_person_month_vnd", "deprivations"]);
+  householdExtras = extraFields(h, HOUSEHOLD);
   const text = (v) => (v === undefined || v === null ? "" : String(v));
   $("gender").value = text(r.gender);
   $("cooperative_role").value = text(r.cooperative_role);
@@ -86,11 +83,11 @@ function update({ now = false, focus = false } = {}) {
   showAmount($("household_income"), $("income-read"), lang);
   try {
     const validation = engine.validate("person", r, lang, asOf());
-    const errors = showErrors(form, validation.errors, lang, showAll ? null : touched);
+    const errors = showErrors(form, validation.errors, lang, showAll ? null : touched, pack);
     form.dataset.valid = String(validation.valid);
     const [result] = engine.evaluate("person", r, asOf());
-    const counts = showDecisions($("decisions"), result.decisions, DECISIONS, LABELS, lang, (p) => labelFor(form, p));
-    const text = UI[lang].summary({ ...counts, errors });
+    const counts = showDecisions($("decisions"), result.decisions, pack, lang);
+    const text = UI[lang].summary({ ...counts, errors }, pack.outcomeWords(lang));
     if (focus) summary.el.textContent = text;
     else summary.say(text, { now });
   } catch (e) {
@@ -116,12 +113,16 @@ setupOpen($("open"), $("open-file"), (r, name) => {
 }, (message) => summary.say(message, { focus: true }));
 
 setupLang(() => update({ now: true }));
-linkErrorSlots(form);
 asOf = setupAsOf($("as-of"), null);
 registerOffline();
 summary.say(UI[currentLang()].loading, { now: true });
 try {
   engine = await loadEngine();
+  pack = new PackText(engine, "person");
+  applyPack(form, pack);
+  applyLang(currentLang());
+  linkErrorSlots(form);
+  form.removeAttribute("aria-busy");
   update({ now: true });
   document.body.dataset.ready = "true";
 } catch (e) {

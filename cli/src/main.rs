@@ -502,12 +502,30 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                         .iter()
                         .map(|p| format!("{} {}", p.id, p.version))
                         .collect();
+                    // lints that do not stop the pack from loading: exit 0
+                    let warning = match lang {
+                        Lang::Vi => "cảnh báo",
+                        Lang::En => "warning",
+                    };
+                    for w in en.warnings() {
+                        println!(
+                            "{}:{}:{}: {warning}: {}: {}",
+                            w.file,
+                            w.line,
+                            w.column,
+                            w.code,
+                            w.message.get(lang)
+                        );
+                    }
                     println!(
                         "ok: {} ({} decisions over {} entities)",
                         packs.join(", "),
                         n,
                         en.entities().len()
                     );
+                    if !en.warnings().is_empty() {
+                        eprintln!("{} {warning}(s)", en.warnings().len());
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(err) => {
@@ -564,13 +582,17 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;
             let engine = engine(&pack).map_err(e)?;
-            let reg: Value = match &registry {
-                None => {
-                    serde_json::from_str(SAMPLE_REGISTRY).map_err(|x| e(Error::from_json(&x)))?
-                }
-                Some(p) => input::read_registry(p).map_err(e)?,
-            };
-            let report = engine.report(&reg, date).map_err(e)?;
+            // the registry is read once, in core, against the pack's schema
+            let mut builder = engine.report_builder(date).map_err(e)?;
+            // JSON Lines and CSV collections are evaluated on every core (same report)
+            builder.threads(std::thread::available_parallelism().map_or(1, |n| n.get()));
+            match &registry {
+                None => builder
+                    .read_json("sample-registry.json", SAMPLE_REGISTRY.as_bytes())
+                    .map_err(e)?,
+                Some(p) => builder.read_path(p).map_err(e)?,
+            }
+            let report = builder.finish();
             let text = match format {
                 Format::Json => {
                     serde_json::to_string_pretty(&report.to_json()).unwrap_or_default() + "\n"

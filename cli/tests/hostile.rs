@@ -222,10 +222,14 @@ fn duplicate_keys_and_non_finite_numbers_are_field_errors() {
     assert_eq!(code, 0);
     assert_eq!(v[0]["errors"][0]["field"], "/kind");
     assert_eq!(v[0]["errors"][0]["code"], "facts.duplicate_key");
+    // the kind was given (twice): invalid, not missing
     assert_eq!(
         v[0]["decisions"]["meets_membership_minimum"]["missing"],
-        serde_json::json!(["/kind", "/members/total"])
+        serde_json::json!(["/members/total"])
     );
+    assert!(v[0]["decisions"]["meets_membership_minimum"]["reasons"]
+        .to_string()
+        .contains("không hợp lệ"));
     assert_eq!(v[1]["errors"][0]["field"], "/workers/female");
     assert_eq!(v[1]["errors"][0]["code"], "facts.non_finite");
     assert_eq!(v[2]["errors"][0]["code"], "facts.non_finite");

@@ -58,6 +58,12 @@ codes! {
     PackSyntax = "pack.syntax",
     /// A table of a pack file lacks a key, has an unknown key, or a value of the wrong TOML type.
     PackSchema = "pack.schema",
+    /// A pack file is not a regular file inside the pack folder (a symbolic link, a FIFO, a socket, a device); it is not read.
+    PackFileType = "pack.file_type",
+    /// A pack exceeds a cap on its volume or nesting (bytes, files, packs, imports, rules, list items, fields, `let`s, folders, types; see `htx_rules::limits`).
+    PackLimit = "pack.limit",
+    /// Packs import each other in a cycle.
+    PackImportCycle = "pack.import_cycle",
     /// A pack has no `[pack]` table.
     PackMeta = "pack.meta",
     /// The `[pack]` id differs from the pack's folder name.
@@ -102,19 +108,43 @@ codes! {
     RuleCycle = "rule.cycle",
     /// A `let` name hides a field of the entity.
     RuleShadow = "rule.shadow",
-    /// A message template names an unknown placeholder.
+    /// A message template names an unknown placeholder, one that is not a single value (a list, a record), or has a `{` without its `}`.
     MessagePlaceholder = "message.placeholder",
+    /// A message alternative's `when` is not a yes/no condition.
+    MessageWhen = "message.when",
     /// A rule's comparison does not match the cited wording ("trên" is `>`, "ít nhất" is `>=`).
     LintThresholdWording = "lint.threshold_wording",
+    /// Warning: an outcome's messages have no wording sure to be usable (one without `when` whose placeholders the outcome guarantees are known); the reason falls back to the rule's title.
+    LintMessageFallback = "lint.message_fallback",
+    /// Warning: a message alternative comes after one that is always usable, so it is never used.
+    LintMessageUnreachable = "lint.message_unreachable",
+    /// Warning: a field a rule reads has no label, so a reason naming it (missing, invalid) falls back to its name.
+    LintFieldLabel = "lint.field_label",
+    /// Warning: a decision or value rule people see has no title, which reasons fall back to.
+    LintRuleTitle = "lint.rule_title",
     /// A pack test case names an unknown entity.
     TestEntity = "test.entity",
     /// A pack test case expects a decision the entity does not have.
     TestUnknownRule = "test.unknown_rule",
     /// A pack test case expects an outcome other than `yes`, `no` or `unknown`.
     TestOutcome = "test.outcome",
+    /// A registry collection names an entity the pack does not declare, or `[registry]` is declared twice.
+    RegistryCollection = "registry.collection",
+    /// An indicator names a collection the pack's registry does not declare.
+    IndicatorCollection = "indicator.collection",
+    /// An indicator's `aggregate` is unknown, or it lacks (or has) a part that aggregate needs (or refuses).
+    IndicatorAggregate = "indicator.aggregate",
+    /// An indicator's `compare` is not `>=`, `>`, `<=` or `<`.
+    IndicatorCompare = "indicator.compare",
+    /// An indicator's target reads a row (a field or a decision): it must be the same for every row.
+    IndicatorTarget = "indicator.target",
+    /// Sensitive or protected figures without a valid `[disclosure]` policy, or a policy not a whole number above 0.
+    DisclosurePolicy = "disclosure.policy",
     // ---- expressions (diagnostics)
     /// An expression does not parse.
     ExprSyntax = "expr.syntax",
+    /// An expression is too long or nested too deeply (see `htx_rules::limits`).
+    ExprLimit = "expr.limit",
     /// An expression has the wrong type for where it stands.
     ExprType = "expr.type",
     /// An expression names a field the record does not have.
@@ -193,10 +223,16 @@ codes! {
     /// A result could not be turned into JSON (browser binding).
     OutputJson = "output.json",
     // ---- progress report
-    /// The registry given to `report` lacks its `cooperatives` list.
+    /// The registry given to `report` is not an object, or holds none of the pack's collections.
     RegistryShape = "registry.shape",
-    /// The pack lacks what `report` needs (its `phases` period group).
+    /// The pack declares no indicators, so it has no progress report.
     RegistryPack = "registry.pack",
+    /// A row of the registry is not a record (null, a number, a malformed line): it is not counted.
+    RegistryRecord = "registry.record",
+    /// Two rows of one collection have the same id: the later one is not counted.
+    RegistryDuplicate = "registry.duplicate",
+    /// Partial reports that do not belong together (another pack, as-of date or plan) cannot merge.
+    RegistryMerge = "registry.merge",
 }
 
 impl Code {

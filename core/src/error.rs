@@ -46,7 +46,7 @@ impl Diagnostic {
 }
 
 /// A problem with one fact of a record, located by JSON Pointer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FieldError {
     /// JSON Pointer (RFC 6901) of the field, e.g. `/workers/female`.
     pub field: String,

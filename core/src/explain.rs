@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::expr::compile::ty_name;
-use crate::model::Pack;
+use crate::model::{Pack, Template};
 use crate::text::Lang;
 use crate::value::Val;
 
@@ -60,6 +60,21 @@ fn param_json(pack: &Pack, name: &str) -> Option<Value> {
     }))
 }
 
+/// A rule's wordings for one outcome, in order: `[{ "vi", "en", "when"? }]`.
+fn templates_json(ts: &[Template]) -> Value {
+    Value::Array(
+        ts.iter()
+            .map(|t| {
+                let mut m = json!({ "vi": t.source.vi, "en": t.source.en });
+                if let (Some(w), Some(o)) = (&t.when_source, m.as_object_mut()) {
+                    o.insert("when".into(), json!(w));
+                }
+                m
+            })
+            .collect(),
+    )
+}
+
 pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
     let rules: Vec<Value> = pack
         .entities
@@ -93,9 +108,9 @@ pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
                 "applies_in": period,
                 "parameters": param_values,
                 "messages": {
-                    "yes": r.messages.yes.as_ref().and_then(|t| t.source.clone()),
-                    "no": r.messages.no.as_ref().and_then(|t| t.source.clone()),
-                    "unknown": r.messages.unknown.as_ref().and_then(|t| t.source.clone()),
+                    "yes": templates_json(&r.messages.yes),
+                    "no": templates_json(&r.messages.no),
+                    "unknown": templates_json(&r.messages.unknown),
                 },
             })
         })
@@ -243,6 +258,33 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
                     if vi { "áp dụng" } else { "applies" },
                     members.join(", ")
                 ));
+            }
+            for (outcome, vi_word) in [("yes", "có"), ("no", "không"), ("unknown", "chưa xác định")]
+            {
+                for t in v
+                    .pointer(&format!("/messages/{outcome}"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let when = t
+                        .get("when")
+                        .and_then(Value::as_str)
+                        .map(|w| {
+                            if vi {
+                                format!(", khi {w}")
+                            } else {
+                                format!(", when {w}")
+                            }
+                        })
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {} ({}{when}): {}\n",
+                        if vi { "lý do" } else { "reason" },
+                        if vi { vi_word } else { outcome },
+                        msg(t, lang)
+                    ));
+                }
             }
             for p in v
                 .get("parameters")

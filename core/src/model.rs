@@ -3,14 +3,14 @@
 //! Values and types ([`Val`], [`Ty`]) live in [`crate::value`], which both this module and the
 //! expression IR use, so the two do not import each other.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 use crate::expr::ir::Ex;
-use crate::text::Message;
+use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
 #[derive(Clone, Debug)]
@@ -18,6 +18,15 @@ pub(crate) struct EnumType {
     pub name: String,
     pub values: Vec<String>,
     pub labels: Vec<Option<Message>>,
+    /// The values, for [`EnumType::contains`] (an enum may have thousands: communes).
+    pub index: HashSet<String>,
+}
+
+impl EnumType {
+    /// Whether `s` is one of the enum's values (hashed: not a scan of a long enum).
+    pub(crate) fn contains(&self, s: &str) -> bool {
+        self.index.contains(s)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -120,27 +129,57 @@ pub(crate) enum RuleKind {
     Constraint,
 }
 
+/// A piece of a message template.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Part {
     Text(String),
+    /// `{value}`: the rule's value.
     Value,
+    /// `{target}`: the rule's target.
     Target,
+    /// `{name}` of a `let`: its index in [`Rule::locals`].
     Local(usize),
+    /// `{path}`: a field, `as_of`, a rule or a parameter, its index in [`Rule::args`].
+    Arg(usize),
+    /// `{missing}`: the labels of the absent facts.
     Missing,
 }
 
-#[derive(Clone, Debug, Default)]
+impl Part {
+    /// Whether the part is a placeholder (needs a value), not text.
+    pub(crate) fn is_hole(&self) -> bool {
+        !matches!(self, Part::Text(_))
+    }
+}
+
+/// One wording of a message: Vietnamese and English, and when it applies.
+#[derive(Clone, Debug)]
 pub(crate) struct Template {
     pub vi: Vec<Part>,
     pub en: Vec<Part>,
-    pub source: Option<Message>,
+    /// The alternative's `when`: it is used only when this holds (and its placeholders are
+    /// known).
+    pub when: Option<Ex>,
+    /// As written, for `explain`.
+    pub source: Message,
+    /// The `when` as written, for `explain`.
+    pub when_source: Option<String>,
 }
 
+impl Template {
+    /// The placeholders of both languages.
+    pub(crate) fn holes(&self) -> impl Iterator<Item = &Part> {
+        self.vi.iter().chain(&self.en).filter(|p| p.is_hole())
+    }
+}
+
+/// A rule's wordings per outcome: alternatives in order; the first whose `when` holds and
+/// whose placeholders are all known is used.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Messages {
-    pub yes: Option<Template>,
-    pub no: Option<Template>,
-    pub unknown: Option<Template>,
+    pub yes: Vec<Template>,
+    pub no: Vec<Template>,
+    pub unknown: Vec<Template>,
 }
 
 #[derive(Clone, Debug)]
@@ -151,6 +190,9 @@ pub(crate) struct Rule {
     pub title: Option<Message>,
     pub applies_in: Option<usize>,
     pub locals: Vec<(String, Ex, Ty)>,
+    /// What message templates name besides `let`s (`{workers.female}`, `{as_of}`), evaluated
+    /// only for reasons and errors; as written, compiled, and typed.
+    pub args: Vec<(String, Ex, Ty)>,
     pub when: Option<Ex>,
     pub value: Option<(Ex, Ty)>,
     pub target: Option<(Ex, Ty)>,
@@ -255,4 +297,139 @@ pub(crate) struct Pack {
     pub group_by_name: HashMap<String, usize>,
     pub infos: Vec<Info>,
     pub tests: Vec<TestCase>,
+    /// The registry the pack's progress report reads, and its indicators.
+    pub registry: Registry,
+    /// What the checker found that does not stop the pack from loading (lints).
+    pub warnings: Vec<crate::error::Diagnostic>,
+}
+
+/// What a pack declares about its registry (collections of rows, metadata keys), the
+/// indicators computed from it, and how small counts of people are protected.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Registry {
+    pub label: Option<Message>,
+    /// Metadata keys (`province`, `synthetic`, …): scalar fields.
+    pub meta: Vec<FieldDef>,
+    pub collections: Vec<Collection>,
+    pub indicators: Vec<Indicator>,
+    pub disclosure: Option<Disclosure>,
+}
+
+/// A list of rows of one entity in the registry.
+#[derive(Clone, Debug)]
+pub(crate) struct Collection {
+    pub name: String,
+    pub label: Option<Message>,
+    /// The entity the rows are (its decisions are `rule.NAME` on a row).
+    pub entity: usize,
+    /// The record type of a row: the entity's fields, then the registry-only fields after
+    /// them, so the entity's compiled rules read a row unchanged (same slots).
+    pub row: usize,
+    /// Rows for which this is `no` at a period's assessment date are not in that period's
+    /// populations (unknown keeps them in).
+    pub scope: Option<Ex>,
+}
+
+/// How an indicator aggregates the rows its filter keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregate {
+    /// The number of rows.
+    Count,
+    /// A numerator over a denominator, summed over the rows (a yes/no counts 1 or 0).
+    Share,
+    /// The sum of a number over the rows.
+    Sum,
+    /// The number of distinct values over the rows.
+    Distinct,
+}
+
+/// How an indicator's value is held against its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Compare {
+    /// At least the target (`>=`).
+    #[serde(rename = ">=")]
+    AtLeast,
+    /// Strictly above the target (`>`).
+    #[serde(rename = ">")]
+    Above,
+    /// At most the target (`<=`).
+    #[serde(rename = "<=")]
+    AtMost,
+    /// Strictly below the target (`<`).
+    #[serde(rename = "<")]
+    Below,
+}
+
+impl Compare {
+    /// Whether `value` meets `target`.
+    pub fn holds(self, value: Decimal, target: Decimal) -> bool {
+        match self {
+            Compare::AtLeast => value >= target,
+            Compare::Above => value > target,
+            Compare::AtMost => value <= target,
+            Compare::Below => value < target,
+        }
+    }
+    /// Whether more is better (a target to reach, not a ceiling).
+    pub fn upward(self) -> bool {
+        matches!(self, Compare::AtLeast | Compare::Above)
+    }
+}
+
+/// One named group of a breakdown: the rows of the indicator for which `when` is yes.
+#[derive(Clone, Debug)]
+pub(crate) struct Breakdown {
+    pub name: String,
+    pub label: Option<Message>,
+    pub when: Ex,
+    pub sensitive: bool,
+}
+
+/// A progress indicator: an aggregate over a collection, for each member of a period group
+/// up to the report's date.
+#[derive(Clone, Debug)]
+pub(crate) struct Indicator {
+    pub name: String,
+    pub title: Message,
+    pub collection: usize,
+    /// The period group it is reported by.
+    pub group: usize,
+    /// Whether the member's index is bound to a name (local 0 of every expression).
+    pub binds_index: bool,
+    pub aggregate: Aggregate,
+    pub filter: Option<Ex>,
+    /// `sum` and `distinct`: what is summed or told apart.
+    pub value: Option<(Ex, Ty)>,
+    /// `share`: summed over the rows (a yes/no counts 1 or 0).
+    pub numerator: Option<(Ex, Ty)>,
+    /// `share`: summed over the rows; absent, each row counts 1.
+    pub denominator: Option<(Ex, Ty)>,
+    /// At the assessment date, with the member's index bound; reads no row.
+    pub target: Option<(Ex, Ty)>,
+    /// How the value and target are written (a count, a share, money, a plain number).
+    pub unit: Unit,
+    /// Whether the value is a whole number.
+    pub whole: bool,
+    pub compare: Compare,
+    /// In a running period, the target is held pro rata of the period elapsed.
+    pub pro_rata: bool,
+    pub cite: Cite,
+    pub interpretation: Option<Message>,
+    pub confidence: Option<String>,
+    pub groups: Vec<Breakdown>,
+    /// Its figures are rounded to the disclosure policy's base.
+    pub protected: bool,
+    /// Its own value under the threshold is not shown.
+    pub sensitive: bool,
+}
+
+/// How small counts of people are protected: sensitive cells under `threshold` are not shown,
+/// and every figure of a protected indicator is rounded to a multiple of `rounding`.
+#[derive(Clone, Debug)]
+pub(crate) struct Disclosure {
+    pub threshold: u64,
+    pub rounding: u64,
+    pub cite: Option<Cite>,
+    pub note: Option<String>,
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use crate::codes::Code;
 use crate::error::FieldError;
 use crate::model::Pack;
-use crate::text::Unit;
+use crate::text::{write_decimal, write_money, write_share, Lang, Unit};
 use crate::value::{Record, Ty, Val};
 
 pub(crate) fn schema_checks(
@@ -17,19 +17,44 @@ pub(crate) fn schema_checks(
     errors: &mut Vec<FieldError>,
 ) {
     let mut ptr = prefix.to_string();
-    check_record(pack, rec_ty, rec, &mut ptr, true, errors);
+    check_record(pack, rec_ty, rec_ty, rec, &mut ptr, true, errors);
 }
 
 /// Bounds only (no required fields): what evaluation distrusts.
 pub(crate) fn bound_checks(pack: &Pack, rec_ty: usize, rec: &Record, errors: &mut Vec<FieldError>) {
     let mut ptr = String::new();
-    check_record(pack, rec_ty, rec, &mut ptr, false, errors);
+    check_record(pack, rec_ty, rec_ty, rec, &mut ptr, false, errors);
 }
 
-/// Walks a record; `ptr` is the pointer of `rec` and is restored before returning. Strings are
-/// built only for errors, so the common case (no error) allocates nothing.
+/// A label with its first letter small, to follow a verb ("Cần nhập giới tính"), unless it
+/// starts with an abbreviation ("HTX").
+fn lower_first(s: &str) -> String {
+    let first_word = s.split_whitespace().next().unwrap_or("");
+    if first_word.chars().filter(|c| c.is_uppercase()).count() > 1 {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// A number as people write it in `lang`, as a share when the field is one.
+fn show(d: Decimal, ty: &Ty, lang: Lang) -> String {
+    match ty {
+        Ty::Dec(Unit::Share) => write_share(d, lang),
+        Ty::Dec(Unit::Money) => write_money(d, lang),
+        _ => write_decimal(d, lang, false),
+    }
+}
+
+/// Walks a record (`root` is the entity's record type, for labels); `ptr` is the pointer of
+/// `rec` and is restored before returning. Strings are built only for errors, so the common
+/// case (no error) allocates nothing.
 fn check_record(
     pack: &Pack,
+    root: usize,
     rec_ty: usize,
     rec: &Record,
     ptr: &mut String,
@@ -49,11 +74,7 @@ fn check_record(
         let len = ptr.len();
         ptr.push('/');
         ptr.push_str(&f.name);
-        let label = || {
-            f.label
-                .clone()
-                .unwrap_or_else(|| msg!(vi: f.name.clone(), en: f.name.clone()))
-        };
+        let label = || crate::labels::pointer_or_name(pack, root, ptr);
         match slot {
             None if required && f.required && !errors.iter().any(|e| e.field == *ptr) => {
                 let label = label();
@@ -61,7 +82,7 @@ fn check_record(
                     field: ptr.clone(),
                     code: Code::FactsRequired.into(),
                     message: msg!(
-                        vi: format!("Cần nhập {}", label.vi.to_lowercase()),
+                        vi: format!("Cần nhập {}", lower_first(&label.vi)),
                         en: format!("{} is required", label.en),
                     ),
                 })
@@ -74,20 +95,16 @@ fn check_record(
                     _ => None,
                 };
                 if let Some(n) = num {
-                    let show = |d: Decimal| match f.ty {
-                        Ty::Dec(Unit::Share) => {
-                            format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
-                        }
-                        _ => d.normalize().to_string(),
-                    };
+                    let s = |d: Decimal, lang| show(d, &f.ty, lang);
+                    let (vi, en) = (Lang::Vi, Lang::En);
                     if let Some(min) = f.min.filter(|m| n < *m) {
                         let label = label();
                         errors.push(FieldError {
                             field: ptr.clone(),
                             code: Code::FactsMin.into(),
                             message: msg!(
-                                vi: format!("{} không được nhỏ hơn {}", label.vi, show(min)),
-                                en: format!("{} must be at least {}", label.en, show(min)),
+                                vi: format!("{} ({}) không được nhỏ hơn {}", label.vi, s(n, vi), s(min, vi)),
+                                en: format!("{} ({}) must be at least {}", label.en, s(n, en), s(min, en)),
                             ),
                         });
                     }
@@ -97,14 +114,16 @@ fn check_record(
                             field: ptr.clone(),
                             code: Code::FactsMax.into(),
                             message: msg!(
-                                vi: format!("{} không được lớn hơn {}", label.vi, show(max)),
-                                en: format!("{} must be at most {}", label.en, show(max)),
+                                vi: format!("{} ({}) không được lớn hơn {}", label.vi, s(n, vi), s(max, vi)),
+                                en: format!("{} ({}) must be at most {}", label.en, s(n, en), s(max, en)),
                             ),
                         });
                     }
                 }
                 match (v, &f.ty) {
-                    (Val::Rec(r), Ty::Rec(t)) => check_record(pack, *t, r, ptr, required, errors),
+                    (Val::Rec(r), Ty::Rec(t)) => {
+                        check_record(pack, root, *t, r, ptr, required, errors)
+                    }
                     (Val::List(items), Ty::List(inner)) => {
                         if let Ty::Rec(t) = inner.as_ref() {
                             for (i, it) in items.iter().enumerate() {
@@ -112,7 +131,7 @@ fn check_record(
                                     let l2 = ptr.len();
                                     ptr.push('/');
                                     ptr.push_str(&i.to_string());
-                                    check_record(pack, *t, r, ptr, required, errors);
+                                    check_record(pack, root, *t, r, ptr, required, errors);
                                     ptr.truncate(l2);
                                 }
                             }

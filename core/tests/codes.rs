@@ -77,8 +77,13 @@ fn codes_written_as_text_at_the_edges_are_in_the_enum() {
         .iter()
         .filter_map(|c| c.as_str().split_once('.').map(|(g, _)| g))
         .collect();
-    let mut files = vec![root.join("core/src/report.rs")];
-    for dir in ["cli/src", "bindings-python/src", "bindings-wasm/src"] {
+    let mut files = Vec::new();
+    for dir in [
+        "core/src/report",
+        "cli/src",
+        "bindings-python/src",
+        "bindings-wasm/src",
+    ] {
         for e in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
             if e.path().extension().is_some_and(|x| x == "rs") {
                 files.push(e.path());

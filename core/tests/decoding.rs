@@ -318,12 +318,12 @@ fn a_batch_says_once_what_it_ignored_and_what_it_cannot_decide() {
         .find(|u| u.decision == "many_female_jobs")
         .unwrap();
     assert!(
-        many.message.vi.contains("Người lao động › Số nữ"),
+        many.message.vi.contains("Người lao động — Số nữ"),
         "{}",
         many.message.vi
     );
     assert!(
-        many.message.en.contains("Workers › Women"),
+        many.message.en.contains("Workers — Women"),
         "{}",
         many.message.en
     );

@@ -26,25 +26,41 @@ fn dir(kind: &str) -> Vec<PathBuf> {
     v
 }
 
+/// As the `pack` fuzz target: the text is a rule file; when it has a line `#facts`, what
+/// follows is JSON facts the pack (if it loads) is evaluated on, every entity.
 #[test]
 fn pack_inputs_give_diagnostics_not_crashes() {
     let files = dir("pack");
     assert!(!files.is_empty());
+    let as_of = Date::parse("2025-06-30").unwrap();
     for f in files {
         let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).to_string();
         let _ = htx_rules::expr::syntax::parse(&text);
+        let (rules, facts) = match text.split_once("\n#facts\n") {
+            Some((r, f)) => (r.to_string(), serde_json::from_str(f).unwrap()),
+            None => (text.clone(), serde_json::json!({})),
+        };
         let mut src = BTreeMap::new();
         src.insert(
             "p/pack.toml".to_string(),
             "[pack]\nid = \"p\"\nversion = \"1\"\ndocument = \"t\"\n".to_string(),
         );
-        src.insert("p/rules.toml".to_string(), text);
-        if let Err(e) = Engine::from_sources(&src, "p") {
-            assert!(
+        src.insert("p/rules.toml".to_string(), rules);
+        match Engine::from_sources(&src, "p") {
+            Err(e) => assert!(
                 !e.diagnostics().is_empty(),
                 "{}: an error without diagnostics",
                 f.display()
-            );
+            ),
+            Ok(engine) => {
+                for entity in engine.entities() {
+                    if let Ok(ev) = engine.evaluate(entity, &facts, as_of) {
+                        for (_, d) in ev.decisions() {
+                            assert!(!d.reasons().is_empty(), "{}", f.display());
+                        }
+                    }
+                }
+            }
         }
     }
 }

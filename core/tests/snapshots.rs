@@ -92,6 +92,11 @@ broken!(
     "expr.unknown_enum_value"
 );
 broken!(type_error, "broken-type-error", "expr.type");
+broken!(
+    unknown_message_placeholder,
+    "broken-message-placeholder",
+    "message.placeholder"
+);
 broken!(cycle_among_rules, "broken-cycle", "rule.cycle");
 broken!(duplicate_names, "broken-duplicate", "pack.duplicate");
 broken!(
@@ -105,6 +110,9 @@ broken!(
     "broken-threshold-wording",
     "lint.threshold_wording"
 );
+// the registry and indicators phase: every mistake at once, each located (see
+// tests/packs/broken-indicators/registry.toml)
+broken!(indicators, "broken-indicators", "indicator.aggregate");
 
 #[test]
 fn every_broken_pack_has_a_snapshot_test() {
@@ -120,6 +128,8 @@ fn every_broken_pack_has_a_snapshot_test() {
         "broken-param-overlap",
         "broken-param-gap",
         "broken-threshold-wording",
+        "broken-indicators",
+        "broken-message-placeholder",
     ];
     for e in std::fs::read_dir(repo().join("tests/packs"))
         .unwrap()

@@ -140,7 +140,8 @@ def report_html(report: Any) -> str:
     vi = lang == "vi"
     reg = data.get("registry") or {}
     parts = [_STYLE]
-    title = "Báo cáo tiến độ Kế hoạch 2747/KH-UBND" if vi else "Progress on Kế hoạch 2747/KH-UBND"
+    document = (data.get("pack") or {}).get("document") or ""
+    title = f"Báo cáo tiến độ thực hiện {document}" if vi else f"Progress report, {document}"
     parts.append(f"<p><b>{escape(title)}</b> — {_HEAD[lang]['as_of']} {escape(str(data.get('as_of', '')))}</p>")
     if reg.get("synthetic"):
         warn = "Dữ liệu mẫu, hư cấu — không phải số liệu thật." if vi else "Synthetic sample data — invented, not real figures."
@@ -148,10 +149,13 @@ def report_html(report: Any) -> str:
     heads = ("Chỉ tiêu", "Giá trị", "Mục tiêu", "Tình trạng", "Căn cứ") if vi else (
         "Indicator", "Value", "Target", "Status", "Citation")
     rows = report_rows(data)
-    for phase in sorted({r["phase"] for r in rows}, key=lambda x: (x is None, x)):
-        label = ("Giai đoạn" if vi else "Phase") + f" {phase}"
+    # one table per period, in the report's order (a pack's phases, then e.g. its programme)
+    periods = list(dict.fromkeys((r["group"], r["phase"]) for r in rows))
+    for period in periods:
+        first = next(r for r in rows if (r["group"], r["phase"]) == period)
+        label = first["period_vi" if vi else "period_en"] or f"{period[0]} {period[1]}"
         body = []
-        for r in (r for r in rows if r["phase"] == phase):
+        for r in (r for r in rows if (r["group"], r["phase"]) == period):
             name = r["title_vi"] if vi else r["title_en"]
             status = str(r["status"] or "unknown")
             colour = _STATUS_COLOURS.get(status, "#7a6a00")

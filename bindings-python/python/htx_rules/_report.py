@@ -19,6 +19,7 @@ import decimal
 from typing import Any, Dict, List, Optional
 
 COLUMNS = [
+    "group",
     "phase",
     "indicator",
     "title_vi",
@@ -55,9 +56,13 @@ def report_rows(data: Dict[str, Any]) -> List[Dict[str, Any]]:
         for ind in ph.get("indicators") or []:
             title = ind.get("title") or {}
             cite = ind.get("cite") or {}
+            label = ph.get("label") or {}
             rows.append(
                 {
+                    "group": ph.get("group"),
                     "phase": ph.get("phase"),
+                    "period_vi": label.get("vi"),
+                    "period_en": label.get("en"),
                     "indicator": ind.get("id"),
                     "title_vi": title.get("vi"),
                     "title_en": title.get("en"),
@@ -100,6 +105,7 @@ def report_frame(report: Any) -> Any:
         pa = None
     rows = report_rows(report.to_dict())
     cols: Dict[str, Any] = {}
+    cols["group"] = pd.array([r["group"] for r in rows], dtype="string")
     cols["phase"] = pd.array([r["phase"] for r in rows], dtype="Int64")
     for name in _TEXT:
         cols[name] = pd.array([r[name] for r in rows], dtype="string")

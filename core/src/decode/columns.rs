@@ -95,6 +95,10 @@ impl ColumnBatch {
     }
 }
 
+/// A column resolved: its path, the slots of the path, the field's type, the column, and its
+/// node in the schema tree (when there is one).
+type Resolved<'b> = (&'b str, Vec<usize>, Ty, &'b Column, Option<usize>);
+
 /// A batch's columns resolved against a record type: each known column with the slots of its
 /// path, its field's type and its node in the schema tree. Columns not in the schema are noted
 /// in the tally once (with a suggestion when one looks like a field written another way).
@@ -104,7 +108,7 @@ pub(crate) struct BatchDecoder<'p, 'b> {
     record: usize,
     rows: usize,
     strict: bool,
-    columns: Vec<(&'b str, Vec<usize>, Ty, &'b Column, usize)>,
+    columns: Vec<Resolved<'b>>,
     blank: Record,
     /// Columns (and fields of struct columns) not in the schema, keys not in the schema inside
     /// JSON cells, and which fields have a column.
@@ -137,9 +141,14 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                     ),
                 ));
             }
-            match resolve(pack, record, path).zip(shape.node_of_path(path)) {
-                Some(((slots, ty), node)) => {
-                    mark_available(shape, node, col, &mut available, &mut tally, batch.rows);
+            // a schema tree of the record type (an entity's) is optional: a registry's own
+            // record types are read without one (no suggestions, no availability)
+            match resolve(pack, record, path) {
+                Some((slots, ty)) => {
+                    let node = shape.node_of_path(path);
+                    if let Some(n) = node {
+                        mark_available(shape, n, col, &mut available, &mut tally, batch.rows);
+                    }
                     columns.push((path.as_str(), slots, ty, col, node));
                 }
                 None => {
@@ -177,7 +186,7 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
         let columns = std::mem::take(&mut self.columns);
         for (path, slots, ty, col, node) in &columns {
             let mut cell_errors = Vec::new();
-            let val = self.cell(col, ty, Some(*node), row, &mut cell_errors);
+            let val = self.cell(col, ty, *node, row, &mut cell_errors);
             for mut e in cell_errors {
                 e.field = format!("/{}{}", path.replace('.', "/"), e.field);
                 errors.push((row, e));

@@ -37,6 +37,10 @@ pub(crate) struct Decoder<'a, 't> {
     shape: &'a Shape,
     strict: bool,
     pub errors: Vec<FieldError>,
+    /// Values as given (their JSON Pointer and how reasons show them) where the fact was
+    /// rejected or read from another JSON type (a number given as text): what a reason quotes
+    /// when the fact turns out invalid.
+    pub given: Vec<(String, String)>,
     tally: &'t mut Tally,
     path: Path<'a>,
     depth: usize,
@@ -163,6 +167,7 @@ impl<'a, 't> Decoder<'a, 't> {
             shape,
             strict,
             errors: Vec::new(),
+            given: Vec::new(),
             tally,
             path: Path::new(),
             depth: 0,
@@ -547,6 +552,16 @@ impl<'a> ValueSeed<'_, 'a, '_, '_> {
             Ty::Rec(_) | Ty::List(_) => Err(mismatch(self.ty, &p.shown(), &self.d.pack.enums)),
             ty => scalar::scalar(ty, p, &self.d.pack.enums),
         };
+        // the value as given, when a reason may not find it in the decoded fact: rejected, or
+        // read from another JSON type (a text "45" or a float 45.0 read as a count)
+        let converted = matches!(
+            (self.ty, p, &r),
+            (Ty::Int | Ty::Dec(_), Prim::Str(_), Ok(_)) | (Ty::Int, Prim::F64(_), Ok(_))
+        );
+        if r.is_err() || converted {
+            let at = self.d.path.pointer(None);
+            self.d.given.push((at, p.given()));
+        }
         let v = self.d.scalar_result(r);
         if v.is_some() {
             self.d.mark(self.node);
@@ -671,6 +686,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
             Some(Ok(())) => {
                 let shown = non_finite_text(map.next_value::<Value>()?);
                 while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                let at = d.path.pointer(None);
+                d.given.push((at, shown.clone()));
                 let (code, message) = non_finite(&shown);
                 d.err(code, message);
                 Ok(None)

@@ -59,6 +59,8 @@ pub struct DecodedRecord {
     pub(crate) record: Record,
     pub(crate) errors: Vec<FieldError>,
     pub(crate) id: Option<String>,
+    /// Values as given where the decoded fact may not show them (see `Decoder::given`).
+    pub(crate) given: Vec<(String, String)>,
 }
 
 impl DecodedRecord {
@@ -331,6 +333,66 @@ pub(crate) fn fits(v: &Val, ty: &Ty) -> bool {
             | (Val::Rec(_), Ty::Rec(_))
             | (Val::List(_), Ty::List(_))
     )
+}
+
+/// Decodes a record of type `rec` from a JSON value, without an entity's schema tree (a
+/// registry's rows): the record (`None` when the value is not an object) and its field errors.
+/// Keys not in the schema are left to the caller.
+pub(crate) fn record_of_value(
+    pack: &Pack,
+    rec: usize,
+    v: &serde_json::Value,
+) -> (Option<Record>, Vec<FieldError>) {
+    let mut tally = Tally::default();
+    let mut d = Decoder::new(pack, &shape::EMPTY_SHAPE, false, &mut tally);
+    let out = d.value(&Ty::Rec(rec), None, v).unwrap_or(None);
+    let errors = std::mem::take(&mut d.errors);
+    match out {
+        Some(Val::Rec(r)) => (Some(*r), errors),
+        _ => (None, errors),
+    }
+}
+
+/// The fact at a JSON Pointer, if it is there.
+pub(crate) fn value_at<'r>(
+    pack: &Pack,
+    rec_ty: usize,
+    rec: &'r Record,
+    pointer: &str,
+) -> Option<&'r Val> {
+    let mut parts = pointer.split('/').skip(1).peekable();
+    let mut ty = rec_ty;
+    let mut cur = rec;
+    loop {
+        let name = parts.next()?;
+        let rt = pack.records.get(ty)?;
+        let slot = *rt.by_name.get(name)?;
+        let v = cur.slots.get(slot)?.as_ref()?;
+        if parts.peek().is_none() {
+            return Some(v);
+        }
+        match (v, &rt.fields.get(slot)?.ty) {
+            (Val::Rec(r), Ty::Rec(t)) => {
+                cur = r;
+                ty = *t;
+            }
+            (Val::List(items), Ty::List(inner)) => {
+                let i: usize = parts.next()?.parse().ok()?;
+                let Ty::Rec(t) = inner.as_ref() else {
+                    return None;
+                };
+                match items.get(i)? {
+                    Val::Rec(r) if parts.peek().is_some() => {
+                        cur = r;
+                        ty = *t;
+                    }
+                    item if parts.peek().is_none() => return Some(item),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
 }
 
 /// Makes the fact at a JSON Pointer absent.

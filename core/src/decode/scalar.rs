@@ -26,6 +26,15 @@ pub(crate) enum Prim<'s> {
 }
 
 impl Prim<'_> {
+    /// The value as a reason quotes it when it was rejected: text in curly quotes (cut at 40
+    /// characters, with `…`), numbers and yes/no as written.
+    pub(crate) fn given(&self) -> String {
+        match self {
+            Prim::Str(s) => quote(s),
+            other => other.shown(),
+        }
+    }
+
     /// The value as messages show it: strings quoted and cut at 40 characters, numbers as
     /// JSON writes them.
     pub(crate) fn shown(&self) -> String {
@@ -37,6 +46,26 @@ impl Prim<'_> {
             Prim::F64(f) => float_text(*f),
         }
     }
+}
+
+/// Text as a reason quotes a value given: in curly quotes, cut at 40 characters.
+pub(crate) fn quote(s: &str) -> String {
+    let short: String = s.chars().take(40).collect();
+    let more = if s.chars().count() > 40 { "…" } else { "" };
+    format!("“{short}{more}”")
+}
+
+/// A decoded fact as a reason quotes it (what it was given as): text and dates in curly
+/// quotes, numbers and yes/no as written; lists and records not at all.
+pub(crate) fn given_val(v: &Val) -> Option<String> {
+    Some(match v {
+        Val::Str(s) => quote(s),
+        Val::Date(d) => quote(&d.to_string()),
+        Val::Int(i) => i.to_string(),
+        Val::Dec(d) => d.normalize().to_string(),
+        Val::Bool(b) => b.to_string(),
+        Val::Rec(_) | Val::List(_) => return None,
+    })
 }
 
 /// A finite float as JSON writes it (`1.5`, `1e-7`); non-finite ones by name.
@@ -193,6 +222,30 @@ pub(crate) fn scalar(ty: &Ty, v: Prim<'_>, enums: &[EnumType]) -> Result<Val, Sc
 pub(crate) fn is_non_finite_text(s: &str) -> bool {
     let t = s.trim_start_matches(['+', '-']).to_ascii_lowercase();
     matches!(t.as_str(), "nan" | "inf" | "infinity")
+}
+
+/// Decodes one scalar JSON value as type `ty` (a registry's metadata).
+pub(crate) fn scalar_value(
+    ty: &Ty,
+    v: &serde_json::Value,
+    enums: &[EnumType],
+) -> Result<Val, ScalarErr> {
+    use serde_json::Value;
+    let p = match v {
+        Value::Bool(b) => Prim::Bool(*b),
+        Value::String(s) => Prim::Str(s),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Prim::U64(u),
+            (_, Some(i), _) => Prim::I64(i),
+            (_, _, Some(f)) => Prim::F64(f),
+            _ => return Err(mismatch(ty, &n.to_string(), enums)),
+        },
+        other => {
+            let shown: String = other.to_string().chars().take(40).collect();
+            return Err(mismatch(ty, &shown, enums));
+        }
+    };
+    scalar(ty, p, enums)
 }
 
 /// A scalar fact given as text (a CSV or DataFrame cell): the common cases directly, anything

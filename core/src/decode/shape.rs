@@ -15,8 +15,8 @@ pub(crate) struct Node {
     /// Dotted path from the entity (`workers.female`); items of a list add `[]`
     /// (`managers[].gender`); `""` for the entity.
     pub path: String,
-    /// The field's label, with its parents' (`Người lao động › Số nữ`); the path when the pack
-    /// gives none.
+    /// The field's label, with its parents' (`Người lao động — Số nữ`, as reasons write
+    /// them); the name made readable when the pack gives none.
     pub label: Message,
     /// Whether the node sits inside a list's items.
     pub in_list: bool,
@@ -40,6 +40,12 @@ pub(crate) struct Shape {
     /// it is always unknown, whatever the other facts.
     pub needs: Vec<Vec<usize>>,
 }
+
+/// No tree: a record type read without one (a registry's own rows) gets no suggestions.
+pub(crate) static EMPTY_SHAPE: Shape = Shape {
+    nodes: Vec::new(),
+    needs: Vec::new(),
+};
 
 impl Shape {
     pub(crate) fn new(pack: &Pack, er: &EntityRules) -> Shape {
@@ -86,16 +92,13 @@ impl Shape {
             } else {
                 format!("{prefix}.{}", f.name)
             };
-            let own = f
-                .label
-                .clone()
-                .unwrap_or_else(|| msg!(vi: f.name.clone(), en: f.name.clone()));
+            let own = crate::labels::field(f);
             let label = if scope == 0 {
                 own
             } else {
                 msg!(
-                    vi: format!("{} › {}", parent_label.vi, own.vi),
-                    en: format!("{} › {}", parent_label.en, own.en),
+                    vi: format!("{} — {}", parent_label.vi, own.vi),
+                    en: format!("{} — {}", parent_label.en, own.en),
                 )
             };
             let id = self.nodes.len();

@@ -99,7 +99,10 @@ impl<'e> Batch<'e> {
         // a `Value` is always JSON: it cannot fail to deserialize
         let rec = d.root(record).unwrap_or(None);
         let errors = std::mem::take(&mut d.errors);
-        self.finish(rec, errors)
+        let given = std::mem::take(&mut d.given);
+        let mut out = self.finish(rec, errors);
+        out.given = given;
+        out
     }
 
     /// Decodes a record from JSON text: no tree is built. Duplicate keys and `NaN`,
@@ -157,7 +160,10 @@ impl<'e> Batch<'e> {
         let rec = d.root(&mut de)?;
         de.end()?;
         let errors = std::mem::take(&mut d.errors);
-        Ok(self.finish(rec, errors))
+        let given = std::mem::take(&mut d.given);
+        let mut out = self.finish(rec, errors);
+        out.given = given;
+        Ok(out)
     }
 
     /// A decoded record with its id; a record that is not there gets the "not an object"
@@ -175,6 +181,7 @@ impl<'e> Batch<'e> {
                 record: Record::default(),
                 errors,
                 id: None,
+                given: Vec::new(),
             };
         };
         let id = self
@@ -189,7 +196,12 @@ impl<'e> Batch<'e> {
                 Some(Val::Int(i)) => Some(i.to_string()),
                 _ => None,
             });
-        DecodedRecord { record, errors, id }
+        DecodedRecord {
+            record,
+            errors,
+            id,
+            given: Vec::new(),
+        }
     }
 
     /// Evaluates a decoded record at `as_of`: facts that fail a bound or a constraint rule are
@@ -199,14 +211,19 @@ impl<'e> Batch<'e> {
             mut record,
             mut errors,
             id,
+            mut given,
         } = record;
         if record.slots.is_empty() {
             record = self.blank();
         }
         self.engine
-            .sanitize(self.er, &mut record, as_of, &mut errors);
+            .sanitize_given(self.er, &mut record, as_of, &mut errors, &mut given);
         let mut ev = self.engine.evaluate_record(self.er, &record, as_of);
         ev.id = id;
+        // a fact given but rejected is invalid, not missing: reasons say so, with the value
+        super::set_invalid(&mut ev.decisions, &errors, &|p| {
+            given.iter().find(|(q, _)| q == p).map(|(_, t)| t.clone())
+        });
         ev.errors = errors;
         ev
     }

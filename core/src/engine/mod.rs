@@ -3,6 +3,8 @@
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
 mod batch;
+#[cfg(test)]
+mod reasons_tests;
 mod result;
 mod run;
 
@@ -14,15 +16,18 @@ pub use crate::decode::{Column, ColumnBatch};
 #[cfg(feature = "csv")]
 pub(crate) use batch::CsvColumn;
 pub use batch::{Batch, BatchEvaluation};
+use result::Invalid;
 pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
 use crate::codes::Code;
 use crate::date::Date;
+use crate::decisions::DecisionInfo;
 use crate::decode::columns::BatchDecoder;
 use crate::decode::shape::Shape;
 use crate::decode::{Options, Tally};
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
+use crate::limits::PackLimits;
 use crate::model::{EntityRules, Pack, PackMeta};
 use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
@@ -107,15 +112,40 @@ impl Engine {
         )
     }
 
-    /// Any loader.
+    /// Any loader, within the default [`PackLimits`].
     pub fn from_loader(loader: &dyn PackLoader, root: &str) -> Result<Engine, Error> {
-        let pack = check::load(loader, root)?;
+        Engine::from_loader_limited(loader, root, &PackLimits::DEFAULT)
+    }
+
+    /// Any loader, within caps of the caller's choosing (see [`crate::limits`]): a pack over
+    /// one gives a `pack.limit` diagnostic and is not checked further.
+    ///
+    /// ```
+    /// use htx_rules::{limits::PackLimits, pack::source::EmbeddedLoader, Engine};
+    /// let tight = PackLimits { rules: 3, ..PackLimits::DEFAULT };
+    /// let err = Engine::from_loader_limited(&EmbeddedLoader, "ben-tre-2747", &tight).unwrap_err();
+    /// assert!(err.diagnostics().iter().any(|d| d.code == "pack.limit"));
+    /// ```
+    pub fn from_loader_limited(
+        loader: &dyn PackLoader,
+        root: &str,
+        limits: &PackLimits,
+    ) -> Result<Engine, Error> {
+        let pack = check::load(loader, root, limits)?;
         let shapes = pack
             .entities
             .iter()
             .map(|er| Shape::new(&pack, er))
             .collect();
         Ok(Engine { pack, shapes })
+    }
+
+    /// What the checker found in the pack that does not stop it from loading, each with
+    /// `file:line:col` and a `lint.*` code: an outcome's messages with no wording sure to be
+    /// usable, a wording never used, a field a rule reads without a label, a rule people see
+    /// without a title. `htx-rules check` prints them; the shipped packs have none.
+    pub fn warnings(&self) -> &[crate::error::Diagnostic] {
+        &self.pack.warnings
     }
 
     /// Metadata of the loaded packs (the root first).
@@ -450,7 +480,7 @@ impl Engine {
     /// let v = engine.validate("cooperative", &form, htx_rules::Date::parse("2025-06-30").unwrap()).unwrap();
     /// assert!(!v.valid);
     /// assert_eq!(v.errors[0].field, "/workers/female");
-    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ không được lớn hơn tổng số lao động");
+    /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ (12) lớn hơn tổng số lao động (10)");
     /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
         self.validate_with(entity, record, as_of, Options::default())
@@ -544,6 +574,25 @@ impl Engine {
         Ok(out)
     }
 
+    /// What evaluating `entity` outputs: each decision and value (not internal rules, not
+    /// constraints), in pack order — the names results carry — with its kind, title and
+    /// citation. Plain data (serde), for forms and bindings.
+    ///
+    /// ```
+    /// use htx_rules::{DecisionKind, Engine};
+    /// let engine = Engine::embedded().unwrap();
+    /// let infos = engine.decisions_info("cooperative").unwrap();
+    /// let jobs = infos.iter().find(|d| d.name == "many_female_jobs").unwrap();
+    /// assert_eq!(jobs.kind, DecisionKind::Decision);
+    /// assert_eq!(jobs.title.as_ref().unwrap().en, "Creates many jobs for women");
+    /// assert_eq!(jobs.cite.section, "II.1.b");
+    /// let share = infos.iter().find(|d| d.name == "female_labour_share").unwrap();
+    /// assert_eq!(share.kind, DecisionKind::Value);
+    /// ```
+    pub fn decisions_info(&self, entity: &str) -> Result<Vec<DecisionInfo>, Error> {
+        Ok(crate::decisions::outputs(self.entity(entity)?))
+    }
+
     /// A JSON Schema (draft 2020-12) of `entity`, for form builders.
     pub fn schema(&self, entity: &str) -> Result<Value, Error> {
         let er = self.entity(entity)?;
@@ -570,4 +619,40 @@ fn refusal(
         })
         .collect();
     (!errors.is_empty()).then_some(Error::Facts(errors))
+}
+
+/// Moves what decisions miss because it was given but rejected (an error's field, or a field
+/// inside it) from `missing` to `invalid`, with the value as given.
+pub(crate) fn set_invalid(
+    decisions: &mut [Decision<'_>],
+    errors: &[FieldError],
+    given: &dyn Fn(&str) -> Option<String>,
+) {
+    if errors.is_empty() {
+        return;
+    }
+    let covers = |e: &FieldError, p: &str| {
+        p == e.field
+            || p.strip_prefix(e.field.as_str())
+                .is_some_and(|rest| rest.starts_with('/'))
+    };
+    for d in decisions {
+        if d.missing.is_empty() {
+            continue;
+        }
+        for e in errors {
+            if d.missing.iter().any(|p| covers(e, p))
+                && !d
+                    .invalid
+                    .iter()
+                    .any(|i| i.error.field == e.field && i.error.code == e.code)
+            {
+                d.invalid.push(Invalid {
+                    error: e.clone(),
+                    given: given(&e.field),
+                });
+            }
+        }
+        d.missing.retain(|p| !errors.iter().any(|e| covers(e, p)));
+    }
 }

@@ -5,9 +5,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::codes::Code;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Note, V};
+use crate::labels;
+use crate::limits::EVAL_STEPS;
 use crate::model::{Cite, Pack, Part, Rule, Template};
 use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
 use crate::value::Ty;
@@ -93,7 +96,12 @@ impl Scalar {
         }
     }
 
-    fn write(&self, ty: Option<&Ty>, lang: Lang) -> String {
+    /// As a person reads it in `lang`: shares as percentages, money in đồng, dates in the
+    /// language's style, an enum value by its label.
+    pub(super) fn write(&self, ty: Option<&Ty>, pack: &Pack, lang: Lang) -> String {
+        if let (Scalar::Text(s), Some(Ty::Enum(e))) = (self, ty) {
+            return labels::enum_value(pack, *e, s, lang);
+        }
         match (self, ty.and_then(|t| t.unit())) {
             (Scalar::Decimal(d), Some(Unit::Share)) => write_share(*d, lang),
             (Scalar::Decimal(d), Some(Unit::Money)) => write_money(*d, lang),
@@ -112,17 +120,31 @@ impl Scalar {
     }
 }
 
+/// A fact that was given but rejected (wrong type, out of bounds, failing a constraint): the
+/// decision that needed it names it in its reasons, not in `missing`.
+#[derive(Clone, Debug)]
+pub(super) struct Invalid {
+    pub error: FieldError,
+    /// The value as given, when it is a single value (text, number, yes/no).
+    pub given: Option<String>,
+}
+
 /// One decision about one record: outcome, value, target, reasons, missing facts, citation.
 #[derive(Clone, Debug)]
 pub struct Decision<'e> {
     pub(super) rule: &'e Rule,
     pub(super) pack: &'e Pack,
+    /// The record type of the rule's entity (to name fields by their labels).
+    pub(super) record: usize,
     pub(super) outcome: Outcome,
     pub(super) value: Option<Scalar>,
     pub(super) target: Option<Scalar>,
-    /// The values of the rule's `let`s, for message templates.
+    /// The values of the rule's `let`s, then of the other values its messages name.
     pub(super) args: Vec<Option<Scalar>>,
+    /// Whether each wording of the outcome's messages applies (its `when`).
+    pub(super) whens: Vec<bool>,
     pub(super) missing: Vec<String>,
+    pub(super) invalid: Vec<Invalid>,
     pub(super) notes: Vec<Note>,
     pub(super) as_of: Date,
 }
@@ -144,7 +166,9 @@ impl<'e> Decision<'e> {
     pub fn target(&self) -> Option<&Scalar> {
         self.target.as_ref()
     }
-    /// JSON Pointers of the absent facts that would decide an unknown outcome.
+    /// JSON Pointers of the absent facts that would decide an unknown outcome. A fact that
+    /// was given but rejected (see [`Evaluation::errors`]) is not absent: it is not listed
+    /// here, and the reasons say why it was rejected.
     pub fn missing(&self) -> &[String] {
         &self.missing
     }
@@ -153,33 +177,64 @@ impl<'e> Decision<'e> {
         &self.rule.cite
     }
 
-    /// Why, in Vietnamese and English, with the actual figures.
+    /// Why, in Vietnamese and English, with the actual figures. Facts are named by their labels
+    /// in the pack, values written as people write them; no placeholder or JSON Pointer.
     pub fn reasons(&self) -> Vec<Message> {
         let mut out = Vec::new();
-        if self.outcome == Outcome::Unknown {
+        let templates = match self.outcome {
+            Outcome::Yes => &self.rule.messages.yes,
+            Outcome::No => &self.rule.messages.no,
+            Outcome::Unknown => &self.rule.messages.unknown,
+        };
+        // outside its period, or past the budget, the rule's own message would mislead
+        let period_note = self
+            .notes
+            .iter()
+            .any(|n| matches!(n, Note::Period { .. } | Note::Budget));
+        let missing = self.missing_labels();
+        let said = if period_note {
+            None
+        } else {
+            let fill = Fill {
+                pack: self.pack,
+                rule: self.rule,
+                value: self.value.as_ref(),
+                target: self.target.as_ref(),
+                args: &self.args,
+                missing: missing.as_ref(),
+            };
+            fill.render(templates, &self.whens)
+        };
+        // a wording chosen by its `when` explains the outcome itself: the engine's general
+        // notes (a division by zero…) would only repeat it less well
+        let specific = said
+            .as_ref()
+            .is_some_and(|(i, _)| templates.get(*i).is_some_and(|t| t.when.is_some()));
+        if self.outcome == Outcome::Unknown && !specific {
             for n in &self.notes {
                 out.push(self.note_message(n));
             }
         }
-        let t = match self.outcome {
-            Outcome::Yes => self.rule.messages.yes.as_ref(),
-            Outcome::No => self.rule.messages.no.as_ref(),
-            Outcome::Unknown => self.rule.messages.unknown.as_ref(),
-        };
-        let period_note = self.notes.iter().any(|n| matches!(n, Note::Period { .. }));
-        match t {
-            Some(t) if !period_note => out.push(self.render(t)),
-            _ => {}
+        if let Some((_, m)) = said {
+            out.push(m);
         }
-        if self.outcome == Outcome::Unknown && !self.missing.is_empty() {
-            let m = self.missing.join(", ");
-            out.push(msg!(vi: format!("Thiếu dữ liệu: {m}"), en: format!("Missing facts: {m}")));
+        if self.outcome == Outcome::Unknown {
+            for i in &self.invalid {
+                out.push(self.invalid_message(i));
+            }
+            if let Some(m) = missing {
+                out.push(msg!(
+                    vi: format!("Thiếu dữ liệu: {}", m.vi),
+                    en: format!("Missing facts: {}", m.en),
+                ));
+            }
         }
         if out.is_empty() {
-            let title =
-                self.rule.title.clone().unwrap_or_else(
-                    || msg!(vi: self.rule.name.clone(), en: self.rule.name.clone()),
-                );
+            let title = self
+                .rule
+                .title
+                .clone()
+                .unwrap_or_else(|| labels::humanize(&self.rule.name));
             let said = self.outcome.label();
             out.push(msg!(
                 vi: format!("{}: {}", title.vi, said.vi),
@@ -187,6 +242,74 @@ impl<'e> Decision<'e> {
             ));
         }
         out
+    }
+
+    /// The labels of the missing facts, in schema order, joined.
+    fn missing_labels(&self) -> Option<Message> {
+        if self.missing.is_empty() {
+            return None;
+        }
+        let mut ptrs: Vec<&String> = self.missing.iter().collect();
+        ptrs.sort_by_cached_key(|p| labels::schema_order(self.pack, self.record, p));
+        let names: Vec<Message> = ptrs
+            .iter()
+            .map(|p| labels::pointer_or_name(self.pack, self.record, p))
+            .collect();
+        let mut vi: Vec<&str> = Vec::new();
+        let mut en: Vec<&str> = Vec::new();
+        for n in &names {
+            if !vi.contains(&n.vi.as_str()) {
+                vi.push(&n.vi);
+            }
+            if !en.contains(&n.en.as_str()) {
+                en.push(&n.en);
+            }
+        }
+        Some(msg!(vi: vi.join("; "), en: en.join("; ")))
+    }
+
+    /// Why a given fact was not used: the constraint's or bound's own message (with the
+    /// figures), or the field's label, the value given and what it must be.
+    fn invalid_message(&self, i: &Invalid) -> Message {
+        let e = &i.error;
+        let why = match Code::parse(&e.code) {
+            // a bound: the message names the field and the figures
+            Some(Code::FactsMin | Code::FactsMax) => e.message.clone(),
+            // a constraint of the pack: its message has the figures; an item of a list is
+            // named first ("Người quản lý thứ 2 — Chức danh: …")
+            None if e.field.split('/').any(|s| s.parse::<usize>().is_ok()) => {
+                let label = labels::pointer_or_name(self.pack, self.record, &e.field);
+                msg!(
+                    vi: format!("{}: {}", label.vi, e.message.vi),
+                    en: format!("{}: {}", label.en, e.message.en),
+                )
+            }
+            None => e.message.clone(),
+            Some(_) => {
+                let label = labels::pointer_or_name(self.pack, self.record, &e.field);
+                let want = labels::pointer_type(self.pack, self.record, &e.field)
+                    .map(|t| labels::expected(self.pack, t));
+                let given = i
+                    .given
+                    .as_ref()
+                    .map(|g| format!(" ({g})"))
+                    .unwrap_or_default();
+                match want {
+                    Some(w) => msg!(
+                        vi: format!("{}{given}: cần {}", label.vi, w.vi),
+                        en: format!("{}{given}: expected {}", label.en, w.en),
+                    ),
+                    None => msg!(
+                        vi: format!("{}{given}: giá trị không hợp lệ", label.vi),
+                        en: format!("{}{given}: not a valid value", label.en),
+                    ),
+                }
+            }
+        };
+        msg!(
+            vi: format!("Dữ liệu không hợp lệ, chưa được dùng: {}", why.vi),
+            en: format!("Invalid fact, not used: {}", why.en),
+        )
     }
 
     fn note_message(&self, n: &Note) -> Message {
@@ -218,11 +341,16 @@ impl<'e> Decision<'e> {
                 )
             }
             Note::NoParam { param, date } => {
-                let name = p.params.get(*param).map(|x| x.name.as_str()).unwrap_or("?");
-                msg!(
-                    vi: format!("Tham số `{name}` không có giá trị hiệu lực tại ngày {}", date.to_vi()),
-                    en: format!("Parameter `{name}` has no value in force on {date}"),
-                )
+                match p.params.get(*param).and_then(|x| x.label.as_ref()) {
+                    Some(l) => msg!(
+                        vi: format!("Tham số “{}” không có giá trị áp dụng tại ngày {}", l.vi, date.to_vi()),
+                        en: format!("The parameter “{}” has no value in force on {date}", l.en),
+                    ),
+                    None => msg!(
+                        vi: format!("Một tham số của quy tắc không có giá trị áp dụng tại ngày {}", date.to_vi()),
+                        en: format!("A parameter of the rule has no value in force on {date}"),
+                    ),
+                }
             }
             Note::DivZero => {
                 msg!(
@@ -236,60 +364,99 @@ impl<'e> Decision<'e> {
                     en: "An arithmetic result is out of range",
                 )
             }
-            Note::NoPeriod { group } => {
-                let name = p.groups.get(*group).map(|x| x.name.as_str()).unwrap_or("?");
-                msg!(
-                    vi: format!("Không có giai đoạn `{name}` tương ứng"),
-                    en: format!("No matching period of `{name}`"),
-                )
-            }
+            Note::NoPeriod { group } => match p.groups.get(*group).and_then(|x| x.label.as_ref()) {
+                Some(l) => msg!(
+                    vi: format!("Ngày này không thuộc thời kỳ nào của: {}", l.vi),
+                    en: format!("The date falls in no period of: {}", l.en),
+                ),
+                None => msg!(
+                    vi: "Ngày này không thuộc giai đoạn nào của quy tắc",
+                    en: "The date falls in no period the rule knows",
+                ),
+            },
             Note::BadDate => msg!(vi: "Ngày không tồn tại", en: "No such date"),
-        }
-    }
-
-    fn render(&self, t: &Template) -> Message {
-        let one = |parts: &[Part], lang: Lang| -> String {
-            let mut s = String::new();
-            for p in parts {
-                match p {
-                    Part::Text(x) => s.push_str(x),
-                    Part::Value => s.push_str(
-                        &self
-                            .value
-                            .as_ref()
-                            .map(|v| v.write(self.rule.value.as_ref().map(|x| &x.1), lang))
-                            .unwrap_or_else(|| "?".into()),
-                    ),
-                    Part::Target => s.push_str(
-                        &self
-                            .target
-                            .as_ref()
-                            .map(|v| v.write(self.rule.target.as_ref().map(|x| &x.1), lang))
-                            .unwrap_or_else(|| "?".into()),
-                    ),
-                    Part::Local(i) => s.push_str(
-                        &self
-                            .args
-                            .get(*i)
-                            .cloned()
-                            .flatten()
-                            .map(|v| v.write(self.rule.locals.get(*i).map(|l| &l.2), lang))
-                            .unwrap_or_else(|| "?".into()),
-                    ),
-                    Part::Missing => s.push_str(&self.missing.join(", ")),
-                }
-            }
-            s
-        };
-        Message {
-            vi: one(&t.vi, Lang::Vi),
-            en: one(&t.en, Lang::En),
+            Note::Budget => msg!(
+                vi: format!(
+                    "Quy tắc cần quá nhiều phép tính với dữ liệu này (quá {} bước) nên chưa xác định được",
+                    write_decimal(Decimal::from(EVAL_STEPS), Lang::Vi, true),
+                ),
+                en: format!(
+                    "The rule needs too much work for these facts (more than {} steps), so it is left unknown",
+                    write_decimal(Decimal::from(EVAL_STEPS), Lang::En, true),
+                ),
+            ),
         }
     }
 
     /// The contract's JSON shape of a decision.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// What a message's placeholders are filled with.
+pub(super) struct Fill<'a> {
+    pub pack: &'a Pack,
+    pub rule: &'a Rule,
+    pub value: Option<&'a Scalar>,
+    pub target: Option<&'a Scalar>,
+    /// The rule's `let`s, then its messages' other values ([`Rule::args`]).
+    pub args: &'a [Option<Scalar>],
+    /// The labels of the missing facts, `None` when none is missing.
+    pub missing: Option<&'a Message>,
+}
+
+impl Fill<'_> {
+    fn part(&self, p: &Part, lang: Lang) -> Option<String> {
+        let arg = |i: usize, ty: Option<&Ty>| {
+            self.args
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(|v| v.write(ty, self.pack, lang))
+        };
+        match p {
+            Part::Text(x) => Some(x.clone()),
+            Part::Value => self
+                .value
+                .map(|v| v.write(self.rule.value.as_ref().map(|x| &x.1), self.pack, lang)),
+            Part::Target => self
+                .target
+                .map(|v| v.write(self.rule.target.as_ref().map(|x| &x.1), self.pack, lang)),
+            Part::Local(i) => arg(*i, self.rule.locals.get(*i).map(|l| &l.2)),
+            Part::Arg(j) => arg(
+                self.rule.locals.len() + j,
+                self.rule.args.get(*j).map(|a| &a.2),
+            ),
+            Part::Missing => self.missing.as_ref().map(|m| m.get(lang).to_string()),
+        }
+    }
+
+    fn text(&self, parts: &[Part], lang: Lang) -> Option<String> {
+        let mut s = String::new();
+        for p in parts {
+            s.push_str(&self.part(p, lang)?);
+        }
+        Some(s)
+    }
+
+    /// The first wording whose `when` holds (`whens`, by position; absent: it holds) and whose
+    /// placeholders are all known, in both languages; `None` when there is none.
+    /// The index of the wording used comes with it.
+    pub(super) fn render(
+        &self,
+        templates: &[Template],
+        whens: &[bool],
+    ) -> Option<(usize, Message)> {
+        templates.iter().enumerate().find_map(|(i, t)| {
+            if !whens.get(i).copied().unwrap_or(true) {
+                return None;
+            }
+            let m = Message {
+                vi: self.text(&t.vi, Lang::Vi)?,
+                en: self.text(&t.en, Lang::En)?,
+            };
+            Some((i, m))
+        })
     }
 }
 

@@ -2,12 +2,16 @@
 //! the sanitizing of facts that fail a bound or a constraint. The only user of the
 //! evaluator's context [`Cx`].
 
-use super::result::{Decision, Evaluation, Outcome, Scalar};
+use rust_decimal::Decimal;
+
+use super::result::{Decision, Evaluation, Fill, Outcome, Scalar};
 use super::Engine;
 use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
-use crate::model::{EntityRules, Part, Rule, RuleKind, Template};
+use crate::expr::ir::Ex;
+use crate::labels;
+use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
@@ -18,6 +22,8 @@ pub(crate) struct RuleOut {
     pub value: Option<Scalar>,
     pub target: Option<Scalar>,
     pub args: Vec<Option<Scalar>>,
+    /// Whether each wording of the outcome's messages applies.
+    pub whens: Vec<bool>,
     pub missing: Vec<String>,
     pub notes: Vec<Note>,
 }
@@ -40,11 +46,14 @@ impl Engine {
             decisions.push(Decision {
                 rule,
                 pack: &self.pack,
+                record: er.record,
                 outcome: o.outcome,
                 value: o.value,
                 target: o.target,
                 args: o.args,
+                whens: o.whens,
                 missing: o.missing,
+                invalid: Vec::new(),
                 notes: o.notes,
                 as_of,
             });
@@ -67,21 +76,45 @@ impl Engine {
         as_of: Date,
         explain: bool,
     ) -> Vec<Option<RuleOut>> {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), explain);
+        self.run_rules_in(&mut cx, er, as_of)
+    }
+
+    /// [`Engine::run_rules`] in a context of the caller's (which then knows the work done).
+    fn run_rules_in<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &'a EntityRules,
+        as_of: Date,
+    ) -> Vec<Option<RuleOut>> {
         let n = er.rules.len();
-        let mut cx = Cx::new(&self.pack, as_of, rec, n, explain);
         let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
         outs.resize_with(n, || None);
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(&mut cx, rule, as_of);
-            cx.set_rule(i, visible, &out.missing);
+            let (out, visible) = self.eval_rule(cx, rule, as_of);
+            let over_budget = out.notes.contains(&Note::Budget);
+            cx.set_rule(i, visible, &out.missing, over_budget);
             if let Some(slot) = outs.get_mut(i) {
                 *slot = Some(out);
             }
         }
         outs
+    }
+
+    /// The most steps of the evaluation budget ([`crate::limits::EVAL_STEPS`]) either pass over
+    /// a decoded record takes: running its rules, or checking its constraints. For measuring
+    /// the budget's headroom.
+    #[cfg(test)]
+    pub(crate) fn steps(&self, er: &EntityRules, rec: &Record, as_of: Date) -> u64 {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
+        let _ = self.run_rules_in(&mut cx, er, as_of);
+        let rules = cx.steps_used();
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
+        let _ = self.constraint_errors_in(&mut cx, er, as_of);
+        rules.max(cx.steps_used())
     }
 
     /// Errors from the pack's constraint rules on a decoded record.
@@ -97,6 +130,16 @@ impl Engine {
             0
         };
         let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
+        self.constraint_errors_in(&mut cx, er, as_of)
+    }
+
+    /// [`Engine::constraint_errors`] in a context of the caller's.
+    fn constraint_errors_in<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &'a EntityRules,
+        as_of: Date,
+    ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         // constraints may refer to decisions: evaluate those first, when they do
         let order: &[usize] = if er.constraints_use_rules {
@@ -108,31 +151,31 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(&mut cx, rule, as_of);
-            cx.set_rule(i, visible, &out.missing);
+            let (out, visible) = self.eval_rule(cx, rule, as_of);
+            let over_budget = out.notes.contains(&Note::Budget);
+            cx.set_rule(i, visible, &out.missing, over_budget);
         }
         for &ci in &er.constraints {
             let Some(rule) = er.rules.get(ci) else {
                 continue;
             };
+            cx.start_rule();
             let Some(cond) = &rule.when else { continue };
             let field = rule.field.as_deref().unwrap_or_default();
             let code = rule.code.as_deref().unwrap_or_default();
-            let message = || -> Message {
-                rule.messages.no.as_ref().map(plain).unwrap_or_else(|| {
-                    msg!(
-                        vi: format!("Không thỏa ràng buộc {}", rule.name),
-                        en: format!("Constraint {} is not met", rule.name),
-                    )
-                })
-            };
+            cx.clear_locals();
+            for (_, ex, _) in &rule.locals {
+                let v = cx.eval(ex);
+                cx.push_local(v);
+            }
             match &rule.each {
                 None => {
                     if cx.eval(cond) == Some(V::Bool(false)) {
+                        let message = self.constraint_message(cx, er, rule, field);
                         errors.push(FieldError {
                             field: field.to_string(),
                             code: code.to_string(),
-                            message: message(),
+                            message,
                         });
                     }
                     cx.clear_trace();
@@ -142,13 +185,20 @@ impl Engine {
                         cx.clear_trace();
                         continue;
                     };
+                    // (past the budget the items go unchecked: no error rests on them)
+                    if !cx.spend(items.len()) {
+                        cx.clear_trace();
+                        continue;
+                    }
                     for (k, it) in items.iter().enumerate() {
                         cx.bind_item(it, ptr, k);
                         if cx.eval(cond) == Some(V::Bool(false)) {
+                            let at = format!("{ptr}/{k}{field}");
+                            let message = self.constraint_message(cx, er, rule, &at);
                             errors.push(FieldError {
-                                field: format!("{ptr}/{k}{field}"),
+                                field: at,
                                 code: code.to_string(),
-                                message: message(),
+                                message,
                             });
                         }
                         cx.clear_trace();
@@ -158,6 +208,19 @@ impl Engine {
             }
         }
         errors
+    }
+
+    /// A failed constraint's message, with the values it names (evaluated where it failed);
+    /// without a usable wording, the field's label.
+    fn constraint_message<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &EntityRules,
+        rule: &'a Rule,
+        field: &str,
+    ) -> Message {
+        let (args, whens) = message_args(cx, rule, &rule.messages.no);
+        constraint_text(&self.pack, er.record, rule, &args, &whens, field)
     }
 
     /// Facts that fail a bound or a constraint are not trusted: they become errors and are
@@ -170,13 +233,74 @@ impl Engine {
         as_of: Date,
         errors: &mut Vec<FieldError>,
     ) {
+        self.sanitize_as(er, er.record, rec, as_of, errors);
+    }
+
+    /// The same for a record of type `rec_ty`, whose first fields are `er`'s (a registry
+    /// row: the entity's fields, then the registry's own, whose bounds are checked too).
+    pub(crate) fn sanitize_as(
+        &self,
+        er: &EntityRules,
+        rec_ty: usize,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+    ) {
+        self.sanitize_full(er, rec_ty, rec, as_of, errors, None);
+    }
+
+    /// [`Engine::sanitize`], also noting each distrusted fact as given (its pointer and how a
+    /// reason quotes it) in `given`, unless noted already.
+    pub(crate) fn sanitize_given(
+        &self,
+        er: &EntityRules,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        given: &mut Vec<(String, String)>,
+    ) {
+        self.sanitize_full(er, er.record, rec, as_of, errors, Some(given));
+    }
+
+    fn sanitize_full(
+        &self,
+        er: &EntityRules,
+        rec_ty: usize,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        mut given: Option<&mut Vec<(String, String)>>,
+    ) {
         let mut found = Vec::new();
-        crate::validate::bound_checks(&self.pack, er.record, rec, &mut found);
+        crate::validate::bound_checks(&self.pack, rec_ty, rec, &mut found);
+        // constraints see only what passed the bounds: a count already rejected as negative
+        // makes no second error in a comparison
+        self.distrust(rec_ty, rec, found, errors, given.as_deref_mut());
         if !er.constraints.is_empty() {
-            found.extend(self.constraint_errors(er, rec, as_of));
+            let found = self.constraint_errors(er, rec, as_of);
+            self.distrust(rec_ty, rec, found, errors, given);
         }
+    }
+
+    fn distrust(
+        &self,
+        rec_ty: usize,
+        rec: &mut Record,
+        found: Vec<FieldError>,
+        errors: &mut Vec<FieldError>,
+        mut given: Option<&mut Vec<(String, String)>>,
+    ) {
         for e in found {
-            crate::decode::clear_pointer(&self.pack, er.record, rec, &e.field);
+            if let Some(g) = given.as_deref_mut() {
+                if !g.iter().any(|(p, _)| *p == e.field) {
+                    let shown = crate::decode::value_at(&self.pack, rec_ty, rec, &e.field)
+                        .and_then(crate::decode::scalar::given_val);
+                    if let Some(t) = shown {
+                        g.push((e.field.clone(), t));
+                    }
+                }
+            }
+            crate::decode::clear_pointer(&self.pack, rec_ty, rec, &e.field);
             if !errors
                 .iter()
                 .any(|x| x.field == e.field && x.code == e.code)
@@ -195,6 +319,7 @@ impl Engine {
         as_of: Date,
     ) -> (RuleOut, Option<V<'a>>) {
         cx.clear_trace();
+        cx.start_rule();
         if let Some(g) = rule.applies_in {
             if self
                 .pack
@@ -208,6 +333,7 @@ impl Engine {
                     value: None,
                     target: None,
                     args: Vec::new(),
+                    whens: Vec::new(),
                     missing: Vec::new(),
                     notes: vec![Note::Period { group: g }],
                 };
@@ -254,16 +380,22 @@ impl Engine {
         } else {
             (Vec::new(), Vec::new())
         };
-        let args = if cx.locals().is_empty() || !cx.explains() {
-            Vec::new()
+        let (args, whens) = if cx.explains() {
+            let templates = match outcome {
+                Outcome::Yes => &rule.messages.yes,
+                Outcome::No => &rule.messages.no,
+                Outcome::Unknown => &rule.messages.unknown,
+            };
+            message_args(cx, rule, templates)
         } else {
-            cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect()
+            (Vec::new(), Vec::new())
         };
         let out = RuleOut {
             outcome,
             value: value.and_then(Scalar::of),
             target: target.and_then(Scalar::of),
             args,
+            whens,
             missing,
             notes,
         };
@@ -271,19 +403,151 @@ impl Engine {
     }
 }
 
-/// A constraint's message without its placeholders (validation shows no figures).
-fn plain(t: &Template) -> Message {
-    let one = |parts: &[Part]| -> String {
-        parts
+/// A registry row at one date, for the progress report: the entity's decisions have run (no
+/// explanations), and the report's expressions — a collection's scope, an indicator's filter,
+/// values and breakdown groups, a target — are evaluated with them in place (`rule.NAME`),
+/// the period's index bound as the first `let`.
+pub(crate) struct RowCx<'a> {
+    cx: Cx<'a>,
+}
+
+impl Engine {
+    /// Runs `er`'s decision and value rules on `rec` at `at` (none when `er` is `None`: a
+    /// target reads no row).
+    pub(crate) fn row_cx<'a>(
+        &'a self,
+        er: Option<&'a EntityRules>,
+        rec: &'a Record,
+        at: Date,
+    ) -> RowCx<'a> {
+        let n = er.map_or(0, |e| e.rules.len());
+        let mut cx = Cx::new(&self.pack, at, rec, n, false);
+        if let Some(er) = er {
+            for &i in &er.order {
+                let Some(rule) = er.rules.get(i) else {
+                    continue;
+                };
+                let (out, visible) = self.eval_rule(&mut cx, rule, at);
+                let over_budget = out.notes.contains(&Note::Budget);
+                cx.set_rule(i, visible, &out.missing, over_budget);
+            }
+        }
+        cx.clear_trace();
+        RowCx { cx }
+    }
+}
+
+impl<'a> RowCx<'a> {
+    /// Binds the period's index (or nothing) as the expressions' first `let`.
+    pub(crate) fn bind_index(&mut self, index: Option<i64>) {
+        self.cx.clear_locals();
+        if let Some(i) = index {
+            self.cx.push_local(Some(V::Int(i)));
+        }
+    }
+
+    fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
+        let v = self.cx.eval(ex);
+        self.cx.clear_trace();
+        v
+    }
+
+    /// A yes/no expression: `None` when unknown.
+    pub(crate) fn truth(&mut self, ex: &'a Ex) -> Option<bool> {
+        match self.eval(ex)? {
+            V::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// A number, or a yes/no as 1 or 0.
+    pub(crate) fn number(&mut self, ex: &'a Ex) -> Option<Decimal> {
+        match self.eval(ex)? {
+            V::Bool(b) => Some(if b { Decimal::ONE } else { Decimal::ZERO }),
+            V::Int(i) => Some(Decimal::from(i)),
+            V::Dec(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// A single value as the text that tells it apart (`distinct`).
+    pub(crate) fn key(&mut self, ex: &'a Ex) -> Option<String> {
+        Some(match self.eval(ex)? {
+            V::Bool(b) => b.to_string(),
+            V::Int(i) => i.to_string(),
+            V::Dec(d) => d.normalize().to_string(),
+            V::Date(d) => d.to_string(),
+            V::Str(s) => s.to_string(),
+            V::List(_) | V::Rec(_) => return None,
+        })
+    }
+}
+
+/// A failed constraint's message from the values it names (`args`: its `let`s, then
+/// [`Rule::args`]) and whether each wording applies; without a usable wording, the label of the
+/// field at `field`.
+pub(super) fn constraint_text(
+    pack: &Pack,
+    record: usize,
+    rule: &Rule,
+    args: &[Option<Scalar>],
+    whens: &[bool],
+    field: &str,
+) -> Message {
+    let fill = Fill {
+        pack,
+        rule,
+        value: None,
+        target: None,
+        args,
+        missing: None,
+    };
+    fill.render(&rule.messages.no, whens)
+        .map(|(_, m)| m)
+        .unwrap_or_else(|| {
+            let label = labels::pointer_or_name(pack, record, field);
+            msg!(
+                vi: format!("{}: giá trị không hợp lệ", label.vi),
+                en: format!("{}: not a valid value", label.en),
+            )
+        })
+}
+
+/// What a rule's messages need, evaluated without touching what the rule recorded: the values
+/// of its `let`s (already evaluated) and of the other values its messages name, then whether
+/// each of `templates` applies (its `when`).
+fn message_args<'a>(
+    cx: &mut Cx<'a>,
+    rule: &'a Rule,
+    templates: &'a [Template],
+) -> (Vec<Option<Scalar>>, Vec<bool>) {
+    let uses = |f: fn(&Part) -> bool| templates.iter().any(|t| t.holes().any(f));
+    let locals = !cx.locals().is_empty() && uses(|p| matches!(p, Part::Local(_)));
+    let args = !rule.args.is_empty() && uses(|p| matches!(p, Part::Arg(_)));
+    let whens = templates.iter().any(|t| t.when.is_some());
+    if !locals && !args && !whens {
+        return (Vec::new(), Vec::new());
+    }
+    let m = cx.mark();
+    let mut values: Vec<Option<Scalar>> =
+        cx.locals().iter().map(|l| l.and_then(Scalar::of)).collect();
+    if args {
+        for (_, ex, _) in &rule.args {
+            let v = cx.eval(ex).and_then(Scalar::of);
+            values.push(v);
+        }
+    }
+    let applies = if whens {
+        templates
             .iter()
-            .map(|p| match p {
-                Part::Text(x) => x.clone(),
-                _ => String::new(),
+            .map(|t| match &t.when {
+                None => true,
+                Some(w) => cx.eval(w) == Some(V::Bool(true)),
             })
             .collect()
+    } else {
+        Vec::new()
     };
-    Message {
-        vi: one(&t.vi),
-        en: one(&t.en),
-    }
+    cx.reset(m);
+    (values, applies)
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use crate::codes::Code;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::expr::syntax::{Ast, BinOp, Lit, Span};
+use crate::limits::some_of;
 use crate::model::{EnumType, Param, RecordType};
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
@@ -355,21 +356,13 @@ impl Scope<'_> {
                 return Err(vec![]);
             };
             let Some(&slot) = rec.by_name.get(name) else {
-                let known: Vec<_> = rec.fields.iter().map(|f| f.name.as_str()).collect();
+                let known = some_of(rec.fields.iter().map(|f| f.name.as_str()));
                 return Err(vec![e(
                     span.clone(),
                     Code::ExprUnknownField,
                     msg!(
-                        vi: format!(
-                            "`{}` không có trường `{name}` (các trường: {})",
-                            rec.name,
-                            known.join(", "),
-                        ),
-                        en: format!(
-                            "`{}` has no field `{name}` (fields: {})",
-                            rec.name,
-                            known.join(", "),
-                        ),
+                        vi: format!("`{}` không có trường `{name}` (các trường: {known})", rec.name),
+                        en: format!("`{}` has no field `{name}` (fields: {known})", rec.name),
                     ),
                 )]);
             };
@@ -543,23 +536,19 @@ impl Scope<'_> {
         let Some(et) = self.enums.get(en) else {
             return Ok(());
         };
-        if et.values.iter().any(|v| v == s) {
+        if et.contains(s) {
             Ok(())
         } else {
+            let values = some_of(et.values.iter().map(String::as_str));
             Err(vec![e(
                 span,
                 Code::ExprUnknownEnumValue,
                 msg!(
                     vi: format!(
-                        "\"{s}\" không phải giá trị của `{}` (các giá trị: {})",
+                        "\"{s}\" không phải giá trị của `{}` (các giá trị: {values})",
                         et.name,
-                        et.values.join(", "),
                     ),
-                    en: format!(
-                        "\"{s}\" is not a value of `{}` (values: {})",
-                        et.name,
-                        et.values.join(", "),
-                    ),
+                    en: format!("\"{s}\" is not a value of `{}` (values: {values})", et.name),
                 ),
             )])
         }

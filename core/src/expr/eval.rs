@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::date::Date;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
+use crate::limits::{EVAL_STEPS, EVAL_STEPS_PER_RECORD};
 use crate::model::Pack;
 use crate::value::{Record, Val};
 
@@ -63,6 +64,9 @@ pub(crate) enum Note {
     NoPeriod { group: usize },
     /// `date(y, m, d)` with no such date.
     BadDate,
+    /// The evaluation budget ([`EVAL_STEPS`] for the rule, [`EVAL_STEPS_PER_RECORD`] for
+    /// the record) ran out: the rule needs too much work for these facts.
+    Budget,
 }
 
 /// A quantifier's (or a constraint's `each`) bound variable.
@@ -88,9 +92,12 @@ pub(crate) struct Cx<'a> {
     pack: &'a Pack,
     as_of: Date,
     root: &'a Record,
-    rule_vals: Vec<Option<V<'a>>>,
-    /// Missing facts of the rules that came out unknown (few: kept sparse).
-    rule_missing: Vec<(usize, Vec<String>)>,
+    /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
+    /// the index plus one), so `rule.NAME` finds them without a scan.
+    rule_vals: Vec<(Option<V<'a>>, u32)>,
+    /// Missing facts of the rules that came out unknown (few: kept sparse), and whether the
+    /// budget ran out in them.
+    rule_missing: Vec<(Vec<String>, bool)>,
     locals: Vec<Option<V<'a>>>,
     vars: Vec<Bind<'a>>,
     missing: Vec<String>,
@@ -98,6 +105,11 @@ pub(crate) struct Cx<'a> {
     /// return outcomes and values only).
     explain: bool,
     notes: Vec<Note>,
+    /// Steps left of the rule's budget ([`EVAL_STEPS`], renewed by [`Cx::start_rule`]) and of
+    /// the record's ([`EVAL_STEPS_PER_RECORD`]): one per list item a quantifier or a
+    /// constraint's `each` goes over, one per item `in` compares.
+    steps: u64,
+    record_steps: u64,
 }
 
 impl<'a> Cx<'a> {
@@ -114,14 +126,50 @@ impl<'a> Cx<'a> {
             pack,
             as_of,
             root,
-            rule_vals: vec![None; n_rules],
+            rule_vals: vec![(None, 0); n_rules],
             rule_missing: Vec::new(),
             explain,
             locals: Vec::new(),
             vars: Vec::new(),
             missing: Vec::new(),
             notes: Vec::new(),
+            steps: EVAL_STEPS,
+            record_steps: EVAL_STEPS_PER_RECORD,
         }
+    }
+
+    /// Gives the next rule (or constraint) a budget of its own, [`EVAL_STEPS`], within what
+    /// is left of the record's: one runaway rule does not starve the others.
+    #[inline]
+    pub(crate) fn start_rule(&mut self) {
+        self.steps = EVAL_STEPS.min(self.record_steps);
+    }
+
+    /// Takes `n` steps from the budget; when it has run out, records why and returns `false`
+    /// (the caller then gives unknown). Once out, every later request fails at once, so a
+    /// runaway unwinds in a few steps.
+    #[inline]
+    pub(crate) fn spend(&mut self, n: usize) -> bool {
+        let n = u64::try_from(n).unwrap_or(u64::MAX).saturating_add(1);
+        if let (Some(left), Some(record)) =
+            (self.steps.checked_sub(n), self.record_steps.checked_sub(n))
+        {
+            self.steps = left;
+            self.record_steps = record;
+            true
+        } else {
+            self.steps = 0;
+            if self.notes.last() != Some(&Note::Budget) {
+                self.notes.push(Note::Budget);
+            }
+            false
+        }
+    }
+
+    /// How many steps of the record's budget were used so far.
+    #[cfg(test)]
+    pub(crate) fn steps_used(&self) -> u64 {
+        EVAL_STEPS_PER_RECORD - self.record_steps
     }
 
     /// Whether missing facts are recorded (see [`Cx::new`]).
@@ -173,14 +221,23 @@ impl<'a> Cx<'a> {
     }
 
     /// Records rule `i`'s value (what `rule.NAME` sees) and, when it came out unknown, the
-    /// facts it missed (which the rules using it then miss too).
+    /// facts it missed and whether the budget ran out in it (which the rules using it then
+    /// inherit).
     #[inline]
-    pub(crate) fn set_rule(&mut self, i: usize, value: Option<V<'a>>, missing: &[String]) {
-        if let Some(slot) = self.rule_vals.get_mut(i) {
-            *slot = value;
+    pub(crate) fn set_rule(
+        &mut self,
+        i: usize,
+        value: Option<V<'a>>,
+        missing: &[String],
+        over_budget: bool,
+    ) {
+        let mut at = 0;
+        if !missing.is_empty() || over_budget {
+            self.rule_missing.push((missing.to_vec(), over_budget));
+            at = u32::try_from(self.rule_missing.len()).unwrap_or(0);
         }
-        if !missing.is_empty() {
-            self.rule_missing.push((i, missing.to_vec()));
+        if let Some(slot) = self.rule_vals.get_mut(i) {
+            *slot = (value, at);
         }
     }
 
@@ -271,9 +328,9 @@ impl<'a> Cx<'a> {
             Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
             Ex::Local(i) => self.locals.get(*i).copied().flatten(),
             Ex::Rule(r) => {
-                let v = self.rule_vals.get(*r).copied().flatten();
-                if v.is_none() {
-                    self.rule_missing_of(*r);
+                let (v, at) = self.rule_vals.get(*r).copied().unwrap_or((None, 0));
+                if v.is_none() && at > 0 {
+                    self.rule_missing_of(at);
                 }
                 v
             }
@@ -376,10 +433,14 @@ impl<'a> Cx<'a> {
     // Rarely taken or bulky arms live out of line, so `eval` keeps a small stack frame.
 
     #[inline(never)]
-    fn rule_missing_of(&mut self, r: usize) {
-        if let Some((_, m)) = self.rule_missing.iter().find(|(k, _)| *k == r) {
-            let m = m.clone();
+    fn rule_missing_of(&mut self, at: u32) {
+        let i = usize::try_from(at).unwrap_or(usize::MAX).wrapping_sub(1);
+        if let Some((m, over_budget)) = self.rule_missing.get(i) {
+            let (m, over_budget) = (m.clone(), *over_budget);
             self.missing.extend(m);
+            if over_budget {
+                self.notes.push(Note::Budget);
+            }
         }
     }
 
@@ -409,6 +470,9 @@ impl<'a> Cx<'a> {
         let (x, V::List(items)) = (x?, y?) else {
             return None;
         };
+        if !self.spend(items.len()) {
+            return None;
+        }
         let found = items.iter().any(|it| same(x, it));
         Some(V::Bool(found != negate))
     }
@@ -462,6 +526,10 @@ impl<'a> Cx<'a> {
             V::List(l) => l,
             _ => return None,
         };
+        // the whole list up front: a nested quantifier that runs out stops at once
+        if !self.spend(items.len()) {
+            return None;
+        }
         let dom = match domain {
             Ex::Field { base, ptr, .. } => Some((*base, &**ptr)),
             _ => None,

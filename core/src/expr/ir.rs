@@ -100,6 +100,36 @@ impl Ex {
         }
     }
 
+    /// Whether this expression reads the record it is evaluated on (a field of the root
+    /// record, or a rule about it): an indicator's target must not.
+    pub(crate) fn reads_record(&self) -> bool {
+        match self {
+            Ex::Field { base, .. } => *base == Base::Root,
+            Ex::Rule(_) => true,
+            Ex::Const(_) | Ex::Unknown | Ex::Var(_) | Ex::Local(_) | Ex::AsOf => false,
+            Ex::Param { at, .. } => at.as_ref().is_some_and(|a| a.reads_record()),
+            Ex::Not(a) | Ex::Neg(a) | Ex::Present(a) => a.reads_record(),
+            Ex::And(a, b)
+            | Ex::Or(a, b)
+            | Ex::Cmp(_, a, b)
+            | Ex::In(a, b, _)
+            | Ex::Arith(_, a, b)
+            | Ex::Coalesce(a, b) => a.reads_record() || b.reads_record(),
+            Ex::If(a, b, c) => a.reads_record() || b.reads_record() || c.reads_record(),
+            Ex::Quant {
+                domain,
+                filter,
+                body,
+                ..
+            } => {
+                domain.reads_record()
+                    || filter.as_ref().is_some_and(|f| f.reads_record())
+                    || body.as_ref().is_some_and(|b| b.reads_record())
+            }
+            Ex::Call(_, args) => args.iter().any(Ex::reads_record),
+        }
+    }
+
     /// The rules this expression refers to.
     pub(crate) fn rule_refs(&self, out: &mut Vec<usize>) {
         match self {

@@ -7,7 +7,9 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
+use crate::codes::Code;
 use crate::date::Date;
+use crate::limits::EXPR_DEPTH;
 
 /// A byte range in an expression's text.
 pub type Span = Range<usize>;
@@ -168,6 +170,8 @@ impl Ast {
 pub struct SyntaxError {
     /// Where in the expression.
     pub span: Span,
+    /// [`Code::ExprSyntax`], or [`Code::ExprLimit`] for an expression nested too deeply.
+    pub code: Code,
     /// What was found and expected (English).
     pub en: String,
     /// The same in Vietnamese.
@@ -202,7 +206,12 @@ impl Tok {
 }
 
 fn err(span: Span, en: String, vi: String) -> SyntaxError {
-    SyntaxError { span, en, vi }
+    SyntaxError {
+        span,
+        code: Code::ExprSyntax,
+        en,
+        vi,
+    }
 }
 
 fn lex(src: &str) -> Result<Vec<(Tok, Span)>, SyntaxError> {
@@ -355,23 +364,30 @@ fn looks_like_date(s: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-const MAX_DEPTH: usize = 64;
+/// A node and the depth of the tree under it (a leaf is 1).
+type P = Result<(Ast, usize), SyntaxError>;
 
 struct Parser {
     toks: Vec<(Tok, Span)>,
     pos: usize,
-    depth: usize,
+    /// How deep the parser's own calls are nested (`(`, `[`, calls, `not`, `-`, `if`).
+    nesting: usize,
 }
 
 /// Parses an expression.
+///
+/// The tree it returns is at most [`EXPR_DEPTH`] deep, whatever the text (parentheses,
+/// operators in a row, calls and quantifiers inside one another), so every walk over the tree
+/// (type checking, lints, dependencies, evaluation) recurses at most that deep; a deeper
+/// expression is an error with code [`Code::ExprLimit`].
 pub fn parse(src: &str) -> Result<Ast, SyntaxError> {
     let toks = lex(src)?;
     let mut p = Parser {
         toks,
         pos: 0,
-        depth: 0,
+        nesting: 0,
     };
-    let e = p.expr()?;
+    let (e, _) = p.expr()?;
     p.expect_end()?;
     Ok(e)
 }
@@ -453,104 +469,118 @@ impl Parser {
         }
     }
 
-    fn expr(&mut self) -> Result<Ast, SyntaxError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(err(
-                self.span(),
-                "expression nested too deeply".into(),
-                "biểu thức lồng nhau quá sâu".into(),
-            ));
+    /// The error for a tree deeper than [`EXPR_DEPTH`] (or parser calls nested deeper).
+    fn too_deep(&self, span: Span) -> SyntaxError {
+        SyntaxError {
+            span,
+            code: Code::ExprLimit,
+            en: format!(
+                "expression nested too deeply: more than {EXPR_DEPTH} levels of operators, parentheses or calls (a chain `a or b or …` counts one level per operator)"
+            ),
+            vi: format!(
+                "biểu thức lồng nhau quá sâu: hơn {EXPR_DEPTH} cấp toán tử, ngoặc hoặc lời gọi hàm (chuỗi `a or b or …` tính mỗi toán tử một cấp)"
+            ),
         }
+    }
+
+    /// A node over children of depth `deepest`: its depth, or an error past the limit.
+    fn node(&self, deepest: usize, span: Span) -> Result<usize, SyntaxError> {
+        let d = deepest + 1;
+        if d > EXPR_DEPTH {
+            Err(self.too_deep(span))
+        } else {
+            Ok(d)
+        }
+    }
+
+    /// Enters a nested construct (guards the parser's own recursion); pair with `leave`.
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.nesting += 1;
+        if self.nesting > EXPR_DEPTH {
+            Err(self.too_deep(self.span()))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn leave(&mut self) {
+        self.nesting = self.nesting.saturating_sub(1);
+    }
+
+    fn expr(&mut self) -> P {
+        self.enter()?;
         let r = if self.is_kw("if") {
             let start = self.bump().1.start;
-            let c = self.expr()?;
+            let (c, dc) = self.expr()?;
             self.expect_kw("then")?;
-            let t = self.expr()?;
+            let (t, dt) = self.expr()?;
             self.expect_kw("else")?;
-            let e = self.expr()?;
+            let (e, de) = self.expr()?;
             let end = self.prev_end();
-            Ok(Ast::If(Box::new(c), Box::new(t), Box::new(e), start..end))
+            let d = self.node(dc.max(dt).max(de), start..end)?;
+            Ok((
+                Ast::If(Box::new(c), Box::new(t), Box::new(e), start..end),
+                d,
+            ))
         } else {
             self.coalesce()
         };
-        self.depth -= 1;
+        self.leave();
         r
     }
 
-    /// A chain `a op b op c …` builds a tree as deep as it is long: it counts toward the
-    /// nesting limit, so no expression can exhaust the stack of the checker or evaluator.
-    fn chain_step(&mut self, chain: &mut usize) -> Result<(), SyntaxError> {
-        *chain += 1;
-        if self.depth + *chain > MAX_DEPTH {
-            return Err(err(
-                self.span(),
-                format!("expression too long: more than {MAX_DEPTH} operators in a row or nested"),
-                format!("biểu thức quá dài: hơn {MAX_DEPTH} toán tử liên tiếp hoặc lồng nhau"),
-            ));
-        }
-        Ok(())
+    /// `l op r`: a chain `a op b op c …` builds a tree as deep as it is long, so each link
+    /// counts toward the depth limit.
+    fn bin(&self, op: BinOp, (l, dl): (Ast, usize), (r, dr): (Ast, usize)) -> P {
+        let sp = l.span().start..r.span().end;
+        let d = self.node(dl.max(dr), sp.clone())?;
+        Ok((Ast::Bin(op, Box::new(l), Box::new(r), sp), d))
     }
 
-    fn coalesce(&mut self) -> Result<Ast, SyntaxError> {
+    fn coalesce(&mut self) -> P {
         let mut l = self.or()?;
-        let mut chain = 0;
         while self.is_sym("??") {
-            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.or()?;
-            let sp = l.span().start..r.span().end;
-            l = Ast::Bin(BinOp::Coalesce, Box::new(l), Box::new(r), sp);
+            l = self.bin(BinOp::Coalesce, l, r)?;
         }
         Ok(l)
     }
 
-    fn or(&mut self) -> Result<Ast, SyntaxError> {
+    fn or(&mut self) -> P {
         let mut l = self.and()?;
-        let mut chain = 0;
         while self.is_kw("or") {
-            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.and()?;
-            let sp = l.span().start..r.span().end;
-            l = Ast::Bin(BinOp::Or, Box::new(l), Box::new(r), sp);
+            l = self.bin(BinOp::Or, l, r)?;
         }
         Ok(l)
     }
 
-    fn and(&mut self) -> Result<Ast, SyntaxError> {
+    fn and(&mut self) -> P {
         let mut l = self.not()?;
-        let mut chain = 0;
         while self.is_kw("and") {
-            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.not()?;
-            let sp = l.span().start..r.span().end;
-            l = Ast::Bin(BinOp::And, Box::new(l), Box::new(r), sp);
+            l = self.bin(BinOp::And, l, r)?;
         }
         Ok(l)
     }
 
-    fn not(&mut self) -> Result<Ast, SyntaxError> {
+    fn not(&mut self) -> P {
         if self.is_kw("not") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(err(
-                    self.span(),
-                    "expression nested too deeply".into(),
-                    "biểu thức lồng nhau quá sâu".into(),
-                ));
-            }
+            self.enter()?;
             let start = self.bump().1.start;
-            let e = self.not()?;
-            self.depth -= 1;
+            let (e, d) = self.not()?;
+            self.leave();
             let sp = start..e.span().end;
-            return Ok(Ast::Not(Box::new(e), sp));
+            let d = self.node(d, sp.clone())?;
+            return Ok((Ast::Not(Box::new(e), sp), d));
         }
         self.cmp()
     }
 
-    fn cmp(&mut self) -> Result<Ast, SyntaxError> {
+    fn cmp(&mut self) -> P {
         let l = self.add()?;
         let op = match self.peek() {
             Tok::Sym("==") => Some(BinOp::Eq),
@@ -573,92 +603,107 @@ impl Parser {
             self.bump();
         }
         let r = self.add()?;
-        let sp = l.span().start..r.span().end;
-        Ok(Ast::Bin(op, Box::new(l), Box::new(r), sp))
+        self.bin(op, l, r)
     }
 
-    fn add(&mut self) -> Result<Ast, SyntaxError> {
+    fn add(&mut self) -> P {
         let mut l = self.mul()?;
-        let mut chain = 0;
         loop {
             let op = match self.peek() {
                 Tok::Sym("+") => BinOp::Add,
                 Tok::Sym("-") => BinOp::Sub,
                 _ => return Ok(l),
             };
-            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.mul()?;
-            let sp = l.span().start..r.span().end;
-            l = Ast::Bin(op, Box::new(l), Box::new(r), sp);
+            l = self.bin(op, l, r)?;
         }
     }
 
-    fn mul(&mut self) -> Result<Ast, SyntaxError> {
+    fn mul(&mut self) -> P {
         let mut l = self.unary()?;
-        let mut chain = 0;
         loop {
             let op = match self.peek() {
                 Tok::Sym("*") => BinOp::Mul,
                 Tok::Sym("/") => BinOp::Div,
                 _ => return Ok(l),
             };
-            self.chain_step(&mut chain)?;
             self.bump();
             let r = self.unary()?;
-            let sp = l.span().start..r.span().end;
-            l = Ast::Bin(op, Box::new(l), Box::new(r), sp);
+            l = self.bin(op, l, r)?;
         }
     }
 
-    fn unary(&mut self) -> Result<Ast, SyntaxError> {
+    fn unary(&mut self) -> P {
         if self.is_sym("-") {
-            self.depth += 1;
-            if self.depth > MAX_DEPTH {
-                return Err(err(
-                    self.span(),
-                    "expression nested too deeply".into(),
-                    "biểu thức lồng nhau quá sâu".into(),
-                ));
-            }
+            self.enter()?;
             let start = self.bump().1.start;
-            let e = self.unary()?;
-            self.depth -= 1;
+            let (e, d) = self.unary()?;
+            self.leave();
             let sp = start..e.span().end;
-            return Ok(Ast::Neg(Box::new(e), sp));
+            let d = self.node(d, sp.clone())?;
+            return Ok((Ast::Neg(Box::new(e), sp), d));
         }
         let e = self.primary()?;
         if self.is_kw("at") {
             self.bump();
             let d = self.primary()?;
-            let sp = e.span().start..d.span().end;
-            return Ok(Ast::Bin(BinOp::At, Box::new(e), Box::new(d), sp));
+            return self.bin(BinOp::At, e, d);
         }
         Ok(e)
     }
 
-    fn primary(&mut self) -> Result<Ast, SyntaxError> {
+    /// Items separated by `,` up to `close` (a trailing comma allowed when `trailing`), each
+    /// an expression; returns them and the depth of the deepest.
+    fn items(
+        &mut self,
+        close: &'static str,
+        trailing: bool,
+    ) -> Result<(Vec<Ast>, usize), SyntaxError> {
+        let mut items = Vec::new();
+        let mut deepest = 0;
+        if !self.is_sym(close) {
+            loop {
+                let (x, d) = self.expr()?;
+                deepest = deepest.max(d);
+                items.push(x);
+                if self.is_sym(",") {
+                    self.bump();
+                    if trailing && self.is_sym(close) {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            }
+        }
+        self.expect_sym(close)?;
+        Ok((items, deepest))
+    }
+
+    fn primary(&mut self) -> P {
         let (tok, span) = (self.peek().clone(), self.span());
+        let leaf = |a: Ast| Ok((a, 1));
         match tok {
             Tok::Int(i) => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Int(i), span))
+                leaf(Ast::Lit(Lit::Int(i), span))
             }
             Tok::Dec(d) => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Dec(d), span))
+                leaf(Ast::Lit(Lit::Dec(d), span))
             }
             Tok::Percent(d) => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Percent(d), span))
+                leaf(Ast::Lit(Lit::Percent(d), span))
             }
             Tok::Date(d) => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Date(d), span))
+                leaf(Ast::Lit(Lit::Date(d), span))
             }
             Tok::Str(s) => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Str(s), span))
+                leaf(Ast::Lit(Lit::Str(s), span))
             }
             Tok::Sym("(") => {
                 self.bump();
@@ -668,30 +713,18 @@ impl Parser {
             }
             Tok::Sym("[") => {
                 self.bump();
-                let mut items = Vec::new();
-                if !self.is_sym("]") {
-                    loop {
-                        items.push(self.expr()?);
-                        if self.is_sym(",") {
-                            self.bump();
-                            if self.is_sym("]") {
-                                break;
-                            }
-                        } else {
-                            break;
-                        }
-                    }
-                }
-                self.expect_sym("]")?;
-                Ok(Ast::List(items, span.start..self.prev_end()))
+                let (items, deepest) = self.items("]", true)?;
+                let sp = span.start..self.prev_end();
+                let d = self.node(deepest, sp.clone())?;
+                Ok((Ast::List(items, sp), d))
             }
             Tok::Ident(s) if s == "true" || s == "false" => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Bool(s == "true"), span))
+                leaf(Ast::Lit(Lit::Bool(s == "true"), span))
             }
             Tok::Ident(s) if s == "unknown" => {
                 self.bump();
-                Ok(Ast::Lit(Lit::Unknown, span))
+                leaf(Ast::Lit(Lit::Unknown, span))
             }
             Tok::Ident(s) if !is_keyword(&s) => {
                 let is_quant = matches!(s.as_str(), "any" | "all" | "count" | "sum")
@@ -704,32 +737,23 @@ impl Parser {
                 if matches!(self.peek_at(1), Tok::Sym("(")) {
                     self.bump();
                     self.bump();
-                    let mut args = Vec::new();
-                    if !self.is_sym(")") {
-                        loop {
-                            args.push(self.expr()?);
-                            if self.is_sym(",") {
-                                self.bump();
-                            } else {
-                                break;
-                            }
-                        }
-                    }
-                    self.expect_sym(")")?;
-                    return Ok(Ast::Call(s, args, span.start..self.prev_end()));
+                    let (args, deepest) = self.items(")", false)?;
+                    let sp = span.start..self.prev_end();
+                    let d = self.node(deepest, sp.clone())?;
+                    return Ok((Ast::Call(s, args, sp), d));
                 }
                 let mut parts = vec![self.ident()?];
                 while self.is_sym(".") {
                     self.bump();
                     parts.push(self.ident()?);
                 }
-                Ok(Ast::Path(parts))
+                leaf(Ast::Path(parts))
             }
             _ => Err(self.unexpected("a value, a name or `(`", "một giá trị, một tên hoặc `(`")),
         }
     }
 
-    fn quantifier(&mut self, name: &str) -> Result<Ast, SyntaxError> {
+    fn quantifier(&mut self, name: &str) -> P {
         let start = self.bump().1.start;
         let kind = match name {
             "any" => QuantKind::Any,
@@ -740,16 +764,20 @@ impl Parser {
         self.expect_sym("(")?;
         let (var, _) = self.ident()?;
         self.expect_kw("in")?;
-        let domain = self.add()?;
+        let (domain, mut deepest) = self.add()?;
         let filter = if self.is_kw("where") {
             self.bump();
-            Some(Box::new(self.expr()?))
+            let (f, d) = self.expr()?;
+            deepest = deepest.max(d);
+            Some(Box::new(f))
         } else {
             None
         };
         let body = if self.is_sym(":") {
             self.bump();
-            Some(Box::new(self.expr()?))
+            let (b, d) = self.expr()?;
+            deepest = deepest.max(d);
+            Some(Box::new(b))
         } else {
             None
         };
@@ -757,14 +785,19 @@ impl Parser {
             return Err(self.unexpected("`:` and the body", "`:` và thân biểu thức"));
         }
         self.expect_sym(")")?;
-        Ok(Ast::Quant {
-            kind,
-            var,
-            domain: Box::new(domain),
-            filter,
-            body,
-            span: start..self.prev_end(),
-        })
+        let sp = start..self.prev_end();
+        let d = self.node(deepest, sp.clone())?;
+        Ok((
+            Ast::Quant {
+                kind,
+                var,
+                domain: Box::new(domain),
+                filter,
+                body,
+                span: sp,
+            },
+            d,
+        ))
     }
 }
 

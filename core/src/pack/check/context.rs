@@ -10,8 +10,10 @@ use crate::date::Date;
 use crate::error::Diagnostic;
 use crate::expr::compile::CompileError;
 use crate::expr::syntax::{self, Ast};
+use crate::limits::PackLimits;
 use crate::model::{Cite, Pack};
 use crate::pack::doc::{CiteDoc, FileDoc};
+use crate::pack::source::count;
 use crate::text::Message;
 
 /// One file of a pack, as text, with the offsets of its lines.
@@ -66,14 +68,40 @@ pub(super) struct Parsed {
     pub doc: FileDoc,
 }
 
-/// The files read and the problems found in them, each located by `file:line:col`.
+/// The files read and the problems found in them, each located by `file:line:col`. At most
+/// [`PackLimits::diagnostics`] are kept; one more says how many were left out.
 #[derive(Default)]
 pub(super) struct Diags {
     files: Vec<Src>,
     list: Vec<Diagnostic>,
+    /// How many diagnostics to keep (0: no cap).
+    max: usize,
+    /// How many were found past `max`.
+    dropped: usize,
+    /// The longest expression parsed ([`PackLimits::expr_bytes`]).
+    expr_bytes: usize,
+    /// Lints that do not stop the pack from loading.
+    warnings: Vec<Diagnostic>,
 }
 
 impl Diags {
+    /// No file and no diagnostic yet, for a load within `limits`.
+    pub fn new(limits: &PackLimits) -> Diags {
+        Diags {
+            max: limits.diagnostics,
+            expr_bytes: limits.expr_bytes,
+            ..Diags::default()
+        }
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if self.max > 0 && self.list.len() >= self.max {
+            self.dropped += 1;
+        } else {
+            self.list.push(d);
+        }
+    }
+
     /// Keeps a file's text (for locations); returns its index.
     pub fn add_file(&mut self, path: String, text: String) -> usize {
         self.files.push(Src::new(path, text));
@@ -112,13 +140,40 @@ impl Diags {
             Some(f) => (f.path.clone(), f.loc(offset)),
             None => (String::new(), (1, 1)),
         };
-        self.list.push(Diagnostic {
+        self.push(Diagnostic {
             file: path,
             line,
             column,
             code: code.into(),
             message,
         });
+    }
+
+    /// A warning (a lint that does not stop the pack from loading) at a byte offset.
+    pub fn warn(&mut self, file: usize, offset: usize, code: Code, message: Message) {
+        let (path, (line, column)) = match self.files.get(file) {
+            Some(f) => (f.path.clone(), f.loc(offset)),
+            None => (String::new(), (1, 1)),
+        };
+        self.warnings.push(Diagnostic {
+            file: path,
+            line,
+            column,
+            code: code.into(),
+            message,
+        });
+    }
+
+    /// The warnings, ordered by file, line and column.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        let mut d = std::mem::take(&mut self.warnings);
+        d.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        d
+    }
+
+    /// Offset of the first character inside the TOML string written in `s`.
+    pub fn body_of(&self, file: usize, s: &Spanned<String>) -> usize {
+        self.string_body(file, s)
     }
 
     /// A problem at the start of a spanned value.
@@ -128,7 +183,7 @@ impl Diags {
 
     /// A problem with a whole file (or pack): line 1, column 1 of `path`.
     pub fn diag_file(&mut self, path: String, code: Code, message: Message) {
-        self.list.push(Diagnostic {
+        self.push(Diagnostic {
             file: path,
             line: 1,
             column: 1,
@@ -145,18 +200,36 @@ impl Diags {
         }
     }
 
-    /// Parses the expression written in `s`, reporting a syntax error inside the string.
+    /// Parses the expression written in `s`, reporting a syntax error inside the string (and
+    /// an expression longer than [`PackLimits::expr_bytes`] at its start, unparsed).
     pub fn parse_expr(&mut self, file: usize, s: &Spanned<String>) -> Option<Ast> {
+        let len = s.get_ref().len();
+        if len > self.expr_bytes {
+            let max = self.expr_bytes;
+            self.diag_at(
+                file,
+                s,
+                Code::ExprLimit,
+                msg!(
+                    vi: format!(
+                        "biểu thức quá dài: {} byte; tối đa {} (danh sách dài nên đặt trong một tham số)",
+                        count(len as u64, true),
+                        count(max as u64, true),
+                    ),
+                    en: format!(
+                        "the expression is too long: {} bytes; at most {} (put a long list in a parameter)",
+                        count(len as u64, false),
+                        count(max as u64, false),
+                    ),
+                ),
+            );
+            return None;
+        }
         match syntax::parse(s.get_ref()) {
             Ok(a) => Some(a),
             Err(e) => {
                 let base = self.string_body(file, s);
-                self.diag(
-                    file,
-                    base + e.span.start,
-                    Code::ExprSyntax,
-                    msg!(vi: e.vi, en: e.en),
-                );
+                self.diag(file, base + e.span.start, e.code, msg!(vi: e.vi, en: e.en));
                 None
             }
         }
@@ -188,9 +261,31 @@ impl Diags {
     }
 
     /// Every problem, ordered by file, line and column (stable: ties keep the order found).
+    /// When some were left out, a last one says how many.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
         let mut d = self.list;
         d.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        if self.dropped > 0 {
+            let (n, max) = (self.dropped as u64, self.max as u64);
+            d.push(Diagnostic {
+                file: d.last().map(|x| x.file.clone()).unwrap_or_default(),
+                line: 1,
+                column: 1,
+                code: Code::PackLimit.into(),
+                message: msg!(
+                    vi: format!(
+                        "còn {} lỗi khác không được liệt kê (chỉ liệt kê {} lỗi đầu tiên)",
+                        count(n, true),
+                        count(max, true),
+                    ),
+                    en: format!(
+                        "{} more problems not listed (only the first {} are)",
+                        count(n, false),
+                        count(max, false),
+                    ),
+                ),
+            });
+        }
         d
     }
 }
@@ -207,6 +302,10 @@ pub(super) enum What {
     /// A rule of one entity.
     Rule,
     Info,
+    Collection,
+    Indicator,
+    /// A group of one indicator's breakdown.
+    Group,
 }
 
 impl What {
@@ -219,6 +318,9 @@ impl What {
             What::Parameter => ("tham số", "parameter"),
             What::Rule => ("quy tắc", "rule"),
             What::Info => ("mục", "info"),
+            What::Collection => ("danh sách của sổ", "registry collection"),
+            What::Indicator => ("chỉ tiêu", "indicator"),
+            What::Group => ("nhóm", "group"),
         };
         let (vi_where, en_where) = match self {
             What::Rule => (" cho đối tượng này", " for this entity"),
@@ -317,15 +419,21 @@ pub(super) struct Context {
     pub pack: Pack,
     pub enums: Names,
     pub records: Names,
+    /// The caps this load keeps to.
+    pub limits: PackLimits,
+    /// Whether a volume cap was exceeded: then the pack is not checked further.
+    pub over_limit: bool,
 }
 
 impl Context {
-    pub fn new() -> Context {
+    pub fn new(limits: PackLimits) -> Context {
         Context {
-            out: Diags::default(),
+            out: Diags::new(&limits),
             pack: Pack::default(),
             enums: Names::new(What::Enum),
             records: Names::new(What::Type),
+            limits,
+            over_limit: false,
         }
     }
 }

@@ -12,8 +12,10 @@
 //! | types | `types.rs` | enums, records and entities, their fields; recursion; bounds |
 //! | periods and parameters | `params.rs` | period groups, dated parameter values, overrides |
 //! | rules | `rules.rs` | every rule's name and type, then each rule compiled |
+//! | indicators | `indicators.rs` | the registry's collections (row types), the indicators, the disclosure policy |
 //! | lints | `lints.rs` | rules held against the wording they cite |
 //! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
+//! | message lints | `messages.rs` | warnings: outcomes without a usable wording, unreachable wordings, unlabelled fields, untitled rules (templates themselves are compiled with the rules) |
 //! | infos | `infos.rs` | `[[info]]` topics |
 //! | tests | `tests.rs` | the pack's own `[[test]]` cases |
 //!
@@ -22,8 +24,10 @@
 
 mod context;
 mod imports;
+mod indicators;
 mod infos;
 mod lints;
+mod messages;
 mod order;
 mod params;
 mod rules;
@@ -34,28 +38,41 @@ mod values;
 use context::Context;
 
 use crate::error::Error;
+use crate::limits::PackLimits;
 use crate::model::Pack;
 use crate::pack::source::PackLoader;
 
-/// Loads pack `root` and everything it imports, checks it and compiles it.
-pub(crate) fn load(loader: &dyn PackLoader, root: &str) -> Result<Pack, Error> {
-    let mut cx = Context::new();
+/// Loads pack `root` and everything it imports, checks it and compiles it, within `limits`.
+pub(crate) fn load(
+    loader: &dyn PackLoader,
+    root: &str,
+    limits: &PackLimits,
+) -> Result<Pack, Error> {
+    let mut cx = Context::new(*limits);
     let docs = imports::read(&mut cx, loader, root);
+    if cx.over_limit {
+        // a pack over a volume cap is not checked further: its size is the problem
+        return Err(Error::Pack(cx.out.into_sorted()));
+    }
     types::check(&mut cx, &docs);
     params::check(&mut cx, &docs);
     let rules = rules::declare(&mut cx, &docs);
     rules::compile(&mut cx, &rules);
-    // Indicators go here (a later phase `indicators.rs`): the pack-declared registry and its
-    // indicators, type-checked like rules. They need the types, parameters, periods and the
-    // compiled rules (their filters may call decisions), and must report before `order`,
-    // which runs only on an otherwise clean pack.
+    // the registry and its indicators need the types, parameters, periods and the compiled
+    // rules (their filters call decisions), and report before `order`, which runs only on an
+    // otherwise clean pack
+    indicators::check(&mut cx, &docs, &rules);
     lints::check(&mut cx, &rules);
     if cx.out.is_empty() {
         order::check(&mut cx, &rules);
     }
+    if cx.out.is_empty() {
+        messages::lint(&mut cx, &rules);
+    }
     infos::check(&mut cx, &docs);
     tests::check(&mut cx, &docs);
     if cx.out.is_empty() {
+        cx.pack.warnings = cx.out.take_warnings();
         Ok(cx.pack)
     } else {
         Err(Error::Pack(cx.out.into_sorted()))

@@ -1,9 +1,12 @@
 //! Phase 3, periods and parameters: period groups (the programme's phases), dated parameter
 //! values (no overlaps, no gaps), and overrides by later documents.
 
+use std::collections::HashSet;
+
 use super::context::{cite, Context, Names, Parsed, What};
 use super::values::typed_value;
 use crate::codes::Code;
+use crate::date::Date;
 use crate::model::{Cite, Param, ParamValue, Period, PeriodGroup};
 use crate::pack::doc::ParamDoc;
 use crate::value::Ty;
@@ -25,6 +28,9 @@ fn periods(cx: &mut Context, docs: &[Parsed]) {
             }
             let name = g.name.get_ref().clone();
             let mut members: Vec<Period> = Vec::new();
+            // (the member as written, for the overlap check below)
+            let mut written = Vec::new();
+            let mut indices = HashSet::new();
             for m in &g.members {
                 let mm = m.get_ref();
                 let (Some(from), Some(to)) = (cx.out.date(fid, &mm.from), cx.out.date(fid, &mm.to))
@@ -42,21 +48,7 @@ fn periods(cx: &mut Context, docs: &[Parsed]) {
                         ),
                     );
                 }
-                if members.iter().any(|p| p.from <= to && from <= p.to) {
-                    cx.out.diag_at(
-                        fid,
-                        m,
-                        Code::PeriodOverlap,
-                        msg!(
-                            vi: format!(
-                                "giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`",
-                                mm.name,
-                            ),
-                            en: format!("period `{}` overlaps another of `{name}`", mm.name),
-                        ),
-                    );
-                }
-                if members.iter().any(|p| p.index == mm.index) {
+                if !indices.insert(mm.index) {
                     cx.out.diag_at(
                         fid,
                         m,
@@ -67,6 +59,7 @@ fn periods(cx: &mut Context, docs: &[Parsed]) {
                         ),
                     );
                 }
+                written.push(m);
                 members.push(Period {
                     index: mm.index,
                     name: mm.name.clone(),
@@ -74,6 +67,31 @@ fn periods(cx: &mut Context, docs: &[Parsed]) {
                     to,
                     label: mm.label.clone(),
                 });
+            }
+            // overlaps, in date order (n log n): a period that starts before an earlier-starting
+            // one has ended overlaps it
+            let mut by_start: Vec<usize> = (0..members.len()).collect();
+            by_start.sort_by_key(|&i| members.get(i).map(|p| p.from));
+            let mut end: Option<Date> = None;
+            for i in by_start {
+                let (Some(p), Some(m)) = (members.get(i), written.get(i)) else {
+                    continue;
+                };
+                if end.is_some_and(|e| p.from <= e) {
+                    cx.out.diag_at(
+                        fid,
+                        m,
+                        Code::PeriodOverlap,
+                        msg!(
+                            vi: format!(
+                                "giai đoạn `{}` chồng lấn giai đoạn khác của `{name}`",
+                                p.name,
+                            ),
+                            en: format!("period `{}` overlaps another of `{name}`", p.name),
+                        ),
+                    );
+                }
+                end = Some(end.map_or(p.to, |e| e.max(p.to)));
             }
             cx.pack.groups.push(PeriodGroup {
                 name,

@@ -7,13 +7,15 @@ use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
 
 use super::context::{cite, Context, Diags, Names, Parsed, What};
+use super::messages::{self, Holes};
+use super::order::dependency_order;
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
 use crate::expr::syntax::Ast;
-use crate::model::{Messages, Pack, Part, Rule, RuleKind, Template};
+use crate::limits::some_of;
+use crate::model::{Pack, Rule, RuleKind};
 use crate::pack::doc::RuleDoc;
-use crate::text::Message;
 use crate::value::Ty;
 
 /// A rule whose name and kind checked out, waiting to be compiled.
@@ -46,22 +48,17 @@ pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d>
         let fid = d.file;
         for r in &d.doc.rule {
             let Some(&ent) = cx.pack.entity_by_name.get(r.entity.get_ref()) else {
-                let known: Vec<_> = cx.pack.entities.iter().map(|e| e.name.clone()).collect();
+                let known = some_of(cx.pack.entities.iter().map(|e| e.name.as_str()));
                 cx.out.diag_at(
                     fid,
                     &r.entity,
                     Code::RuleEntity,
                     msg!(
                         vi: format!(
-                            "không có đối tượng `{}` (các đối tượng: {})",
+                            "không có đối tượng `{}` (các đối tượng: {known})",
                             r.entity.get_ref(),
-                            known.join(", "),
                         ),
-                        en: format!(
-                            "unknown entity `{}` (entities: {})",
-                            r.entity.get_ref(),
-                            known.join(", "),
-                        ),
+                        en: format!("unknown entity `{}` (entities: {known})", r.entity.get_ref()),
                     ),
                 );
                 continue;
@@ -285,11 +282,8 @@ fn compile_one(
         value: value.is_some(),
         target: target.is_some(),
     };
-    let messages = Messages {
-        yes: template(out, fid, &holes, &r.messages.yes),
-        no: template(out, fid, &holes, &r.messages.no),
-        unknown: template(out, fid, &holes, &r.messages.unknown),
-    };
+    let mut args = Vec::new();
+    let messages = messages::compile(out, pack, fid, &r.messages, &holes, &mut scope, &mut args)?;
     let mut source = Vec::new();
     for (k, v) in &r.lets {
         source.push((format!("let {k}"), v.get_ref().clone()));
@@ -312,6 +306,7 @@ fn compile_one(
         title: r.title.clone(),
         applies_in,
         locals,
+        args,
         when: when.map(|w| w.0),
         value,
         target,
@@ -383,11 +378,30 @@ fn lets(
             failed = true;
         }
     }
-    let mut order: Vec<&str> = Vec::new();
-    let mut state: HashMap<&str, u8> = HashMap::new();
+    // the lets in dependency order (each after the lets it uses), iteratively
     let names: Vec<&str> = asts.keys().copied().collect();
-    for n in names {
-        if !visit(n, &asts, &mut state, &mut order) {
+    let deps: Vec<Vec<usize>> = asts
+        .values()
+        .map(|(a, _)| {
+            let mut heads = Vec::new();
+            path_heads(a, &mut heads);
+            heads
+                .iter()
+                .filter_map(|h| names.binary_search(&h.as_str()).ok())
+                .collect()
+        })
+        .collect();
+    let order: Vec<&str> = match dependency_order(&deps) {
+        Ok(order) => order
+            .iter()
+            .filter_map(|&i| names.get(i).copied())
+            .collect(),
+        Err(cycle) => {
+            let n = cycle
+                .first()
+                .and_then(|&i| names.get(i))
+                .copied()
+                .unwrap_or("");
             if let Some((_, src)) = asts.get(n) {
                 out.diag_at(
                     fid,
@@ -400,9 +414,9 @@ fn lets(
                 );
             }
             failed = true;
-            break;
+            Vec::new()
         }
-    }
+    };
     let mut locals = Vec::new();
     let root_fields = pack.records.get(scope.root).map(|r| &r.by_name);
     for n in &order {
@@ -432,35 +446,6 @@ fn lets(
         }
     }
     (locals, failed)
-}
-
-/// Depth-first over the `let`s a `let` uses; `false` on a cycle.
-fn visit<'x>(
-    n: &'x str,
-    asts: &BTreeMap<&'x str, (Ast, &Spanned<String>)>,
-    state: &mut HashMap<&'x str, u8>,
-    order: &mut Vec<&'x str>,
-) -> bool {
-    match state.get(n) {
-        Some(2) => return true,
-        Some(1) => return false,
-        _ => {}
-    }
-    state.insert(n, 1);
-    if let Some((a, _)) = asts.get(n) {
-        let mut heads = Vec::new();
-        path_heads(a, &mut heads);
-        for h in heads {
-            if let Some((k, _)) = asts.get_key_value(h.as_str()) {
-                if !visit(k, asts, state, order) {
-                    return false;
-                }
-            }
-        }
-    }
-    state.insert(n, 2);
-    order.push(n);
-    true
 }
 
 /// The first name of every path in an expression (what a `let` may refer to).
@@ -498,70 +483,4 @@ fn path_heads(a: &Ast, out: &mut Vec<String>) {
             }
         }
     }
-}
-
-/// What a rule's message templates may fill in.
-struct Holes<'a> {
-    locals: &'a [String],
-    value: bool,
-    target: bool,
-}
-
-/// A message template (`{value}`, `{target}`, `{missing}`, a `let` name), or `None` when the
-/// rule has no such message; unknown placeholders are reported.
-fn template(
-    out: &mut Diags,
-    fid: usize,
-    holes: &Holes<'_>,
-    m: &Option<Spanned<Message>>,
-) -> Option<Template> {
-    let m = m.as_ref()?;
-    let mut bad = Vec::new();
-    let vi = parse_template(&m.get_ref().vi, holes, &mut bad);
-    let en = parse_template(&m.get_ref().en, holes, &mut bad);
-    for b in bad {
-        out.diag_at(
-            fid,
-            m,
-            Code::MessagePlaceholder,
-            msg!(
-                vi: format!("chỗ điền `{{{b}}}` không hợp lệ (value, target, missing hoặc tên `let`)"),
-                en: format!("unknown placeholder `{{{b}}}` (value, target, missing or a `let` name)"),
-            ),
-        );
-    }
-    Some(Template {
-        vi,
-        en,
-        source: Some(m.get_ref().clone()),
-    })
-}
-
-fn parse_template(s: &str, holes: &Holes<'_>, bad: &mut Vec<String>) -> Vec<Part> {
-    let mut parts = Vec::new();
-    let mut rest = s;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else {
-            break;
-        };
-        if open > 0 {
-            parts.push(Part::Text(rest.get(..open).unwrap_or("").to_string()));
-        }
-        let name = rest.get(open + 1..close).unwrap_or("");
-        let part = match name {
-            "value" if holes.value => Some(Part::Value),
-            "target" if holes.target => Some(Part::Target),
-            "missing" => Some(Part::Missing),
-            n => holes.locals.iter().position(|l| l == n).map(Part::Local),
-        };
-        match part {
-            Some(p) => parts.push(p),
-            None => bad.push(name.to_string()),
-        }
-        rest = rest.get(close + 1..).unwrap_or("");
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Text(rest.to_string()));
-    }
-    parts
 }

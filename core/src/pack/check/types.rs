@@ -3,15 +3,17 @@
 
 use std::collections::HashSet;
 
+use crate::limits::TYPE_DEPTH;
 use rust_decimal::Decimal;
 use toml::Spanned;
 
 use super::context::{Context, Names, Parsed, What};
+use super::order::{dependency_order, on_cycle};
 use super::values::literal;
 use crate::codes::Code;
 use crate::expr::syntax;
 use crate::model::{EntityRules, EnumType, FieldDef, RecordType};
-use crate::pack::doc::{RecordDoc, TVal};
+use crate::pack::doc::{FieldDoc, RecordDoc, TVal};
 use crate::text::Unit;
 use crate::value::{Ty, Val};
 
@@ -23,8 +25,10 @@ pub(super) fn check(cx: &mut Context, docs: &[Parsed]) {
         fields(cx, i, *fid, r, *is_entity);
     }
     // recursive record types would make facts unbounded: reject cycles through records
-    for (i, (fid, r, _)) in recs.iter().enumerate() {
-        if record_reaches(&cx.pack.records, i, i, &mut HashSet::new()) {
+    let deps: Vec<Vec<usize>> = cx.pack.records.iter().map(inner_records).collect();
+    let cyclic = on_cycle(&deps);
+    for ((fid, r, _), cyclic) in recs.iter().zip(&cyclic) {
+        if *cyclic {
             cx.out.diag_at(
                 *fid,
                 &r.name,
@@ -36,7 +40,84 @@ pub(super) fn check(cx: &mut Context, docs: &[Parsed]) {
             );
         }
     }
-    mark_bounded(&mut cx.pack.records);
+    // without cycles: how deep each record nests, and which need bound checks, inner first
+    if let Ok(order) = dependency_order(&deps) {
+        let depths = nesting(&mut cx.pack.records, &order);
+        for (i, (fid, r, _)) in recs.iter().enumerate() {
+            let (d, inner) = depths.get(i).copied().unwrap_or((0, 0));
+            // report where it first goes too deep, not every record above that
+            if d > TYPE_DEPTH && inner <= TYPE_DEPTH {
+                cx.out.diag_at(
+                    *fid,
+                    &r.name,
+                    Code::PackLimit,
+                    msg!(
+                        vi: format!(
+                            "bản ghi `{}` lồng {d} cấp (bản ghi và danh sách trong nhau); tối đa {TYPE_DEPTH}",
+                            r.name.get_ref(),
+                        ),
+                        en: format!(
+                            "record `{}` nests {d} levels deep (records and lists inside each other); at most {TYPE_DEPTH}",
+                            r.name.get_ref(),
+                        ),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// The record a type holds (through any lists) and how many lists wrap it.
+fn unwrap_lists(t: &Ty) -> (&Ty, usize) {
+    let (mut t, mut lists) = (t, 0);
+    while let Ty::List(inner) = t {
+        t = inner;
+        lists += 1;
+    }
+    (t, lists)
+}
+
+/// The records a record's fields hold.
+fn inner_records(r: &RecordType) -> Vec<usize> {
+    r.fields
+        .iter()
+        .filter_map(|f| match unwrap_lists(&f.ty).0 {
+            Ty::Rec(i) => Some(*i),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Visiting records in `order` (inner records first): marks those that need bound checks (a
+/// `min` or `max`, or a record inside that has one), and returns each record's nesting depth
+/// (a level per record and per list: the depth of its facts as JSON) and its deepest field's.
+fn nesting(records: &mut [RecordType], order: &[usize]) -> Vec<(usize, usize)> {
+    let mut depth = vec![(0usize, 0usize); records.len()];
+    for &i in order {
+        let Some(r) = records.get(i) else {
+            continue;
+        };
+        let (mut deepest, mut bounded) = (0usize, false);
+        for f in &r.fields {
+            let (t, lists) = unwrap_lists(&f.ty);
+            let inner = match t {
+                Ty::Rec(j) => {
+                    bounded |= records.get(*j).is_some_and(|x| x.bounded);
+                    depth.get(*j).map(|d| d.0).unwrap_or(0)
+                }
+                _ => 0,
+            };
+            deepest = deepest.max(lists.saturating_add(inner));
+            bounded |= f.min.is_some() || f.max.is_some();
+        }
+        if let Some(d) = depth.get_mut(i) {
+            *d = (deepest.saturating_add(1), deepest);
+        }
+        if let Some(r) = records.get_mut(i) {
+            r.bounded = bounded;
+        }
+    }
+    depth
 }
 
 fn enums(cx: &mut Context, docs: &[Parsed]) {
@@ -46,8 +127,9 @@ fn enums(cx: &mut Context, docs: &[Parsed]) {
                 continue;
             }
             let mut values = Vec::new();
+            let mut seen = HashSet::new();
             for v in &e.values {
-                if values.contains(v.get_ref()) {
+                if !seen.insert(v.get_ref().as_str()) {
                     cx.out.diag_at(
                         d.file,
                         v,
@@ -63,6 +145,7 @@ fn enums(cx: &mut Context, docs: &[Parsed]) {
             let labels = values.iter().map(|v| e.labels.get(v).cloned()).collect();
             cx.pack.enums.push(EnumType {
                 name: e.name.get_ref().clone(),
+                index: values.iter().cloned().collect(),
                 values,
                 labels,
             });
@@ -99,41 +182,8 @@ fn record_names<'d>(cx: &mut Context, docs: &'d [Parsed]) -> Vec<(usize, &'d Rec
 
 /// The fields of record `i` (and, for an entity, its empty table of rules).
 fn fields(cx: &mut Context, i: usize, fid: usize, r: &RecordDoc, is_entity: bool) {
-    let mut fields = Vec::new();
     let mut names = Names::new(What::Field);
-    for f in &r.fields {
-        // a field takes its name only once its type is known
-        if !names.is_free(&mut cx.out, fid, &f.name) {
-            continue;
-        }
-        let name = f.name.get_ref().clone();
-        if syntax::is_keyword(&name) || matches!(name.as_str(), "param" | "rule" | "as_of") {
-            cx.out.diag_at(
-                fid,
-                &f.name,
-                Code::PackReserved,
-                msg!(
-                    vi: format!("`{name}` là từ dành riêng"),
-                    en: format!("`{name}` is a reserved word"),
-                ),
-            );
-        }
-        let Some(ty) = cx.parse_type(fid, &f.ty) else {
-            continue;
-        };
-        let min = bound(cx, fid, &f.min);
-        let max = bound(cx, fid, &f.max);
-        names.insert(name.clone());
-        fields.push(FieldDef {
-            name,
-            ty,
-            label: f.label.clone(),
-            doc: f.doc.clone(),
-            required: f.required,
-            min,
-            max,
-        });
-    }
+    let fields = field_defs(cx, fid, &r.fields, &mut names);
     let id_field = match &r.id {
         Some(idn) => {
             let found = names.get(idn.get_ref());
@@ -174,6 +224,52 @@ fn fields(cx: &mut Context, i: usize, fid: usize, r: &RecordDoc, is_entity: bool
     }
 }
 
+/// Field declarations checked and compiled: each name once (in `names`, which may already
+/// hold names the fields must not take), not a reserved word, with a known type and numeric
+/// bounds. Also used for a registry collection's own fields and its metadata keys.
+pub(super) fn field_defs(
+    cx: &mut Context,
+    fid: usize,
+    docs: &[FieldDoc],
+    names: &mut Names,
+) -> Vec<FieldDef> {
+    let mut fields = Vec::new();
+    for f in docs {
+        // a field takes its name only once its type is known
+        if !names.is_free(&mut cx.out, fid, &f.name) {
+            continue;
+        }
+        let name = f.name.get_ref().clone();
+        if syntax::is_keyword(&name) || matches!(name.as_str(), "param" | "rule" | "as_of") {
+            cx.out.diag_at(
+                fid,
+                &f.name,
+                Code::PackReserved,
+                msg!(
+                    vi: format!("`{name}` là từ dành riêng"),
+                    en: format!("`{name}` is a reserved word"),
+                ),
+            );
+        }
+        let Some(ty) = cx.parse_type(fid, &f.ty) else {
+            continue;
+        };
+        let min = bound(cx, fid, &f.min);
+        let max = bound(cx, fid, &f.max);
+        names.insert(name.clone());
+        fields.push(FieldDef {
+            name,
+            ty,
+            label: f.label.clone(),
+            doc: f.doc.clone(),
+            required: f.required,
+            min,
+            max,
+        });
+    }
+    fields
+}
+
 /// A field's `min` or `max`: a number.
 fn bound(cx: &mut Context, fid: usize, v: &Option<Spanned<TVal>>) -> Option<Decimal> {
     let v = v.as_ref()?;
@@ -192,54 +288,18 @@ fn bound(cx: &mut Context, fid: usize, v: &Option<Spanned<TVal>>) -> Option<Deci
     }
 }
 
-fn record_reaches(
-    records: &[RecordType],
-    from: usize,
-    target: usize,
-    seen: &mut HashSet<usize>,
-) -> bool {
-    if !seen.insert(from) {
-        return false;
-    }
-    let Some(r) = records.get(from) else {
-        return false;
+/// Marks whether record `i` needs bound checks (a `min` or `max`, or a record inside that has
+/// one), its inner records being marked already (a registry row added after the records).
+pub(super) fn mark_bounded(records: &mut [RecordType], i: usize) {
+    let Some(r) = records.get(i) else {
+        return;
     };
-    r.fields.iter().any(|f| {
-        let mut t = &f.ty;
-        while let Ty::List(inner) = t {
-            t = inner;
-        }
-        match t {
-            Ty::Rec(i) => *i == target || record_reaches(records, *i, target, seen),
-            _ => false,
-        }
-    })
-}
-
-/// Which records need bound checks: those with a `min` or `max`, or a record inside that has
-/// one (records nest without cycles, so a few passes settle it).
-fn mark_bounded(records: &mut [RecordType]) {
-    for _ in 0..records.len().max(1) {
-        let flags: Vec<bool> = records
-            .iter()
-            .map(|r| {
-                r.fields.iter().any(|f| {
-                    let mut t = &f.ty;
-                    while let Ty::List(inner) = t {
-                        t = inner;
-                    }
-                    f.min.is_some()
-                        || f.max.is_some()
-                        || matches!(t, Ty::Rec(i) if records.get(*i).is_some_and(|x| x.bounded))
-                })
-            })
-            .collect();
-        let changed = records.iter().zip(&flags).any(|(r, f)| r.bounded != *f);
-        for (r, f) in records.iter_mut().zip(flags) {
-            r.bounded = f;
-        }
-        if !changed {
-            break;
-        }
+    let bounded = r.fields.iter().any(|f| {
+        f.min.is_some()
+            || f.max.is_some()
+            || matches!(unwrap_lists(&f.ty).0, Ty::Rec(j) if records.get(*j).is_some_and(|x| x.bounded))
+    });
+    if let Some(r) = records.get_mut(i) {
+        r.bounded = bounded;
     }
 }

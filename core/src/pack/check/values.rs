@@ -7,6 +7,7 @@ use super::context::{Context, Diags, Names};
 use crate::codes::Code;
 use crate::date::Date;
 use crate::expr::syntax::{self, Ast, Lit};
+use crate::limits::TYPE_DEPTH;
 use crate::model::EnumType;
 use crate::pack::doc::TVal;
 use crate::text::{Message, Unit};
@@ -17,12 +18,28 @@ impl Context {
     /// diagnostic.
     pub(super) fn parse_type(&mut self, fid: usize, s: &Spanned<String>) -> Option<Ty> {
         let (enums, recs) = (&self.enums, &self.records);
-        fn go(t: &str, enums: &Names, recs: &Names) -> Option<Ty> {
-            let t = t.trim();
-            if let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
-                return go(inner, enums, recs).map(|i| Ty::List(Box::new(i)));
+        // `list<…>` unwrapped in a loop: no recursion on the text, and no more than
+        // TYPE_DEPTH levels (a deeper type could never be filled from facts)
+        let mut t = s.get_ref().trim();
+        let mut lists = 0usize;
+        while let Some(inner) = t.strip_prefix("list<").and_then(|r| r.strip_suffix('>')) {
+            t = inner.trim();
+            lists += 1;
+            if lists > TYPE_DEPTH {
+                self.out.diag_at(
+                    fid,
+                    s,
+                    Code::PackLimit,
+                    msg!(
+                        vi: format!("kiểu lồng quá {TYPE_DEPTH} cấp `list<…>`"),
+                        en: format!("the type nests `list<…>` more than {TYPE_DEPTH} levels deep"),
+                    ),
+                );
+                return None;
             }
-            Some(match t {
+        }
+        let go = |t: &str, enums: &Names, recs: &Names| -> Option<Ty> {
+            let mut ty = match t {
                 "bool" => Ty::Bool,
                 "integer" => Ty::Int,
                 "decimal" => Ty::Dec(Unit::Plain),
@@ -37,9 +54,13 @@ impl Context {
                         Ty::Rec(recs.get(other)?)
                     }
                 }
-            })
-        }
-        let r = go(s.get_ref(), enums, recs);
+            };
+            for _ in 0..lists {
+                ty = Ty::List(Box::new(ty));
+            }
+            Some(ty)
+        };
+        let r = go(t, enums, recs);
         if r.is_none() {
             let t = s.get_ref().clone();
             self.out.diag_at(
@@ -137,7 +158,7 @@ pub(super) fn typed_value(
 fn enum_violations(v: &Val, ty: &Ty, enums: &[EnumType]) -> Vec<(String, String)> {
     match (v, ty) {
         (Val::Str(s), Ty::Enum(e)) => match enums.get(*e) {
-            Some(et) if !et.values.iter().any(|x| x.as_str() == &**s) => {
+            Some(et) if !et.contains(s) => {
                 vec![(s.to_string(), et.name.clone())]
             }
             _ => vec![],

@@ -5,6 +5,7 @@
 //! and rejects unknown keys like `deny_unknown_fields` would.
 
 mod reader;
+mod registry;
 
 use std::collections::BTreeMap;
 
@@ -13,8 +14,10 @@ use toml::Spanned;
 
 use reader::{Obj, Reader, SV};
 pub(crate) use reader::{ReadError, TVal};
+pub(crate) use registry::{CollectionDoc, DisclosureDoc, IndicatorDoc, RegistryDoc};
 
 use crate::codes::Code;
+use crate::limits::PackLimits;
 use crate::text::Message;
 
 #[derive(Default)]
@@ -29,11 +32,16 @@ pub(crate) struct FileDoc {
     pub rule: Vec<RuleDoc>,
     pub test: Vec<TestDoc>,
     pub info: Vec<InfoDoc>,
+    pub registry: Option<RegistryDoc>,
+    pub collection: Vec<CollectionDoc>,
+    pub indicator: Vec<IndicatorDoc>,
+    pub disclosure: Option<DisclosureDoc>,
 }
 
 impl FileDoc {
-    /// Parses one pack file; on failure, every problem found.
-    pub(crate) fn parse(text: &str) -> Result<FileDoc, Vec<ReadError>> {
+    /// Parses one pack file, its lists, fields and `let`s within `limits`; on failure, every
+    /// problem found.
+    pub(crate) fn parse(text: &str, limits: &PackLimits) -> Result<FileDoc, Vec<ReadError>> {
         let root = DeTable::parse(text).map_err(|e| {
             let msg = e.message().trim().to_string();
             vec![ReadError {
@@ -42,7 +50,12 @@ impl FileDoc {
                 message: msg!(vi: format!("tệp TOML không hợp lệ: {msg}"), en: msg),
             }]
         })?;
-        let mut r = Reader { errors: Vec::new() };
+        let mut r = Reader {
+            errors: Vec::new(),
+            max_items: limits.list_items,
+            max_fields: limits.fields,
+            max_lets: limits.lets,
+        };
         let mut o = Obj {
             t: root.get_ref(),
             span: root.span(),
@@ -53,31 +66,43 @@ impl FileDoc {
             doc.pack = PackDoc::read(&mut r, v);
         }
         if let Some(v) = o.get("enum") {
-            doc.enums = r.tables(v, EnumDoc::read);
+            doc.enums = r.top_tables(v, EnumDoc::read);
         }
         if let Some(v) = o.get("record") {
-            doc.record = r.tables(v, RecordDoc::read);
+            doc.record = r.top_tables(v, RecordDoc::read);
         }
         if let Some(v) = o.get("entity") {
-            doc.entity = r.tables(v, RecordDoc::read);
+            doc.entity = r.top_tables(v, RecordDoc::read);
         }
         if let Some(v) = o.get("parameter") {
-            doc.parameter = r.tables(v, ParamDoc::read);
+            doc.parameter = r.top_tables(v, ParamDoc::read);
         }
         if let Some(v) = o.get("override") {
-            doc.overrides = r.tables(v, OverrideDoc::read);
+            doc.overrides = r.top_tables(v, OverrideDoc::read);
         }
         if let Some(v) = o.get("periods") {
-            doc.periods = r.tables(v, GroupDoc::read);
+            doc.periods = r.top_tables(v, GroupDoc::read);
         }
         if let Some(v) = o.get("rule") {
-            doc.rule = r.tables(v, RuleDoc::read);
+            doc.rule = r.top_tables(v, RuleDoc::read);
         }
         if let Some(v) = o.get("test") {
-            doc.test = r.tables(v, TestDoc::read);
+            doc.test = r.top_tables(v, TestDoc::read);
         }
         if let Some(v) = o.get("info") {
-            doc.info = r.tables(v, InfoDoc::read);
+            doc.info = r.top_tables(v, InfoDoc::read);
+        }
+        if let Some(v) = o.get("registry") {
+            doc.registry = RegistryDoc::read(&mut r, v);
+        }
+        if let Some(v) = o.get("collection") {
+            doc.collection = r.tables(v, CollectionDoc::read);
+        }
+        if let Some(v) = o.get("indicator") {
+            doc.indicator = r.tables(v, IndicatorDoc::read);
+        }
+        if let Some(v) = o.get("disclosure") {
+            doc.disclosure = DisclosureDoc::read(&mut r, v);
         }
         o.finish(&mut r);
         if r.errors.is_empty() {
@@ -178,7 +203,15 @@ impl RecordDoc {
         let name = o.req_str(r, "name");
         let label = o.opt_msg(r, "label");
         let id = o.opt_str(r, "id");
-        let fields = o.req(r, "fields").map(|x| r.tables(x, FieldDoc::read));
+        let fields = o.req(r, "fields").and_then(|x| {
+            let n = match x.get_ref() {
+                DeValue::Array(a) => a.len(),
+                _ => 0,
+            };
+            let max = r.max_fields;
+            r.within(x.span(), n, max, msg!(vi: "trường", en: "fields"))
+                .then(|| r.tables(x, FieldDoc::read))
+        });
         o.finish(r);
         Some(RecordDoc {
             name: name?,
@@ -207,8 +240,8 @@ impl FieldDoc {
         let label = o.opt_msg(r, "label");
         let doc = o.opt_str(r, "doc");
         let required = o.opt_bool(r, "required").unwrap_or(false);
-        let min = o.any("min");
-        let max = o.any("max");
+        let min = o.any(r, "min");
+        let max = o.any(r, "max");
         o.finish(r);
         Some(FieldDoc {
             name: name?,
@@ -393,11 +426,45 @@ impl MemberDoc {
     }
 }
 
+/// One wording of a rule's message: `{ vi, en }`, optionally with `when`.
+pub(crate) struct TemplateDoc {
+    pub vi: Spanned<String>,
+    pub en: Spanned<String>,
+    pub when: Option<Spanned<String>>,
+    /// The whole table.
+    pub span: std::ops::Range<usize>,
+}
+
+impl TemplateDoc {
+    fn read(r: &mut Reader, v: SV<'_, '_>) -> Option<TemplateDoc> {
+        let mut o = r.obj(v)?;
+        let vi = o.req_str(r, "vi");
+        let en = o.req_str(r, "en");
+        let when = o.opt_str(r, "when");
+        o.finish(r);
+        Some(TemplateDoc {
+            vi: vi?,
+            en: en?,
+            when,
+            span: v.span(),
+        })
+    }
+
+    /// One table, or an array of tables (alternatives, in order).
+    fn read_list(r: &mut Reader, v: SV<'_, '_>) -> Vec<TemplateDoc> {
+        match v.get_ref() {
+            DeValue::Array(_) => r.tables(v, TemplateDoc::read),
+            _ => TemplateDoc::read(r, v).into_iter().collect(),
+        }
+    }
+}
+
+/// A rule's messages per outcome; each a list of alternatives (one table is a list of one).
 #[derive(Default)]
 pub(crate) struct MessagesDoc {
-    pub yes: Option<Spanned<Message>>,
-    pub no: Option<Spanned<Message>>,
-    pub unknown: Option<Spanned<Message>>,
+    pub yes: Vec<TemplateDoc>,
+    pub no: Vec<TemplateDoc>,
+    pub unknown: Vec<TemplateDoc>,
 }
 
 pub(crate) struct RuleDoc {
@@ -435,7 +502,11 @@ impl RuleDoc {
         let mut lets = BTreeMap::new();
         if let Some(l) = o.get("let") {
             // every key of `let` is a name of the rule's own choosing
-            if let Some(lo) = r.obj(l) {
+            let max = r.max_lets;
+            if let Some(lo) = r
+                .obj(l)
+                .filter(|lo| r.within(l.span(), lo.t.len(), max, msg!(vi: "`let`", en: "`let`s")))
+            {
                 for (k, x) in lo.t.iter() {
                     if let Some(s) = r.string(x) {
                         lets.insert(k.get_ref().to_string(), s);
@@ -460,7 +531,8 @@ impl RuleDoc {
             if let Some(mut mo) = r.obj(m) {
                 let one = |mo: &mut Obj<'_, '_>, r: &mut Reader, k: &'static str| {
                     mo.get(k)
-                        .and_then(|x| r.message(x).map(|msg| Spanned::new(x.span(), msg)))
+                        .map(|x| TemplateDoc::read_list(r, x))
+                        .unwrap_or_default()
                 };
                 messages.yes = one(&mut mo, r, "yes");
                 messages.no = one(&mut mo, r, "no");
@@ -519,7 +591,10 @@ impl TestDoc {
         let name = o.req_str(r, "name");
         let entity = o.req_str(r, "entity");
         let as_of = o.req_str(r, "as_of");
-        let facts = o.get("facts").map(|x| TVal::of(x.get_ref()).to_json());
+        let facts = o
+            .get("facts")
+            .filter(|x| r.lists_within(x))
+            .map(|x| TVal::of(x.get_ref()).to_json());
         let mut expect = BTreeMap::new();
         if let Some(e) = o.get("expect") {
             if let DeValue::Table(t) = e.get_ref() {
@@ -528,8 +603,8 @@ impl TestDoc {
                         DeValue::String(s) => Some(ExpectDoc::Outcome(s.to_string())),
                         DeValue::Table(_) => r.obj(x).map(|mut eo| {
                             let outcome = eo.opt_str(r, "outcome").map(Spanned::into_inner);
-                            let value = eo.any("value").map(Spanned::into_inner);
-                            let target = eo.any("target").map(Spanned::into_inner);
+                            let value = eo.any(r, "value").map(Spanned::into_inner);
+                            let target = eo.any(r, "target").map(Spanned::into_inner);
                             let missing = eo
                                 .get("missing")
                                 .and_then(|m| r.strings(m))

@@ -9,6 +9,7 @@ use toml::Spanned;
 
 use super::CiteDoc;
 use crate::codes::Code;
+use crate::pack::source::count;
 use crate::text::Message;
 
 /// A problem found while reading a pack file.
@@ -125,9 +126,75 @@ pub(super) struct Obj<'t, 'i> {
 /// Collects the problems found while reading one file.
 pub(super) struct Reader {
     pub(super) errors: Vec<ReadError>,
+    /// The most items a list may have ([`crate::limits::PackLimits::list_items`]).
+    pub(super) max_items: usize,
+    /// The most fields a record may have ([`crate::limits::PackLimits::fields`]).
+    pub(super) max_fields: usize,
+    /// The most `let`s a rule may have ([`crate::limits::PackLimits::lets`]).
+    pub(super) max_lets: usize,
 }
 
 impl Reader {
+    /// Reports a list longer than [`Reader::max_items`].
+    fn too_long(&mut self, span: Range<usize>, len: usize) {
+        let max = self.max_items as u64;
+        self.err(
+            span,
+            Code::PackLimit,
+            msg!(
+                vi: format!(
+                    "danh sách quá dài: {} phần tử; tối đa {}",
+                    count(len as u64, true),
+                    count(max, true),
+                ),
+                en: format!(
+                    "the list is too long: {} items; at most {}",
+                    count(len as u64, false),
+                    count(max, false),
+                ),
+            ),
+        );
+    }
+    /// Whether `n` things of a kind (fields, `let`s) are within `max`; reports it when not.
+    pub(super) fn within(
+        &mut self,
+        span: Range<usize>,
+        n: usize,
+        max: usize,
+        what: Message,
+    ) -> bool {
+        if n <= max {
+            return true;
+        }
+        self.err(
+            span,
+            Code::PackLimit,
+            msg!(
+                vi: format!("quá nhiều {}: {}; tối đa {}", what.vi, count(n as u64, true), count(max as u64, true)),
+                en: format!("too many {}: {}; at most {}", what.en, count(n as u64, false), count(max as u64, false)),
+            ),
+        );
+        false
+    }
+    /// Whether every array in `v` (however nested) is within [`Reader::max_items`]; reports
+    /// the first one that is not. Iterative (TOML's own parser caps nesting at 80 anyway).
+    pub(super) fn lists_within(&mut self, v: SV<'_, '_>) -> bool {
+        let mut stack = vec![v];
+        while let Some(x) = stack.pop() {
+            match x.get_ref() {
+                DeValue::Array(a) => {
+                    if a.len() > self.max_items {
+                        self.too_long(x.span(), a.len());
+                        return false;
+                    }
+                    stack.extend(a.iter());
+                }
+                DeValue::Table(t) => stack.extend(t.iter().map(|(_, v)| v)),
+                _ => {}
+            }
+        }
+        true
+    }
     pub(super) fn err(&mut self, span: Range<usize>, code: Code, message: Message) {
         self.errors.push(ReadError {
             span,
@@ -192,8 +259,13 @@ impl Reader {
             wording: wording.map(Spanned::into_inner),
         })
     }
+    /// An array of at most [`Reader::max_items`] items.
     pub(super) fn array<'t, 'i>(&mut self, v: SV<'t, 'i>) -> Option<&'t [Spanned<DeValue<'i>>]> {
         match v.get_ref() {
+            DeValue::Array(a) if a.len() > self.max_items => {
+                self.too_long(v.span(), a.len());
+                None
+            }
             DeValue::Array(a) => Some(a),
             _ => {
                 self.wrong(v, msg!(vi: "một mảng", en: "an array"));
@@ -215,6 +287,21 @@ impl Reader {
         match self.array(v) {
             Some(a) => a.iter().filter_map(|x| f(self, x)).collect(),
             None => Vec::new(),
+        }
+    }
+    /// A top-level array of tables (`[[rule]]`, `[[test]]`…): not a list in the sense of
+    /// [`Reader::max_items`]; the pack's bytes and rules are capped instead.
+    pub(super) fn top_tables<T>(
+        &mut self,
+        v: SV<'_, '_>,
+        f: fn(&mut Reader, SV<'_, '_>) -> Option<T>,
+    ) -> Vec<T> {
+        match v.get_ref() {
+            DeValue::Array(a) => a.iter().filter_map(|x| f(self, x)).collect(),
+            _ => {
+                self.wrong(v, msg!(vi: "một mảng", en: "an array"));
+                Vec::new()
+            }
         }
     }
 }
@@ -254,12 +341,15 @@ impl<'t, 'i> Obj<'t, 'i> {
             }
         }
     }
-    pub(super) fn any(&mut self, key: &'static str) -> Option<Spanned<TVal>> {
+    /// Any value, its lists within [`Reader::max_items`].
+    pub(super) fn any(&mut self, r: &mut Reader, key: &'static str) -> Option<Spanned<TVal>> {
         self.get(key)
+            .filter(|v| r.lists_within(v))
             .map(|v| Spanned::new(v.span(), TVal::of(v.get_ref())))
     }
     pub(super) fn req_any(&mut self, r: &mut Reader, key: &'static str) -> Option<Spanned<TVal>> {
         self.req(r, key)
+            .filter(|v| r.lists_within(v))
             .map(|v| Spanned::new(v.span(), TVal::of(v.get_ref())))
     }
     /// Reports the keys nobody asked for.
