@@ -23,8 +23,8 @@ use arrow_array::{
 use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field, FieldRef, Fields, Schema, SchemaRef};
 use htx_rules::{
-    Column, ColumnBatch, ColumnarResult, Date, Engine, FieldError, FieldKind, Outcome, Scalar,
-    ValueType,
+    BatchNotes, Column, ColumnBatch, ColumnarResult, Date, Engine, FieldError, FieldKind, Lang,
+    Options, Outcome, Scalar, ValueType,
 };
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
@@ -405,6 +405,9 @@ pub struct Plan {
     engine: Arc<Engine>,
     entity: String,
     as_of: Date,
+    options: Options,
+    /// What the columns say before any row: ignored columns, decisions no column can decide.
+    notes: BatchNotes,
     kinds: HashMap<String, Kind>,
     /// (input column index, path, kind)
     inputs: Vec<(usize, String, Kind)>,
@@ -485,7 +488,19 @@ impl Plan {
         as_of: Date,
         input: &Schema,
         values: Values,
+        strict: bool,
     ) -> Result<Plan, EvalError> {
+        let mut options = Options::default();
+        options.strict = strict;
+        // columns not in the schema: a misspelled one (strict: any) is an error, the others
+        // are said once; the core checks them, then only the schema's are read
+        let names: Vec<&str> = input
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .filter(|n| *n != "__rows__")
+            .collect();
+        let notes = engine.check_columns(entity, &names, options)?;
         let types = engine.output_types(entity)?;
         let kinds = field_kinds(&engine, entity)?;
         let mut inputs = Vec::new();
@@ -528,6 +543,8 @@ impl Plan {
             engine,
             entity: entity.to_owned(),
             as_of,
+            options,
+            notes,
             kinds,
             inputs,
             id,
@@ -539,6 +556,12 @@ impl Plan {
 
     pub fn schema(&self) -> SchemaRef {
         self.schema.clone()
+    }
+
+    /// What to tell the user about the columns, in `lang`: each ignored column, each decision
+    /// no column can decide.
+    pub fn notes(&self, lang: Lang) -> Vec<String> {
+        notes_text(&self.notes, lang)
     }
 
     /// Evaluates one batch (of at most [`CHUNK`] rows); `objects` are extra columns of JSON
@@ -572,9 +595,9 @@ impl Plan {
             );
         }
         let t1 = std::time::Instant::now();
-        let result = self
-            .engine
-            .evaluate_columns(&self.entity, &cols, self.as_of)?;
+        let result =
+            self.engine
+                .evaluate_columns_with(&self.entity, &cols, self.as_of, self.options)?;
         let t2 = std::time::Instant::now();
         let id = match self.id.and_then(|i| batch.columns().get(i)) {
             Some(a) => a.clone(),
@@ -831,4 +854,23 @@ impl RecordBatchReader for EvalReader {
     fn schema(&self) -> SchemaRef {
         self.plan.schema()
     }
+}
+
+/// Batch notes as the warnings Python shows: one for the ignored columns, one for the
+/// decisions no column can decide (each lists them all).
+pub fn notes_text(notes: &BatchNotes, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if !notes.ignored.is_empty() {
+        let texts: Vec<&str> = notes.ignored.iter().map(|k| k.message.get(lang)).collect();
+        out.push(texts.join("; "));
+    }
+    if !notes.undecidable.is_empty() {
+        let texts: Vec<&str> = notes
+            .undecidable
+            .iter()
+            .map(|u| u.message.get(lang))
+            .collect();
+        out.push(texts.join("; "));
+    }
+    out
 }

@@ -41,12 +41,22 @@ fn datetime_type(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 const MAX_DEPTH: usize = 64;
 
 /// A Python value (dict, list, str, int, float, bool, None, Decimal, date, numpy scalar, …)
-/// as JSON. NaN and pandas' missing markers become `null` (a missing fact).
+/// as JSON. `None` and pandas' missing markers (`NA`, `NaT`) become `null` (a missing fact); a
+/// float or Decimal NaN or infinity becomes the core's non-finite marker, so it is a field
+/// error (`facts.non_finite`) — JSON has no NaN, and silently reading it as "absent" would hide
+/// it. (pandas' NaN in a column is missing: the DataFrame paths read it as Arrow's null.)
 pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
-    to_json_at(obj, 0)
+    to_json_at(obj, 0, false)
 }
 
-fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+/// The same for a cell of a table (a pandas row, an object column): there a float NaN is the
+/// table's missing value (as Arrow reads pandas), so it becomes `null`; infinities are still
+/// field errors.
+pub fn cell_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
+    to_json_at(obj, 0, true)
+}
+
+fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize, nan_missing: bool) -> PyResult<Value> {
     if depth > MAX_DEPTH {
         return Err(PyTypeError::new_err(
             "record nested too deeply / bản ghi lồng nhau quá sâu",
@@ -66,7 +76,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         return int_to_json(i.as_any());
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Ok(float_to_json(f.value()));
+        return Ok(float_to_json(f.value(), nan_missing));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = Map::with_capacity(d.len());
@@ -77,33 +87,33 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
                     type_name(&k)
                 ))
             })?;
-            map.insert(key.to_cow()?.into_owned(), to_json_at(&v, depth + 1)?);
+            map.insert(
+                key.to_cow()?.into_owned(),
+                to_json_at(&v, depth + 1, nan_missing)?,
+            );
         }
         return Ok(Value::Object(map));
     }
     if let Ok(l) = obj.cast::<PyList>() {
         let mut out = Vec::with_capacity(l.len());
         for v in l.iter() {
-            out.push(to_json_at(&v, depth + 1)?);
+            out.push(to_json_at(&v, depth + 1, nan_missing)?);
         }
         return Ok(Value::Array(out));
     }
     if let Ok(t) = obj.cast::<PyTuple>() {
         let mut out = Vec::with_capacity(t.len());
         for v in t.iter() {
-            out.push(to_json_at(&v, depth + 1)?);
+            out.push(to_json_at(&v, depth + 1, nan_missing)?);
         }
         return Ok(Value::Array(out));
     }
     // Slower, rarer kinds.
     if obj.is_instance(&decimal_type(py)?)? {
-        if obj.call_method0("is_nan")?.is_truthy()? {
-            return Ok(Value::Null);
-        }
-        if obj.call_method0("is_infinite")?.is_truthy()? {
-            return Err(PyTypeError::new_err(
-                "infinite decimal / số thập phân vô hạn",
-            ));
+        if obj.call_method0("is_nan")?.is_truthy()?
+            || obj.call_method0("is_infinite")?.is_truthy()?
+        {
+            return Ok(non_finite(obj.str()?.to_cow()?.into_owned()));
         }
         // The contract accepts a decimal as a string: exact, no binary float.
         return Ok(Value::String(obj.str()?.to_cow()?.into_owned()));
@@ -129,7 +139,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     }
     if obj.hasattr("tolist")? {
         // numpy arrays and scalars, pandas Series: as plain Python values
-        return to_json_at(&obj.call_method0("tolist")?, depth + 1);
+        return to_json_at(&obj.call_method0("tolist")?, depth + 1, nan_missing);
     }
     if obj.hasattr("__index__")? {
         let i = obj.call_method0("__index__")?;
@@ -137,7 +147,7 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     }
     if obj.hasattr("__float__")? && !obj.hasattr("keys")? {
         let f: f64 = obj.call_method0("__float__")?.extract()?;
-        return Ok(float_to_json(f));
+        return Ok(float_to_json(f, nan_missing));
     }
     if obj.hasattr("keys")? && obj.hasattr("__getitem__")? {
         // Any Mapping.
@@ -148,14 +158,14 @@ fn to_json_at(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
                 .extract()
                 .map_err(|_| PyTypeError::new_err("keys must be strings / khóa phải là chuỗi"))?;
             let v = obj.get_item(&k)?;
-            map.insert(key, to_json_at(&v, depth + 1)?);
+            map.insert(key, to_json_at(&v, depth + 1, nan_missing)?);
         }
         return Ok(Value::Object(map));
     }
     if let Ok(iter) = obj.try_iter() {
         let mut out = Vec::new();
         for v in iter {
-            out.push(to_json_at(&v?, depth + 1)?);
+            out.push(to_json_at(&v?, depth + 1, nan_missing)?);
         }
         return Ok(Value::Array(out));
     }
@@ -182,8 +192,21 @@ fn int_to_json(i: &Bound<'_, PyAny>) -> PyResult<Value> {
     Ok(Value::String(i.str()?.to_cow()?.into_owned()))
 }
 
-fn float_to_json(f: f64) -> Value {
-    Number::from_f64(f).map_or(Value::Null, Value::Number)
+fn float_to_json(f: f64, nan_missing: bool) -> Value {
+    match Number::from_f64(f) {
+        Some(n) => Value::Number(n),
+        None if f.is_nan() && nan_missing => Value::Null,
+        None if f.is_nan() => non_finite("NaN".into()),
+        None if f > 0.0 => non_finite("Infinity".into()),
+        None => non_finite("-Infinity".into()),
+    }
+}
+
+/// The core's stand-in for a number JSON cannot hold.
+fn non_finite(shown: String) -> Value {
+    let mut m = Map::with_capacity(1);
+    m.insert(htx_rules::NON_FINITE_KEY.to_owned(), Value::String(shown));
+    Value::Object(m)
 }
 
 /// JSON as plain Python objects (dict, list, str, int, float, bool, None).

@@ -31,7 +31,7 @@ use pyo3_arrow::{PyRecordBatch, PyRecordBatchReader, PyTable};
 use serde_json::Value;
 
 use crate::arrow::{EvalError, EvalReader, Plan, Values, CHUNK};
-use crate::convert::{json_to_py, opt_scalar_to_py, py_to_json};
+use crate::convert::{cell_to_json, json_to_py, opt_scalar_to_py, py_to_json};
 use crate::errors::{message_dict, IntoPy};
 use crate::source::Source;
 
@@ -81,8 +81,16 @@ fn json_text(v: &Value) -> PyResult<String> {
 struct EvalOwner {
     engine: Arc<htx_rules::Engine>,
     entity: String,
-    record: Value,
+    record: Facts,
     as_of: Date,
+    options: htx_rules::Options,
+}
+
+/// A record as it was given: a Python object (converted to JSON) or JSON text (read by the
+/// core's text decoder, which sees a key given twice).
+enum Facts {
+    Value(Value),
+    Text(String),
 }
 
 self_cell::self_cell!(
@@ -97,7 +105,12 @@ self_cell::self_cell!(
 
 impl EvalCell {
     fn compute(owner: EvalOwner) -> Result<EvalCell, htx_rules::Error> {
-        EvalCell::try_new(owner, |o| o.engine.evaluate(&o.entity, &o.record, o.as_of))
+        EvalCell::try_new(owner, |o| match &o.record {
+            Facts::Value(v) => o.engine.evaluate_with(&o.entity, v, o.as_of, o.options),
+            Facts::Text(t) => o
+                .engine
+                .evaluate_json(&o.entity, t.as_bytes(), o.as_of, o.options),
+        })
     }
     fn evaluation(&self) -> &Evaluation<'_> {
         self.borrow_dependent()
@@ -105,19 +118,24 @@ impl EvalCell {
     fn decision(&self, index: usize) -> Option<&htx_rules::Decision<'_>> {
         self.evaluation().decisions().nth(index).map(|(_, d)| d)
     }
-    /// `(engine, entity, record JSON text, as_of)` for `__reduce__`.
+    /// `(engine, entity, record JSON text, as_of)` for `__reduce__`; a strict evaluation
+    /// marks its entity `strict:` (read back by `_evaluate_json`).
     fn state<'py>(
         &self,
         py: Python<'py>,
         engine: &Py<NativeEngine>,
     ) -> PyResult<(Py<NativeEngine>, String, String, String)> {
         let o = self.borrow_owner();
-        Ok((
-            engine.clone_ref(py),
-            o.entity.clone(),
-            json_text(&o.record)?,
-            o.as_of.to_string(),
-        ))
+        let entity = if o.options.strict {
+            format!("strict:{}", o.entity)
+        } else {
+            o.entity.clone()
+        };
+        let text = match &o.record {
+            Facts::Value(v) => json_text(v)?,
+            Facts::Text(t) => t.clone(),
+        };
+        Ok((engine.clone_ref(py), entity, text, o.as_of.to_string()))
     }
 }
 
@@ -323,6 +341,13 @@ impl PyEvaluation {
             })?;
         Ok(d.bind(py).clone())
     }
+    /// Keys of the record that are not in the schema and were ignored, as dotted paths
+    /// (`"phone"`, `"managers[].email"`). A key that looks like a field misspelled or written
+    /// another way is in `errors` instead (`facts.misspelled_field`), as every key is when strict.
+    #[getter]
+    fn ignored(&self) -> Vec<String> {
+        self.cell.evaluation().ignored().to_vec()
+    }
     /// Facts that were present but malformed (treated as absent, so their decisions are unknown).
     #[getter]
     fn errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyFieldError>>> {
@@ -476,6 +501,17 @@ impl PyValidation {
     #[getter]
     fn errors(&self, py: Python<'_>) -> Vec<Py<PyFieldError>> {
         self.errors.iter().map(|e| e.clone_ref(py)).collect()
+    }
+    /// Keys not in the schema that were ignored (dotted paths); errors instead when strict.
+    #[getter]
+    fn ignored(&self) -> Vec<String> {
+        match self.json.get("ignored") {
+            Some(Value::Array(keys)) => keys
+                .iter()
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
     /// The contract's JSON shape as plain Python objects.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -654,12 +690,31 @@ struct NativeEngine {
 }
 
 impl NativeEngine {
-    fn cell(&self, entity: &str, record: Value, as_of: Date) -> Result<EvalCell, htx_rules::Error> {
+    fn cell(
+        &self,
+        entity: &str,
+        record: Value,
+        as_of: Date,
+        strict: bool,
+    ) -> Result<EvalCell, htx_rules::Error> {
+        self.cell_of(entity, Facts::Value(record), as_of, strict)
+    }
+
+    fn cell_of(
+        &self,
+        entity: &str,
+        record: Facts,
+        as_of: Date,
+        strict: bool,
+    ) -> Result<EvalCell, htx_rules::Error> {
+        let mut options = htx_rules::Options::default();
+        options.strict = strict;
         EvalCell::compute(EvalOwner {
             engine: Arc::clone(&self.engine),
             entity: entity.to_owned(),
             record,
             as_of,
+            options,
         })
     }
 
@@ -669,6 +724,7 @@ impl NativeEngine {
         schema: &arrow_schema::Schema,
         as_of: &str,
         values: &str,
+        strict: bool,
     ) -> PyResult<Plan> {
         let as_of = parse_date(as_of)?;
         let values = Values::parse(values).ok_or_else(|| {
@@ -682,6 +738,7 @@ impl NativeEngine {
             as_of,
             schema,
             values,
+            strict,
         )?)
     }
 }
@@ -741,21 +798,24 @@ impl NativeEngine {
     }
 
     /// Evaluates one record (a dict) as of an ISO date.
+    #[pyo3(signature = (entity, record, as_of, lang, strict=false))]
     fn evaluate(
         slf: &Bound<'_, Self>,
         entity: &str,
         record: &Bound<'_, PyAny>,
         as_of: &str,
         lang: &str,
+        strict: bool,
     ) -> PyResult<PyEvaluation> {
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
         let value = py_to_json(record)?;
-        let cell = slf.get().cell(entity, value, as_of).py()?;
+        let cell = slf.get().cell(entity, value, as_of, strict).py()?;
         Ok(PyEvaluation::new(cell, slf.clone().unbind(), lang))
     }
 
-    /// Evaluates one record given as contract JSON text (how a pickled `Result` is rebuilt).
+    /// Evaluates one record given as contract JSON text (how a pickled `Result` is rebuilt;
+    /// an entity `strict:NAME` is read strictly).
     fn _evaluate_json(
         slf: &Bound<'_, Self>,
         entity: &str,
@@ -765,26 +825,60 @@ impl NativeEngine {
     ) -> PyResult<PyEvaluation> {
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
-        let value: Value =
-            serde_json::from_str(record).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let cell = slf.get().cell(entity, value, as_of).py()?;
+        let (entity, strict) = match entity.strip_prefix("strict:") {
+            Some(e) => (e, true),
+            None => (entity, false),
+        };
+        let cell = slf
+            .get()
+            .cell_of(entity, Facts::Text(record.to_owned()), as_of, strict)
+            .py()?;
         Ok(PyEvaluation::new(cell, slf.clone().unbind(), lang))
     }
 
-    /// Evaluates a list of records, in order.
+    /// Evaluates one record given as JSON text, read by the core's decoder (a key given twice
+    /// and `NaN`/`Infinity` are field errors; text that is not JSON is an `InputError`).
+    #[pyo3(signature = (entity, text, as_of, lang, strict=false))]
+    fn evaluate_text(
+        slf: &Bound<'_, Self>,
+        entity: &str,
+        text: String,
+        as_of: &str,
+        lang: &str,
+        strict: bool,
+    ) -> PyResult<PyEvaluation> {
+        let as_of = parse_date(as_of)?;
+        let lang = parse_lang(lang)?;
+        let cell = slf
+            .get()
+            .cell_of(entity, Facts::Text(text), as_of, strict)
+            .py()?;
+        Ok(PyEvaluation::new(cell, slf.clone().unbind(), lang))
+    }
+
+    /// Evaluates a list of records, in order. `rows`: the records are a table's rows, where a
+    /// float NaN is a missing value (as pandas writes one), not a field error.
+    #[pyo3(signature = (entity, records, as_of, lang, strict=false, rows=false))]
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_list(
         slf: &Bound<'_, Self>,
         entity: &str,
         records: &Bound<'_, PyAny>,
         as_of: &str,
         lang: &str,
+        strict: bool,
+        rows: bool,
     ) -> PyResult<Vec<PyEvaluation>> {
         let py = slf.py();
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
         let mut values = Vec::new();
         for r in records.try_iter()? {
-            values.push(py_to_json(&r?)?);
+            values.push(if rows {
+                cell_to_json(&r?)?
+            } else {
+                py_to_json(&r?)?
+            });
         }
         let this = slf.get();
         // One cell per record (the core's `evaluate_many` is this same loop).
@@ -792,7 +886,7 @@ impl NativeEngine {
             .detach(|| -> Result<Vec<EvalCell>, htx_rules::Error> {
                 values
                     .into_iter()
-                    .map(|value| this.cell(entity, value, as_of))
+                    .map(|value| this.cell(entity, value, as_of, strict))
                     .collect()
             })
             .py()?;
@@ -828,7 +922,9 @@ impl NativeEngine {
     /// (pandas columns Arrow could not type), as long as the data. Returns `(answers, number of
     /// field errors, first field error)`; answers are one record batch when `single`, else a
     /// table.
-    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false))]
+    /// The fourth value: what the columns say (ignored ones, decisions none can decide), to
+    /// show as warnings; a misspelled column (strict: any not in the schema) is a `FactsError`.
+    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false, strict=false, lang="vi"))]
     #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     fn evaluate_arrow<'py>(
         &self,
@@ -839,15 +935,18 @@ impl NativeEngine {
         values: &str,
         objects: Option<Vec<(String, Bound<'py, PyAny>)>>,
         single: bool,
-    ) -> PyResult<(Bound<'py, PyAny>, usize, Option<ErrorRow>)> {
+        strict: bool,
+        lang: &str,
+    ) -> PyResult<(Bound<'py, PyAny>, usize, Option<ErrorRow>, Vec<String>)> {
+        let lang = parse_lang(lang)?;
         let reader = data.into_reader()?;
         let input_schema = reader.schema();
-        let plan = self.plan(entity, &input_schema, as_of, values)?;
+        let plan = self.plan(entity, &input_schema, as_of, values, strict)?;
         let mut object_columns: Vec<(String, Vec<Value>)> = Vec::new();
         for (path, column) in objects.unwrap_or_default() {
             let mut cells = Vec::new();
             for v in column.try_iter()? {
-                cells.push(py_to_json(&v?)?);
+                cells.push(cell_to_json(&v?)?);
             }
             object_columns.push((path, cells));
         }
@@ -860,40 +959,78 @@ impl NativeEngine {
         } else {
             Bound::new(py, PyTable::try_new(batches, schema)?)?.into_any()
         };
-        Ok((answers, count, first.map(error_row)))
+        Ok((answers, count, first.map(error_row), plan.notes(lang)))
     }
 
     /// Like `evaluate_arrow`, lazily: a record batch reader that reads and evaluates one batch
     /// of the input each time one is pulled (never more than a batch of input in memory).
-    #[pyo3(signature = (entity, data, as_of, values="auto"))]
+    /// With what the columns say (see `evaluate_arrow`).
+    #[pyo3(signature = (entity, data, as_of, values="auto", strict=false, lang="vi"))]
     fn evaluate_stream(
         &self,
         entity: &str,
         data: AnyRecordBatch,
         as_of: &str,
         values: &str,
-    ) -> PyResult<PyRecordBatchReader> {
+        strict: bool,
+        lang: &str,
+    ) -> PyResult<(PyRecordBatchReader, Vec<String>)> {
+        let lang = parse_lang(lang)?;
         let reader = data.into_reader()?;
-        let plan = self.plan(entity, &reader.schema(), as_of, values)?;
-        Ok(PyRecordBatchReader::new(Box::new(EvalReader::new(
-            Arc::new(plan),
-            reader,
-        ))))
+        let plan = self.plan(entity, &reader.schema(), as_of, values, strict)?;
+        let notes = plan.notes(lang);
+        Ok((
+            PyRecordBatchReader::new(Box::new(EvalReader::new(Arc::new(plan), reader))),
+            notes,
+        ))
     }
 
-    /// Form validation of one record.
+    /// What a table's columns say before any row (ignored columns, decisions none can
+    /// decide), as warning texts in `lang`; a misspelled column (strict: any column not in the
+    /// schema) is a `FactsError` that names the field meant.
+    #[pyo3(signature = (entity, columns, strict=false, lang="vi"))]
+    fn check_columns(
+        &self,
+        entity: &str,
+        columns: Vec<String>,
+        strict: bool,
+        lang: &str,
+    ) -> PyResult<Vec<String>> {
+        let lang = parse_lang(lang)?;
+        let mut options = htx_rules::Options::default();
+        options.strict = strict;
+        let paths: Vec<&str> = columns.iter().map(String::as_str).collect();
+        let notes = self.engine.check_columns(entity, &paths, options).py()?;
+        Ok(arrow::notes_text(&notes, lang))
+    }
+
+    /// Form validation of one record (a dict, or JSON text read by the core's decoder).
+    #[pyo3(signature = (entity, record, as_of, lang, strict=false))]
     fn validate(
         &self,
         entity: &str,
         record: &Bound<'_, PyAny>,
         as_of: &str,
         lang: &str,
+        strict: bool,
     ) -> PyResult<PyValidation> {
         let py = record.py();
         let as_of = parse_date(as_of)?;
         let lang = parse_lang(lang)?;
-        let value = py_to_json(record)?;
-        let v = self.engine.validate(entity, &value, as_of).py()?;
+        let mut options = htx_rules::Options::default();
+        options.strict = strict;
+        let v = match record.cast_exact::<pyo3::types::PyString>() {
+            Ok(text) => self
+                .engine
+                .validate_json(entity, text.to_cow()?.as_bytes(), as_of, options)
+                .py()?,
+            Err(_) => {
+                let value = py_to_json(record)?;
+                self.engine
+                    .validate_with(entity, &value, as_of, options)
+                    .py()?
+            }
+        };
         let mut errors = Vec::with_capacity(v.errors.len());
         for e in &v.errors {
             errors.push(Py::new(
@@ -914,6 +1051,7 @@ impl NativeEngine {
     }
 
     /// Form validation of many records: per record `(valid, [(field, code, vi, en)])`.
+    #[pyo3(signature = (entity, records, as_of, strict=false))]
     #[allow(clippy::type_complexity)]
     fn validate_rows(
         &self,
@@ -921,24 +1059,29 @@ impl NativeEngine {
         entity: &str,
         records: &Bound<'_, PyAny>,
         as_of: &str,
+        strict: bool,
     ) -> PyResult<Vec<(bool, Vec<(String, String, String, String)>)>> {
         let as_of = parse_date(as_of)?;
+        let mut options = htx_rules::Options::default();
+        options.strict = strict;
         let mut values = Vec::new();
         for r in records.try_iter()? {
-            values.push(py_to_json(&r?)?);
+            values.push(cell_to_json(&r?)?);
         }
         py.detach(|| {
             values
                 .iter()
                 .map(|v| {
-                    self.engine.validate(entity, v, as_of).map(|v| {
-                        let errors = v
-                            .errors
-                            .into_iter()
-                            .map(|e| (e.field, e.code, e.message.vi, e.message.en))
-                            .collect();
-                        (v.valid, errors)
-                    })
+                    self.engine
+                        .validate_with(entity, v, as_of, options)
+                        .map(|v| {
+                            let errors = v
+                                .errors
+                                .into_iter()
+                                .map(|e| (e.field, e.code, e.message.vi, e.message.en))
+                                .collect();
+                            (v.valid, errors)
+                        })
                 })
                 .collect::<Result<Vec<_>, _>>()
         })

@@ -49,15 +49,24 @@ def test_case(case: Dict[str, Any], engine: htx_rules.Engine) -> None:
     eng = _engine_for(case, engine)
     op = case.get("op", "evaluate")
     as_of = case.get("as_of")
+    # a case given as JSON text (a key twice, NaN) is passed as text; `options` as keywords
+    strict = bool(case.get("options", {}).get("strict", False))
+    record = case["text"] if "text" in case else case["record"]
     if op == "evaluate":
-        got = eng.evaluate(case["entity"], case["record"], as_of)
+        got = eng.evaluate(case["entity"], record, as_of, strict=strict)
         results = got if isinstance(got, list) else [got]
         assert [r.to_dict() for r in results] == case["expected"]
+        if "ignored" in case:
+            assert results[0].ignored == case["ignored"]
+        if "text" in case and "record" in case:
+            # the same record as a dict answers the same
+            again = eng.evaluate(case["entity"], case["record"], as_of, strict=strict)
+            assert [again.to_dict()] == case["expected"]
     elif op == "validate":
-        records = case["record"] if isinstance(case["record"], list) else [case["record"]]
-        got_v = [eng.validate(case["entity"], r, as_of=as_of).to_dict() for r in records]
+        records = record if isinstance(record, list) else [record]
+        got_v = [eng.validate(case["entity"], r, as_of=as_of, strict=strict).to_dict() for r in records]
         expected = case["expected"]
-        if isinstance(case["record"], list):
+        if isinstance(record, list):
             assert got_v == expected
         else:
             assert got_v[0] == (expected[0] if isinstance(expected, list) else expected)

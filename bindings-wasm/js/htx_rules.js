@@ -102,12 +102,12 @@ export class Engine {
     return this.#inner;
   }
 
-  evaluate(entity, records, asOf) {
-    return guarded(() => this.#engine().evaluate(entity, records, asOf));
+  evaluate(entity, records, asOf, options) {
+    return guarded(() => this.#engine().evaluate(entity, records, asOf, options));
   }
 
-  validate(entity, record, lang, asOf) {
-    return guarded(() => this.#engine().validate(entity, record, lang, asOf));
+  validate(entity, record, lang, asOf, options) {
+    return guarded(() => this.#engine().validate(entity, record, lang, asOf, options));
   }
 
   explain(rule) {

@@ -7,7 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use htx_rules::{Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Outcome};
+use htx_rules::read::{Format, RecordError};
+use htx_rules::{
+    Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Options, Outcome,
+};
 use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -49,7 +52,28 @@ export interface Decision {
   cite: Cite;
 }
 /** The decisions for one record, in input order. */
-export interface EvaluationResult { id: string | null; decisions: Record<string, Decision> }
+export interface EvaluationResult {
+  id: string | null;
+  decisions: Record<string, Decision>;
+  /**
+   * Facts that could not be used (each treated as absent): a wrong type, a key given twice
+   * ("facts.duplicate_key"), NaN or Infinity ("facts.non_finite"), a key that looks like a
+   * field misspelled or written another way ("facts.misspelled_field", naming the field meant),
+   * and, with `{strict: true}`, any key not in the schema ("facts.unknown_field").
+   */
+  errors?: FieldError[];
+}
+/**
+ * The results of `evaluate`, in input order, and (a property of the array, not an element) the
+ * keys of the records that are not in the schema and were ignored, as dotted paths
+ * ("phone", "managers[].email").
+ */
+export type EvaluationResults = EvaluationResult[] & { readonly ignored: string[] };
+/** How records are read. */
+export interface ReadOptions {
+  /** Keys not in the schema are errors ("facts.unknown_field"); by default they are ignored and listed. */
+  strict?: boolean;
+}
 /** One form error; `field` is a JSON Pointer (RFC 6901) such as "/managers/0/gender". */
 export interface FieldError {
   field: string;
@@ -58,8 +82,8 @@ export interface FieldError {
   /** The message in the language asked for (only when `validate` was given `lang`). */
   text?: string;
 }
-/** The result of form validation. */
-export interface Validation { valid: boolean; errors: FieldError[] }
+/** The result of form validation; `ignored`: keys not in the schema (only when there are some). */
+export interface Validation { valid: boolean; errors: FieldError[]; ignored?: string[] }
 /** A pack diagnostic: where a rule file is wrong. */
 export interface Diagnostic { file: string; line: number; column: number; code: string; message: Message }
 /** A JSON value (an object's `undefined` values are left out, as JSON.stringify does). */
@@ -104,12 +128,13 @@ export interface HtxRulesError extends Error {
 }
 export interface Engine {
   /**
-   * Evaluates records (one object or an array) as of a date (default: today, local time).
-   * Always returns an array, in input order.
+   * Evaluates records (one object, an array, or their JSON text) as of a date (default: today,
+   * local time). Always returns an array, in input order. Given as JSON text, a key given twice
+   * is seen (JSON.parse keeps the last one silently); NaN and Infinity are field errors either way.
    */
-  evaluate(entity: EntityName, records: JsonObject | JsonObject[], asOf?: AsOf | null): EvaluationResult[];
+  evaluate(entity: EntityName, records: JsonObject | JsonObject[] | string, asOf?: AsOf | null, options?: ReadOptions | null): EvaluationResults;
   /** Form validation; with `lang`, each error also carries `text` in that language. */
-  validate(entity: EntityName, record: JsonObject, lang?: Lang | null, asOf?: AsOf | null): Validation;
+  validate(entity: EntityName, record: JsonObject | string, lang?: Lang | null, asOf?: AsOf | null, options?: ReadOptions | null): Validation;
   /** A rule explained as text, in Vietnamese (default) or English. */
   explainText(rule: string, lang?: Lang | null): string;
 }
@@ -178,33 +203,59 @@ impl Engine {
             .map_err(|e| core_error(&e))
     }
 
-    /// Evaluates one record or an array of records; always returns an array, in input order.
+    /// Evaluates one record or an array of records (or their JSON text); always returns an
+    /// array, in input order, with the keys ignored as its `ignored` property.
     #[wasm_bindgen(skip_typescript)]
     pub fn evaluate(
         &self,
         entity: &str,
         records: JsValue,
         as_of: JsValue,
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let as_of = as_of_date(&as_of)?;
-        let records = match to_json(&records)? {
-            Value::Array(items) => items,
-            other => vec![other],
-        };
-        let evaluations = self
+        let options = options_param(&options)?;
+        let text = json_text(&records)?;
+        let batch = self
             .inner
-            .evaluate_many(entity, &records, as_of)
+            .batch(entity, options)
             .map_err(|e| core_error(&e))?;
         // One result at a time into a JS array: the whole output never sits in wasm memory as
         // one JSON tree and one string (that tripled the peak memory of a large batch).
-        let out = Array::new_with_length(u32::try_from(evaluations.len()).unwrap_or(u32::MAX));
-        for (i, evaluation) in (0_u32..).zip(evaluations.iter()) {
-            out.set(i, from_json(&evaluation.to_json())?);
+        let out = Array::new();
+        let ignored = if text.trim_start().starts_with('[') {
+            let mut reader = batch.reader(text.as_bytes(), Format::Json, "input");
+            while let Some(item) = reader.next() {
+                match item {
+                    Ok((_, record)) => {
+                        let evaluation = reader.batch().evaluate(record, as_of);
+                        out.push(&from_json(&evaluation.to_json())?);
+                    }
+                    Err(e) => return Err(core_error(&record_error(&e))),
+                }
+            }
+            reader.notes().ignored
+        } else {
+            let mut batch = batch;
+            let record = batch
+                .decode_json(text.as_bytes())
+                .map_err(|e| core_error(&e.into_error()))?;
+            let evaluation = batch.evaluate(record, as_of);
+            out.push(&from_json(&evaluation.to_json())?);
+            batch.notes().ignored
+        };
+        let keys = Array::new();
+        for k in ignored {
+            keys.push(&JsValue::from_str(&k.key));
         }
+        let descriptor = Object::new();
+        set(&descriptor, "value", &keys);
+        Object::define_property(&out, &JsValue::from_str("ignored"), &descriptor);
         Ok(out.into())
     }
 
-    /// Form validation: `{valid, errors: [{field, code, message: {vi, en}}]}`.
+    /// Form validation: `{valid, errors: [{field, code, message: {vi, en}}]}` (and `ignored`,
+    /// the keys not in the schema, when there are some).
     #[wasm_bindgen(skip_typescript)]
     pub fn validate(
         &self,
@@ -212,13 +263,15 @@ impl Engine {
         record: JsValue,
         lang: JsValue,
         as_of: JsValue,
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let lang = lang_param(&lang)?;
         let as_of = as_of_date(&as_of)?;
-        let record = to_json(&record)?;
+        let options = options_param(&options)?;
+        let text = json_text(&record)?;
         let validation = self
             .inner
-            .validate(entity, &record, as_of)
+            .validate_json(entity, text.as_bytes(), as_of, options)
             .map_err(|e| core_error(&e))?;
         let mut out = validation.to_json();
         if let Some(lang) = lang {
@@ -501,9 +554,35 @@ fn check_length(length: u64) -> Result<(), JsValue> {
     ))
 }
 
-/// A JS value as JSON (through `JSON.stringify`, so it means what the same JSON text means).
-/// The text's length is checked while it is still a JS string, before it enters wasm memory.
-fn to_json(value: &JsValue) -> Result<Value, JsValue> {
+/// `options`: undefined/null → the defaults; else `{ strict?: boolean }`.
+fn options_param(value: &JsValue) -> Result<Options, JsValue> {
+    let mut options = Options::default();
+    if value.is_undefined() || value.is_null() {
+        return Ok(options);
+    }
+    let bad = || {
+        input_error(
+            "input.options",
+            "Tùy chọn phải là một đối tượng { strict: true | false }",
+            "Options must be an object { strict: true | false }",
+        )
+    };
+    if !value.is_object() {
+        return Err(bad());
+    }
+    let strict = Reflect::get(value, &JsValue::from_str("strict")).map_err(|_| bad())?;
+    if !(strict.is_undefined() || strict.is_null()) {
+        options.strict = strict.as_bool().ok_or_else(bad)?;
+    }
+    Ok(options)
+}
+
+/// The JSON text of a JS input, checked for size while it is still a JS string (before it
+/// enters wasm memory): a string is taken as JSON text as it is (so the core sees a key given
+/// twice); anything else goes through `JSON.stringify`, with NaN and ±Infinity — which it would
+/// write as `null`, a silent "absent" — written as the core's non-finite marker, so each is a
+/// field error.
+fn json_text(value: &JsValue) -> Result<String, JsValue> {
     let bad = || {
         input_error(
             "input.json",
@@ -511,13 +590,61 @@ fn to_json(value: &JsValue) -> Result<Value, JsValue> {
             "The input cannot be converted to JSON (a cycle, a BigInt or undefined)",
         )
     };
-    let js_text = JSON::stringify(value).map_err(|_| bad())?;
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        check_length(u64::from(s.length()))?;
+        return Ok(String::from(s));
+    }
+    let mut js_text = JSON::stringify(value).map_err(|_| bad())?;
     if !js_text.is_string() {
         return Err(bad());
     }
     check_length(u64::from(js_text.length()))?;
-    let text = js_text.as_string().ok_or_else(bad)?;
-    serde_json::from_str(&text).map_err(|_| bad())
+    // a NaN or an Infinity can only be among the nulls: look again only then
+    if js_text.includes("null", 0) {
+        let replacer = Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(
+            |_key: JsValue, v: JsValue| match v.as_f64() {
+                Some(f) if !f.is_finite() => {
+                    let marker = Object::new();
+                    let shown = if f.is_nan() {
+                        "NaN"
+                    } else if f > 0.0 {
+                        "Infinity"
+                    } else {
+                        "-Infinity"
+                    };
+                    set(
+                        &marker,
+                        htx_rules::NON_FINITE_KEY,
+                        &JsValue::from_str(shown),
+                    );
+                    marker.into()
+                }
+                _ => v,
+            },
+        );
+        js_text = JSON::stringify_with_replacer(value, replacer.as_ref()).map_err(|_| bad())?;
+        check_length(u64::from(js_text.length()))?;
+    }
+    js_text.as_string().ok_or_else(bad)
+}
+
+/// A record of an array that could not be read, as the core's error.
+fn record_error(e: &RecordError) -> CoreError {
+    let code = htx_rules::Code::parse(&e.code).unwrap_or(htx_rules::Code::InputJson);
+    if code == htx_rules::Code::FactsType {
+        return CoreError::Facts(vec![htx_rules::FieldError {
+            field: format!("/{}", e.record.saturating_sub(1)),
+            code: e.code.clone(),
+            message: e.message.clone(),
+        }]);
+    }
+    CoreError::Input {
+        line: e.line,
+        column: e.column,
+        field: None,
+        code: code.as_str(),
+        message: e.message.clone(),
+    }
 }
 
 /// JSON as a plain JS value.

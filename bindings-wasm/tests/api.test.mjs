@@ -150,6 +150,61 @@ describe("validate", () => {
   });
 });
 
+describe("facts nothing may drop silently", () => {
+  test("a misspelled key is an error naming the field meant; other keys are listed as ignored", () => {
+    const out = engine.evaluate("cooperative", { kind: "htx", workers: { total: 40 }, workers_female: 31, phone: "0275" }, "2025-06-30");
+    const [r] = out;
+    assert.equal(r.errors[0].field, "/workers_female");
+    assert.equal(r.errors[0].code, "facts.misspelled_field");
+    assert.match(r.errors[0].message.en, /did you mean `workers\.female`/);
+    assert.equal(r.decisions.many_female_jobs.outcome, "unknown");
+    assert.deepEqual(out.ignored, ["phone"]);
+    assert.ok(!Object.keys(out).includes("ignored"), "not an element, not enumerable");
+  });
+
+  test("{strict: true} makes every key not in the schema an error", () => {
+    const [r] = engine.evaluate("cooperative", { kind: "htx", phone: "0275" }, "2025-06-30", { strict: true });
+    assert.deepEqual(r.errors.map((e) => [e.field, e.code]), [["/phone", "facts.unknown_field"]]);
+    const v = engine.validate("cooperative", { kind: "htx", phone: "0275" }, "en", "2025-06-30", { strict: true });
+    assert.equal(v.valid, false);
+    const lenient = engine.validate("cooperative", { kind: "htx", phone: "0275" });
+    assert.equal(lenient.valid, true);
+    assert.deepEqual(lenient.ignored, ["phone"]);
+    assert.equal(thrown(() => engine.evaluate("cooperative", {}, "2025-06-30", { strict: "yes" })).code, "input.options");
+    assert.equal(thrown(() => engine.validate("cooperative", {}, null, null, 7)).code, "input.options");
+  });
+
+  test("NaN and Infinity are field errors, not absent facts", () => {
+    const [r] = engine.evaluate("cooperative", { kind: "htx", workers: { total: 40, female: Number.NaN }, members: { total: -Infinity } }, "2025-06-30");
+    assert.deepEqual(r.errors.map((e) => [e.field, e.code]), [
+      ["/members/total", "facts.non_finite"],
+      ["/workers/female", "facts.non_finite"],
+    ]);
+    const v = engine.validate("cooperative", { kind: "htx", workers: { total: Infinity } });
+    assert.equal(v.valid, false);
+    assert.equal(v.errors[0].code, "facts.non_finite");
+    // a null is still absent, with no error
+    const [n] = engine.evaluate("cooperative", { kind: "htx", workers: { total: null } }, "2025-06-30");
+    assert.equal(n.errors, undefined);
+  });
+
+  test("records given as JSON text: a key given twice is an error, NaN too", () => {
+    const text = '{"kind": "htx", "members": {"total": 9, "total": 3}, "workers": {"total": NaN}}';
+    const [r] = engine.evaluate("cooperative", text, "2025-06-30");
+    assert.deepEqual(r.errors.map((e) => [e.field, e.code]), [
+      ["/members/total", "facts.duplicate_key"],
+      ["/workers/total", "facts.non_finite"],
+    ]);
+    assert.equal(r.decisions.meets_membership_minimum.outcome, "unknown");
+    const many = engine.evaluate("cooperative", '[{"id": "a"}, {"id": "b"}]', "2025-06-30");
+    assert.deepEqual(many.map((x) => x.id), ["a", "b"]);
+    const e = thrown(() => engine.evaluate("cooperative", '{"kind": }', "2025-06-30"));
+    assert.equal(e.code, "input.json");
+    const v = engine.validate("person", '{"gender": "female", "gender": "male"}');
+    assert.equal(v.errors[0].code, "facts.duplicate_key");
+  });
+});
+
 describe("errors", () => {
   test("an unknown entity: an Error named HtxRulesError with code entity.unknown", () => {
     const e = thrown(() => engine.evaluate("ship", {}));

@@ -300,9 +300,10 @@ pub fn open_records(
     entity: &str,
     file: Option<&str>,
     sheet: Option<&str>,
+    explicit: Option<htx_rules::read::Format>,
 ) -> Result<crate::input::Source, Error> {
     match file {
-        Some(f) if is_workbook(f) => {
+        Some(f) if explicit.is_none() && is_workbook(f) => {
             let path = Path::new(f);
             let fields = engine.fields(entity)?;
             let names = sheet_names(engine, entity);
@@ -310,7 +311,7 @@ pub fn open_records(
             let csv = to_csv(&range, Some(&Headers::new(&fields)));
             Ok(crate::input::csv_source(format!("{f} [{name}]"), csv))
         }
-        _ => crate::input::open(file),
+        _ => crate::input::open(file, explicit),
     }
 }
 

@@ -95,14 +95,19 @@ fn eval_csv_with_dotted_headers() {
 }
 
 #[test]
-fn malformed_input_names_line_and_column_and_exits_2() {
+fn malformed_input_names_line_and_column() {
+    // a record that cannot be read: an error object in its place, exit 3
     let out = cmd()
         .args(["eval", "--entity", "cooperative", "-"])
         .write_stdin("{\"kind\": \"htx\"}\n{\"kind\": }\n")
         .assert()
-        .code(2);
+        .code(3);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(err.contains("dòng 2, cột 10"), "{err}");
+    assert!(err.contains("stdin:2:10: bản ghi 2:"), "{err}");
+    let v = json(&out.get_output().stdout);
+    assert_eq!(v[1]["error"]["line"], 2);
+    assert_eq!(v[1]["error"]["column"], 10);
+    // nothing could be evaluated: exit 2
     cmd()
         .args(["eval", "--entity", "nope", "-"])
         .write_stdin("{}")
@@ -167,11 +172,14 @@ fn validate_exit_codes_and_pointers() {
         .as_str()
         .unwrap()
         .contains("lao động nữ"));
-    cmd()
+    let out = cmd()
         .args(["validate", "--entity", "cooperative", "-"])
         .write_stdin("[1,")
         .assert()
-        .code(2);
+        .code(3);
+    let v = json(&out.get_output().stdout);
+    assert_eq!(v[0]["error"]["code"], "facts.type");
+    assert_eq!(v[1]["error"]["code"], "input.json");
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Full set of cooperative decisions: from decoded facts, from JSON text, and a hand-written
+//! Full set of cooperative decisions: from decoded facts, from JSON text (straight into slots,
+//! and through a `serde_json::Value` tree as callers holding a `Value` do), and a hand-written
 //! Rust function computing the same decisions (the baseline). Run: `cargo bench -p htx-rules`.
 #![allow(
     clippy::unwrap_used,
@@ -9,7 +10,7 @@
 )]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use htx_rules::{Date, Engine};
+use htx_rules::{Date, Engine, Options};
 use rust_decimal::Decimal;
 
 const COOP: &str = r#"{"id":"BT-HTX-0001","name":"HTX Dệt chiếu Bình Thành","kind":"htx","established_on":"2024-03-15",
@@ -158,6 +159,22 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("engine_from_json_text", |b| {
         b.iter(|| {
+            black_box(
+                engine
+                    .evaluate_json(
+                        "cooperative",
+                        black_box(COOP.as_bytes()),
+                        as_of,
+                        Options::default(),
+                    )
+                    .unwrap()
+                    .decisions()
+                    .count(),
+            )
+        })
+    });
+    g.bench_function("engine_from_json_text_via_value_tree", |b| {
+        b.iter(|| {
             let v: serde_json::Value = serde_json::from_str(black_box(COOP)).unwrap();
             black_box(
                 engine
@@ -170,10 +187,16 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("engine_json_text_to_contract_json", |b| {
         b.iter(|| {
-            let v: serde_json::Value = serde_json::from_str(black_box(COOP)).unwrap();
             black_box(
                 serde_json::to_string(
-                    &engine.evaluate("cooperative", &v, as_of).unwrap().to_json(),
+                    &engine
+                        .evaluate_json(
+                            "cooperative",
+                            black_box(COOP.as_bytes()),
+                            as_of,
+                            Options::default(),
+                        )
+                        .unwrap(),
                 )
                 .unwrap()
                 .len(),

@@ -1,5 +1,6 @@
 //! Evaluates one cooperative many times, for profilers (`valgrind --tool=callgrind`):
-//! `profile_eval N` (decisions only) or `profile_eval N json` (also the contract's JSON text).
+//! `profile_eval N` (decisions only), `profile_eval N json` (also the contract's JSON text), or
+//! `profile_eval N text` (from the record's JSON text, decoded every time).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 use htx_rules::{Date, Engine, Outcome};
 
@@ -15,11 +16,19 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(100_000);
     let to_json = std::env::args().nth(2).is_some_and(|a| a == "json");
+    let from_text = std::env::args().nth(2).is_some_and(|a| a == "text");
+    let text = serde_json::to_vec(&json).unwrap();
     let mut sum = 0;
     for _ in 0..n {
-        let ev = engine
-            .evaluate_decoded("cooperative", &record, as_of)
-            .unwrap();
+        let ev = if from_text {
+            engine
+                .evaluate_json("cooperative", &text, as_of, Default::default())
+                .unwrap()
+        } else {
+            engine
+                .evaluate_decoded("cooperative", &record, as_of)
+                .unwrap()
+        };
         sum += ev
             .decisions()
             .filter(|(_, d)| d.outcome() == Outcome::Yes)

@@ -172,8 +172,14 @@ codes! {
     FactsEnum = "facts.enum",
     /// Facts are nested too deeply.
     FactsDepth = "facts.depth",
-    /// A form has a field the schema does not know (validation only).
+    /// A key (or column) the schema does not know, when reading strictly (otherwise it is ignored and listed once per batch).
     FactsUnknownField = "facts.unknown_field",
+    /// A key (or column) the schema does not know that looks like a field written another way (`workers_female`) or misspelled (`memebrs`); the message names the field meant.
+    FactsMisspelledField = "facts.misspelled_field",
+    /// A key appears twice in one object; neither value is used.
+    FactsDuplicateKey = "facts.duplicate_key",
+    /// A number is not finite: `NaN`, `Infinity`, or too large for a float (`1e999`).
+    FactsNonFinite = "facts.non_finite",
     /// A required field is absent (validation only).
     FactsRequired = "facts.required",
     /// A number is below the field's `min`.
@@ -190,8 +196,12 @@ codes! {
     InputJson = "input.json",
     /// A column of a batch has the wrong number of rows.
     InputColumns = "input.columns",
-    /// Input CSV is malformed (command line).
+    /// Input CSV is malformed: a quote left open at the end of the file, a row with another number of cells than the header.
     InputCsv = "input.csv",
+    /// Input is not valid UTF-8 text.
+    InputUtf8 = "input.utf8",
+    /// The input's format is unknown: not told by its name's extension nor by `--input json|jsonl|csv`.
+    InputFormat = "input.format",
     /// An input file or stream could not be read (command line).
     InputRead = "input.read",
     /// A date argument is not `YYYY-MM-DD` (command line).
@@ -202,7 +212,9 @@ codes! {
     InputLang = "input.lang",
     /// Pack files handed in are not an object of path to text (browser binding).
     InputSources = "input.sources",
-    /// An input is over the browser binding's limit (`maxInputLength()`: 4 Mi UTF-16 units of JSON).
+    /// Reading options are not an object `{ strict: true | false }` (bindings).
+    InputOptions = "input.options",
+    /// An input is over a limit: a record longer than the readers' (`limits::MAX_RECORD_BYTES`), or an input over the browser binding's (`maxInputLength()`: 4 Mi UTF-16 units of JSON).
     InputTooLarge = "input.too_large",
     /// The browser's wasm module trapped (e.g. out of memory); it was rebuilt, the next call works.
     WasmTrap = "wasm.trap",

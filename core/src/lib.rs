@@ -185,6 +185,7 @@ pub mod limits;
 mod model;
 mod outputs;
 pub mod pack;
+pub mod read;
 pub mod report;
 pub mod testing;
 mod validate;
@@ -193,9 +194,12 @@ mod value;
 pub use codes::{codes_markdown, Code};
 pub use date::Date;
 pub use decisions::{DecisionInfo, DecisionKind};
+pub use decode::{
+    BatchNotes, DecodedRecord, Options, TextError, Undecidable, UnknownKey, NON_FINITE_KEY,
+};
 pub use engine::{
-    Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation, Explanation, Outcome,
-    Scalar, Validation, DEFAULT_PACK,
+    Batch, BatchEvaluation, Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation,
+    Explanation, Outcome, Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

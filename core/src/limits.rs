@@ -15,6 +15,9 @@
 //! Evaluation has a budget too ([`EVAL_STEPS`] per rule, [`EVAL_STEPS_PER_RECORD`] per
 //! record): a rule that needs more work than that comes out `unknown` with a reason, instead
 //! of running for minutes.
+//!
+//! Facts (records read from JSON text, CSV, columns) have caps of their own, at the end: a
+//! reader holds one record at a time, so memory stays bounded whatever the size of the file.
 
 /// The deepest an expression's syntax tree may be (operators and calls inside one another, and
 /// a chain `a or b or c …`, which builds a tree as deep as it is long). The parser refuses
@@ -28,7 +31,7 @@
 pub const EXPR_DEPTH: usize = 64;
 
 /// The deepest a type may nest: each record inside a record, and each `list<…>`, is a level.
-/// Facts are decoded to at most 16 levels of JSON (`decode`), so a deeper type could never be
+/// Facts are decoded to at most [`MAX_FACT_DEPTH`] levels of JSON (`decode`), so a deeper type could never be
 /// filled; the walks over the schema (JSON Schema, bound checks, form fields) recurse at most
 /// this deep.
 ///
@@ -148,6 +151,26 @@ impl Default for PackLimits {
         PackLimits::DEFAULT
     }
 }
+
+// ---- facts
+
+/// Facts: how deeply objects and lists may nest inside one record. The schema itself never
+/// goes deeper than a few levels (shipped: 3); anything deeper is not a fact the rules can read,
+/// and is a field error (`facts.depth`).
+pub const MAX_FACT_DEPTH: usize = 16;
+
+/// Facts: the largest record a reader takes from a file (the JSON text of one record, or one
+/// CSV row), in bytes. A reader keeps one record in memory at a time, so this bounds its memory
+/// whatever the file's size; a longer record is a record error (`input.too_large`) and reading
+/// goes on after it. A cooperative is about 1 KB; 8 MiB is far above any real record and far
+/// below what would hurt.
+pub const MAX_RECORD_BYTES: usize = 8 << 20;
+
+/// Facts: the most distinct keys not in the schema a batch lists as ignored (each with the
+/// number of records that had it). Past it, further names are counted but not listed, so a file
+/// whose every record carries other keys cannot grow memory without bound. Registries carry a
+/// handful (names, addresses, phone numbers).
+pub const MAX_IGNORED_KEYS: usize = 1_000;
 
 #[cfg(test)]
 mod tests {

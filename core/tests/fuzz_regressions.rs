@@ -1,4 +1,6 @@
-//! Replays every input in `tests/fuzz-crashers/`: each once crashed something; none may again.
+//! Replays every input in `tests/fuzz-crashers/`: each once crashed something (or is a hostile
+//! input kept as a regression case); none may again. `facts/` files go to every entity as JSON
+//! text, through the JSON readers and as a `Value`; `csv/` files through the CSV reader.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -10,7 +12,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use htx_rules::{Date, Engine};
+use htx_rules::read::Format;
+use htx_rules::{Date, Engine, Options};
 
 fn dir(kind: &str) -> Vec<PathBuf> {
     let d = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -69,13 +72,67 @@ fn facts_inputs_are_answered() {
     let files = dir("facts");
     assert!(!files.is_empty());
     for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for entity in engine.entities() {
+            // as JSON text, through the decoder and the readers (what the fuzz target does)
+            for o in [Options::default(), Options::strict()] {
+                let _ = engine.evaluate_json(entity, &bytes, as_of, o);
+                let _ = engine.validate_json(entity, &bytes, as_of, o);
+            }
+            for format in [Format::Json, Format::JsonLines] {
+                let mut r = engine.batch(entity, Options::default()).unwrap().reader(
+                    &bytes[..],
+                    format,
+                    "f",
+                );
+                while let Some(item) = r.next() {
+                    if let Ok((_, d)) = item {
+                        let _ = r.batch().evaluate(d, as_of);
+                    }
+                }
+            }
+        }
         // serde_json has its own recursion limit: too-deep JSON is an input error, not a crash
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&std::fs::read(&f).unwrap()) else {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
             continue;
         };
         for entity in engine.entities() {
             let _ = engine.evaluate(entity, &v, as_of);
             let _ = engine.validate(entity, &v, as_of);
+        }
+    }
+}
+
+#[test]
+fn csv_inputs_are_read_to_the_end() {
+    let engine = Engine::embedded().unwrap();
+    let as_of = Date::parse("2025-06-30").unwrap();
+    let files = dir("csv");
+    assert!(!files.is_empty());
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        for entity in engine.entities() {
+            for o in [Options::default(), Options::strict()] {
+                let mut r =
+                    engine
+                        .batch(entity, o)
+                        .unwrap()
+                        .reader(&bytes[..], Format::Csv, "f.csv");
+                let _ = r.header_notes();
+                let mut n = 0;
+                while let Some(item) = r.next() {
+                    n += 1;
+                    assert!(
+                        n <= bytes.len() + 1,
+                        "{}: more records than bytes",
+                        f.display()
+                    );
+                    if let Ok((_, d)) = item {
+                        let _ = r.batch().validate(d.clone(), as_of);
+                        let _ = r.batch().evaluate(d, as_of);
+                    }
+                }
+            }
         }
     }
 }

@@ -141,26 +141,43 @@ class Engine:
     # -- evaluation -----------------------------------------------------------------------------
 
     @overload
-    def evaluate(self, entity: str, record: Mapping[str, Any], as_of: AsOf = None) -> Result: ...
+    def evaluate(
+        self, entity: str, record: Union[Mapping[str, Any], str], as_of: AsOf = None, *, strict: bool = False
+    ) -> Result: ...
 
     @overload
-    def evaluate(self, entity: str, record: Sequence[Mapping[str, Any]], as_of: AsOf = None) -> List[Result]: ...
+    def evaluate(
+        self, entity: str, record: Sequence[Mapping[str, Any]], as_of: AsOf = None, *, strict: bool = False
+    ) -> List[Result]: ...
 
-    def evaluate(self, entity: str, record: Any, as_of: AsOf = None) -> Any:
-        """Evaluates one record (a dict) or a list of records (-> list of `Result`, in order)."""
+    def evaluate(self, entity: str, record: Any, as_of: AsOf = None, *, strict: bool = False) -> Any:
+        """Evaluates one record (a dict, or its JSON text) or a list of records (-> list of
+        `Result`, in order).
+
+        A key that is not in the schema is ignored and listed in ``result.ignored`` — unless it
+        looks like a field misspelled or written another way (``workers_female``, ``memebrs``):
+        then it is an error in ``result.errors`` (``facts.misspelled_field``) that names the
+        field meant. ``strict=True`` makes every key not in the schema an error. ``NaN`` and
+        infinities are errors too (``facts.non_finite``), not absent facts. Given as JSON text,
+        a key given twice is also seen (``facts.duplicate_key``).
+        """
         day = _as_of(as_of)
         if isinstance(record, dict):
-            return self._native.evaluate(entity, record, day, self._lang)
+            return self._native.evaluate(entity, record, day, self._lang, strict)
+        if isinstance(record, str):
+            return self._native.evaluate_text(entity, record, day, self._lang, strict)
         if isinstance(record, (list, tuple)):
-            return self._native.evaluate_list(entity, record, day, self._lang)
+            return self._native.evaluate_list(entity, record, day, self._lang, strict)
         if isinstance(record, _Mapping):
-            return self._native.evaluate(entity, dict(record), day, self._lang)
+            return self._native.evaluate(entity, dict(record), day, self._lang, strict)
         raise TypeError(
-            "record must be a dict or a list of dicts, not "
+            "record must be a dict, its JSON text or a list of dicts, not "
             f"{type(record).__name__} (use evaluate_many for DataFrames and Arrow tables)"
         )
 
-    def evaluate_many(self, entity: str, data: Any, as_of: AsOf = None, *, values: str = "auto") -> Any:
+    def evaluate_many(
+        self, entity: str, data: Any, as_of: AsOf = None, *, values: str = "auto", strict: bool = False
+    ) -> Any:
         """Evaluates many records at once and returns the same kind of container.
 
         ``data`` is a list of dicts (nested, or flat with dotted keys), a ``pandas.DataFrame``, a
@@ -179,12 +196,15 @@ class Engine:
 
         ``values`` picks the value columns: ``"auto"`` (default) only for decisions that carry a
         value (shares, counts, dates), ``"all"`` for every decision, ``"none"`` for none.
-        Null cells are missing facts, so the decisions that need them are "unknown"; columns
-        that name no field are ignored.
+        Null cells are missing facts, so the decisions that need them are "unknown". A column
+        that names no field is ignored, with a ``FactsWarning`` (which also names the decisions
+        no column can decide); one that looks like a field misspelled or written another way
+        (``workers_female``) raises ``FactsError`` naming the field meant, as every column not in
+        the schema does with ``strict=True``.
         """
         from . import _frames
 
-        return _frames.evaluate_many(self, entity, data, _as_of(as_of), values)
+        return _frames.evaluate_many(self, entity, data, _as_of(as_of), values, strict)
 
     def field_types(self, entity: str) -> Dict[str, str]:
         """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the pack's
@@ -207,18 +227,34 @@ class Engine:
 
     @overload
     def validate(
-        self, entity: str, record: Mapping[str, Any], lang: Optional[str] = None, as_of: AsOf = None
+        self,
+        entity: str,
+        record: Union[Mapping[str, Any], str],
+        lang: Optional[str] = None,
+        as_of: AsOf = None,
+        *,
+        strict: bool = False,
     ) -> Validation: ...
 
     @overload
     def validate(
-        self, entity: str, record: Sequence[Mapping[str, Any]], lang: Optional[str] = None, as_of: AsOf = None
+        self,
+        entity: str,
+        record: Sequence[Mapping[str, Any]],
+        lang: Optional[str] = None,
+        as_of: AsOf = None,
+        *,
+        strict: bool = False,
     ) -> List[Validation]: ...
 
     @overload
-    def validate(self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None) -> Any: ...
+    def validate(
+        self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None, *, strict: bool = False
+    ) -> Any: ...
 
-    def validate(self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None) -> Any:
+    def validate(
+        self, entity: str, record: Any, lang: Optional[str] = None, as_of: AsOf = None, *, strict: bool = False
+    ) -> Any:
         """Form validation: schema (types, enum values, required fields, bounds) and the pack's
         constraints. Messages in `lang` (default: the engine's).
 
@@ -226,16 +262,20 @@ class Engine:
         polars, pyarrow, DuckDB, any Arrow stream; flat dotted column names are nested again)
         gives the same kind of table with columns ``id``, ``valid`` and ``errors``
         (``[{"field", "code", "message": {"vi", "en"}}]`` per row), read a batch at a time.
-        ``bool(validation)`` is ``validation.valid``: validation is two-valued.
+        ``bool(validation)`` is ``validation.valid``: validation is two-valued. Keys not in the
+        schema are listed in ``validation.ignored`` (errors with ``strict=True``); a misspelled
+        one is an error either way. A record may also be given as JSON text.
         """
         lang = _check_lang(lang or self._lang)
         day = _as_of(as_of)
-        if isinstance(record, _Mapping):
-            return self._native.validate(entity, dict(record), day, lang)
+        if isinstance(record, (_Mapping, str)):
+            return self._native.validate(entity, record if isinstance(record, str) else dict(record), day, lang, strict)
         if isinstance(record, (list, tuple)):
             from . import _frames
 
-            return [self._native.validate(entity, _frames.unflatten(dict(r)), day, lang) for r in record]
+            return [
+                self._native.validate(entity, _frames.unflatten(dict(r)), day, lang, strict) for r in record
+            ]
         from . import _frames
 
         try:
@@ -244,7 +284,7 @@ class Engine:
             raise TypeError(
                 f"record must be a dict, a list of dicts or a table, not {type(record).__name__}"
             ) from None
-        return _frames.validate_many(self, entity, record, day)
+        return _frames.validate_many(self, entity, record, day, strict)
 
     def report(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Mapping as _Mapping
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from . import _native
@@ -139,21 +140,32 @@ def warn_errors(count: int, first: Optional[Tuple[int, str, str, str, str]], lan
 # evaluate_many
 
 
-def evaluate_many(engine: "Engine", entity: str, data: Any, as_of: str, values: str) -> Any:
+def warn_notes(notes: List[str]) -> None:
+    """What the columns of a table say before any row: each ignored column, each decision no
+    column can decide (one warning each)."""
+    for text in notes:
+        warnings.warn(text, FactsWarning, stacklevel=_caller_stacklevel())
+
+
+def evaluate_many(engine: "Engine", entity: str, data: Any, as_of: str, values: str, strict: bool = False) -> Any:
     values = _check_values(values)
     kind = kind_of(data)
     if kind == "records":
-        return _evaluate_records(engine, entity, data, as_of, values)
+        return _evaluate_records(engine, entity, data, as_of, values, strict)
     native = engine._native
     if kind == "pandas":
-        return _evaluate_pandas(engine, entity, data, as_of, values)
+        return _evaluate_pandas(engine, entity, data, as_of, values, strict)
     if kind == "reader":
         pa = _pyarrow("a RecordBatchReader answer")
-        stream = native.evaluate_stream(entity, data, as_of, values)
+        stream, notes = native.evaluate_stream(entity, data, as_of, values, strict, engine.lang)
+        warn_notes(notes)
         return pa.RecordBatchReader.from_stream(stream)
     if kind == "polars_lazy":
-        return _evaluate_polars_lazy(engine, entity, data, as_of, values)
-    out, count, first = native.evaluate_arrow(entity, data, as_of, values, None, kind == "batch")
+        return _evaluate_polars_lazy(engine, entity, data, as_of, values, strict)
+    out, count, first, notes = native.evaluate_arrow(
+        entity, data, as_of, values, None, kind == "batch", strict, engine.lang
+    )
+    warn_notes(notes)
     warn_errors(count, first, engine.lang)
     if kind == "polars":
         import polars as pl
@@ -165,8 +177,18 @@ def evaluate_many(engine: "Engine", entity: str, data: Any, as_of: str, values: 
     return pa.table(out)
 
 
-def _evaluate_records(engine: "Engine", entity: str, records: Any, as_of: str, values: str) -> List[Dict[str, Any]]:
-    results = engine._native.evaluate_list(entity, [unflatten(r) for r in records], as_of, engine.lang)
+def _evaluate_records(
+    engine: "Engine", entity: str, records: Any, as_of: str, values: str, strict: bool = False
+) -> List[Dict[str, Any]]:
+    # the records' keys are a table's columns: checked once (a misspelled one raises)
+    keys: Dict[str, None] = {}
+    for r in records:
+        if isinstance(r, _Mapping):
+            keys.update(dict.fromkeys(k for k in r if isinstance(k, str)))
+    warn_notes(engine._native.check_columns(entity, list(keys), strict, engine.lang))
+    results = engine._native.evaluate_list(
+        entity, [unflatten(r) for r in records], as_of, engine.lang, strict, True
+    )
     with_value = _value_columns(engine, entity, values)
     rows: List[Dict[str, Any]] = []
     count = 0
@@ -198,7 +220,7 @@ def _value_columns(engine: "Engine", entity: str, values: str) -> set:
     return {name for name, t in types if t is not None}
 
 
-def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, values: str) -> Any:
+def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, values: str, strict: bool = False) -> Any:
     """A LazyFrame is collected in streaming batches; each is evaluated as it arrives."""
     import polars as pl
 
@@ -207,19 +229,24 @@ def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, va
         chunks: Iterable[Any] = lf.collect_batches(chunk_size=ROWS)
     else:  # polars < 1.32: one collect with the streaming engine
         chunks = [lf.collect(engine="streaming")]
-    parts = []
+    parts: List[Any] = []
     count = 0
     first = None
     offset = 0
     for chunk in chunks:
-        out, n, f = native.evaluate_arrow(entity, chunk, as_of, values, None, False)
+        out, n, f, notes = native.evaluate_arrow(entity, chunk, as_of, values, None, False, strict, engine.lang)
+        if not parts:
+            warn_notes(notes)
         parts.append(pl.DataFrame(out))
         count += n
         if first is None and f is not None:
             first = (f[0] + offset,) + tuple(f[1:])
         offset += chunk.height
     if not parts:
-        out, _, _ = native.evaluate_arrow(entity, lf.limit(0).collect(), as_of, values, None, False)
+        out, _, _, notes = native.evaluate_arrow(
+            entity, lf.limit(0).collect(), as_of, values, None, False, strict, engine.lang
+        )
+        warn_notes(notes)
         parts.append(pl.DataFrame(out))
     warn_errors(count, first, engine.lang)  # type: ignore[arg-type]
     return pl.concat(parts, how="vertical").lazy()
@@ -256,7 +283,7 @@ def pandas_types(pd: Any, pa: Any) -> Callable[[Any], Any]:
     return mapper
 
 
-def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values: str) -> Any:
+def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values: str, strict: bool = False) -> Any:
     import pandas as pd
 
     pa = _pyarrow("a pandas DataFrame")
@@ -265,7 +292,9 @@ def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values:
     for name in df.columns:
         if not isinstance(name, str):
             raise TypeError(f"column names must be strings, got {name!r}")
-    # only the columns that name a field are converted (others are ignored, as in `evaluate`)
+    # every column is checked (a misspelled one raises, the others not in the schema are said
+    # once); only the columns that name a field are converted
+    warn_notes(native.check_columns(entity, [str(c) for c in df.columns], strict, engine.lang))
     use = [c for c in df.columns if c in kinds]
     n = len(df)
     batches = []
@@ -287,7 +316,7 @@ def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values:
         if not arrays:
             arrays, names = [pa.nulls(len(part))], ["__rows__"]
         batch = pa.RecordBatch.from_arrays(arrays, names=names)
-        out, c, f = native.evaluate_arrow(entity, batch, as_of, values, objects, True)
+        out, c, f, _ = native.evaluate_arrow(entity, batch, as_of, values, objects, True, strict, engine.lang)
         batches.append(pa.record_batch(out))
         count += c
         if first is None and f is not None:
@@ -337,9 +366,11 @@ def errors_type(pa: Any) -> Any:
     return pa.list_(pa.field("item", item, False))
 
 
-def _validate_rows(engine: "Engine", entity: str, rows: List[Dict[str, Any]], as_of: str) -> Tuple[List[Any], List[bool], List[List[Dict[str, Any]]]]:
+def _validate_rows(
+    engine: "Engine", entity: str, rows: List[Dict[str, Any]], as_of: str, strict: bool = False
+) -> Tuple[List[Any], List[bool], List[List[Dict[str, Any]]]]:
     records = [unflatten(r) for r in rows]
-    out = engine._native.validate_rows(entity, records, as_of)
+    out = engine._native.validate_rows(entity, records, as_of, strict)
     ids = [r.get("id") if isinstance(r, dict) else None for r in records]
     valid = [v for v, _ in out]
     errors = [
@@ -348,7 +379,7 @@ def _validate_rows(engine: "Engine", entity: str, rows: List[Dict[str, Any]], as
     return ids, valid, errors
 
 
-def validate_many(engine: "Engine", entity: str, data: Any, as_of: str) -> Any:
+def validate_many(engine: "Engine", entity: str, data: Any, as_of: str, strict: bool = False) -> Any:
     kind = kind_of(data)
     batches = _row_batches(kind, data)
     if kind == "reader":
@@ -356,7 +387,7 @@ def validate_many(engine: "Engine", entity: str, data: Any, as_of: str) -> Any:
 
         def answers() -> Iterator[Any]:
             for rows in batches:
-                ids, valid, errors = _validate_rows(engine, entity, rows, as_of)
+                ids, valid, errors = _validate_rows(engine, entity, rows, as_of, strict)
                 yield _arrow_validation(pa, ids, valid, errors)
 
         # lazy: a batch of the input is read and validated per batch pulled
@@ -365,7 +396,7 @@ def validate_many(engine: "Engine", entity: str, data: Any, as_of: str) -> Any:
     valid: List[bool] = []
     errors: List[List[Dict[str, Any]]] = []
     for rows in batches:
-        i, v, e = _validate_rows(engine, entity, rows, as_of)
+        i, v, e = _validate_rows(engine, entity, rows, as_of, strict)
         ids += i
         valid += v
         errors += e

@@ -1,8 +1,7 @@
 """Registries in, progress reports out — on one machine or split across a cluster.
 
-A registry is what the pack's ``[[collection]]``\\ s and ``meta`` keys declare (for Bến Tre:
-``cooperatives``, ``union_officials``, ``persons``; ``province``, ``synthetic``, ``note``). It
-comes as
+A registry is what the pack's ``[[collection]]``\\ s and ``meta`` keys declare
+(in its ``registry.toml``). It comes as
 
 - a path: a JSON file, or a folder of ``<collection>.csv`` / ``.jsonl`` / ``.json`` files and a
   ``registry.json`` for the keys — read by the core, streaming, on several threads;

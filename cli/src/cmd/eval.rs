@@ -5,8 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use htx_rules::read::RecordError;
 use htx_rules::{Date, Engine, Error, Evaluation, Lang};
 
+use super::records::{self, ReadArgs, Unreadable};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
@@ -15,7 +17,7 @@ use crate::out::table::{terminal_width, TableWriter};
 use crate::out::xlsx::{About, EvalWorkbook};
 use crate::out::{self, finish_io, Target};
 use crate::progress::Progress;
-use crate::{input, pipeline, suggest, Ctx};
+use crate::{pipeline, suggest, Ctx};
 
 /// The formats `eval` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -60,6 +62,8 @@ pub struct Args {
     /// only one).
     #[arg(long)]
     sheet: Option<String>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
     /// input.
     file: Option<String>,
@@ -106,16 +110,17 @@ impl Emitter {
         }
     }
 
-    /// A record that could not be evaluated, in its place.
-    fn unreadable(&self, n: usize, e: &Error, out: &mut ChunkOut) {
+    /// A record that could not be read, in its place: `{"id": null, "error": {file, line,
+    /// column, record, code, message}}` in JSON, a row saying where and why in the others.
+    fn unreadable(&self, n: usize, e: &RecordError, out: &mut ChunkOut) {
         out.records += 1;
         out.unreadable += 1;
         let lang = self.rows.lang;
-        let why = e.message().get(lang).to_string();
+        let why = e.render(lang);
         match &self.encoder {
             Encoder::Json(j) => j.value(
                 n == 1,
-                &serde_json::json!({ "record": n, "code": e.code(), "message": e.message() }),
+                &serde_json::json!({ "id": null, "error": e }),
                 &mut out.bytes,
             ),
             Encoder::Delimited(d) => d.unreadable(&why, &mut out.bytes),
@@ -260,8 +265,16 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let engine = crate::engine(a.pack.as_deref())?;
     suggest::entity(&engine, &a.entity)?;
     let infos = outputs(&engine, &a.entity)?;
-    let source =
-        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
+    let source = crate::sheet::open_records(
+        &engine,
+        &a.entity,
+        a.file.as_deref(),
+        a.sheet.as_deref(),
+        a.read.format(),
+    )?;
+    let options = a.read.options();
+    // each worker evaluates with a batch of its own; the reader's batch decodes and tallies
+    let batch = engine.batch(&a.entity, options)?;
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
     // results on the terminal (a table prints a block every thousand rows): no bar beside them
@@ -271,21 +284,24 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         return Ok(code);
     }
     let entity = a.entity.as_str();
+    let name = source.name.clone();
     let mut written = 0usize;
     let mut unreadable = 0usize;
-    let (read, stopped) = pipeline::run(
+    let (notes, stopped) = pipeline::run(
         pipeline::workers(),
-        || (),
-        |_, seq, chunk: Vec<serde_json::Value>| {
+        || engine.batch(entity, options),
+        |b, seq, chunk: Vec<Item>| {
             let mut o = ChunkOut::default();
             let base = usize::try_from(seq)
                 .unwrap_or(usize::MAX)
                 .saturating_mul(pipeline::CHUNK);
-            for (i, rec) in chunk.iter().enumerate() {
+            for (i, item) in chunk.into_iter().enumerate() {
                 let n = base + i + 1;
-                match engine.evaluate(entity, rec, date) {
-                    Ok(ev) => emitter.evaluation(n, &ev, &mut o),
-                    Err(e) => emitter.unreadable(n, &e, &mut o),
+                match (item, b.as_ref()) {
+                    (Ok(record), Ok(b)) => emitter.evaluation(n, &b.evaluate(record, date), &mut o),
+                    (Err(e), _) => emitter.unreadable(n, &e, &mut o),
+                    // a worker's batch is made like the reader's, which was made: not reached
+                    (Ok(_), Err(_)) => {}
                 }
             }
             o
@@ -302,19 +318,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
                 Err(e) => Err(pipeline::Stop::Failed(e)),
             }
         },
-        |feed| {
-            input::for_each_record(source, &mut |rec| {
-                if feed.push(rec) {
-                    Ok(())
-                } else {
-                    // the output is closed: stop reading (the error is not shown)
-                    Err(Error::invalid_input(
-                        htx_rules::Code::OutputWrite,
-                        htx_rules::msg!(vi: "đầu ra đã đóng", en: "the output is closed"),
-                    ))
-                }
-            })
-        },
+        |feed| read_all(batch, source, lang, ctx.quiet, feed),
     );
     match stopped {
         Some(pipeline::Stop::Closed) => return Ok(ExitCode::SUCCESS),
@@ -334,9 +338,64 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     if let Some(code) = finish_io(writer.finish(end, &mut out), a.output.as_deref())? {
         return Ok(code);
     }
-    read?;
-    if unreadable > 0 {
-        return Ok(ExitCode::from(2));
+    say_end(&name, &notes, unreadable, written, lang, ctx.quiet);
+    Ok(records::exit_code(unreadable, records::doubtful(&notes.0)))
+}
+
+/// A record decoded, or where and why it could not be.
+pub type Item = Result<htx_rules::DecodedRecord, RecordError>;
+
+/// What the reading saw: the batch's notes, and what was said before the records.
+pub type Seen = (htx_rules::BatchNotes, Option<htx_rules::BatchNotes>);
+
+/// Reads every record of `source` with `batch` (on the reading thread), handing each (or its
+/// error) to the workers; says the CSV header's notes up front and each record that cannot be
+/// read as it comes.
+pub fn read_all(
+    batch: htx_rules::Batch<'_>,
+    source: crate::input::Source,
+    lang: Lang,
+    quiet: bool,
+    feed: &mut pipeline::Feeder<'_, Item>,
+) -> Seen {
+    let name = source.name.clone();
+    let mut reader = batch.reader(
+        std::io::BufReader::with_capacity(1 << 16, source.reader),
+        source.format,
+        &name,
+    );
+    let up_front = reader.header_notes();
+    if let Some(n) = &up_front {
+        records::say_notes(&name, n, None, lang, quiet);
     }
-    Ok(ExitCode::SUCCESS)
+    let mut said = Unreadable::new(lang, quiet);
+    for item in reader.by_ref() {
+        let item = match item {
+            Ok((_, record)) => Ok(record),
+            Err(e) => {
+                said.say(&e);
+                Err(e)
+            }
+        };
+        if !feed.push(item) {
+            // the output is closed: stop reading
+            break;
+        }
+    }
+    (reader.notes(), up_front)
+}
+
+/// After the records: what the batch saw, and how many records could not be read.
+pub fn say_end(
+    name: &str,
+    seen: &Seen,
+    unreadable: usize,
+    records: usize,
+    lang: Lang,
+    quiet: bool,
+) {
+    records::say_notes(name, &seen.0, seen.1.as_ref(), lang, quiet);
+    let mut u = Unreadable::new(lang, true);
+    u.count = unreadable;
+    u.summary(name, records);
 }

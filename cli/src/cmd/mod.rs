@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod eval;
 pub mod explain;
+pub mod records;
 pub mod report;
 pub mod validate;
 

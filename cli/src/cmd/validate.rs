@@ -5,14 +5,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
+use htx_rules::read::RecordError;
 use htx_rules::{Error, Lang, Validation};
 
+use super::records::{self, ReadArgs, Unreadable};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
 use crate::out::row::RowBuilder;
 use crate::out::table::{new_table, terminal_width};
 use crate::out::{finish_io, Target};
-use crate::{input, safe, suggest, Ctx};
+use crate::{safe, suggest, Ctx};
 
 /// The formats `validate` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -47,6 +49,8 @@ pub struct Args {
     /// only one).
     #[arg(long)]
     sheet: Option<String>,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
     /// input.
     file: Option<String>,
@@ -82,6 +86,24 @@ impl ValidationTable {
         }
     }
 
+    /// A record that could not be read: where and why.
+    fn unreadable(&mut self, n: usize, e: &RecordError) {
+        self.rows.push([
+            n.to_string(),
+            String::new(),
+            safe::cell(&e.render(self.lang)).into_owned(),
+        ]);
+    }
+
+    /// Prints a block once enough rows are waiting.
+    fn flush_full(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        if self.rows.len() >= crate::out::table::BLOCK {
+            self.flush(out)
+        } else {
+            Ok(())
+        }
+    }
+
     fn flush(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
         if self.rows.is_empty() {
             return Ok(());
@@ -110,8 +132,14 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         reasons: false,
         labels: Labels::new(&engine.fields(&a.entity)?),
     };
-    let source =
-        crate::sheet::open_records(&engine, &a.entity, a.file.as_deref(), a.sheet.as_deref())?;
+    let source = crate::sheet::open_records(
+        &engine,
+        &a.entity,
+        a.file.as_deref(),
+        a.sheet.as_deref(),
+        a.read.format(),
+    )?;
+    let batch = engine.batch(&a.entity, a.read.options())?;
     let mut out = Target::open(a.output.as_deref())?;
     let enc = JsonEncoder {
         fields: Fields::Full,
@@ -130,43 +158,61 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         },
         rows: Vec::new(),
     };
+    let name = source.name.clone();
+    let mut reader = batch.reader(
+        std::io::BufReader::with_capacity(1 << 16, source.reader),
+        source.format,
+        &name,
+    );
+    let up_front = reader.header_notes();
+    if let Some(n) = &up_front {
+        records::say_notes(&name, n, None, lang, ctx.quiet);
+    }
+    let mut said = Unreadable::new(lang, ctx.quiet);
     let mut n = 0usize;
     let mut any_invalid = false;
     let mut buf = Vec::new();
-    let mut stop: Option<ExitCode> = None;
-    let id_field =
-        |rec: &serde_json::Value| rec.get("id").and_then(|v| v.as_str()).map(str::to_string);
-    let result = input::for_each_record(source, &mut |rec| {
-        if stop.is_some() {
-            return Ok(());
-        }
-        let v = engine.validate(&a.entity, &rec, date)?;
+    while let Some(item) = reader.next() {
         n += 1;
-        any_invalid |= !v.valid;
         buf.clear();
-        let r = match a.format {
-            Format::Json | Format::Jsonl => {
-                enc.value(n == 1, &v, &mut buf);
-                out.write_all(&buf)
+        let r = match item {
+            Ok((_, record)) => {
+                let id = record.id().map(str::to_string);
+                let v = reader.batch().validate(record, date);
+                any_invalid |= !v.valid;
+                match a.format {
+                    Format::Json | Format::Jsonl => {
+                        enc.value(n == 1, &v, &mut buf);
+                        out.write_all(&buf)
+                    }
+                    Format::Table => {
+                        table.push(n, id.as_deref(), &v, &rb);
+                        table.flush_full(&mut out)
+                    }
+                }
             }
-            Format::Table => {
-                table.push(n, id_field(&rec).as_deref(), &v, &rb);
-                if table.rows.len() >= crate::out::table::BLOCK {
-                    table.flush(&mut out)
-                } else {
-                    Ok(())
+            Err(e) => {
+                said.say(&e);
+                match a.format {
+                    Format::Json | Format::Jsonl => {
+                        enc.value(
+                            n == 1,
+                            &serde_json::json!({ "id": null, "error": &e }),
+                            &mut buf,
+                        );
+                        out.write_all(&buf)
+                    }
+                    Format::Table => {
+                        table.unreadable(n, &e);
+                        table.flush_full(&mut out)
+                    }
                 }
             }
         };
         if let Some(code) = finish_io(r, a.output.as_deref())? {
-            stop = Some(code);
+            return Ok(code);
         }
-        Ok(())
-    });
-    if let Some(code) = stop {
-        return Ok(code);
     }
-    result?;
     let r = match a.format {
         Format::Json | Format::Jsonl => out.write_all(enc.end(n)),
         Format::Table => table.flush(&mut out),
@@ -175,9 +221,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     if let Some(code) = finish_io(r, a.output.as_deref())? {
         return Ok(code);
     }
-    Ok(if any_invalid {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    records::say_notes(&name, &reader.notes(), up_front.as_ref(), lang, ctx.quiet);
+    said.summary(&name, n);
+    Ok(records::exit_code(said.count, any_invalid))
 }

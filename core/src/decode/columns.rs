@@ -4,8 +4,10 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::json::{text_cell, Decoder};
-use super::{fits, set_path};
+use super::json::Decoder;
+use super::scalar::text_cell;
+use super::shape::Shape;
+use super::{fits, set_path, Tally};
 use crate::codes::Code;
 use crate::date::Date;
 use crate::error::{Error, FieldError};
@@ -88,19 +90,31 @@ impl ColumnBatch {
         self.rows
     }
     /// The columns' paths, in order.
-    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.columns.iter().map(|(p, _)| p.as_str())
     }
 }
 
+/// A column resolved: its path, the slots of the path, the field's type, the column, and its
+/// node in the schema tree (when there is one).
+type Resolved<'b> = (&'b str, Vec<usize>, Ty, &'b Column, Option<usize>);
+
 /// A batch's columns resolved against a record type: each known column with the slots of its
-/// path and its field's type. Unknown columns are ignored, as unknown JSON fields are.
+/// path, its field's type and its node in the schema tree. Columns not in the schema are noted
+/// in the tally once (with a suggestion when one looks like a field written another way).
 pub(crate) struct BatchDecoder<'p, 'b> {
     pack: &'p Pack,
+    shape: &'p Shape,
     record: usize,
     rows: usize,
-    columns: Vec<(&'b str, Vec<usize>, Ty, &'b Column)>,
+    strict: bool,
+    columns: Vec<Resolved<'b>>,
     blank: Record,
+    /// Columns (and fields of struct columns) not in the schema, keys not in the schema inside
+    /// JSON cells, and which fields have a column.
+    pub tally: Tally,
+    /// Per node of the shape, whether a column can hold its facts.
+    pub available: Vec<bool>,
 }
 
 impl<'p, 'b> BatchDecoder<'p, 'b> {
@@ -108,11 +122,15 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
     /// length is an error.
     pub(crate) fn new(
         pack: &'p Pack,
+        shape: &'p Shape,
         record: usize,
         batch: &'b ColumnBatch,
+        strict: bool,
     ) -> Result<BatchDecoder<'p, 'b>, Error> {
         let n_fields = pack.records.get(record).map_or(0, |r| r.fields.len());
         let mut columns = Vec::new();
+        let mut tally = Tally::default();
+        let mut available = vec![false; shape.nodes.len()];
         for (path, col) in &batch.columns {
             if col.len() != batch.rows {
                 return Err(Error::invalid_input(
@@ -123,18 +141,36 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                     ),
                 ));
             }
-            if let Some((slots, ty)) = resolve(pack, record, path) {
-                columns.push((path.as_str(), slots, ty, col));
+            // a schema tree of the record type (an entity's) is optional: a registry's own
+            // record types are read without one (no suggestions, no availability)
+            match resolve(pack, record, path) {
+                Some((slots, ty)) => {
+                    let node = shape.node_of_path(path);
+                    if let Some(n) = node {
+                        mark_available(shape, n, col, &mut available, &mut tally, batch.rows);
+                    }
+                    columns.push((path.as_str(), slots, ty, col, node));
+                }
+                None => {
+                    let (i, _, _) = tally.note_path(shape, path);
+                    if let Some(n) = tally.notes.get_mut(i) {
+                        n.records = batch.rows;
+                    }
+                }
             }
         }
         Ok(BatchDecoder {
             pack,
+            shape,
             record,
             rows: batch.rows,
+            strict,
             columns,
             blank: Record {
                 slots: vec![None; n_fields],
             },
+            tally,
+            available,
         })
     }
 
@@ -144,11 +180,13 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
     }
 
     /// The record in row `row`; its bad cells are appended to `errors` as `(row, error)`.
-    pub(crate) fn row(&self, row: usize, errors: &mut Vec<(usize, FieldError)>) -> Record {
+    pub(crate) fn row(&mut self, row: usize, errors: &mut Vec<(usize, FieldError)>) -> Record {
         let mut rec = self.blank.clone();
-        for (path, slots, ty, col) in &self.columns {
+        self.tally.records = row + 1;
+        let columns = std::mem::take(&mut self.columns);
+        for (path, slots, ty, col, node) in &columns {
             let mut cell_errors = Vec::new();
-            let val = self.cell(col, ty, row, &mut cell_errors);
+            let val = self.cell(col, ty, *node, row, &mut cell_errors);
             for mut e in cell_errors {
                 e.field = format!("/{}{}", path.replace('.', "/"), e.field);
                 errors.push((row, e));
@@ -176,12 +214,20 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 set_path(self.pack, &mut rec, self.record, slots, v);
             }
         }
+        self.columns = columns;
         rec
     }
 
     /// The fact in row `row` of a column, as a value of type `ty` (`None` when absent or bad;
     /// bad cells are described in `errors`, their `field` relative to the column).
-    fn cell(&self, col: &Column, ty: &Ty, row: usize, errors: &mut Vec<FieldError>) -> Option<Val> {
+    fn cell(
+        &mut self,
+        col: &Column,
+        ty: &Ty,
+        node: Option<usize>,
+        row: usize,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<Val> {
         let err = |errors: &mut Vec<FieldError>, field: String, code: Code, message: Message| {
             errors.push(FieldError {
                 field,
@@ -223,8 +269,8 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
             }
             Column::Json(v) => {
                 let j = v.get(row).and_then(|x| x.as_ref())?;
-                let mut d = Decoder::new(self.pack, false);
-                let out = d.value(ty, j);
+                let mut d = Decoder::new(self.pack, self.shape, self.strict, &mut self.tally);
+                let out = d.value(ty, node, j).unwrap_or(None);
                 errors.extend(d.errors);
                 out
             }
@@ -247,9 +293,12 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 };
                 let mut out = Vec::with_capacity(b.saturating_sub(a));
                 let mut ok = true;
+                let item_node = node
+                    .and_then(|n| self.shape.nodes.get(n))
+                    .and_then(|n| n.item);
                 for j in a..b {
                     let before = errors.len();
-                    let v = self.cell(items, inner, j, errors);
+                    let v = self.cell(items, inner, item_node, j, errors);
                     for e in errors.iter_mut().skip(before) {
                         e.field = format!("/{}{}", j - a, e.field);
                     }
@@ -299,14 +348,20 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 let mut rec = Record {
                     slots: vec![None; rt.fields.len()],
                 };
+                let scope =
+                    node.filter(|&n| self.shape.nodes.get(n).and_then(|x| x.record) == Some(*r));
                 for (name, c) in fields {
-                    // unknown fields are ignored, as in `evaluate`
+                    // fields not in the schema were noted once, when the batch was resolved
                     let Some(i) = rt.fields.iter().position(|f| f.name == *name) else {
                         continue;
                     };
                     let Some(f) = rt.fields.get(i) else { continue };
+                    let child = scope
+                        .and_then(|s| self.shape.nodes.get(s))
+                        .and_then(|x| x.fields.get(i))
+                        .copied();
                     let before = errors.len();
-                    let v = self.cell(c, &f.ty, row, errors);
+                    let v = self.cell(c, &f.ty, child, row, errors);
                     match v {
                         Some(v) if fits(&v, &f.ty) => {
                             if let Some(slot) = rec.slots.get_mut(i) {
@@ -324,6 +379,78 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 }
                 Some(Val::Rec(Box::new(rec)))
             }
+        }
+    }
+}
+
+/// Notes a column (or a field of a struct column) that is not in the schema, at record node
+/// `scope`, for the `rows` rows of the batch.
+fn note_column(shape: &Shape, tally: &mut Tally, scope: usize, key: &str, rows: usize) {
+    let (i, _) = tally.note(shape, scope, key);
+    if let Some(n) = tally.notes.get_mut(i) {
+        n.records = rows;
+    }
+}
+
+/// Marks what a column at `node` can hold, and notes the fields of a struct column (or of a
+/// list of structs) that are not in the schema.
+fn mark_available(
+    shape: &Shape,
+    node: usize,
+    col: &Column,
+    available: &mut [bool],
+    tally: &mut Tally,
+    rows: usize,
+) {
+    // the column's field and the records around it; a column of any other kind than a struct
+    // may hold every field below it (a JSON column of records, a list of records)
+    let structured = match col {
+        Column::Struct { .. } => true,
+        Column::List { items, .. } => matches!(items.as_ref(), Column::Struct { .. }),
+        _ => false,
+    };
+    let path = shape
+        .nodes
+        .get(node)
+        .map(|n| n.path.clone())
+        .unwrap_or_default();
+    for (i, n) in shape.nodes.iter().enumerate() {
+        let holds = n.path == path
+            || n.path.is_empty()
+            || path.starts_with(&format!("{}.", n.path))
+            || (!structured
+                && (n.path.starts_with(&format!("{path}."))
+                    || n.path.starts_with(&format!("{path}[]"))));
+        if holds {
+            if let Some(a) = available.get_mut(i) {
+                *a = true;
+            }
+        }
+    }
+    // a struct column says exactly which fields it holds; what is not in the schema is noted
+    let (scope, fields) = match col {
+        Column::Struct { fields, .. } => (Some(node), fields),
+        Column::List { items, .. } => match items.as_ref() {
+            Column::Struct { fields, .. } => (shape.nodes.get(node).and_then(|n| n.item), fields),
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(scope) = scope else { return };
+    let Some(sn) = shape.nodes.get(scope) else {
+        return;
+    };
+    for (name, c) in fields {
+        let child = sn.fields.iter().copied().find(|&f| {
+            shape
+                .nodes
+                .get(f)
+                .and_then(|x| x.path.rsplit('.').next())
+                .is_some_and(|last| last == name)
+        });
+        match child {
+            Some(f) => mark_available(shape, f, c, available, tally, rows),
+            None => note_column(shape, tally, scope, name, rows),
         }
     }
 }

@@ -1,345 +1,720 @@
-//! Decoding facts (JSON) against an entity's schema into a [`Record`] of slots.
+//! Decoding a record straight from JSON into slots: one serde [`DeserializeSeed`] walks the
+//! schema while the JSON is read, so JSON text (`serde_json::Deserializer`) and a
+//! `serde_json::Value` (itself a deserializer) go through the same code, with no tree in
+//! between for text.
 //!
-//! Numbers given as strings are accepted (`"1500000"`, `"0.6"`, `"60%"` for a share); `null`
-//! means absent. A value of the wrong type becomes a field error with its JSON Pointer and the
-//! field is treated as absent, so decisions that need it are `unknown`, never a silent `no`.
+//! What it finds is a field error with its JSON Pointer, and the field is treated as absent:
+//! a value of the wrong type or enum value, a duplicate key (the value is not trusted), a
+//! non-finite number (`NaN`, `Infinity`, a number too large for a float), nesting deeper than
+//! [`MAX_FACT_DEPTH`]. A key the schema does not have is an error when it looks like a field
+//! written another way or misspelled (it names the field meant), and otherwise is noted as
+//! ignored (an error too when strict). `null` means absent.
 
-use std::str::FromStr;
+use std::fmt;
 
-use rust_decimal::Decimal;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use super::scalar::{self, mismatch, non_finite, Prim, ScalarErr};
+use super::shape::Shape;
+use super::Tally;
 use crate::codes::Code;
-use crate::date::Date;
 use crate::error::FieldError;
-use crate::expr::syntax::{self, Ast, Lit};
-use crate::model::{EnumType, Pack};
-use crate::text::{Message, Unit};
+use crate::limits::MAX_FACT_DEPTH;
+use crate::model::{Pack, RecordType};
+use crate::text::Message;
 use crate::value::{Record, Ty, Val};
 
-const MAX_DEPTH: usize = 16;
+/// The key of the one-entry object that stands for a non-finite number where JSON has none:
+/// `{"\u0000non-finite": "NaN"}`. Readers put it in place of `NaN`, `Infinity` or `1e999`
+/// tokens, and bindings in place of a host language's NaN, so the decoder reports the field.
+pub const NON_FINITE_KEY: &str = "\u{0}non-finite";
 
-pub(crate) struct Decoder<'p> {
-    pub pack: &'p Pack,
-    pub strict: bool,
+/// Decodes records of one entity; its errors and the keys it did not know accumulate until
+/// taken.
+pub(crate) struct Decoder<'a, 't> {
+    pack: &'a Pack,
+    shape: &'a Shape,
+    strict: bool,
     pub errors: Vec<FieldError>,
-    ptr: String,
+    /// Values as given (their JSON Pointer and how reasons show them) where the fact was
+    /// rejected or read from another JSON type (a number given as text): what a reason quotes
+    /// when the fact turns out invalid.
+    pub given: Vec<(String, String)>,
+    tally: &'t mut Tally,
+    path: Path<'a>,
+    depth: usize,
+}
+
+/// A step of the path to the value being decoded.
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Field(&'a str),
+    Index(usize),
+}
+
+/// Where the decoder is, kept as steps and written as a JSON Pointer only for an error: most
+/// records have none, and building pointers for every field was a tenth of the decoding.
+struct Path<'a> {
+    /// What comes before (a CSV column's pointer).
+    prefix: String,
+    segs: [Seg<'a>; Path::MAX],
+    len: usize,
+}
+
+impl<'a> Path<'a> {
+    /// Every level of nesting adds at most a field and an index.
+    const MAX: usize = 2 * MAX_FACT_DEPTH + 8;
+
+    fn new() -> Path<'a> {
+        Path {
+            prefix: String::new(),
+            segs: [Seg::Index(0); Path::MAX],
+            len: 0,
+        }
+    }
+    #[inline]
+    fn push(&mut self, seg: Seg<'a>) {
+        if let Some(s) = self.segs.get_mut(self.len) {
+            *s = seg;
+        }
+        self.len += 1;
+    }
+    #[inline]
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+    fn clear(&mut self) {
+        self.prefix.clear();
+        self.len = 0;
+    }
+    /// The JSON Pointer of where the decoder is, with `extra` (a key) after it.
+    fn pointer(&self, extra: Option<&str>) -> String {
+        let mut out = self.prefix.clone();
+        for seg in self.segs.iter().take(self.len) {
+            match seg {
+                Seg::Field(f) => push_segment(&mut out, f),
+                Seg::Index(i) => {
+                    out.push('/');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        if let Some(k) = extra {
+            push_segment(&mut out, k);
+        }
+        out
+    }
 }
 
 /// Appends a JSON Pointer segment (RFC 6901 escapes `~` and `/`), allocating nothing when
 /// there is nothing to escape.
-fn push_segment(ptr: &mut String, s: &str) {
+pub(crate) fn push_segment(ptr: &mut String, s: &str) {
     ptr.push('/');
     if s.contains(['~', '/']) {
-        ptr.push_str(&ptr_escape(s));
+        ptr.push_str(&s.replace('~', "~0").replace('/', "~1"));
     } else {
         ptr.push_str(s);
     }
 }
 
-fn ptr_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
+/// Which fields of a record were seen (a duplicate key is the second sighting): in a word
+/// for the records of real schemas, in a vector beyond 128 fields.
+enum Seen {
+    Small(u128),
+    Big(Vec<u64>),
 }
 
-impl<'p> Decoder<'p> {
-    pub(crate) fn new(pack: &'p Pack, strict: bool) -> Decoder<'p> {
+impl Seen {
+    fn new(n: usize) -> Seen {
+        if n <= 128 {
+            Seen::Small(0)
+        } else {
+            Seen::Big(vec![0; n.div_ceil(64)])
+        }
+    }
+    fn has(&self, i: usize) -> bool {
+        match self {
+            Seen::Small(w) => i < 128 && w & (1u128 << i) != 0,
+            Seen::Big(v) => v.get(i / 64).is_some_and(|w| w & (1u64 << (i % 64)) != 0),
+        }
+    }
+    /// Marks `i`; true when it was already marked.
+    fn mark(&mut self, i: usize) -> bool {
+        let was = self.has(i);
+        match self {
+            Seen::Small(w) if i < 128 => *w |= 1u128 << i,
+            Seen::Small(_) => {}
+            Seen::Big(v) => {
+                if let Some(w) = v.get_mut(i / 64) {
+                    *w |= 1u64 << (i % 64);
+                }
+            }
+        }
+        was
+    }
+}
+
+impl<'a, 't> Decoder<'a, 't> {
+    pub(crate) fn new(
+        pack: &'a Pack,
+        shape: &'a Shape,
+        strict: bool,
+        tally: &'t mut Tally,
+    ) -> Decoder<'a, 't> {
         Decoder {
             pack,
+            shape,
             strict,
             errors: Vec::new(),
-            ptr: String::new(),
+            given: Vec::new(),
+            tally,
+            path: Path::new(),
+            depth: 0,
         }
     }
 
     fn err(&mut self, code: Code, message: Message) {
         self.errors.push(FieldError {
-            field: self.ptr.clone(),
+            field: self.path.pointer(None),
             code: code.into(),
             message,
         });
     }
 
-    pub(crate) fn record(&mut self, rec: usize, v: &Value) -> Option<Record> {
-        let Value::Object(map) = v else {
-            if !v.is_null() {
-                self.err(
-                    Code::FactsType,
-                    msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
-                );
-            }
-            return None;
-        };
-        if self.ptr.matches('/').count() > MAX_DEPTH {
-            self.err(
-                Code::FactsDepth,
-                msg!(vi: "dữ liệu lồng nhau quá sâu", en: "facts nested too deeply"),
-            );
-            return None;
-        }
-        let rt = self.pack.records.get(rec)?;
-        let mut slots: Vec<Option<Val>> = Vec::with_capacity(rt.fields.len());
-        slots.resize_with(rt.fields.len(), || None);
-        let mut known = 0;
-        // errors come out in the schema's field order, whatever the order of the JSON keys
-        let base = self.errors.len();
-        let mut owners: Vec<usize> = Vec::new();
-        for (k, x) in map {
-            // a record has few fields: a linear scan beats hashing
-            let Some(i) = rt.fields.iter().position(|f| f.name == *k) else {
-                continue;
-            };
-            known += 1;
-            if x.is_null() {
-                continue;
-            }
-            let (Some(f), len) = (rt.fields.get(i), self.ptr.len()) else {
-                continue;
-            };
-            push_segment(&mut self.ptr, &f.name);
-            let before = self.errors.len();
-            let val = self.value(&f.ty, x);
-            self.ptr.truncate(len);
-            owners.extend(std::iter::repeat_n(i, self.errors.len() - before));
-            if let Some(slot) = slots.get_mut(i) {
-                *slot = val;
-            }
-        }
-        if owners.len() > 1 {
-            let tail: Vec<FieldError> = self.errors.drain(base..).collect();
-            let mut pairs: Vec<(usize, FieldError)> = owners.into_iter().zip(tail).collect();
-            pairs.sort_by_key(|p| p.0);
-            self.errors.extend(pairs.into_iter().map(|p| p.1));
-        }
-        if self.strict && map.len() > known {
-            for (k, _) in map
-                .iter()
-                .filter(|(k, _)| !rt.by_name.contains_key(k.as_str()))
-            {
-                let len = self.ptr.len();
-                push_segment(&mut self.ptr, k);
-                let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
-                self.err(
-                    Code::FactsUnknownField,
-                    msg!(
-                        vi: format!(
-                            "trường `{k}` không có trong `{}` (các trường: {})",
-                            rt.name,
-                            known.join(", "),
-                        ),
-                        en: format!("`{}` has no field `{k}` (fields: {})", rt.name, known.join(", ")),
-                    ),
-                );
-                self.ptr.truncate(len);
-            }
-        }
-        Some(Record { slots })
+    fn err_at(&mut self, segment: &str, code: Code, message: Message) {
+        self.errors.push(FieldError {
+            field: self.path.pointer(Some(segment)),
+            code: code.into(),
+            message,
+        });
     }
 
-    pub(crate) fn value(&mut self, ty: &Ty, v: &Value) -> Option<Val> {
-        if v.is_null() {
-            return None;
-        }
-        let r = match ty {
-            Ty::Rec(r) => return self.record(*r, v).map(|x| Val::Rec(Box::new(x))),
-            Ty::List(inner) => {
-                let Value::Array(items) = v else {
-                    self.err(
-                        Code::FactsType,
-                        msg!(
-                            vi: "cần một danh sách (mảng JSON)",
-                            en: "expected a list (JSON array)",
-                        ),
-                    );
-                    return None;
-                };
-                let mut out = Vec::with_capacity(items.len());
-                let mut ok = true;
-                for (i, it) in items.iter().enumerate() {
-                    let len = self.ptr.len();
-                    self.ptr.push('/');
-                    self.ptr.push_str(&i.to_string());
-                    match self.value(inner, it) {
-                        Some(x) => out.push(x),
-                        None => {
-                            if it.is_null() {
-                                self.err(
-                                    Code::FactsType,
-                                    msg!(
-                                        vi: "phần tử danh sách không được để trống",
-                                        en: "list items cannot be null",
-                                    ),
-                                );
-                            }
-                            ok = false;
-                        }
-                    }
-                    self.ptr.truncate(len);
-                }
-                // a list with a bad item is absent as a whole (its count would be wrong otherwise)
-                return if ok { Some(Val::List(out)) } else { None };
-            }
-            _ => scalar(ty, v, &self.pack.enums),
+    /// Decodes the entity's record from any JSON deserializer: `Ok(None)` for `null` or a
+    /// value that is not an object (then an error says so); `Err` only when the text itself is
+    /// not JSON.
+    pub(crate) fn root<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        de: D,
+    ) -> Result<Option<Record>, D::Error> {
+        self.tally.records += 1;
+        self.path.clear();
+        self.depth = 0;
+        let ty = match self.shape.nodes.first().and_then(|n| n.record) {
+            Some(r) => Ty::Rec(r),
+            None => return Ok(None),
         };
+        let v = de.deserialize_any(ValueSeed {
+            d: self,
+            ty: &ty,
+            node: Some(0),
+        })?;
+        Ok(match v {
+            Some(Val::Rec(r)) => Some(*r),
+            _ => None,
+        })
+    }
+
+    /// Decodes one value of type `ty` (a CSV cell holding JSON, a JSON column's value); `node`
+    /// is its field in the schema tree when it has one.
+    pub(crate) fn value<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        ty: &Ty,
+        node: Option<usize>,
+        de: D,
+    ) -> Result<Option<Val>, D::Error> {
+        de.deserialize_any(ValueSeed { d: self, ty, node })
+    }
+
+    /// The JSON Pointer prefix of what is decoded next (a CSV column's path).
+    #[cfg_attr(not(feature = "csv"), allow(dead_code))]
+    pub(crate) fn set_pointer(&mut self, ptr: &str) {
+        self.path.clear();
+        self.path.prefix.push_str(ptr);
+    }
+
+    fn scalar_result(&mut self, r: Result<Val, ScalarErr>) -> Option<Val> {
         match r {
-            Ok(x) => Some(x),
+            Ok(v) => Some(v),
             Err((code, message)) => {
                 self.err(code, message);
                 None
             }
         }
     }
-}
 
-type ScalarErr = (Code, Message);
+    fn mark(&mut self, node: Option<usize>) {
+        if let (Some(n), Some(p)) = (node, self.tally.present.as_mut()) {
+            if let Some(b) = p.get_mut(n) {
+                *b = true;
+            }
+        }
+    }
 
-/// Decodes one scalar JSON value as type `ty`.
-pub(crate) fn scalar(ty: &Ty, v: &Value, enums: &[EnumType]) -> Result<Val, ScalarErr> {
-    // the value as shown in messages: built only when there is an error
-    let shown = || -> String {
-        match v {
-            Value::String(s) => format!("\"{}\"", s.chars().take(40).collect::<String>()),
-            other => other.to_string().chars().take(40).collect(),
+    /// The fields of a record object, read key by key.
+    fn record_body<'de, A: MapAccess<'de>>(
+        &mut self,
+        mut map: A,
+        rt: &'a RecordType,
+        scope: usize,
+    ) -> Result<Option<Record>, A::Error> {
+        if self.depth >= MAX_FACT_DEPTH {
+            self.err(
+                Code::FactsDepth,
+                msg!(vi: "dữ liệu lồng nhau quá sâu", en: "facts nested too deeply"),
+            );
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(None);
         }
-    };
-    // `want` says what was expected
-    let bad = |code: Code, want: Message| -> ScalarErr {
-        let s = shown();
-        (
-            code,
-            msg!(
-                vi: format!("cần {}, gặp {s}", want.vi),
-                en: format!("expected {}, found {s}", want.en),
-            ),
-        )
-    };
-    match ty {
-        Ty::Bool => match v {
-            Value::Bool(b) => Ok(Val::Bool(*b)),
-            _ => Err(bad(
-                Code::FactsType,
-                msg!(vi: "true hoặc false", en: "true or false"),
-            )),
-        },
-        Ty::Int => {
-            let i = match v {
-                Value::Number(n) => n.as_i64().or_else(|| {
-                    n.as_f64()
-                        .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                        .map(|f| f as i64)
-                }),
-                Value::String(s) => s.trim().parse::<i64>().ok(),
-                _ => None,
+        self.depth += 1;
+        let n = rt.fields.len();
+        let mut slots: Vec<Option<Val>> = Vec::with_capacity(n);
+        slots.resize_with(n, || None);
+        let mut seen = Seen::new(n);
+        let mut doubled = Seen::new(n);
+        let mut any_doubled = false;
+        let mut unknown_seen: Vec<(usize, Option<String>)> = Vec::new();
+        // errors come out in the schema's field order, whatever the order of the JSON keys;
+        // keys not in the schema come after the fields
+        let base = self.errors.len();
+        let mut owners: Vec<usize> = Vec::new();
+        let node = self.shape.nodes.get(scope);
+        // keys usually come in the schema's order: the field after the last one is tried first
+        let mut guess = 0usize;
+        loop {
+            let before = self.errors.len();
+            let seed = KeySeed {
+                d: self,
+                rt,
+                scope,
+                guess,
             };
-            i.map(Val::Int).ok_or_else(|| {
-                bad(
-                    Code::FactsType,
-                    msg!(vi: "một số nguyên", en: "a whole number"),
-                )
-            })
-        }
-        Ty::Dec(unit) => {
-            let d = match v {
-                Value::Number(n) => Decimal::from_str(&n.to_string())
-                    .ok()
-                    .or_else(|| Decimal::from_scientific(&n.to_string()).ok()),
-                Value::String(s) => decimal_text(s.trim(), *unit),
-                _ => None,
+            let Some(k) = map.next_key_seed(seed)? else {
+                break;
             };
-            d.map(Val::Dec).ok_or_else(|| match unit {
-                Unit::Share => bad(
-                    Code::FactsType,
-                    msg!(vi: "một tỷ lệ (0.6 hoặc \"60%\")", en: "a share (0.6 or \"60%\")"),
-                ),
-                Unit::Money => bad(
-                    Code::FactsType,
-                    msg!(vi: "một số tiền (đồng)", en: "an amount of money (VND)"),
-                ),
-                Unit::Plain => bad(Code::FactsType, msg!(vi: "một số", en: "a number")),
-            })
-        }
-        Ty::Date => match v {
-            Value::String(s) => Date::parse(s.trim()).map(Val::Date).ok_or_else(|| {
-                bad(
-                    Code::FactsDate,
-                    msg!(vi: "ngày dạng YYYY-MM-DD", en: "a date YYYY-MM-DD"),
-                )
-            }),
-            _ => Err(bad(
-                Code::FactsDate,
-                msg!(vi: "ngày dạng YYYY-MM-DD", en: "a date YYYY-MM-DD"),
-            )),
-        },
-        Ty::Str => match v {
-            Value::String(s) => Ok(Val::Str(s.as_str().into())),
-            Value::Number(n) => Ok(Val::Str(n.to_string().into())),
-            _ => Err(bad(Code::FactsType, msg!(vi: "một chuỗi", en: "a string"))),
-        },
-        Ty::Enum(e) => {
-            let et = enums.get(*e);
-            match v {
-                Value::String(s) if et.is_some_and(|x| x.values.iter().any(|y| y == s)) => {
-                    Ok(Val::Str(s.as_str().into()))
+            let owner = match k {
+                Key::Field(i) => {
+                    guess = i + 1;
+                    let Some(f) = rt.fields.get(i) else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    if seen.mark(i) {
+                        map.next_value::<IgnoredAny>()?;
+                        if !doubled.mark(i) {
+                            any_doubled = true;
+                            self.err_at(&f.name, Code::FactsDuplicateKey, duplicate(&f.name));
+                        }
+                    } else {
+                        self.path.push(Seg::Field(&f.name));
+                        let child = node.and_then(|x| x.fields.get(i)).copied();
+                        let v = map.next_value_seed(ValueSeed {
+                            d: self,
+                            ty: &f.ty,
+                            node: child,
+                        })?;
+                        self.path.pop();
+                        if let Some(slot) = slots.get_mut(i) {
+                            *slot = v;
+                        }
+                    }
+                    i
                 }
-                _ => {
-                    let values = et.map(|x| x.values.join(", ")).unwrap_or_default();
-                    let s = shown();
-                    Err((
-                        Code::FactsEnum,
-                        msg!(
-                            vi: format!("giá trị {s} không hợp lệ; cần một trong: {values}"),
-                            en: format!("{s} is not allowed; expected one of: {values}"),
-                        ),
-                    ))
+                Key::Unknown(note, key) => {
+                    map.next_value::<IgnoredAny>()?;
+                    let entry = (note, key);
+                    if unknown_seen.contains(&entry) {
+                        let text = entry
+                            .1
+                            .clone()
+                            .or_else(|| self.tally.key_text(note).map(str::to_string));
+                        if let Some(k) = text {
+                            self.err_at(&k, Code::FactsDuplicateKey, duplicate(&k));
+                        }
+                    } else {
+                        unknown_seen.push(entry);
+                    }
+                    n
+                }
+                Key::NonFinite => {
+                    // a non-finite number where a record is expected
+                    let shown = non_finite_text(map.next_value::<Value>()?);
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    self.depth -= 1;
+                    self.errors.truncate(base);
+                    let (code, message) = non_finite(&shown);
+                    self.err(code, message);
+                    return Ok(None);
+                }
+            };
+            owners.extend(std::iter::repeat_n(owner, self.errors.len() - before));
+        }
+        self.depth -= 1;
+        if any_doubled {
+            // a key given twice: neither value is trusted
+            for (i, slot) in slots.iter_mut().enumerate() {
+                if doubled.has(i) {
+                    *slot = None;
                 }
             }
         }
-        Ty::Rec(_) | Ty::List(_) => Err((
-            Code::FactsType,
-            msg!(vi: "kiểu không hợp lệ", en: "unexpected type"),
-        )),
+        if owners.windows(2).any(|w| w.first() > w.get(1)) {
+            let tail: Vec<FieldError> = self.errors.drain(base..).collect();
+            let mut pairs: Vec<(usize, FieldError)> = owners.into_iter().zip(tail).collect();
+            pairs.sort_by_key(|p| p.0);
+            self.errors.extend(pairs.into_iter().map(|p| p.1));
+        }
+        Ok(Some(Record { slots }))
+    }
+
+    /// A key the record type does not have, at record node `scope`.
+    fn unknown_key(&mut self, rt: &RecordType, scope: usize, key: &str) -> Key {
+        let (note, suggestion) = self.tally.note(self.shape, scope, key);
+        let owned = (note == usize::MAX).then(|| key.to_string());
+        if let Some((code, message)) =
+            unknown_message(self.shape, rt, scope, key, suggestion, self.strict)
+        {
+            self.err_at(key, code, message);
+        }
+        Key::Unknown(note, owned)
     }
 }
 
-/// A scalar fact given as text (a CSV or DataFrame cell): the common cases without building a
-/// JSON value; anything unusual goes through [`scalar`] for the same errors.
-pub(crate) fn text_cell(ty: &Ty, s: &str, enums: &[EnumType]) -> Result<Val, ScalarErr> {
-    let fast = match ty {
-        Ty::Str => Some(Val::Str(s.into())),
-        Ty::Enum(e) => enums
-            .get(*e)
-            .filter(|et| et.values.iter().any(|v| v == s))
-            .map(|_| Val::Str(s.into())),
-        Ty::Date => Date::parse(s.trim()).map(Val::Date),
-        Ty::Int => s.trim().parse::<i64>().ok().map(Val::Int),
-        Ty::Dec(unit) => decimal_text(s.trim(), *unit).map(Val::Dec),
-        Ty::Bool => match s.trim() {
-            "true" | "True" | "TRUE" => Some(Val::Bool(true)),
-            "false" | "False" | "FALSE" => Some(Val::Bool(false)),
-            _ => None,
-        },
-        Ty::Rec(_) | Ty::List(_) => None,
-    };
-    match fast {
-        Some(v) => Ok(v),
-        None => scalar(ty, &Value::String(s.to_string()), enums),
+/// The error for a key of record type `rt` (at record node `scope`) that the schema does not
+/// have: a misspelled field (`suggestion`, a field node) always, any other key when strict.
+pub(crate) fn unknown_message(
+    shape: &Shape,
+    rt: &RecordType,
+    scope: usize,
+    key: &str,
+    suggestion: Option<usize>,
+    strict: bool,
+) -> Option<(Code, Message)> {
+    match suggestion {
+        Some(s) => {
+            let n = shape.nodes.get(s)?;
+            let (path, label) = (relative(shape, scope, &n.path), n.label.clone());
+            Some((
+                Code::FactsMisspelledField,
+                msg!(
+                    vi: format!(
+                        "`{key}` không có trong dữ liệu của `{}`; có phải là `{path}` ({})?",
+                        rt.name, label.vi,
+                    ),
+                    en: format!(
+                        "`{}` has no field `{key}`; did you mean `{path}` ({})?",
+                        rt.name, label.en,
+                    ),
+                ),
+            ))
+        }
+        None if strict => {
+            let known: Vec<_> = rt.fields.iter().map(|f| f.name.as_str()).collect();
+            Some((
+                Code::FactsUnknownField,
+                msg!(
+                    vi: format!(
+                        "trường `{key}` không có trong `{}` (các trường: {})",
+                        rt.name,
+                        known.join(", "),
+                    ),
+                    en: format!(
+                        "`{}` has no field `{key}` (fields: {})",
+                        rt.name,
+                        known.join(", ")
+                    ),
+                ),
+            ))
+        }
+        None => None,
     }
 }
 
-/// A decimal written as text: `"0.6"`, `"1500000"`, `"1_500_000"`, `"60%"` (a share).
-pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
-    if s.is_empty() || s.len() > 64 {
-        return None;
+fn duplicate(name: &str) -> Message {
+    msg!(
+        vi: format!("khóa `{name}` xuất hiện hai lần trong cùng một đối tượng: không giá trị nào được dùng"),
+        en: format!("key `{name}` appears twice in one object: neither value is used"),
+    )
+}
+
+/// The path of `path` relative to record node `scope`'s path.
+fn relative(shape: &Shape, scope: usize, path: &str) -> String {
+    let base = shape
+        .nodes
+        .get(scope)
+        .map(|n| n.path.as_str())
+        .unwrap_or_default();
+    if base.is_empty() {
+        path.to_string()
+    } else {
+        path.strip_prefix(base)
+            .and_then(|p| p.strip_prefix('.'))
+            .unwrap_or(path)
+            .to_string()
     }
-    if unit == Unit::Money {
-        return crate::amount::parse_amount(s);
+}
+
+/// How a non-finite marker's value is shown.
+fn non_finite_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s.chars().take(40).collect(),
+        other => other.to_string().chars().take(40).collect(),
     }
-    if let Ok(d) = Decimal::from_str(s) {
-        return Some(d);
+}
+
+/// A key of a record object, resolved.
+enum Key {
+    Field(usize),
+    /// Not in the schema: its note in the tally (and its text when the tally keeps no more).
+    Unknown(usize, Option<String>),
+    NonFinite,
+}
+
+struct KeySeed<'d, 'a, 't> {
+    d: &'d mut Decoder<'a, 't>,
+    rt: &'a RecordType,
+    scope: usize,
+    /// The field most likely named (the one after the previous key's).
+    guess: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_, '_> {
+    type Value = Key;
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Key, D::Error> {
+        de.deserialize_str(self)
     }
-    match syntax::parse(s).ok()? {
-        Ast::Lit(Lit::Percent(d), _) if unit != Unit::Money => Some(d),
-        Ast::Lit(Lit::Dec(d), _) => Some(d),
-        Ast::Lit(Lit::Int(i), _) => Some(Decimal::from(i)),
-        _ => None,
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_, '_, '_> {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
     }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Key, E> {
+        let fields = &self.rt.fields;
+        let found = if fields.get(self.guess).is_some_and(|f| f.name == s) {
+            Some(self.guess)
+        } else if fields.len() <= 24 {
+            fields.iter().position(|f| f.name == s)
+        } else {
+            self.rt.by_name.get(s).copied()
+        };
+        Ok(match found {
+            Some(i) => Key::Field(i),
+            None if s == NON_FINITE_KEY => Key::NonFinite,
+            None => self.d.unknown_key(self.rt, self.scope, s),
+        })
+    }
+}
+
+/// Whether the first key of an object is the non-finite marker (or else the key, for
+/// messages).
+struct MarkerSeed;
+
+impl<'de> DeserializeSeed<'de> for MarkerSeed {
+    type Value = Result<(), String>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MarkerSeed {
+    type Value = Result<(), String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(if s == NON_FINITE_KEY {
+            Ok(())
+        } else {
+            Err(s.to_string())
+        })
+    }
+}
+
+/// One value of type `ty` at the decoder's pointer.
+struct ValueSeed<'d, 'a, 't, 'y> {
+    d: &'d mut Decoder<'a, 't>,
+    ty: &'y Ty,
+    node: Option<usize>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, '_> {
+    type Value = Option<Val>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, de: D) -> Result<Option<Val>, D::Error> {
+        de.deserialize_any(self)
+    }
+}
+
+impl<'a> ValueSeed<'_, 'a, '_, '_> {
+    fn prim(self, p: Prim<'_>) -> Option<Val> {
+        let r = match self.ty {
+            Ty::Rec(_) | Ty::List(_) => Err(mismatch(self.ty, &p.shown(), &self.d.pack.enums)),
+            ty => scalar::scalar(ty, p, &self.d.pack.enums),
+        };
+        // the value as given, when a reason may not find it in the decoded fact: rejected, or
+        // read from another JSON type (a text "45" or a float 45.0 read as a count)
+        let converted = matches!(
+            (self.ty, p, &r),
+            (Ty::Int | Ty::Dec(_), Prim::Str(_), Ok(_)) | (Ty::Int, Prim::F64(_), Ok(_))
+        );
+        if r.is_err() || converted {
+            let at = self.d.path.pointer(None);
+            self.d.given.push((at, p.given()));
+        }
+        let v = self.d.scalar_result(r);
+        if v.is_some() {
+            self.d.mark(self.node);
+        }
+        v
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
+    type Value = Option<Val>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Option<Val>, E> {
+        Ok(self.prim(Prim::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Option<Val>, E> {
+        Ok(self.prim(Prim::I64(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Option<Val>, E> {
+        Ok(self.prim(Prim::U64(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Option<Val>, E> {
+        Ok(self.prim(Prim::F64(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Option<Val>, E> {
+        Ok(self.prim(Prim::Str(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Option<Val>, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Option<Val>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, de: D) -> Result<Option<Val>, D::Error> {
+        de.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Val>, A::Error> {
+        let d = self.d;
+        let Ty::List(inner) = self.ty else {
+            let shown = seq_shown(&mut seq)?;
+            let (code, message) = mismatch(self.ty, &shown, &d.pack.enums);
+            d.err(code, message);
+            return Ok(None);
+        };
+        if d.depth >= MAX_FACT_DEPTH {
+            d.err(
+                Code::FactsDepth,
+                msg!(vi: "dữ liệu lồng nhau quá sâu", en: "facts nested too deeply"),
+            );
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(None);
+        }
+        d.depth += 1;
+        let item_node = self
+            .node
+            .and_then(|n| d.shape.nodes.get(n))
+            .and_then(|n| n.item);
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut i = 0usize;
+        loop {
+            d.path.push(Seg::Index(i));
+            let before = d.errors.len();
+            let item = seq.next_element_seed(ValueSeed {
+                d: &mut *d,
+                ty: inner,
+                node: item_node,
+            })?;
+            match item {
+                None => {
+                    d.path.pop();
+                    break;
+                }
+                Some(Some(x)) => out.push(x),
+                Some(None) => {
+                    if d.errors.len() == before {
+                        d.err(
+                            Code::FactsType,
+                            msg!(
+                                vi: "phần tử danh sách không được để trống",
+                                en: "list items cannot be null",
+                            ),
+                        );
+                    }
+                    ok = false;
+                }
+            }
+            d.path.pop();
+            i += 1;
+        }
+        d.depth -= 1;
+        // a list with a bad item is absent as a whole (its count would be wrong otherwise)
+        if ok {
+            d.mark(self.node);
+            Ok(Some(Val::List(out)))
+        } else {
+            Ok(None)
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<Val>, A::Error> {
+        let d = self.d;
+        if let Ty::Rec(r) = self.ty {
+            let Some(rt) = d.pack.records.get(*r) else {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                return Ok(None);
+            };
+            let scope = match self.node.and_then(|n| d.shape.nodes.get(n)) {
+                Some(n) if n.record == Some(*r) => self.node.unwrap_or(usize::MAX),
+                _ => usize::MAX,
+            };
+            let rec = d.record_body(map, rt, scope)?;
+            if rec.is_some() {
+                d.mark(self.node);
+            }
+            return Ok(rec.map(|x| Val::Rec(Box::new(x))));
+        }
+        // not a record: a non-finite number in disguise, or the wrong type
+        match map.next_key_seed(MarkerSeed)? {
+            Some(Ok(())) => {
+                let shown = non_finite_text(map.next_value::<Value>()?);
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                let at = d.path.pointer(None);
+                d.given.push((at, shown.clone()));
+                let (code, message) = non_finite(&shown);
+                d.err(code, message);
+                Ok(None)
+            }
+            first => {
+                let mut obj = serde_json::Map::new();
+                if let Some(Err(k)) = first {
+                    let v = map.next_value::<Value>()?;
+                    obj.insert(k, v);
+                    while let Some((k, v)) = map.next_entry::<String, Value>()? {
+                        obj.insert(k, v);
+                    }
+                }
+                let shown: String = Value::Object(obj).to_string().chars().take(40).collect();
+                let (code, message) = mismatch(self.ty, &shown, &d.pack.enums);
+                d.err(code, message);
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The rest of a list that is not expected, as messages show it.
+fn seq_shown<'de, A: SeqAccess<'de>>(seq: &mut A) -> Result<String, A::Error> {
+    let mut items = Vec::new();
+    while let Some(v) = seq.next_element::<Value>()? {
+        items.push(v);
+    }
+    Ok(Value::Array(items).to_string().chars().take(40).collect())
 }

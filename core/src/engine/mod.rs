@@ -2,6 +2,7 @@
 //! and the bindings call. What the operations return is in `result.rs`, running rules in
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
+mod batch;
 #[cfg(test)]
 mod reasons_tests;
 mod result;
@@ -12,6 +13,9 @@ use std::path::Path;
 use serde_json::Value;
 
 pub use crate::decode::{Column, ColumnBatch};
+#[cfg(feature = "csv")]
+pub(crate) use batch::CsvColumn;
+pub use batch::{Batch, BatchEvaluation};
 use result::Invalid;
 pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
 
@@ -19,7 +23,8 @@ use crate::codes::Code;
 use crate::date::Date;
 use crate::decisions::DecisionInfo;
 use crate::decode::columns::BatchDecoder;
-use crate::decode::Decoder;
+use crate::decode::shape::Shape;
+use crate::decode::{Options, Tally};
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
 use crate::limits::PackLimits;
@@ -52,6 +57,8 @@ pub const DEFAULT_PACK: &str = "ben-tre-2747";
 #[derive(Debug)]
 pub struct Engine {
     pub(crate) pack: Pack,
+    /// Each entity's schema as a tree of fields, and what its decisions need (by entity index).
+    pub(crate) shapes: Vec<Shape>,
 }
 
 impl Engine {
@@ -125,9 +132,13 @@ impl Engine {
         root: &str,
         limits: &PackLimits,
     ) -> Result<Engine, Error> {
-        Ok(Engine {
-            pack: check::load(loader, root, limits)?,
-        })
+        let pack = check::load(loader, root, limits)?;
+        let shapes = pack
+            .entities
+            .iter()
+            .map(|er| Shape::new(&pack, er))
+            .collect();
+        Ok(Engine { pack, shapes })
     }
 
     /// What the checker found in the pack that does not stop it from loading, each with
@@ -179,6 +190,20 @@ impl Engine {
             .ok_or_else(|| Error::UnknownEntity(name.to_string()))
     }
 
+    /// An entity's rules and schema tree.
+    pub(crate) fn entity_shape(&self, name: &str) -> Result<(&EntityRules, &Shape), Error> {
+        let i = self
+            .pack
+            .entity_by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| Error::UnknownEntity(name.to_string()))?;
+        match (self.pack.entities.get(i), self.shapes.get(i)) {
+            (Some(er), Some(sh)) => Ok((er, sh)),
+            _ => Err(Error::UnknownEntity(name.to_string())),
+        }
+    }
+
     /// Decodes facts for `entity` (malformed fields become errors and are treated as absent).
     /// Facts that fail a bound or a constraint rule are reported and treated as absent too.
     pub fn decode(
@@ -187,50 +212,74 @@ impl Engine {
         record: &Value,
         as_of: Date,
     ) -> Result<(Record, Vec<FieldError>), Error> {
-        let er = self.entity(entity)?;
-        let mut d = Decoder::new(&self.pack, false);
-        let rec = d.record(er.record, record);
-        match rec {
-            Some(mut r) => {
-                let mut errors = d.errors;
-                self.sanitize(er, &mut r, as_of, &mut errors);
-                Ok((r, errors))
-            }
-            None => {
-                let mut errs = d.errors;
-                if errs.is_empty() {
-                    errs.push(FieldError {
-                        field: String::new(),
-                        code: Code::FactsType.into(),
-                        message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
-                    });
-                }
-                Err(Error::Facts(errs))
-            }
-        }
+        let mut b = self.one(entity, Options::default())?;
+        let mut d = b.decode(record)?;
+        self.sanitize(b.rules(), &mut d.record, as_of, &mut d.errors);
+        Ok((d.record, d.errors))
     }
 
-    /// Evaluates every decision of `entity` on one record at `as_of`.
+    /// Evaluates every decision of `entity` on one record at `as_of`. Keys that are not in the
+    /// schema are ignored ([`Evaluation::ignored`] lists them), except those that look like a
+    /// field written another way or misspelled: those are errors that name the field meant.
     pub fn evaluate(
         &self,
         entity: &str,
         record: &Value,
         as_of: Date,
     ) -> Result<Evaluation<'_>, Error> {
-        let er = self.entity(entity)?;
-        let (rec, errors) = self.decode(entity, record, as_of)?;
-        let id = er
-            .record_id_field(&self.pack)
-            .and_then(|f| record.get(f))
-            .and_then(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            });
-        let mut ev = self.evaluate_record(er, &rec, as_of);
-        ev.id = id;
-        set_invalid(&mut ev.decisions, &errors, record);
-        ev.errors = errors;
+        self.evaluate_with(entity, record, as_of, Options::default())
+    }
+
+    /// [`Engine::evaluate`] with reading options (strict: keys not in the schema are errors).
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let coop = serde_json::json!({"kind": "htx", "workers_female": 30, "phone": "0275 3822 123"});
+    /// let r = engine.evaluate("cooperative", &coop, as_of).unwrap();
+    /// assert_eq!(r.errors()[0].field, "/workers_female");
+    /// assert!(r.errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// assert_eq!(r.ignored(), ["phone"]);
+    /// let strict = engine.evaluate_with("cooperative", &coop, as_of, htx_rules::Options::strict()).unwrap();
+    /// assert_eq!(strict.errors()[1].field, "/phone");
+    /// ```
+    pub fn evaluate_with(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+        options: Options,
+    ) -> Result<Evaluation<'_>, Error> {
+        let mut b = self.one(entity, options)?;
+        let d = b.decode(record)?;
+        let mut ev = b.evaluate(d, as_of);
+        ev.ignored = b.ignored_keys();
+        Ok(ev)
+    }
+
+    /// Evaluates one record given as JSON text: the fast path from text (no tree is built), and
+    /// the one that sees duplicate keys and `NaN`/`Infinity` (field errors). Text that is not
+    /// JSON is an input error with its line and column.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let text = r#"{"kind": "htx", "workers": {"total": 40, "female": 31, "female": 3}}"#;
+    /// let r = engine.evaluate_json("cooperative", text.as_bytes(), as_of, Default::default()).unwrap();
+    /// assert_eq!(r.errors()[0].code, "facts.duplicate_key");
+    /// assert_eq!(r.decision("many_female_jobs").unwrap().outcome().as_str(), "unknown");
+    /// ```
+    pub fn evaluate_json(
+        &self,
+        entity: &str,
+        text: &[u8],
+        as_of: Date,
+        options: Options,
+    ) -> Result<Evaluation<'_>, Error> {
+        let mut b = self.one(entity, options)?;
+        let d = b.decode_json(text).map_err(|e| e.into_error())?;
+        let mut ev = b.evaluate(d, as_of);
+        ev.ignored = b.ignored_keys();
         Ok(ev)
     }
 
@@ -257,6 +306,39 @@ impl Engine {
             .collect()
     }
 
+    /// Evaluates many records, and says once for the batch which keys were not in the schema
+    /// and which decisions no record had the facts for.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let as_of = htx_rules::Date::parse("2025-06-30").unwrap();
+    /// let rows = [serde_json::json!({"kind": "htx", "workers": {"total": 10}, "phone": "1"}),
+    ///             serde_json::json!({"kind": "tht", "workers": {"total": 12}, "phone": "2"})];
+    /// let out = engine.evaluate_batch("cooperative", &rows, as_of, Default::default()).unwrap();
+    /// assert_eq!(out.notes.ignored[0].key, "phone");
+    /// assert_eq!(out.notes.ignored[0].records, 2);
+    /// let many = out.notes.undecidable.iter().find(|u| u.decision == "many_female_jobs").unwrap();
+    /// assert_eq!(many.fields, ["workers.female"]);
+    /// ```
+    pub fn evaluate_batch(
+        &self,
+        entity: &str,
+        records: &[Value],
+        as_of: Date,
+        options: Options,
+    ) -> Result<BatchEvaluation<'_>, Error> {
+        let mut b = self.batch(entity, options)?;
+        let mut evaluations = Vec::with_capacity(records.len());
+        for r in records {
+            let d = b.decode(r)?;
+            evaluations.push(b.evaluate(d, as_of));
+        }
+        Ok(BatchEvaluation {
+            evaluations,
+            notes: b.notes(),
+        })
+    }
+
     /// Evaluates decoded facts (the fast path: no JSON).
     pub fn evaluate_decoded(
         &self,
@@ -269,28 +351,61 @@ impl Engine {
     }
 
     /// Evaluates a columnar batch (pandas / Arrow): one outcome and value column per decision.
+    /// Columns that are not in the schema are in `notes` (ignored, or misspelled with the
+    /// field meant), and so are decisions that no column can decide.
     pub fn evaluate_columns(
         &self,
         entity: &str,
         batch: &ColumnBatch,
         as_of: Date,
     ) -> Result<ColumnarResult, Error> {
-        let er = self.entity(entity)?;
+        self.evaluate_columns_with(entity, batch, as_of, Options::default())
+    }
+
+    /// [`Engine::evaluate_columns`] with reading options: when strict, columns not in the
+    /// schema make the batch an error, as misspelled ones always do.
+    ///
+    /// ```
+    /// use htx_rules::{Column, ColumnBatch, Engine, Date};
+    /// let engine = Engine::embedded().unwrap();
+    /// let mut batch = ColumnBatch::new(1);
+    /// batch.push("kind", Column::Text(vec![Some("htx".into())]));
+    /// batch.push("workers_female", Column::Int(vec![Some(3)]));
+    /// let err = engine.evaluate_columns("cooperative", &batch, Date::parse("2025-06-30").unwrap()).unwrap_err();
+    /// assert_eq!(err.field_errors()[0].field, "/workers_female");
+    /// assert!(err.field_errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// ```
+    pub fn evaluate_columns_with(
+        &self,
+        entity: &str,
+        batch: &ColumnBatch,
+        as_of: Date,
+        options: Options,
+    ) -> Result<ColumnarResult, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
         if self.pack.records.get(er.record).is_none() {
             return Err(Error::UnknownEntity(entity.into()));
         }
-        let rows = BatchDecoder::new(&self.pack, er.record, batch)?;
+        let mut rows = BatchDecoder::new(&self.pack, shape, er.record, batch, options.strict)?;
+        // a misspelled column (or, when strict, any column not in the schema) is an error of
+        // the whole batch: every row would silently lack that fact
+        let (_, misspelled, refused) = rows.tally.unknown_keys(shape, &er.name, options.strict);
+        if let Some(e) = refusal(&misspelled, &refused) {
+            return Err(e);
+        }
         let names: Vec<String> = er
             .outputs
             .iter()
             .filter_map(|&i| er.rules.get(i))
             .map(|r| r.name.clone())
             .collect();
+        let undecidable = batch::undecidable(er, shape, &rows.available);
         let mut res = ColumnarResult {
             names,
             outcomes: vec![Vec::with_capacity(rows.rows()); er.outputs.len()],
             values: vec![Vec::with_capacity(rows.rows()); er.outputs.len()],
             errors: Vec::new(),
+            notes: Default::default(),
         };
         for row in 0..rows.rows() {
             let mut rec = rows.row(row, &mut res.errors);
@@ -308,11 +423,69 @@ impl Engine {
                 }
             }
         }
+        let (ignored, misspelled, refused) =
+            rows.tally.unknown_keys(shape, &er.name, options.strict);
+        res.notes = crate::decode::BatchNotes {
+            records: rows.rows(),
+            ignored,
+            misspelled,
+            refused,
+            more_ignored: rows.tally.overflow,
+            undecidable,
+        };
         Ok(res)
     }
 
+    /// What a table's columns (dotted paths) say before any row is read: columns not in the
+    /// schema (ignored) and decisions no column can decide; a misspelled column (or, when
+    /// strict, any column not in the schema) is an error. For callers that read columns
+    /// themselves (Arrow, DataFrames) and pass only the schema's to the core.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let notes = engine.check_columns("cooperative", &["id", "kind", "phone", "workers.total"], Default::default()).unwrap();
+    /// assert_eq!(notes.ignored[0].key, "phone");
+    /// assert!(notes.undecidable.iter().any(|u| u.decision == "many_female_jobs"));
+    /// let err = engine.check_columns("cooperative", &["workers_female"], Default::default()).unwrap_err();
+    /// assert!(err.field_errors()[0].message.en.contains("did you mean `workers.female`"));
+    /// ```
+    pub fn check_columns(
+        &self,
+        entity: &str,
+        paths: &[&str],
+        options: Options,
+    ) -> Result<crate::decode::BatchNotes, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        let mut tally = Tally::default();
+        let mut known = Vec::new();
+        for p in paths {
+            if shape.node_of_path(p).is_some() {
+                known.push(*p);
+            } else {
+                let (i, _, _) = tally.note_path(shape, p);
+                if let Some(n) = tally.notes.get_mut(i) {
+                    n.records = 0;
+                }
+            }
+        }
+        let (ignored, misspelled, refused) = tally.unknown_keys(shape, &er.name, options.strict);
+        if let Some(e) = refusal(&misspelled, &refused) {
+            return Err(e);
+        }
+        let b = Batch::new(self, er, shape, options, Tally::default());
+        Ok(crate::decode::BatchNotes {
+            records: 0,
+            ignored,
+            misspelled,
+            refused,
+            more_ignored: tally.overflow,
+            undecidable: b.undecidable_with(&known),
+        })
+    }
+
     /// Validates a form record: schema (types, enum values, required fields, bounds) and the
-    /// pack's constraint rules.
+    /// pack's constraint rules. Keys not in the schema are listed in `ignored` (errors when
+    /// strict, see [`Engine::validate_with`]); a misspelled field is an error that names it.
     ///
     /// ```
     /// let engine = htx_rules::Engine::embedded().unwrap();
@@ -323,32 +496,53 @@ impl Engine {
     /// assert_eq!(v.errors[0].message.vi, "Số lao động nữ (12) lớn hơn tổng số lao động (10)");
     /// ```
     pub fn validate(&self, entity: &str, record: &Value, as_of: Date) -> Result<Validation, Error> {
-        let er = self.entity(entity)?;
-        let mut d = Decoder::new(&self.pack, true);
-        let rec = d.record(er.record, record);
-        let mut errors = d.errors;
-        let Some(rec) = rec else {
-            if errors.is_empty() {
-                errors.push(FieldError {
-                    field: String::new(),
-                    code: Code::FactsType.into(),
-                    message: msg!(vi: "cần một đối tượng JSON", en: "expected a JSON object"),
-                });
-            }
-            return Ok(Validation {
-                valid: false,
-                errors,
-            });
-        };
-        crate::validate::schema_checks(&self.pack, er.record, &rec, "", &mut errors);
-        errors.extend(self.constraint_errors(er, &rec, as_of));
-        // one error per field and code, in document order
-        let mut seen = std::collections::HashSet::new();
-        errors.retain(|e| seen.insert((e.field.clone(), e.code.clone())));
-        Ok(Validation {
-            valid: errors.is_empty(),
-            errors,
-        })
+        self.validate_with(entity, record, as_of, Options::default())
+    }
+
+    /// [`Engine::validate`] with reading options (strict: keys not in the schema are errors).
+    pub fn validate_with(
+        &self,
+        entity: &str,
+        record: &Value,
+        as_of: Date,
+        options: Options,
+    ) -> Result<Validation, Error> {
+        let mut b = self.one(entity, options)?;
+        let d = b.decode_any(record);
+        let mut v = b.validate(d, as_of);
+        v.ignored = b.ignored_keys();
+        Ok(v)
+    }
+
+    /// Validates one record given as JSON text (duplicate keys and `NaN`/`Infinity` are field
+    /// errors; text that is not JSON is an input error with its line and column).
+    pub fn validate_json(
+        &self,
+        entity: &str,
+        text: &[u8],
+        as_of: Date,
+        options: Options,
+    ) -> Result<Validation, Error> {
+        let mut b = self.one(entity, options)?;
+        let d = b.decode_json_any(text).map_err(|e| e.into_error())?;
+        let mut v = b.validate(d, as_of);
+        v.ignored = b.ignored_keys();
+        Ok(v)
+    }
+
+    /// A batch of records of `entity`, read one at a time (from `Value`s, JSON text, or a
+    /// [`crate::read`] reader), with what the batch saw said once at the end
+    /// ([`Batch::notes`]).
+    pub fn batch(&self, entity: &str, options: Options) -> Result<Batch<'_>, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        Ok(Batch::new(self, er, shape, options, Tally::tracking(shape)))
+    }
+
+    /// A batch for one record: what fields are present is not tracked (nothing to say about
+    /// a batch of one).
+    fn one(&self, entity: &str, options: Options) -> Result<Batch<'_>, Error> {
+        let (er, shape) = self.entity_shape(entity)?;
+        Ok(Batch::new(self, er, shape, options, Tally::default()))
     }
 
     /// Explains a rule (by name, in any entity), a parameter, a period group or an information
@@ -419,9 +613,34 @@ impl Engine {
     }
 }
 
+/// The error of a batch whose columns include misspelled ones (or, strict, unknown ones).
+fn refusal(
+    misspelled: &[crate::decode::UnknownKey],
+    refused: &[crate::decode::UnknownKey],
+) -> Option<Error> {
+    let errors: Vec<FieldError> = misspelled
+        .iter()
+        .chain(refused.iter())
+        .map(|k| FieldError {
+            field: format!("/{}", k.key.replace('.', "/").replace("[]", "")),
+            code: if k.suggestion.is_some() {
+                Code::FactsMisspelledField.into()
+            } else {
+                Code::FactsUnknownField.into()
+            },
+            message: k.message.clone(),
+        })
+        .collect();
+    (!errors.is_empty()).then_some(Error::Facts(errors))
+}
+
 /// Moves what decisions miss because it was given but rejected (an error's field, or a field
 /// inside it) from `missing` to `invalid`, with the value as given.
-fn set_invalid(decisions: &mut [Decision<'_>], errors: &[FieldError], record: &Value) {
+pub(crate) fn set_invalid(
+    decisions: &mut [Decision<'_>],
+    errors: &[FieldError],
+    given: &dyn Fn(&str) -> Option<String>,
+) {
     if errors.is_empty() {
         return;
     }
@@ -443,34 +662,10 @@ fn set_invalid(decisions: &mut [Decision<'_>], errors: &[FieldError], record: &V
             {
                 d.invalid.push(Invalid {
                     error: e.clone(),
-                    given: record.pointer(&e.field).and_then(given),
+                    given: given(&e.field),
                 });
             }
         }
         d.missing.retain(|p| !errors.iter().any(|e| covers(e, p)));
-    }
-}
-
-/// A single value as given, for a reason: text in quotes (shortened), numbers and yes/no as
-/// written; lists and objects not at all.
-fn given(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => {
-            let short: String = s.chars().take(40).collect();
-            let more = if s.chars().count() > 40 { "…" } else { "" };
-            Some(format!("“{short}{more}”"))
-        }
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-impl EntityRules {
-    fn record_id_field<'p>(&self, pack: &'p Pack) -> Option<&'p str> {
-        let rt = pack.records.get(self.record)?;
-        rt.id_field
-            .and_then(|i| rt.fields.get(i))
-            .map(|f| f.name.as_str())
     }
 }

@@ -489,6 +489,7 @@ pub struct Evaluation<'e> {
     pub(super) id: Option<String>,
     pub(super) decisions: Vec<Decision<'e>>,
     pub(super) errors: Vec<FieldError>,
+    pub(super) ignored: Vec<String>,
 }
 
 impl<'e> Evaluation<'e> {
@@ -504,9 +505,16 @@ impl<'e> Evaluation<'e> {
     pub fn decision(&self, name: &str) -> Option<&Decision<'e>> {
         self.decisions.iter().find(|d| d.rule.name == name)
     }
-    /// Facts that were present but malformed (treated as absent).
+    /// Facts that were present but malformed (treated as absent), and keys that are
+    /// misspelled fields (or, when strict, not in the schema).
     pub fn errors(&self) -> &[FieldError] {
         &self.errors
+    }
+    /// Keys of the record that are not in the schema and were ignored, as dotted paths
+    /// (`phone`, `managers[].email`); set by [`crate::Engine::evaluate`] and the other
+    /// one-record calls (a batch says it once, in [`crate::BatchNotes`]). Not part of the JSON.
+    pub fn ignored(&self) -> &[String] {
+        &self.ignored
     }
     /// The contract's JSON shape: `{"id": …, "decisions": {name: decision}}` (plus `"errors"`
     /// when some facts were malformed). To write text, serialize the evaluation directly
@@ -578,6 +586,10 @@ pub struct Validation {
     pub valid: bool,
     /// One entry per problem, with the field's JSON Pointer.
     pub errors: Vec<FieldError>,
+    /// Keys not in the schema that were ignored (dotted paths); in the JSON only when there
+    /// are some. When strict, they are errors instead.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
 }
 
 impl Validation {
@@ -598,6 +610,8 @@ pub struct ColumnarResult {
     pub values: Vec<Vec<Option<Scalar>>>,
     /// Field errors per row (row index, error).
     pub errors: Vec<(usize, FieldError)>,
+    /// Columns not in the schema (ignored), and decisions no column can decide.
+    pub notes: crate::decode::BatchNotes,
 }
 
 /// What `explain` shows about a name: a rule, parameter, period group or information topic.

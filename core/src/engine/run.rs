@@ -62,6 +62,7 @@ impl Engine {
             id: None,
             decisions,
             errors: Vec::new(),
+            ignored: Vec::new(),
         }
     }
 
@@ -245,14 +246,39 @@ impl Engine {
         as_of: Date,
         errors: &mut Vec<FieldError>,
     ) {
+        self.sanitize_full(er, rec_ty, rec, as_of, errors, None);
+    }
+
+    /// [`Engine::sanitize`], also noting each distrusted fact as given (its pointer and how a
+    /// reason quotes it) in `given`, unless noted already.
+    pub(crate) fn sanitize_given(
+        &self,
+        er: &EntityRules,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        given: &mut Vec<(String, String)>,
+    ) {
+        self.sanitize_full(er, er.record, rec, as_of, errors, Some(given));
+    }
+
+    fn sanitize_full(
+        &self,
+        er: &EntityRules,
+        rec_ty: usize,
+        rec: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        mut given: Option<&mut Vec<(String, String)>>,
+    ) {
         let mut found = Vec::new();
         crate::validate::bound_checks(&self.pack, rec_ty, rec, &mut found);
         // constraints see only what passed the bounds: a count already rejected as negative
         // makes no second error in a comparison
-        self.distrust(rec_ty, rec, found, errors);
+        self.distrust(rec_ty, rec, found, errors, given.as_deref_mut());
         if !er.constraints.is_empty() {
             let found = self.constraint_errors(er, rec, as_of);
-            self.distrust(rec_ty, rec, found, errors);
+            self.distrust(rec_ty, rec, found, errors, given);
         }
     }
 
@@ -262,8 +288,18 @@ impl Engine {
         rec: &mut Record,
         found: Vec<FieldError>,
         errors: &mut Vec<FieldError>,
+        mut given: Option<&mut Vec<(String, String)>>,
     ) {
         for e in found {
+            if let Some(g) = given.as_deref_mut() {
+                if !g.iter().any(|(p, _)| *p == e.field) {
+                    let shown = crate::decode::value_at(&self.pack, rec_ty, rec, &e.field)
+                        .and_then(crate::decode::scalar::given_val);
+                    if let Some(t) = shown {
+                        g.push((e.field.clone(), t));
+                    }
+                }
+            }
             crate::decode::clear_pointer(&self.pack, rec_ty, rec, &e.field);
             if !errors
                 .iter()

@@ -60,7 +60,7 @@ use plan::Plan;
 use crate::codes::Code;
 use crate::date::Date;
 use crate::decode::columns::{resolve, BatchDecoder};
-use crate::decode::{ColumnBatch, Decoder};
+use crate::decode::ColumnBatch;
 use crate::engine::Engine;
 use crate::error::{Error, FieldError};
 use crate::model::{Collection, EntityRules, Pack};
@@ -282,11 +282,10 @@ impl<'e> ReportBuilder<'e> {
                 self.partial.ignore(Some(&coll.name), &f, 1);
             }
         }
-        let mut d = Decoder::new(pack, false);
-        match d.record(coll.row, row) {
-            Some(rec) => self.count(c, rec, d.errors, loc),
-            None => {
-                let mut errors = d.errors;
+        match crate::decode::record_of_value(pack, coll.row, row) {
+            (Some(rec), errors) => self.count(c, rec, errors, loc),
+            (None, errors) => {
+                let mut errors = errors;
                 if errors.is_empty() || row.is_null() {
                     errors = vec![FieldError {
                         field: String::new(),
@@ -363,7 +362,13 @@ impl<'e> ReportBuilder<'e> {
                     .ignore(Some(&coll.name), path, batch.rows() as u64);
             }
         }
-        let rows = BatchDecoder::new(pack, coll.row, batch)?;
+        let mut rows = BatchDecoder::new(
+            pack,
+            &crate::decode::shape::EMPTY_SHAPE,
+            coll.row,
+            batch,
+            false,
+        )?;
         if let Some(n) = self.partial.rows.get_mut(c) {
             *n += rows.rows() as u64;
         }
@@ -463,7 +468,7 @@ impl<'e> ReportBuilder<'e> {
         if value.is_null() {
             return;
         }
-        match crate::decode::json::scalar(&field.ty, value, &pack.enums) {
+        match crate::decode::scalar::scalar_value(&field.ty, value, &pack.enums) {
             Ok(_) => {
                 self.partial
                     .meta
