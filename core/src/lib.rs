@@ -199,7 +199,7 @@ pub use engine::{
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
-pub use model::{Cite, PackMeta};
+pub use model::{Cite, PackMeta, ReformInfo};
 pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;

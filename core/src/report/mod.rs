@@ -153,8 +153,10 @@ impl Engine {
 /// What must match for two partials to merge: the pack and the plan's shape.
 fn plan_key(pack: &Pack, plan: &Plan) -> String {
     let meta = pack.meta.first();
+    // (a report under a reform merges only with one under the same reforms)
+    let reforms: String = pack.reforms.iter().map(|r| format!("+{}", r.id)).collect();
     format!(
-        "{}@{}:{}x{}",
+        "{}@{}{reforms}:{}x{}",
         meta.map(|m| m.id.as_str()).unwrap_or(""),
         meta.map(|m| m.version.as_str()).unwrap_or(""),
         plan.periods.len(),
