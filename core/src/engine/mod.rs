@@ -508,6 +508,12 @@ impl Engine {
     }
 }
 
+/// [`set_invalid`] for an evaluation of a row whose JSON is not at hand (a diff): the reasons
+/// name the rejected facts without their values.
+pub(crate) fn mark_invalid(ev: &mut Evaluation<'_>, errors: &[FieldError]) {
+    set_invalid(&mut ev.decisions, errors, &Value::Null);
+}
+
 /// Moves what decisions miss because it was given but rejected (an error's field, or a field
 /// inside it) from `missing` to `invalid`, with the value as given.
 fn set_invalid(decisions: &mut [Decision<'_>], errors: &[FieldError], record: &Value) {
