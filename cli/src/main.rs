@@ -11,6 +11,7 @@ use htx_rules::{Date, Engine, Error, Lang};
 use serde_json::Value;
 
 mod input;
+mod reform;
 
 // Evaluation allocates many small, short-lived values; mimalloc serves them much faster than
 // the system allocator (see the closing note of the CLI's throughput figures).
@@ -74,6 +75,9 @@ struct RecordArgs {
     lang: LangArg,
     /// Input file, or - for standard input.
     file: Option<String>,
+    /// A reform (TOML overlay) to lay over the pack; repeat to stack several, in order.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -89,6 +93,9 @@ enum Command {
         /// Language of the diagnostics.
         #[arg(long, value_enum, default_value = "en")]
         lang: LangArg,
+        /// A reform to check against the pack (its problems at its own file:line:col).
+        #[arg(long)]
+        reform: Vec<PathBuf>,
     },
     /// Runs a pack's own test cases.
     Test {
@@ -114,6 +121,33 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// A reform to lay over the pack (the report names it); repeat to stack several.
+        #[arg(long)]
+        reform: Vec<PathBuf>,
+    },
+    /// What a reform changes in a registry (the bundled sample when absent): per decision and
+    /// indicator, how many records changed and which way, with the records and both reasons.
+    Diff {
+        /// Registry file or folder, as for `report`.
+        registry: Option<PathBuf>,
+        /// The reform (repeat to stack several: the diff is the pack against all of them).
+        #[arg(long, required = true)]
+        reform: Vec<PathBuf>,
+        /// As-of date; today when absent.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// A rule pack folder instead of the embedded Bến Tre pack.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// Output format (table, json or html).
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Language.
+        #[arg(long, value_enum, default_value = "vi")]
+        lang: LangArg,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Explains a rule, parameter, period group or topic (funding_sources, responsibilities, reporting).
     Explain {
@@ -122,6 +156,9 @@ enum Command {
         /// A rule pack folder instead of the embedded Bến Tre pack.
         #[arg(long)]
         pack: Option<PathBuf>,
+        /// A reform to lay over the pack (explain shows the reformed values); repeatable.
+        #[arg(long)]
+        reform: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
@@ -195,11 +232,12 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             format,
             lang,
             file,
+            reform: reforms,
         }) => {
             let lang = Lang::from(lang);
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;
-            let engine = engine(&pack).map_err(e)?;
+            let engine = reform::apply(engine(&pack).map_err(e)?, &reforms).map_err(e)?;
             engine.decision_names(&entity).map_err(e)?;
             // a progress bar on stderr for long batches, only when stderr is a terminal
             let progress = std::io::stderr().is_terminal().then(|| {
@@ -275,11 +313,12 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             format,
             lang,
             file,
+            reform: reforms,
         }) => {
             let lang = Lang::from(lang);
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;
-            let engine = engine(&pack).map_err(e)?;
+            let engine = reform::apply(engine(&pack).map_err(e)?, &reforms).map_err(e)?;
             engine.decision_names(&entity).map_err(e)?;
             let source = input::open(file.as_deref()).map_err(e)?;
             let mut results = Vec::new();
@@ -325,9 +364,9 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Check { dir, lang } => {
+        Command::Check { dir, lang, reform } => {
             let lang = Lang::from(lang);
-            match engine(&dir) {
+            match engine(&dir).and_then(|en| reform::apply(en, &reform)) {
                 Ok(en) => {
                     let n: usize = en
                         .entities()
@@ -415,11 +454,12 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             format,
             lang,
             output,
+            reform: reforms,
         } => {
             let lang = Lang::from(lang);
             let e = |x| (x, lang);
             let date = as_of(&a).map_err(e)?;
-            let engine = engine(&pack).map_err(e)?;
+            let engine = reform::apply(engine(&pack).map_err(e)?, &reforms).map_err(e)?;
             // the registry is read once, in core, against the pack's schema
             let mut builder = engine.report_builder(date).map_err(e)?;
             // JSON Lines and CSV collections are evaluated on every core (same report)
@@ -452,14 +492,41 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Diff {
+            registry,
+            reform: reforms,
+            as_of: a,
+            pack,
+            format,
+            lang,
+            output,
+        } => {
+            let lang = Lang::from(lang);
+            let e = |x| (x, lang);
+            let date = as_of(&a).map_err(e)?;
+            let base = engine(&pack).map_err(e)?;
+            let after = reform::apply(engine(&pack).map_err(e)?, &reforms).map_err(e)?;
+            let d = reform::diff(&base, &after, registry.as_deref(), SAMPLE_REGISTRY, date)
+                .map_err(e)?;
+            let format = match format {
+                Format::Json => reform::DiffFormat::Json,
+                Format::Html => reform::DiffFormat::Html,
+                Format::Table | Format::Text => reform::DiffFormat::Table,
+            };
+            reform::write(&d, format, lang, output.as_deref()).map_err(e)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Explain {
             rule,
             pack,
             format,
             lang,
+            reform: reforms,
         } => {
             let lang = Lang::from(lang);
-            let engine = engine(&pack).map_err(|x| (x, lang))?;
+            let engine = engine(&pack)
+                .and_then(|en| reform::apply(en, &reforms))
+                .map_err(|x| (x, lang))?;
             match engine.explain(&rule) {
                 Ok(x) => {
                     match format {
