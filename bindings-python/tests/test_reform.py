@@ -49,7 +49,7 @@ def test_a_bad_reform_raises_pack_error_with_its_line_and_column(engine: htx_rul
         engine.with_reform({"htx_min_membres": 7})
     d = e.value.diagnostics[0]
     assert d["code"] == "reform.parameter"
-    assert "did you mean `htx_min_members`" in d["message"]["en"]
+    assert "did you mean `htx_min_members`" in d["messages"]["en"]
     with pytest.raises(htx_rules.InputError):
         engine.with_reform("no/such/reform.toml")
     with pytest.raises(TypeError):

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use htx_rules::pack::Reform;
 use htx_rules::{Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Outcome};
 use js_sys::{Array, Object, Reflect, JSON};
 use serde_json::Value;
@@ -47,6 +48,8 @@ export interface Decision {
   /** JSON Pointers of the absent facts that made the outcome unknown, e.g. "/workers/female". */
   missing: string[];
   cite: Cite;
+  /** Under a reform only: the ids of the reforms this decision may differ under. */
+  reforms?: string[];
 }
 /** The decisions for one record, in input order. */
 export interface EvaluationResult { id: string | null; decisions: Record<string, Decision> }
@@ -112,7 +115,19 @@ export interface Engine {
   validate(entity: EntityName, record: JsonObject, lang?: Lang | null, asOf?: AsOf | null): Validation;
   /** A rule explained as text, in Vietnamese (default) or English. */
   explainText(rule: string, lang?: Lang | null): string;
+  /**
+   * This engine's pack under a reform (a new engine; this one is unchanged): TOML text, or an
+   * object — parameters only (`{ htx_min_members: [{ from: "2024-07-01", value: 7 }] }`, or
+   * `{ women_leadership_reading: "leaders" }` on every date; decimals as strings such as "0.65")
+   * or a reform file's shape (`{ reform: {...}, parameter: [...], rule: [...] }`). A reform that
+   * does not check throws a PackError whose diagnostics give its line and column.
+   */
+  withReform(reform: string | JsonObject): Engine;
+  /** The reforms this engine is under (none for the pack as written). */
+  reforms(): ReformInfo[];
 }
+/** A reform laid over a pack: evaluations name it (`Decision.reforms`) where it may change them. */
+export interface ReformInfo { id: string; title: Message; cite: Cite; note?: string; file: string }
 "#;
 
 /// A loaded rule pack, ready to evaluate and validate records.
@@ -251,6 +266,29 @@ impl Engine {
         let lang = lang_param(&lang)?.unwrap_or(Lang::Vi);
         let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
         Ok(explanation.to_text(lang))
+    }
+
+    /// This engine's pack under a reform: TOML text, or an object (parameter values, or a
+    /// reform file's shape). A new engine; this one is unchanged.
+    #[wasm_bindgen(js_name = withReform, skip_typescript)]
+    pub fn with_reform(&self, reform: JsValue) -> Result<Engine, JsValue> {
+        let reform = match reform.as_string() {
+            Some(text) => {
+                check_length(u64::try_from(text.len()).unwrap_or(u64::MAX))?;
+                Reform::from_toml("reform.toml", text)
+            }
+            None => Reform::from_json(&to_json(&reform)?).map_err(|e| core_error(&e))?,
+        };
+        self.inner
+            .with_reform(&reform)
+            .map(|inner| Engine { inner })
+            .map_err(|e| core_error(&e))
+    }
+
+    /// The reforms this engine is under: `[{id, title, cite, note?, file}]`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn reforms(&self) -> Result<JsValue, JsValue> {
+        from_json(&serde_json::to_value(self.inner.reforms()).unwrap_or_default())
     }
 
     /// The JSON Schema (draft 2020-12) of an entity's records.
