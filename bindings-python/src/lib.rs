@@ -1137,6 +1137,7 @@ fn htx_rules_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(reform::_reforms, m)?)?;
     m.add_function(wrap_pyfunction!(reform::_reform_sources, m)?)?;
     m.add_function(wrap_pyfunction!(reform::_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_boundaries, m)?)?;
     m.add("HtxRulesError", py.get_type::<errors::HtxRulesError>())?;
     m.add("PackError", py.get_type::<errors::PackError>())?;
     m.add("FactsError", py.get_type::<errors::FactsError>())?;

@@ -109,3 +109,13 @@ pub fn _diff(
         d.to_html(Lang::En),
     ))
 }
+
+/// Where decision `rule`'s outcome changes along its numeric inputs:
+/// `(json, text_vi, text_en)` (see `htx_rules::boundaries`).
+#[pyfunction]
+pub fn _boundaries(engine: &NativeEngine, rule: &str) -> PyResult<(String, String, String)> {
+    let list = engine.engine.boundaries(rule).py()?;
+    let json = serde_json::to_value(&list).unwrap_or_default();
+    let text = |lang| list.iter().map(|b| b.to_text(lang)).collect::<String>();
+    Ok((json_text(&json)?, text(Lang::Vi), text(Lang::En)))
+}

@@ -93,3 +93,18 @@ def test_a_reformed_engine_pickles_with_its_reform(engine: htx_rules.Engine) -> 
     assert back.reforms[0]["id"] == "reform"
     r = back.evaluate("cooperative", {"kind": "htx", "members": {"total": 6}}, as_of="2025-06-30")
     assert r.decisions["meets_membership_minimum"].outcome == "no"
+
+
+def test_boundaries_of_many_female_jobs(engine: htx_rules.Engine) -> None:
+    b = engine.boundaries("many_female_jobs")
+    sections = b[0]["inputs"][0]["sections"]
+    assert [(s["from"], s["to"]) for s in sections] == [("2023-01-01", "2025-12-31"), ("2026-01-01", "2030-12-31")]
+    assert [(p["from"], p["to"], p["outcome"]) for p in sections[0]["pieces"]] == [(None, "0.6", "no"), ("0.6", None, "yes")]
+    assert sections[0]["pieces"][1]["from_closed"] is False
+    en = htx_rules.Engine(lang="en")
+    assert "(70%; +∞) → yes" in en.boundaries_text("many_female_jobs")
+    # under a reform, the boundary moves
+    r = en.with_reform({"many_jobs_threshold": [{"from": "2026-01-01", "value": "0.65"}]})
+    assert "(65%; +∞) → yes" in r.boundaries_text("many_female_jobs")
+    with pytest.raises(htx_rules.UnknownNameError):
+        engine.boundaries("no_such_rule")

@@ -96,6 +96,10 @@ enum Command {
         /// A reform to check against the pack (its problems at its own file:line:col).
         #[arg(long)]
         reform: Vec<PathBuf>,
+        /// Prints where this decision's outcome changes along each numeric input (exact
+        /// intervals per period of its thresholds), instead of the pack summary.
+        #[arg(long, value_name = "RULE")]
+        explain_boundaries: Option<String>,
     },
     /// Runs a pack's own test cases.
     Test {
@@ -364,9 +368,26 @@ fn run(cmd: Command) -> Result<ExitCode, (Error, Lang)> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Check { dir, lang, reform } => {
+        Command::Check {
+            dir,
+            lang,
+            reform,
+            explain_boundaries,
+        } => {
             let lang = Lang::from(lang);
             match engine(&dir).and_then(|en| reform::apply(en, &reform)) {
+                Ok(en) if explain_boundaries.is_some() => {
+                    let rule = explain_boundaries.unwrap_or_default();
+                    match en.boundaries(&rule) {
+                        Ok(list) => {
+                            for b in list {
+                                print!("{}", b.to_text(lang));
+                            }
+                            Ok(ExitCode::SUCCESS)
+                        }
+                        Err(err) => Err((err, lang)),
+                    }
+                }
                 Ok(en) => {
                     let n: usize = en
                         .entities()

@@ -171,6 +171,7 @@
 mod text;
 
 pub mod amount;
+pub mod boundaries;
 mod codes;
 mod date;
 mod decisions;

@@ -280,6 +280,20 @@ class Engine:
         target, reasons). ``attrs`` hold the indicators before and after and the renderings."""
         return _reform.diff(self, reform, data, _as_of(as_of))
 
+    def boundaries(self, rule: str) -> List[Dict[str, Any]]:
+        """Where decision `rule`'s outcome changes along each numeric input it compares with a
+        threshold: per period of its thresholds and per case, the exact intervals (``from``,
+        ``to``, closed or not) and the outcome on each. ``htx-rules check --explain-boundaries``
+        prints the same; `boundaries_text` gives that text."""
+        out = _json.loads(_native._boundaries(self._native, rule)[0])
+        assert isinstance(out, list)
+        return out
+
+    def boundaries_text(self, rule: str) -> str:
+        """`boundaries` as text, in the engine's language."""
+        _, vi, en = _native._boundaries(self._native, rule)
+        return vi if self._lang == "vi" else en
+
     def explain(self, rule: str) -> Explanation:
         """A rule: its text, citation, parameters and their dated values."""
         return self._native.explain(rule, self._lang)

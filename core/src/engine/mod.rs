@@ -454,6 +454,25 @@ impl Engine {
             .ok_or_else(|| Error::UnknownRule(name.to_string()))
     }
 
+    /// Where decision `rule`'s outcome changes along each numeric input it compares with a
+    /// threshold: per period of the thresholds' parameters and per case, the exact intervals
+    /// and the outcome on each (see [`crate::boundaries`]). One per entity with such a rule.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let b = engine.boundaries("many_female_jobs").unwrap();
+    /// let text = b[0].to_text(htx_rules::Lang::En);
+    /// assert!(text.contains("(60%; +∞) → yes"), "{text}");
+    /// assert!(text.contains("(70%; +∞) → yes"), "{text}");
+    /// ```
+    pub fn boundaries(&self, rule: &str) -> Result<Vec<crate::boundaries::Boundaries>, Error> {
+        let found = crate::boundaries::analyse(&self.pack, rule);
+        if found.is_empty() {
+            return Err(Error::UnknownRule(rule.to_string()));
+        }
+        Ok(found)
+    }
+
     /// Every name `explain` accepts.
     pub fn explainable(&self) -> Vec<String> {
         crate::explain::names(&self.pack)

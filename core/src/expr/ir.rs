@@ -180,7 +180,7 @@ impl Ex {
 
     /// Calls `f` on each direct sub-expression (recursion is bounded by the expression depth
     /// cap, [`crate::limits::EXPR_DEPTH`]).
-    pub(crate) fn for_each_child(&self, f: &mut dyn FnMut(&Ex)) {
+    pub(crate) fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Ex)) {
         match self {
             Ex::Const(_)
             | Ex::Unknown

@@ -16,6 +16,7 @@
 //! | indicators | `indicators.rs` | the registry's collections (row types), the indicators, the disclosure policy |
 //! | lints | `lints.rs` | rules held against the wording they cite |
 //! | rule order | `order.rs` | dependency order and cycles (only on an otherwise clean pack) |
+//! | threshold analysis | `boundaries.rs` | warnings from [`crate::boundaries`]: boundaries never reached, periods where a decision is constant, gaps and overlaps at a shared threshold |
 //! | message lints | `messages.rs` | warnings: outcomes without a usable wording, unreachable wordings, unlabelled fields, untitled rules (templates themselves are compiled with the rules) |
 //! | infos | `infos.rs` | `[[info]]` topics |
 //! | tests | `tests.rs` | the pack's own `[[test]]` cases |
@@ -23,6 +24,7 @@
 //! Shared pieces: `context.rs` ([`Context`], `Diags`, `Names::declare` for every "defined
 //! twice" check) and `values.rs` (type names and literal values as written in pack files).
 
+mod boundaries;
 mod context;
 mod imports;
 mod indicators;
@@ -77,6 +79,7 @@ pub(crate) fn load(
     }
     if cx.out.is_empty() {
         messages::lint(&mut cx, &rules);
+        boundaries::lint(&mut cx, &rules);
     }
     infos::check(&mut cx, &docs);
     // the pack's own test cases are about the pack as written: a reformed pack has none
