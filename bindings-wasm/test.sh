@@ -82,5 +82,5 @@ mkdir -p test-output
 status=0
 node --test --test-concurrency=1 \
   tests/conformance.test.mjs tests/api.test.mjs tests/fields.test.mjs tests/recovery.test.mjs tests/types.test.mjs \
-  tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs tests/report.test.mjs || status=$?
+  tests/package.test.mjs tests/size.test.mjs tests/browser.test.mjs tests/report.test.mjs tests/reform.test.mjs || status=$?
 [ "$status" = 0 ] || die "node --test: tests failed (exit $status); see the failures above"

@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod arrow;
 mod convert;
 mod errors;
+mod reform;
 mod report;
 mod source;
 
@@ -793,6 +794,9 @@ impl NativeEngine {
         &self,
         py: Python<'py>,
     ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyTuple>)> {
+        if !self.engine.reforms().is_empty() {
+            return reform::reduce_reformed(py, self);
+        }
         let args = PyTuple::new(py, [self.source_state(py)?])?;
         reduce(py, "native_engine", args)
     }
@@ -1362,6 +1366,12 @@ fn htx_rules_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_validation, m)?)?;
     m.add_function(wrap_pyfunction!(_report, m)?)?;
     m.add_function(wrap_pyfunction!(_explanation, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_with_reform_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_with_reform_json, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_reforms, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_reform_sources, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(reform::_boundaries, m)?)?;
     m.add("HtxRulesError", py.get_type::<errors::HtxRulesError>())?;
     m.add("PackError", py.get_type::<errors::PackError>())?;
     m.add("FactsError", py.get_type::<errors::FactsError>())?;

@@ -38,7 +38,14 @@ export declare class Engine implements Disposable {
   [Symbol.dispose](): void;
 }
 export interface Engine
-  extends Pick<BindingEngine, "evaluate" | "validate" | "explain" | "explainText" | "schema" | "fields" | "decisions"> {}
+  extends Pick<BindingEngine, "evaluate" | "validate" | "explain" | "explainText" | "schema" | "fields" | "decisions" | "reforms"> {
+  /**
+   * This engine's pack under a reform (a new engine; this one is unchanged): TOML text, or an
+   * object of parameter values (`{ htx_min_members: [{ from: "2024-07-01", value: 7 }] }`) or in
+   * a reform file's shape. A reform that does not check throws a PackError (line and column).
+   */
+  withReform(reform: string | import("./htx_rules_wasm.js").JsonObject): Engine;
+}
 
 /** Today's date in the user's local time zone, as `YYYY-MM-DD` (what an absent `asOf` means). */
 export function today(): string;

@@ -122,6 +122,36 @@ export class Engine {
     return guarded(() => this.#engine().schema(entity));
   }
 
+  /** This engine's pack under a reform (TOML text or an object): a new engine. */
+  withReform(reform) {
+    // kept (a copy) so the new engine can be rebuilt after a trap, from this one's recipe
+    const copy = typeof reform === "string" ? reform : JSON.parse(JSON.stringify(reform ?? null));
+    const parent = this.#make;
+    const reformed = guarded(() => this.#engine().withReform(copy));
+    return new Engine({
+      [BUILD]: (() => {
+        let first = reformed;
+        return () => {
+          if (first !== undefined) {
+            const e = first;
+            first = undefined;
+            return e;
+          }
+          const base = parent();
+          try {
+            return base.withReform(copy);
+          } finally {
+            base.free();
+          }
+        };
+      })(),
+    });
+  }
+
+  reforms() {
+    return guarded(() => this.#engine().reforms());
+  }
+
   fields(entity) {
     return guarded(() => this.#engine().fields(entity));
   }

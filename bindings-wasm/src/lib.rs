@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use htx_rules::pack::Reform;
 use htx_rules::read::{Format, RecordError};
 use htx_rules::{
     Date, Engine as CoreEngine, Error as CoreError, ErrorKind, Lang, Options, Outcome,
@@ -50,6 +51,8 @@ export interface Decision {
   /** JSON Pointers of the absent facts that made the outcome unknown, e.g. "/workers/female". */
   missing: string[];
   cite: Cite;
+  /** Under a reform only: the ids of the reforms this decision may differ under. */
+  reforms?: string[];
 }
 /** The decisions for one record, in input order. */
 export interface EvaluationResult {
@@ -137,7 +140,19 @@ export interface Engine {
   validate(entity: EntityName, record: JsonObject | string, lang?: Lang | null, asOf?: AsOf | null, options?: ReadOptions | null): Validation;
   /** A rule explained as text, in Vietnamese (default) or English. */
   explainText(rule: string, lang?: Lang | null): string;
+  /**
+   * This engine's pack under a reform (a new engine; this one is unchanged): TOML text, or an
+   * object — parameters only (`{ htx_min_members: [{ from: "2024-07-01", value: 7 }] }`, or
+   * `{ women_leadership_reading: "leaders" }` on every date; decimals as strings such as "0.65")
+   * or a reform file's shape (`{ reform: {...}, parameter: [...], rule: [...] }`). A reform that
+   * does not check throws a PackError whose diagnostics give its line and column.
+   */
+  withReform(reform: string | JsonObject): Engine;
+  /** The reforms this engine is under (none for the pack as written). */
+  reforms(): ReformInfo[];
 }
+/** A reform laid over a pack: evaluations name it (`Decision.reforms`) where it may change them. */
+export interface ReformInfo { id: string; title: Message; cite: Cite; note?: string; file: string }
 "#;
 
 /// A loaded rule pack, ready to evaluate and validate records.
@@ -304,6 +319,39 @@ impl Engine {
         let lang = lang_param(&lang)?.unwrap_or(Lang::Vi);
         let explanation = self.inner.explain(rule).map_err(|e| core_error(&e))?;
         Ok(explanation.to_text(lang))
+    }
+
+    /// This engine's pack under a reform: TOML text, or an object (parameter values, or a
+    /// reform file's shape). A new engine; this one is unchanged.
+    #[wasm_bindgen(js_name = withReform, skip_typescript)]
+    pub fn with_reform(&self, reform: JsValue) -> Result<Engine, JsValue> {
+        let reform = match reform.as_string() {
+            Some(text) => {
+                check_length(u64::try_from(text.len()).unwrap_or(u64::MAX))?;
+                Reform::from_toml("reform.toml", text)
+            }
+            None => {
+                let text = json_text(&reform)?;
+                let value: Value = serde_json::from_str(&text).map_err(|_| {
+                    input_error(
+                        "input.json",
+                        "Cải cách không chuyển được thành JSON",
+                        "The reform cannot be converted to JSON",
+                    )
+                })?;
+                Reform::from_json(&value).map_err(|e| core_error(&e))?
+            }
+        };
+        self.inner
+            .with_reform(&reform)
+            .map(|inner| Engine { inner })
+            .map_err(|e| core_error(&e))
+    }
+
+    /// The reforms this engine is under: `[{id, title, cite, note?, file}]`.
+    #[wasm_bindgen(skip_typescript)]
+    pub fn reforms(&self) -> Result<JsValue, JsValue> {
+        from_json(&serde_json::to_value(self.inner.reforms()).unwrap_or_default())
     }
 
     /// The JSON Schema (draft 2020-12) of an entity's records.

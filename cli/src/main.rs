@@ -15,6 +15,7 @@ mod input;
 mod out;
 mod pipeline;
 mod progress;
+mod reform;
 mod safe;
 mod sheet;
 mod suggest;
@@ -81,6 +82,9 @@ enum Command {
     Test(cmd::check::TestArgs),
     /// Progress against the phase targets from a registry (the bundled sample when absent).
     Report(cmd::report::Args),
+    /// What a reform changes in a registry (the bundled sample when absent): per decision and
+    /// indicator, how many records changed and which way, with the records and both reasons.
+    Diff(cmd::diff::Args),
     /// Explains a rule, parameter, period group or topic (funding_sources, responsibilities, reporting).
     Explain(cmd::explain::Args),
     /// Prints a shell completion script: `htx-rules completions bash > /etc/bash_completion.d/htx-rules`.
@@ -124,12 +128,14 @@ pub fn as_of(s: Option<&str>) -> Result<Date, Error> {
     }
 }
 
-/// The pack folder given, or the embedded Bến Tre pack.
-pub fn engine(pack: Option<&std::path::Path>) -> Result<Engine, Error> {
-    match pack {
-        Some(p) => Engine::from_dir(p),
-        None => Engine::embedded(),
-    }
+/// The pack folder given, or the embedded Bến Tre pack, with the reforms of `reforms` (TOML
+/// files) laid over it in order.
+pub fn engine(pack: Option<&std::path::Path>, reforms: &[PathBuf]) -> Result<Engine, Error> {
+    let engine = match pack {
+        Some(p) => Engine::from_dir(p)?,
+        None => Engine::embedded()?,
+    };
+    reform::apply(engine, reforms)
 }
 
 /// Where a command writes: a file given with `--output`, or standard output.
@@ -148,6 +154,7 @@ fn main() -> ExitCode {
         Command::Test(a) => cmd::check::run_tests(a, ctx),
         Command::Report(a) => cmd::report::run(a, ctx),
         Command::Explain(a) => cmd::explain::run(a, ctx),
+        Command::Diff(a) => cmd::diff::run(a, ctx),
         Command::Completions { shell } => cmd::completions::run::<Cli>(shell),
     };
     match result {

@@ -122,6 +122,17 @@ codes! {
     LintFieldLabel = "lint.field_label",
     /// Warning: a decision or value rule people see has no title, which reasons fall back to.
     LintRuleTitle = "lint.rule_title",
+    /// Warning: a boundary of a decision that can never be reached, two comparisons of the same input that leave a gap or overlap at a threshold, or a parameter period in which a decision cannot change (threshold analysis).
+    LintBoundary = "lint.boundary",
+    // ---- reforms: overlays on a loaded pack (diagnostics)
+    /// A reform names a rule the pack does not have, or one of several entities' rules without `entity`.
+    ReformRule = "reform.rule",
+    /// A reform names a parameter the pack does not have.
+    ReformParameter = "reform.parameter",
+    /// A reform replaces a part the rule's kind does not have (`when` of a constraint, `require` of a decision), or is applied twice.
+    ReformShape = "reform.shape",
+    /// Too many reforms, or a reform file too large, for one engine.
+    ReformLimit = "reform.limit",
     /// A pack test case names an unknown entity.
     TestEntity = "test.entity",
     /// A pack test case expects a decision the entity does not have.

@@ -45,6 +45,7 @@ fn param_json(pack: &Pack, name: &str) -> Option<Value> {
                 "value": val_json(&v.value),
                 "cite": v.cite,
                 "override": v.overrides,
+                "reform": v.reform.and_then(|k| pack.reforms.get(k)).map(|r| json!({"id": r.id, "title": r.title})),
             })
         })
         .collect();
@@ -107,6 +108,8 @@ pub(crate) fn explain(pack: &Pack, name: &str) -> Option<Value> {
                 "logic": r.source.iter().map(|(k, v)| json!({"part": k, "expression": v})).collect::<Vec<_>>(),
                 "applies_in": period,
                 "parameters": param_values,
+                "changed_by": r.changed_by.iter().filter_map(|&k| pack.reforms.get(k)).collect::<Vec<_>>(),
+                "reforms": r.reforms.iter().filter_map(|&k| pack.reforms.get(k)).map(|x| x.id.clone()).collect::<Vec<_>>(),
                 "messages": {
                     "yes": templates_json(&r.messages.yes),
                     "no": templates_json(&r.messages.no),
@@ -210,6 +213,23 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
                     "  {}: {}\n",
                     if vi { "căn cứ" } else { "source" },
                     cite_line(c)
+                ));
+            }
+            for r in v
+                .get("changed_by")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.push_str(&format!(
+                    "  {}: {} — {}\n",
+                    if vi {
+                        "sửa bởi cải cách"
+                    } else {
+                        "changed by reform"
+                    },
+                    r.get("id").and_then(Value::as_str).unwrap_or(""),
+                    r.get("title").map(|t| msg(t, lang)).unwrap_or_default(),
                 ));
             }
             for l in v
@@ -317,14 +337,21 @@ pub(crate) fn text(v: &Value, lang: Lang) -> String {
                     .map(|v| show_value(v, ty, lang))
                     .unwrap_or_default();
                 let c = x.get("cite").map(cite_line).unwrap_or_default();
-                let ov = if x.get("override").and_then(Value::as_bool) == Some(true) {
+                let ov = if let Some(r) = x.get("reform").filter(|r| !r.is_null()) {
+                    let id = r.get("id").and_then(Value::as_str).unwrap_or("");
                     if vi {
-                        " [điều chỉnh]"
+                        format!(" [cải cách {id}]")
                     } else {
-                        " [override]"
+                        format!(" [reform {id}]")
+                    }
+                } else if x.get("override").and_then(Value::as_bool) == Some(true) {
+                    if vi {
+                        " [điều chỉnh]".to_string()
+                    } else {
+                        " [override]".to_string()
                     }
                 } else {
-                    ""
+                    String::new()
                 };
                 out.push_str(&format!("  {from} .. {to}: {val}{ov}  ({c})\n"));
             }

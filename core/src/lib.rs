@@ -171,6 +171,7 @@
 mod text;
 
 pub mod amount;
+pub mod boundaries;
 mod codes;
 mod date;
 mod decisions;
@@ -203,7 +204,7 @@ pub use engine::{
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};
-pub use model::{Cite, PackMeta};
+pub use model::{Cite, PackMeta, ReformInfo};
 pub use outputs::{OutputType, ValueType};
 pub use text::{Lang, Message};
 pub use value::Record;

@@ -64,6 +64,10 @@ pub const EVAL_STEPS: u64 = 1_000_000;
 /// reason, so no record takes longer, whatever the pack.
 pub const EVAL_STEPS_PER_RECORD: u64 = 10 * EVAL_STEPS;
 
+/// How many reforms one engine may stack (`Engine::with_reform` on an engine that has some):
+/// each is a file of the load, with its own range of offsets for diagnostics.
+pub const REFORMS: usize = 16;
+
 /// How many names a message lists when it says what would have been right (fields, enum
 /// values, entities): an enum of 10,000 communes in each of a thousand diagnostics would be
 /// hundreds of megabytes of text.

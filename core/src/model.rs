@@ -70,8 +70,10 @@ pub(crate) struct ParamValue {
     pub to: Option<Date>,
     pub value: Val,
     pub cite: Option<Cite>,
-    /// True for a value set by a later document (`[[override]]`).
+    /// True for a value set by a later document (`[[override]]`) or a reform.
     pub overrides: bool,
+    /// The reform that set it (its index in [`Pack::reforms`]).
+    pub reform: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -207,6 +209,11 @@ pub(crate) struct Rule {
     /// The expressions as written, for `explain`.
     pub source: Vec<(String, String)>,
     pub pack: String,
+    /// The reforms that replaced parts of this rule (indices in [`Pack::reforms`]).
+    pub changed_by: Vec<usize>,
+    /// The reforms its outcome may differ under: those that changed it, a parameter it reads
+    /// or a rule it refers to, transitively (sorted).
+    pub reforms: Vec<usize>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -301,6 +308,25 @@ pub(crate) struct Pack {
     pub registry: Registry,
     /// What the checker found that does not stop the pack from loading (lints).
     pub warnings: Vec<crate::error::Diagnostic>,
+    /// The reforms applied at load, in order.
+    pub reforms: Vec<ReformInfo>,
+}
+
+/// A reform applied to a pack: what it is and what it rests on. Evaluations, reports and
+/// `explain` name it wherever it changes something.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReformInfo {
+    /// Its short name (`[reform] id`).
+    pub id: String,
+    /// What it does, for people.
+    pub title: Message,
+    /// The document it rests on (a draft law, a planning note).
+    pub cite: Cite,
+    /// A note on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The file it was read from.
+    pub file: String,
 }
 
 /// What a pack declares about its registry (collections of rows, metadata keys), the

@@ -23,7 +23,7 @@ from collections.abc import Iterable as _Iterable
 from collections.abc import Mapping as _Mapping
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
-from . import _native, _pickle
+from . import _native, _pickle, _reform
 from ._frames import FactsWarning
 from ._native import (
     Decision,
@@ -347,6 +347,42 @@ class Engine:
     def _collections(self) -> List[Tuple[str, Optional[Dict[str, str]]]]:
         """The registry's collections in the pack's order, with their labels."""
         return self._native.collections()
+
+    # -- reforms (see `_reform.py`) --------------------------------------------------------------
+
+    def with_reform(self, reform: "_reform.Reform") -> "Engine":
+        """This engine's pack under a reform (a new engine; this one is unchanged).
+
+        `reform` is a dict of parameter values (``{"htx_min_members": [{"from": "2024-07-01",
+        "value": 7}]}``, or ``{"women_leadership_reading": "leaders"}`` for every date), a dict in
+        a reform file's shape, the path of a reform file (TOML), or TOML text. A reform that does
+        not check raises `PackError` with its file, line and column."""
+        return Engine(self._lang, _native_engine=_reform.native_with_reform(self._native, reform))
+
+    @property
+    def reforms(self) -> List[Dict[str, Any]]:
+        """The reforms this engine is under: ``[{"id", "title", "cite", "file", "note"?}]``."""
+        return _reform.reforms(self._native)
+
+    def diff(self, reform: "_reform.Reform", data: Any, as_of: AsOf = None) -> Any:
+        """What `reform` changes in a registry (a dict or the path of a JSON file): a pandas
+        DataFrame, one row per record whose decision changed (before and after: outcome, value,
+        target, reasons). ``attrs`` hold the indicators before and after and the renderings."""
+        return _reform.diff(self, reform, data, _as_of(as_of))
+
+    def boundaries(self, rule: str) -> List[Dict[str, Any]]:
+        """Where decision `rule`'s outcome changes along each numeric input it compares with a
+        threshold: per period of its thresholds and per case, the exact intervals (``from``,
+        ``to``, closed or not) and the outcome on each. ``htx-rules check --explain-boundaries``
+        prints the same; `boundaries_text` gives that text."""
+        out = _json.loads(_native._boundaries(self._native, rule)[0])
+        assert isinstance(out, list)
+        return out
+
+    def boundaries_text(self, rule: str) -> str:
+        """`boundaries` as text, in the engine's language."""
+        _, vi, en = _native._boundaries(self._native, rule)
+        return vi if self._lang == "vi" else en
 
     def explain(self, rule: str) -> Explanation:
         """A rule: its text, citation, parameters and their dated values."""

@@ -51,6 +51,24 @@ def native_engine(state: State) -> _native.NativeEngine:
         return engine
 
 
+def reformed_engine(state: State, reforms: List[Tuple[str, str]]) -> _native.NativeEngine:
+    """The engine of these sources under these reforms (`(file, TOML text)`, in order), built at
+    most once per process."""
+    h = hashlib.sha256(state_key(state).encode("utf-8"))
+    for file, text in reforms:
+        h.update(b"\0" + file.encode("utf-8") + b"\0" + text.encode("utf-8"))
+    key = "reformed:" + h.hexdigest()
+    with _LOCK:
+        cached = _ENGINES.get(key)
+    if cached is not None:
+        return cached
+    engine = native_engine(state)
+    for file, text in reforms:
+        engine = _native._with_reform_toml(engine, file, text)
+    with _LOCK:
+        return _ENGINES.setdefault(key, engine)
+
+
 def engine(native: _native.NativeEngine, lang: str) -> "Engine":
     from . import Engine
 

@@ -14,6 +14,14 @@ use crate::{safe, Ctx};
 pub struct Args {
     /// The pack folder (the embedded pack when absent).
     dir: Option<PathBuf>,
+    /// A reform to check against the pack (its problems at its own file:line:col); repeat to
+    /// stack several.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
+    /// Prints where this decision's outcome changes along each numeric input (exact
+    /// intervals per period of its thresholds), instead of the pack summary.
+    #[arg(long, value_name = "RULE")]
+    explain_boundaries: Option<String>,
 }
 
 /// `test`'s arguments.
@@ -55,7 +63,15 @@ fn pack_problems(err: &Error, ctx: Ctx) -> Result<ExitCode, Error> {
 
 /// Runs `check`.
 pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
-    match crate::engine(a.dir.as_deref()) {
+    match crate::engine(a.dir.as_deref(), &a.reform) {
+        Ok(en) if a.explain_boundaries.is_some() => {
+            let rule = a.explain_boundaries.unwrap_or_default();
+            let mut text = String::new();
+            for b in en.boundaries(&rule)? {
+                text.push_str(&safe::text(&b.to_text(ctx.lang)));
+            }
+            Ok(print(&text)?.unwrap_or(ExitCode::SUCCESS))
+        }
         Ok(en) => {
             let n: usize = en
                 .entities()
@@ -104,7 +120,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
 
 /// Runs `test`. The closing line `N passed, N failed` stays in English: CI reads it.
 pub fn run_tests(a: TestArgs, ctx: Ctx) -> Result<ExitCode, Error> {
-    let en = match crate::engine(a.dir.as_deref()) {
+    let en = match crate::engine(a.dir.as_deref(), &[]) {
         Ok(en) => en,
         Err(err) => return pack_problems(&err, ctx),
     };

@@ -64,6 +64,9 @@ pub struct Args {
     sheet: Option<String>,
     #[command(flatten)]
     read: ReadArgs,
+    /// A reform (a TOML overlay) to lay over the pack; repeat to stack several, in order.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
     /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
     /// input.
     file: Option<String>,
@@ -262,7 +265,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     }
     let lang = ctx.lang;
     let date = crate::as_of(a.as_of.as_deref())?;
-    let engine = crate::engine(a.pack.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
     suggest::entity(&engine, &a.entity)?;
     let infos = outputs(&engine, &a.entity)?;
     let source = crate::sheet::open_records(

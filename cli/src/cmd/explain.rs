@@ -30,12 +30,16 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// A reform (a TOML overlay) to lay over the pack: explain shows the reformed values;
+    /// repeat to stack several.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
 }
 
 /// Runs `explain`; exit 1 for a name the pack does not have (with a suggestion).
 pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let lang = ctx.lang;
-    let engine = crate::engine(a.pack.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
     match engine.explain(&a.rule) {
         Ok(x) => {
             let text = match a.format {

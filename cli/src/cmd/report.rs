@@ -11,7 +11,7 @@ use crate::out::{finish_io, Target};
 use crate::Ctx;
 
 /// The bundled, synthetic sample registry (invented data; see cli/data/README.md).
-const SAMPLE_REGISTRY: &str = include_str!("../../data/sample-registry.json");
+pub const SAMPLE_REGISTRY: &str = include_str!("../../data/sample-registry.json");
 
 /// The formats `report` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -45,6 +45,10 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// A reform (a TOML overlay) to lay over the pack (the report names it); repeat to stack
+    /// several, in order.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
 }
 
 /// Runs `report`.
@@ -57,7 +61,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         super::usage_error("--format xlsx writes a workbook: give --output FILE.xlsx (or redirect standard output to a file)");
     }
     let date = crate::as_of(a.as_of.as_deref())?;
-    let engine = crate::engine(a.pack.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
     // the registry is read once, in core, against the pack's schema
     let mut builder = engine.report_builder(date)?;
     // JSON Lines and CSV collections are evaluated on every core (same report)

@@ -51,6 +51,9 @@ pub struct Args {
     sheet: Option<String>,
     #[command(flatten)]
     read: ReadArgs,
+    /// A reform (a TOML overlay) to lay over the pack; repeat to stack several, in order.
+    #[arg(long)]
+    reform: Vec<PathBuf>,
     /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
     /// input.
     file: Option<String>,
@@ -125,7 +128,7 @@ impl ValidationTable {
 pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let lang = ctx.lang;
     let date = crate::as_of(a.as_of.as_deref())?;
-    let engine = crate::engine(a.pack.as_deref())?;
+    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
     suggest::entity(&engine, &a.entity)?;
     let rb = RowBuilder {
         lang,

@@ -9,6 +9,7 @@ mod result;
 mod run;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -28,9 +29,10 @@ use crate::decode::{Options, Tally};
 use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
 use crate::limits::PackLimits;
-use crate::model::{EntityRules, Pack, PackMeta};
+use crate::model::{EntityRules, Pack, PackMeta, ReformInfo};
 use crate::pack::check;
-use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackLoader};
+use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackFiles, PackLoader};
+use crate::pack::Reform;
 use crate::text::Message;
 use crate::value::Record;
 
@@ -59,6 +61,43 @@ pub struct Engine {
     pub(crate) pack: Pack,
     /// Each entity's schema as a tree of fields, and what its decisions need (by entity index).
     pub(crate) shapes: Vec<Shape>,
+    /// The files the pack was loaded from, to load it again under a reform.
+    origin: Arc<Origin>,
+    /// The reforms laid over it, in order.
+    reforms: Vec<Reform>,
+}
+
+/// What an engine was loaded from: every file the loader gave, per pack, and the caps.
+#[derive(Debug)]
+struct Origin {
+    root: String,
+    limits: PackLimits,
+    packs: Vec<(String, PackFiles)>,
+}
+
+impl PackLoader for Origin {
+    fn load(&self, id: &str, _limits: &PackLimits) -> Option<PackFiles> {
+        self.packs
+            .iter()
+            .find(|(p, _)| p == id)
+            .map(|(_, f)| f.clone())
+    }
+}
+
+/// A loader that remembers what it handed out (for [`Origin`]).
+struct Recorder<'a> {
+    inner: &'a dyn PackLoader,
+    got: std::sync::Mutex<Vec<(String, PackFiles)>>,
+}
+
+impl PackLoader for Recorder<'_> {
+    fn load(&self, id: &str, limits: &PackLimits) -> Option<PackFiles> {
+        let files = self.inner.load(id, limits)?;
+        if let Ok(mut got) = self.got.lock() {
+            got.push((id.to_string(), files.clone()));
+        }
+        Some(files)
+    }
 }
 
 impl Engine {
@@ -132,13 +171,75 @@ impl Engine {
         root: &str,
         limits: &PackLimits,
     ) -> Result<Engine, Error> {
-        let pack = check::load(loader, root, limits)?;
-        let shapes = pack
-            .entities
-            .iter()
-            .map(|er| Shape::new(&pack, er))
-            .collect();
-        Ok(Engine { pack, shapes })
+        let recorder = Recorder {
+            inner: loader,
+            got: std::sync::Mutex::new(Vec::new()),
+        };
+        let pack = check::load(&recorder, root, limits, &[])?;
+        let shapes = shapes_of(&pack);
+        let packs = recorder.got.into_inner().unwrap_or_default();
+        Ok(Engine {
+            pack,
+            shapes,
+            origin: Arc::new(Origin {
+                root: root.to_string(),
+                limits: *limits,
+                packs,
+            }),
+            reforms: Vec::new(),
+        })
+    }
+
+    /// This engine's pack with `reform` laid over it (after the reforms it already has): a
+    /// new engine; this one is unchanged. The reform is checked like a pack file — its
+    /// problems, and those it causes in the pack (a rule that no longer type-checks, a
+    /// threshold that no longer matches its cited wording), come back as a pack error with
+    /// the reform file's line and column.
+    ///
+    /// ```
+    /// use htx_rules::{Date, Engine, Outcome, pack::Reform};
+    /// let law_2012 = Reform::from_toml("htx-min-7.toml", r#"
+    /// [reform]
+    /// id = "htx-min-7"
+    /// title = { vi = "HTX cần ít nhất 7 thành viên", en = "An HTX needs 7 members" }
+    /// cite = { document = "Dự thảo", section = "Điều 1", wording = "ít nhất 07 thành viên" }
+    ///
+    /// [[parameter]]
+    /// name = "htx_min_members"
+    /// values = [{ from = "2024-07-01", value = 7 }]
+    /// "#);
+    /// let base = Engine::embedded().unwrap();
+    /// let reformed = base.with_reform(&law_2012).unwrap();
+    /// let coop = serde_json::json!({ "kind": "htx", "members": { "total": 6 } });
+    /// let as_of = Date::parse("2025-06-30").unwrap();
+    /// let before = base.evaluate("cooperative", &coop, as_of).unwrap();
+    /// let after = reformed.evaluate("cooperative", &coop, as_of).unwrap();
+    /// assert_eq!(before.decision("meets_membership_minimum").unwrap().outcome(), Outcome::Yes);
+    /// assert_eq!(after.decision("meets_membership_minimum").unwrap().outcome(), Outcome::No);
+    /// assert_eq!(after.decision("meets_membership_minimum").unwrap().reforms()[0].id, "htx-min-7");
+    /// ```
+    pub fn with_reform(&self, reform: &Reform) -> Result<Engine, Error> {
+        let mut reforms = self.reforms.clone();
+        reforms.push(reform.clone());
+        let o = &self.origin;
+        let pack = check::load(o.as_ref(), &o.root, &o.limits, &reforms)?;
+        Ok(Engine {
+            shapes: shapes_of(&pack),
+            pack,
+            origin: Arc::clone(&self.origin),
+            reforms,
+        })
+    }
+
+    /// The reforms laid over this engine's pack, in order (none for a pack as written).
+    pub fn reforms(&self) -> &[ReformInfo] {
+        &self.pack.reforms
+    }
+
+    /// The reforms' sources, as given to [`Engine::with_reform`] (to rebuild the engine
+    /// elsewhere).
+    pub fn reform_sources(&self) -> &[Reform] {
+        &self.reforms
     }
 
     /// What the checker found in the pack that does not stop it from loading, each with
@@ -559,6 +660,25 @@ impl Engine {
             .ok_or_else(|| Error::UnknownRule(name.to_string()))
     }
 
+    /// Where decision `rule`'s outcome changes along each numeric input it compares with a
+    /// threshold: per period of the thresholds' parameters and per case, the exact intervals
+    /// and the outcome on each (see [`crate::boundaries`]). One per entity with such a rule.
+    ///
+    /// ```
+    /// let engine = htx_rules::Engine::embedded().unwrap();
+    /// let b = engine.boundaries("many_female_jobs").unwrap();
+    /// let text = b[0].to_text(htx_rules::Lang::En);
+    /// assert!(text.contains("(60%; +∞) → yes"), "{text}");
+    /// assert!(text.contains("(70%; +∞) → yes"), "{text}");
+    /// ```
+    pub fn boundaries(&self, rule: &str) -> Result<Vec<crate::boundaries::Boundaries>, Error> {
+        let found = crate::boundaries::analyse(&self.pack, rule);
+        if found.is_empty() {
+            return Err(Error::UnknownRule(rule.to_string()));
+        }
+        Ok(found)
+    }
+
     /// Every name `explain` accepts.
     pub fn explainable(&self) -> Vec<String> {
         crate::explain::names(&self.pack)
@@ -632,6 +752,20 @@ fn refusal(
         })
         .collect();
     (!errors.is_empty()).then_some(Error::Facts(errors))
+}
+
+/// [`set_invalid`] for an evaluation of a row whose JSON is not at hand (a diff): the reasons
+/// name the rejected facts without their values.
+pub(crate) fn mark_invalid(ev: &mut Evaluation<'_>, errors: &[FieldError]) {
+    set_invalid(&mut ev.decisions, errors, &|_| None);
+}
+
+/// Each entity's schema as a tree of fields, and what its decisions need (by entity index).
+fn shapes_of(pack: &Pack) -> Vec<Shape> {
+    pack.entities
+        .iter()
+        .map(|er| Shape::new(pack, er))
+        .collect()
 }
 
 /// Moves what decisions miss because it was given but rejected (an error's field, or a field

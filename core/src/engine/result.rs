@@ -150,6 +150,15 @@ pub struct Decision<'e> {
 }
 
 impl<'e> Decision<'e> {
+    /// The reforms this decision may differ under (it, a parameter it reads or a rule it
+    /// refers to was changed by them); empty for a pack as written.
+    pub fn reforms(&self) -> Vec<&'e crate::model::ReformInfo> {
+        self.rule
+            .reforms
+            .iter()
+            .filter_map(|&i| self.pack.reforms.get(i))
+            .collect()
+    }
     /// The rule's name.
     pub fn name(&self) -> &'e str {
         &self.rule.name
@@ -549,6 +558,11 @@ impl Serialize for Decision<'_> {
         m.serialize_entry("reasons", &self.reasons())?;
         m.serialize_entry("missing", &self.missing)?;
         m.serialize_entry("cite", &self.rule.cite)?;
+        if !self.rule.reforms.is_empty() {
+            // (added to the contract's shape only under a reform: the ids it is under)
+            let ids: Vec<&str> = self.reforms().iter().map(|r| r.id.as_str()).collect();
+            m.serialize_entry("reforms", &ids)?;
+        }
         m.end()
     }
 }

@@ -177,4 +177,65 @@ impl Ex {
             Ex::Call(_, args) => args.iter().for_each(|a| a.rule_refs(out)),
         }
     }
+
+    /// Calls `f` on each direct sub-expression (recursion is bounded by the expression depth
+    /// cap, [`crate::limits::EXPR_DEPTH`]).
+    pub(crate) fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Ex)) {
+        match self {
+            Ex::Const(_)
+            | Ex::Unknown
+            | Ex::Field { .. }
+            | Ex::Var(_)
+            | Ex::Local(_)
+            | Ex::Rule(_)
+            | Ex::AsOf => {}
+            Ex::Param { at, .. } => {
+                if let Some(a) = at {
+                    f(a)
+                }
+            }
+            Ex::Not(a) | Ex::Neg(a) | Ex::Present(a) => f(a),
+            Ex::And(a, b)
+            | Ex::Or(a, b)
+            | Ex::Cmp(_, a, b)
+            | Ex::In(a, b, _)
+            | Ex::Arith(_, a, b)
+            | Ex::Coalesce(a, b) => {
+                f(a);
+                f(b);
+            }
+            Ex::If(a, b, c) => {
+                f(a);
+                f(b);
+                f(c);
+            }
+            Ex::Quant {
+                domain,
+                filter,
+                body,
+                ..
+            } => {
+                f(domain);
+                if let Some(x) = filter {
+                    f(x);
+                }
+                if let Some(x) = body {
+                    f(x);
+                }
+            }
+            Ex::Call(_, args) => {
+                for a in args {
+                    f(a);
+                }
+            }
+        }
+    }
+
+    /// The parameters this expression reads.
+    pub(crate) fn param_refs(&self, out: &mut Vec<usize>) {
+        if let Ex::Param { id, .. } = self {
+            out.push(*id);
+        }
+        self.for_each_child(&mut |c| c.param_refs(out));
+    }
 }

@@ -2,4 +2,7 @@
 
 pub(crate) mod check;
 pub(crate) mod doc;
+mod reform;
 pub mod source;
+
+pub use reform::Reform;

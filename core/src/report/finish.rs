@@ -84,6 +84,19 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
     }
     let meta = pack.meta.first().cloned().unwrap_or_default();
     let mut notes = Vec::new();
+    for r in &pack.reforms {
+        let c = &r.cite;
+        notes.push(msg!(
+            vi: format!(
+                "Theo cải cách giả định “{}” ({}, {}): số liệu là một kịch bản, không theo bộ quy tắc như đã ban hành.",
+                r.title.vi, c.document, c.section,
+            ),
+            en: format!(
+                "Under the hypothetical reform “{}” ({}, {}): the figures are a scenario, not the pack as issued.",
+                r.title.en, c.document, c.section,
+            ),
+        ));
+    }
     if let Some(end) = plan.ended {
         notes.push(msg!(
             vi: format!(
@@ -182,6 +195,7 @@ pub(super) fn finish(engine: &Engine, plan: &Plan, partial: ReportPartial) -> Re
             cite: d.cite.clone(),
             note: d.note.clone(),
         }),
+        reforms: pack.reforms.clone(),
     }
 }
 

@@ -34,6 +34,8 @@
 //! assert_eq!(serde_json::to_value(&trained.value).unwrap(), "0.5");
 //! ```
 
+mod diff;
+mod diff_render;
 mod finish;
 mod partial;
 mod plan;
@@ -44,6 +46,10 @@ mod types;
 
 use serde_json::{Map, Value};
 
+pub use diff::{
+    CollectionDiff, DecisionDiff, DecisionState, Diff, DiffBuilder, IndicatorDiff, IndicatorState,
+    RecordChange, RowChange, RowState, RowTransition, Transition,
+};
 pub use partial::ReportPartial;
 #[cfg(feature = "registry-read")]
 pub use read::{DirRegistry, RegistryFiles, RegistryFormat};
@@ -93,6 +99,8 @@ pub struct ReportBuilder<'e> {
     counter: Vec<u64>,
     /// Threads the readers of JSON Lines and CSV may use (1: this thread only).
     threads: usize,
+    /// For a diff: the other engine's side, shown every row (see `diff.rs`).
+    twin: Option<Box<diff::Twin<'e>>>,
 }
 
 impl Engine {
@@ -117,6 +125,7 @@ impl Engine {
             partial,
             counter: vec![0; n],
             threads: 1,
+            twin: None,
         })
     }
 
@@ -193,8 +202,10 @@ impl Engine {
 /// What must match for two partials to merge: the pack and the plan's shape.
 fn plan_key(pack: &Pack, plan: &Plan) -> String {
     let meta = pack.meta.first();
+    // (a report under a reform merges only with one under the same reforms)
+    let reforms: String = pack.reforms.iter().map(|r| format!("+{}", r.id)).collect();
     format!(
-        "{}@{}:{}x{}",
+        "{}@{}{reforms}:{}x{}",
         meta.map(|m| m.id.as_str()).unwrap_or(""),
         meta.map(|m| m.version.as_str()).unwrap_or(""),
         plan.periods.len(),
@@ -529,6 +540,10 @@ impl<'e> ReportBuilder<'e> {
         loc: RowLocation<'_>,
     ) {
         let engine = self.engine;
+        if let Some(mut twin) = self.twin.take() {
+            twin.row(engine, &self.plan, c, &rec, &errors, loc);
+            self.twin = Some(twin);
+        }
         let pack = &engine.pack;
         let Some(coll) = pack.registry.collections.get(c) else {
             return;

@@ -367,7 +367,8 @@ impl ReportBuilder<'_> {
         next: &mut dyn FnMut() -> Option<Result<Chunk, Error>>,
         csv: Option<&CsvShape>,
     ) -> Result<(), Error> {
-        if self.threads <= 1 || cfg!(target_arch = "wasm32") {
+        // (a diff compares each row as it comes: on this thread)
+        if self.threads <= 1 || self.twin.is_some() || cfg!(target_arch = "wasm32") {
             while let Some(chunk) = next() {
                 self.process(c, source, chunk?, csv);
             }

@@ -357,6 +357,10 @@ pub struct Report {
     /// The disclosure policy applied, when the pack has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disclosure: Option<DisclosureInfo>,
+    /// The reforms the pack was evaluated under (none for the pack as written): the figures
+    /// are a scenario, and the notes say so first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reforms: Vec<crate::model::ReformInfo>,
 }
 
 /// The disclosure policy a report applied.

@@ -82,7 +82,19 @@ pub(super) struct Diags {
     expr_bytes: usize,
     /// Lints that do not stop the pack from loading.
     warnings: Vec<Diagnostic>,
+    /// Files whose spans were moved into the overlay range: overlay `k` covers the offsets
+    /// from `OVERLAY_BASE + k * OVERLAY_STRIDE` (see [`Diags::add_overlay`]).
+    overlays: Vec<usize>,
 }
+
+/// Where overlay offsets start. A reform's parts are compiled inside the pack's own rules
+/// (whose file index is the pack file's), so their spans carry their file in the offset
+/// itself, like positions in rustc's `SourceMap`: one address space, each overlay file a
+/// range of it. `u32`-safe (the browser build): at most 48 overlays of 64 MiB.
+pub(super) const OVERLAY_BASE: usize = 1 << 30;
+/// The size of one overlay's range: more than any file a load accepts
+/// ([`PackLimits::file_bytes`] is capped to it for reforms).
+pub(super) const OVERLAY_STRIDE: usize = 1 << 26;
 
 impl Diags {
     /// No file and no diagnostic yet, for a load within `limits`.
@@ -108,9 +120,41 @@ impl Diags {
         self.files.len() - 1
     }
 
+    /// Keeps an overlay file's text (a reform); returns its index and the base of its
+    /// offsets: a span of it shifted by the base locates in it from any file.
+    pub fn add_overlay(&mut self, path: String, text: String) -> (usize, usize) {
+        let fid = self.add_file(path, text);
+        let base = OVERLAY_BASE + self.overlays.len() * OVERLAY_STRIDE;
+        self.overlays.push(fid);
+        (fid, base)
+    }
+
+    /// The file an offset of `file` is in, and the offset within it (an overlay offset is in
+    /// its overlay file, whatever `file` says).
+    fn src(&self, file: usize, offset: usize) -> Option<(&Src, usize)> {
+        if offset >= OVERLAY_BASE {
+            let k = (offset - OVERLAY_BASE) / OVERLAY_STRIDE;
+            let local = (offset - OVERLAY_BASE) % OVERLAY_STRIDE;
+            let f = self.overlays.get(k)?;
+            return self.files.get(*f).map(|s| (s, local));
+        }
+        self.files.get(file).map(|s| (s, offset))
+    }
+
     /// The text of file `file`.
     pub fn text(&self, file: usize) -> &str {
         self.files.get(file).map(|f| f.text.as_str()).unwrap_or("")
+    }
+
+    /// The source text between two offsets of `file` (overlay offsets in their overlay).
+    pub fn slice(&self, file: usize, start: usize, end: usize) -> &str {
+        match self.src(file, start) {
+            Some((f, local)) => f
+                .text
+                .get(local..(local + end.saturating_sub(start)).min(f.text.len()))
+                .unwrap_or(""),
+            None => "",
+        }
     }
 
     /// The path of file `file`, as the loader gave it.
@@ -123,9 +167,8 @@ impl Diags {
 
     /// Line and column of a byte offset of file `file` (`(0, 0)` for no such file).
     pub fn loc(&self, file: usize, offset: usize) -> (usize, usize) {
-        self.files
-            .get(file)
-            .map(|f| f.loc(offset))
+        self.src(file, offset)
+            .map(|(f, o)| f.loc(o))
             .unwrap_or((0, 0))
     }
 
@@ -136,8 +179,8 @@ impl Diags {
 
     /// A problem at a byte offset of file `file`.
     pub fn diag(&mut self, file: usize, offset: usize, code: Code, message: Message) {
-        let (path, (line, column)) = match self.files.get(file) {
-            Some(f) => (f.path.clone(), f.loc(offset)),
+        let (path, (line, column)) = match self.src(file, offset) {
+            Some((f, o)) => (f.path.clone(), f.loc(o)),
             None => (String::new(), (1, 1)),
         };
         self.push(Diagnostic {
@@ -151,8 +194,8 @@ impl Diags {
 
     /// A warning (a lint that does not stop the pack from loading) at a byte offset.
     pub fn warn(&mut self, file: usize, offset: usize, code: Code, message: Message) {
-        let (path, (line, column)) = match self.files.get(file) {
-            Some(f) => (f.path.clone(), f.loc(offset)),
+        let (path, (line, column)) = match self.src(file, offset) {
+            Some((f, o)) => (f.path.clone(), f.loc(o)),
             None => (String::new(), (1, 1)),
         };
         self.warnings.push(Diagnostic {
@@ -254,9 +297,9 @@ impl Diags {
     }
 
     fn string_body(&self, file: usize, s: &Spanned<String>) -> usize {
-        self.files
-            .get(file)
-            .map(|f| f.string_body(s.span().start))
+        let start = s.span().start;
+        self.src(file, start)
+            .map(|(f, local)| start - local + f.string_body(local))
             .unwrap_or(0)
     }
 
@@ -444,5 +487,53 @@ pub(super) fn cite(c: &CiteDoc) -> Cite {
         document: c.document.clone(),
         section: c.section.clone(),
         wording: c.wording.clone(),
+    }
+}
+
+/// The name among `candidates` closest to `name` (a typo: at most a third of its letters
+/// changed, inserted or dropped), for "did you mean …?".
+pub(super) fn closest<'a>(
+    name: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .filter(|c| *c != name)
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters (two rows: linear memory).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// " (bạn muốn viết `x`?)" / " (did you mean `x`?)", or nothing.
+pub(super) fn did_you_mean(best: Option<&str>) -> (String, String) {
+    match best {
+        Some(b) => (
+            format!(" (có phải `{b}`?)"),
+            format!(" (did you mean `{b}`?)"),
+        ),
+        None => (String::new(), String::new()),
     }
 }

@@ -183,10 +183,7 @@ fn locate(out: &Diags, fid: usize, s: &Spanned<String>, at: usize, len: usize) -
         .get(..at)
         .map(|before| before.matches(needle).count())
         .unwrap_or(0);
-    let raw = out
-        .text(fid)
-        .get(body..s.span().end.max(body))
-        .unwrap_or("");
+    let raw = out.slice(fid, body, s.span().end.max(body));
     if needle.is_empty() {
         return body;
     }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::context::{cite, Context, Names, Parsed, What};
+use super::context::{cite, closest, did_you_mean, Context, Names, Parsed, What};
 use super::values::typed_value;
 use crate::codes::Code;
 use crate::date::Date;
@@ -177,6 +177,7 @@ fn dated_values(cx: &mut Context, fid: usize, p: &ParamDoc, ty: &Ty) -> Vec<Para
             value: val,
             cite: Some(c),
             overrides: false,
+            reform: None,
         });
     }
     // overlaps and gaps
@@ -242,19 +243,28 @@ fn dated_values(cx: &mut Context, fid: usize, p: &ParamDoc, ty: &Ty) -> Vec<Para
     values
 }
 
-/// Overrides from later documents: they win from their date on.
+/// Overrides from later documents and reforms: they win from their date on (a reform's value
+/// on every date replaces every value).
 fn overrides(cx: &mut Context, docs: &[Parsed]) {
     for d in docs {
         let fid = d.file;
         for o in &d.doc.overrides {
             let Some(&pid) = cx.pack.param_by_name.get(o.parameter.get_ref()) else {
+                let name = o.parameter.get_ref();
+                let best = closest(name, cx.pack.params.iter().map(|p| p.name.as_str()));
+                let (vi_hint, en_hint) = did_you_mean(best);
+                let code = if o.reform.is_some() {
+                    Code::ReformParameter
+                } else {
+                    Code::ExprUnknownParam
+                };
                 cx.out.diag_at(
                     fid,
                     &o.parameter,
-                    Code::ExprUnknownParam,
+                    code,
                     msg!(
-                        vi: format!("không có tham số `{}`", o.parameter.get_ref()),
-                        en: format!("unknown parameter `{}`", o.parameter.get_ref()),
+                        vi: format!("không có tham số `{name}`{vi_hint}"),
+                        en: format!("unknown parameter `{name}`{en_hint}"),
                     ),
                 );
                 continue;
@@ -265,13 +275,50 @@ fn overrides(cx: &mut Context, docs: &[Parsed]) {
                 .get(pid)
                 .map(|p| p.ty.clone())
                 .unwrap_or(Ty::Bool);
+            let Some(val) = typed_value(&mut cx.out, fid, &o.value, &ty, &cx.pack.enums) else {
+                continue;
+            };
+            let cite = Some(Cite {
+                document: o.document.clone(),
+                section: o.section.clone(),
+                wording: o.wording.clone(),
+            });
+            if o.every_date {
+                if let Some(p) = cx.pack.params.get_mut(pid) {
+                    // the same span of dates, one value
+                    let from = p.values.iter().map(|v| v.from).min();
+                    let open = p.values.iter().any(|v| v.to.is_none());
+                    let to = if open {
+                        None
+                    } else {
+                        p.values.iter().filter_map(|v| v.to).max()
+                    };
+                    if let Some(from) = from {
+                        p.values = vec![ParamValue {
+                            from,
+                            to,
+                            value: val,
+                            cite,
+                            overrides: true,
+                            reform: o.reform,
+                        }];
+                    }
+                }
+                continue;
+            }
             let Some(from) = cx.out.date(fid, &o.from) else {
                 continue;
             };
             let to = o.to.as_ref().and_then(|t| cx.out.date(fid, t));
-            let Some(val) = typed_value(&mut cx.out, fid, &o.value, &ty, &cx.pack.enums) else {
+            if to.is_some_and(|t| t < from) {
+                cx.out.diag_at(
+                    fid,
+                    &o.from,
+                    Code::ParamOrder,
+                    msg!(vi: "`to` trước `from`", en: "`to` is before `from`"),
+                );
                 continue;
-            };
+            }
             if let Some(p) = cx.pack.params.get_mut(pid) {
                 p.values.insert(
                     0,
@@ -279,15 +326,12 @@ fn overrides(cx: &mut Context, docs: &[Parsed]) {
                         from,
                         to,
                         value: val,
-                        cite: Some(Cite {
-                            document: o.document.clone(),
-                            section: o.section.clone(),
-                            wording: o.wording.clone(),
-                        }),
+                        cite,
                         overrides: true,
+                        reform: o.reform,
                     },
                 );
-                // latest override first
+                // latest override first; among equal dates, the one applied last
                 let n_over = p.values.iter().filter(|v| v.overrides).count();
                 if let Some(over) = p.values.get_mut(..n_over) {
                     over.sort_by_key(|v| std::cmp::Reverse(v.from));

@@ -319,6 +319,8 @@ fn compile_one(
         messages,
         source,
         pack: p.pack.clone(),
+        changed_by: r.reforms.clone(),
+        reforms: Vec::new(),
     })
 }
 

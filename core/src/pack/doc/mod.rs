@@ -5,6 +5,7 @@
 //! and rejects unknown keys like `deny_unknown_fields` would.
 
 mod reader;
+mod reform;
 mod registry;
 
 use std::collections::BTreeMap;
@@ -14,6 +15,7 @@ use toml::Spanned;
 
 use reader::{Obj, Reader, SV};
 pub(crate) use reader::{ReadError, TVal};
+pub(crate) use reform::{ReformDoc, ReformParamDoc, ReformRuleDoc};
 pub(crate) use registry::{CollectionDoc, DisclosureDoc, IndicatorDoc, RegistryDoc};
 
 use crate::codes::Code;
@@ -337,6 +339,10 @@ pub(crate) struct OverrideDoc {
     pub document: String,
     pub section: String,
     pub wording: Option<String>,
+    /// Set by a reform (its index), not written in a pack.
+    pub reform: Option<usize>,
+    /// A reform's value on every date: it replaces every value of the parameter.
+    pub every_date: bool,
 }
 
 impl OverrideDoc {
@@ -358,6 +364,8 @@ impl OverrideDoc {
             document: document?.into_inner(),
             section: section?.into_inner(),
             wording,
+            reform: None,
+            every_date: false,
         })
     }
 }
@@ -487,6 +495,8 @@ pub(crate) struct RuleDoc {
     pub interpretation: Option<Message>,
     pub confidence: Option<String>,
     pub messages: MessagesDoc,
+    /// The reforms that replaced parts of it (indices, in order applied).
+    pub reforms: Vec<usize>,
 }
 
 impl RuleDoc {
@@ -499,21 +509,7 @@ impl RuleDoc {
         let internal = o.opt_bool(r, "internal").unwrap_or(false);
         let title = o.opt_msg(r, "title");
         let applies_in = o.opt_str(r, "applies_in");
-        let mut lets = BTreeMap::new();
-        if let Some(l) = o.get("let") {
-            // every key of `let` is a name of the rule's own choosing
-            let max = r.max_lets;
-            if let Some(lo) = r
-                .obj(l)
-                .filter(|lo| r.within(l.span(), lo.t.len(), max, msg!(vi: "`let`", en: "`let`s")))
-            {
-                for (k, x) in lo.t.iter() {
-                    if let Some(s) = r.string(x) {
-                        lets.insert(k.get_ref().to_string(), s);
-                    }
-                }
-            }
-        }
+        let lets = read_lets(r, &mut o);
         let when = o.opt_str(r, "when");
         let value = o.opt_str(r, "value");
         let target = o.opt_str(r, "target");
@@ -526,20 +522,7 @@ impl RuleDoc {
             .and_then(|x| r.cite(x).map(|c| Spanned::new(x.span(), c)));
         let interpretation = o.opt_msg(r, "interpretation");
         let confidence = o.opt_str(r, "confidence").map(Spanned::into_inner);
-        let mut messages = MessagesDoc::default();
-        if let Some(m) = o.get("messages") {
-            if let Some(mut mo) = r.obj(m) {
-                let one = |mo: &mut Obj<'_, '_>, r: &mut Reader, k: &'static str| {
-                    mo.get(k)
-                        .map(|x| TemplateDoc::read_list(r, x))
-                        .unwrap_or_default()
-                };
-                messages.yes = one(&mut mo, r, "yes");
-                messages.no = one(&mut mo, r, "no");
-                messages.unknown = one(&mut mo, r, "unknown");
-                mo.finish(r);
-            }
-        }
+        let messages = read_messages(r, &mut o);
         o.finish(r);
         Some(RuleDoc {
             name: name?,
@@ -561,8 +544,47 @@ impl RuleDoc {
             interpretation,
             confidence,
             messages,
+            reforms: Vec::new(),
         })
     }
+}
+
+/// A rule's `let` table: every key a name of the rule's own choosing.
+fn read_lets(r: &mut Reader, o: &mut Obj<'_, '_>) -> BTreeMap<String, Spanned<String>> {
+    let mut lets = BTreeMap::new();
+    if let Some(l) = o.get("let") {
+        let max = r.max_lets;
+        if let Some(lo) = r
+            .obj(l)
+            .filter(|lo| r.within(l.span(), lo.t.len(), max, msg!(vi: "`let`", en: "`let`s")))
+        {
+            for (k, x) in lo.t.iter() {
+                if let Some(s) = r.string(x) {
+                    lets.insert(k.get_ref().to_string(), s);
+                }
+            }
+        }
+    }
+    lets
+}
+
+/// A rule's `messages` table (`yes`, `no`, `unknown`), absent outcomes empty.
+fn read_messages(r: &mut Reader, o: &mut Obj<'_, '_>) -> MessagesDoc {
+    let mut messages = MessagesDoc::default();
+    if let Some(m) = o.get("messages") {
+        if let Some(mut mo) = r.obj(m) {
+            let one = |mo: &mut Obj<'_, '_>, r: &mut Reader, k: &'static str| {
+                mo.get(k)
+                    .map(|x| TemplateDoc::read_list(r, x))
+                    .unwrap_or_default()
+            };
+            messages.yes = one(&mut mo, r, "yes");
+            messages.no = one(&mut mo, r, "no");
+            messages.unknown = one(&mut mo, r, "unknown");
+            mo.finish(r);
+        }
+    }
+    messages
 }
 
 pub(crate) enum ExpectDoc {
