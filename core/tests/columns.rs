@@ -118,3 +118,136 @@ fn bad_cells_are_reported_with_their_pointer() {
     assert!(fields.contains(&"/managers/0/gender"), "{fields:?}");
     assert!(fields.contains(&"/workers/total"), "{fields:?}");
 }
+
+/// The leaves of a record as dotted paths (`workers.female`); lists and other values stay whole.
+fn flatten(prefix: &str, v: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match v {
+        serde_json::Value::Object(m) if !m.is_empty() || prefix.is_empty() => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&p, x, out);
+            }
+        }
+        _ => out.push((prefix.to_string(), v.clone())),
+    }
+}
+
+/// A column of typed cells when every present cell is of one kind (yes/no, whole number, text),
+/// else of JSON values (lists of records, decimals, mixed kinds).
+fn typed_column(cells: Vec<Option<serde_json::Value>>) -> Column {
+    let present = || cells.iter().flatten();
+    if present().all(serde_json::Value::is_boolean) {
+        Column::Bool(
+            cells
+                .iter()
+                .map(|c| c.as_ref().and_then(|v| v.as_bool()))
+                .collect(),
+        )
+    } else if present().all(|v| v.is_i64()) {
+        Column::Int(
+            cells
+                .iter()
+                .map(|c| c.as_ref().and_then(|v| v.as_i64()))
+                .collect(),
+        )
+    } else if present().all(serde_json::Value::is_string) {
+        Column::Text(
+            cells
+                .iter()
+                .map(|c| c.as_ref().and_then(|v| v.as_str()).map(str::to_owned))
+                .collect(),
+        )
+    } else {
+        Column::Json(cells)
+    }
+}
+
+/// The columnar path (outcomes and values only: no reasons, no missing lists) gives every
+/// case of the conformance corpus the outcomes, values and field errors the full evaluation
+/// gives, with the cases of one entity and date evaluated together as the rows of one batch
+/// of typed columns (dates and enumeration values as text, counts as whole numbers).
+#[test]
+fn conformance_corpus_through_columns_matches_the_full_evaluation() {
+    let engine = Engine::embedded().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/ben-tre-2747.json"
+    );
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<serde_json::Value>> =
+        Default::default();
+    for c in &cases {
+        if c["op"] != "evaluate" || !c["record"].is_object() {
+            continue;
+        }
+        let key = (
+            c["entity"].as_str().unwrap().to_string(),
+            c["as_of"].as_str().unwrap().to_string(),
+        );
+        groups.entry(key).or_default().push(c["record"].clone());
+    }
+    let (mut rows_seen, mut decided) = (0, 0);
+    for ((entity, day), records) in &groups {
+        let as_of = Date::parse(day).unwrap();
+        let flat: Vec<Vec<(String, serde_json::Value)>> = records
+            .iter()
+            .map(|r| {
+                let mut out = Vec::new();
+                flatten("", r, &mut out);
+                out
+            })
+            .collect();
+        let mut paths: Vec<String> = flat.iter().flatten().map(|(p, _)| p.clone()).collect();
+        paths.sort();
+        paths.dedup();
+        let mut batch = ColumnBatch::new(records.len());
+        for p in &paths {
+            let cells = flat
+                .iter()
+                .map(|r| {
+                    r.iter()
+                        .find(|(q, _)| q == p)
+                        .map(|(_, v)| v.clone())
+                        .filter(|v| !v.is_null())
+                })
+                .collect();
+            batch.push(p.as_str(), typed_column(cells));
+        }
+        let res = engine
+            .evaluate_columns(entity, &batch, as_of)
+            .unwrap_or_else(|e| panic!("{entity} at {day}: {e:?}"));
+        for (row, record) in records.iter().enumerate() {
+            let full = engine.evaluate(entity, record, as_of).unwrap();
+            for (k, name) in res.names.iter().enumerate() {
+                let d = full.decision(name).unwrap();
+                let at = format!("{entity} at {day}, row {row}, {name}: {record}");
+                assert_eq!(res.outcomes[k][row], d.outcome(), "{at}");
+                assert_eq!(res.values[k][row].as_ref(), d.value(), "{at}");
+                decided += 1;
+            }
+            let mut want: Vec<(&str, &str)> = full
+                .errors()
+                .iter()
+                .map(|e| (e.field.as_str(), e.code.as_str()))
+                .collect();
+            let mut got: Vec<(&str, &str)> = res
+                .errors
+                .iter()
+                .filter(|(r, _)| *r == row)
+                .map(|(_, e)| (e.field.as_str(), e.code.as_str()))
+                .collect();
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{entity} at {day}, row {row}: {record}");
+            rows_seen += 1;
+        }
+    }
+    // the corpus, not a corner of it
+    assert!(rows_seen >= 250, "{rows_seen} records");
+    assert!(decided >= 1_000, "{decided} decisions");
+}
