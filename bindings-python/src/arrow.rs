@@ -414,6 +414,9 @@ pub struct Plan {
     id: Option<usize>,
     outputs: Vec<Output>,
     schema: SchemaRef,
+    /// The outcomes' dictionary, one array shared by every answer batch: batches put together
+    /// (`concat_batches`, pandas) keep one dictionary of three values, not one per batch.
+    dictionary: ArrayRef,
     /// `HTX_PROFILE` set: print the time split of every chunk on stderr.
     profile: bool,
 }
@@ -550,6 +553,7 @@ impl Plan {
             id,
             outputs,
             schema: Arc::new(Schema::new(fields)),
+            dictionary: Arc::new(StringArray::from(OUTCOMES.to_vec())),
             profile: std::env::var_os("HTX_PROFILE").is_some(),
         })
     }
@@ -626,7 +630,7 @@ impl Plan {
         result: &ColumnarResult,
         n: usize,
     ) -> Result<RecordBatch, EvalError> {
-        let dictionary: ArrayRef = Arc::new(StringArray::from(OUTCOMES.to_vec()));
+        let dictionary = &self.dictionary;
         let mut columns: Vec<ArrayRef> = vec![id];
         for out in &self.outputs {
             let k = result.names.iter().position(|x| *x == out.name);
@@ -796,43 +800,186 @@ fn errors_array(errors: &[(usize, FieldError)], n: usize) -> Result<ArrayRef, Ev
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pieces evaluated in parallel
+
+/// The number of threads `threads` asks for: itself when at least 1, else every core the
+/// process may use (`std::thread::available_parallelism`, 1 when unknown).
+pub fn thread_count(threads: Option<usize>) -> usize {
+    match threads {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+    }
+}
+
+/// Fewest rows in a piece cut only so that threads share a batch: below it the cost of a
+/// thread and of one more output batch is no longer small beside the rows' own.
+pub const MIN_PIECE: usize = 4_096;
+
+/// Where to cut a batch of `rows` rows: `(offset, length)` pieces of at most [`CHUNK`] rows,
+/// as many as `threads` (or a multiple of it) when the batch is big enough for each to get at
+/// least [`MIN_PIECE`] rows, so every thread gets a share of the same size. One thread: pieces
+/// of [`CHUNK`] rows, as before threads.
+pub fn cuts(rows: usize, threads: usize) -> Vec<(usize, usize)> {
+    let threads = threads.max(1);
+    let mut pieces = rows.div_ceil(CHUNK).max(1);
+    if threads > 1 && rows >= threads * MIN_PIECE {
+        pieces = pieces.div_ceil(threads) * threads;
+    }
+    let size = rows.div_ceil(pieces).max(1);
+    let mut out = Vec::with_capacity(pieces);
+    let mut off = 0;
+    while off < rows {
+        let len = size.min(rows - off);
+        out.push((off, len));
+        off += len;
+    }
+    out
+}
+
+/// A slice of the input and the number of its first row in the whole input.
+pub struct Piece {
+    pub batch: RecordBatch,
+    pub row0: usize,
+}
+
+/// Cuts `batch` (whose first row is row `row0` of the input) into pieces for `threads` threads.
+pub fn pieces(batch: &RecordBatch, row0: usize, threads: usize) -> Vec<Piece> {
+    cuts(batch.num_rows(), threads)
+        .into_iter()
+        .map(|(off, len)| Piece {
+            batch: batch.slice(off, len),
+            row0: row0 + off,
+        })
+        .collect()
+}
+
+/// Evaluates one piece, with its part of the object columns (JSON values per row of the
+/// whole input).
+fn evaluate_piece(
+    plan: &Plan,
+    piece: &Piece,
+    objects: &[(String, Vec<Value>)],
+) -> Result<Answer, EvalError> {
+    let len = piece.batch.num_rows();
+    let mut cols: Vec<(String, &[Value])> = Vec::with_capacity(objects.len());
+    for (path, cells) in objects {
+        let part = cells.get(piece.row0..piece.row0 + len).ok_or_else(|| {
+            EvalError::Arrow(ArrowError::InvalidArgumentError(format!(
+                "column `{path}` has {} values, fewer than the data's rows",
+                cells.len()
+            )))
+        })?;
+        cols.push((path.clone(), part));
+    }
+    plan.evaluate(&piece.batch, &cols, piece.row0)
+}
+
+/// Evaluates `pieces` on up to `threads` threads (the calling one among them), each taking
+/// the next piece not yet taken; the answers come back in the pieces' order, so the result
+/// is the same whatever the number of threads. A thread that cannot be started leaves its
+/// share to the others; one that panics makes its pieces an error (never a panic here).
+pub fn evaluate_pieces(
+    plan: &Plan,
+    pieces: &[Piece],
+    objects: &[(String, Vec<Value>)],
+    threads: usize,
+) -> Vec<Result<Answer, EvalError>> {
+    let workers = threads.clamp(1, pieces.len().max(1));
+    if workers == 1 {
+        return pieces
+            .iter()
+            .map(|p| evaluate_piece(plan, p, objects))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(p) = pieces.get(i) else { break };
+            done.push((i, evaluate_piece(plan, p, objects)));
+        }
+        done
+    };
+    let mut slots: Vec<Option<Result<Answer, EvalError>>> = Vec::with_capacity(pieces.len());
+    slots.resize_with(pieces.len(), || None);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers)
+            .filter_map(|k| {
+                std::thread::Builder::new()
+                    .name(format!("htx-rules-{k}"))
+                    .spawn_scoped(s, work)
+                    .ok()
+            })
+            .collect();
+        let mut all = work();
+        for h in handles {
+            // a worker that panicked: its pieces stay empty and are reported below
+            if let Ok(done) = h.join() {
+                all.extend(done);
+            }
+        }
+        for (i, r) in all {
+            if let Some(slot) = slots.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(EvalError::Type(
+                    "một luồng đánh giá dừng bất thường (an evaluation thread stopped abnormally)"
+                        .into(),
+                ))
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
 // Streams
 
-/// Evaluates every batch of `input` in chunks of at most [`CHUNK`] rows, as it is pulled.
+/// Evaluates every batch of `input` as it is pulled, each cut into pieces of at most
+/// [`CHUNK`] rows that `threads` threads evaluate together; one answer batch per piece, in
+/// order (never more than one input batch in memory).
 pub struct EvalReader {
     plan: Arc<Plan>,
     input: Box<dyn RecordBatchReader + Send>,
-    pending: Option<(RecordBatch, usize)>,
+    ready: std::collections::VecDeque<Result<Answer, EvalError>>,
     row: usize,
+    threads: usize,
 }
 
 impl EvalReader {
-    pub fn new(plan: Arc<Plan>, input: Box<dyn RecordBatchReader + Send>) -> EvalReader {
+    pub fn new(
+        plan: Arc<Plan>,
+        input: Box<dyn RecordBatchReader + Send>,
+        threads: usize,
+    ) -> EvalReader {
         EvalReader {
             plan,
             input,
-            pending: None,
+            ready: std::collections::VecDeque::new(),
             row: 0,
+            threads,
         }
     }
 
     /// The next answer batch with its field errors (rows numbered from the stream's start).
     pub fn next_with_errors(&mut self) -> Option<Result<Answer, EvalError>> {
         loop {
-            if let Some((batch, off)) = &mut self.pending {
-                let rows = batch.num_rows();
-                if *off < rows {
-                    let len = CHUNK.min(rows - *off);
-                    let slice = batch.slice(*off, len);
-                    *off += len;
-                    let row0 = self.row;
-                    self.row += len;
-                    return Some(self.plan.evaluate(&slice, &[], row0));
-                }
-                self.pending = None;
+            if let Some(r) = self.ready.pop_front() {
+                return Some(r);
             }
             match self.input.next()? {
-                Ok(b) => self.pending = Some((b, 0)),
+                Ok(b) => {
+                    let ps = pieces(&b, self.row, self.threads);
+                    self.row += b.num_rows();
+                    self.ready
+                        .extend(evaluate_pieces(&self.plan, &ps, &[], self.threads));
+                }
                 Err(e) => return Some(Err(e.into())),
             }
         }
@@ -873,4 +1020,71 @@ pub fn notes_text(notes: &BatchNotes, lang: Lang) -> Vec<String> {
         out.push(texts.join("; "));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::{cuts, thread_count, CHUNK, MIN_PIECE};
+
+    fn covers(rows: usize, threads: usize) -> Vec<(usize, usize)> {
+        let c = cuts(rows, threads);
+        // pieces follow each other from 0 to the end, none empty, none above CHUNK
+        let mut at = 0;
+        for &(off, len) in &c {
+            assert_eq!(off, at, "{rows} rows, {threads} threads: {c:?}");
+            assert!(
+                len > 0 && len <= CHUNK,
+                "{rows} rows, {threads} threads: {c:?}"
+            );
+            at += len;
+        }
+        assert_eq!(at, rows);
+        c
+    }
+
+    #[test]
+    fn one_thread_cuts_as_before() {
+        assert_eq!(covers(0, 1), vec![]);
+        assert_eq!(covers(10, 1), vec![(0, 10)]);
+        assert_eq!(covers(CHUNK, 1), vec![(0, CHUNK)]);
+        assert_eq!(covers(CHUNK + 1, 1).len(), 2);
+        assert_eq!(covers(1_000_000, 1).len(), 1_000_000usize.div_ceil(CHUNK));
+    }
+
+    #[test]
+    fn threads_get_equal_shares() {
+        // too small to share: one piece
+        assert_eq!(covers(2 * MIN_PIECE - 1, 2).len(), 1);
+        assert_eq!(
+            covers(2 * MIN_PIECE, 2),
+            vec![(0, MIN_PIECE), (MIN_PIECE, MIN_PIECE)]
+        );
+        assert_eq!(covers(20_000, 2).len(), 2);
+        assert_eq!(covers(20_000, 3).len(), 3);
+        // a million rows: a multiple of the threads, each piece within one row of the others
+        for threads in [2, 3, 4, 8] {
+            let c = covers(1_000_000, threads);
+            assert_eq!(c.len() % threads, 0);
+            let (min, max) = (
+                c.iter().map(|p| p.1).min().unwrap(),
+                c.iter().map(|p| p.1).max().unwrap(),
+            );
+            assert!(max - min <= 1 || c.last().unwrap().1 < max, "{c:?}");
+        }
+        for rows in [
+            1, 4095, 4096, 8191, 8192, 65_535, 65_536, 65_537, 131_073, 999_999,
+        ] {
+            for threads in 1..6 {
+                covers(rows, threads);
+            }
+        }
+    }
+
+    #[test]
+    fn thread_count_defaults_to_every_core() {
+        assert_eq!(thread_count(Some(3)), 3);
+        assert!(thread_count(None) >= 1);
+        assert_eq!(thread_count(Some(0)), thread_count(None));
+    }
 }

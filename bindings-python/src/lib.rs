@@ -21,7 +21,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use arrow_schema::ArrowError;
 use htx_rules::{Date, Evaluation, Lang, Message, Outcome, Scalar, ValueType};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -31,7 +30,7 @@ use pyo3_arrow::input::AnyRecordBatch;
 use pyo3_arrow::{PyRecordBatch, PyRecordBatchReader, PyTable};
 use serde_json::Value;
 
-use crate::arrow::{EvalError, EvalReader, Plan, Values, CHUNK};
+use crate::arrow::{thread_count, EvalError, EvalReader, Plan, Values, CHUNK};
 use crate::convert::{cell_to_json, json_to_py, opt_scalar_to_py, py_to_json};
 use crate::errors::{message_dict, IntoPy};
 use crate::source::Source;
@@ -928,7 +927,9 @@ impl NativeEngine {
     /// table.
     /// The fourth value: what the columns say (ignored ones, decisions none can decide), to
     /// show as warnings; a misspelled column (strict: any not in the schema) is a `FactsError`.
-    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false, strict=false, lang="vi"))]
+    /// `threads`: how many threads evaluate pieces of the data together (`None` or 0: every
+    /// core); the answers are the same whatever the number.
+    #[pyo3(signature = (entity, data, as_of, values="auto", objects=None, single=false, strict=false, lang="vi", threads=None))]
     #[allow(clippy::too_many_arguments, clippy::type_complexity)]
     fn evaluate_arrow<'py>(
         &self,
@@ -941,6 +942,7 @@ impl NativeEngine {
         single: bool,
         strict: bool,
         lang: &str,
+        threads: Option<usize>,
     ) -> PyResult<(Bound<'py, PyAny>, usize, Option<ErrorRow>, Vec<String>)> {
         let lang = parse_lang(lang)?;
         let reader = data.into_reader()?;
@@ -955,7 +957,8 @@ impl NativeEngine {
             object_columns.push((path, cells));
         }
         let schema = plan.schema();
-        let (batches, count, first) = py.detach(|| run(&plan, reader, &object_columns))?;
+        let threads = thread_count(threads);
+        let (batches, count, first) = py.detach(|| run(&plan, reader, &object_columns, threads))?;
         let answers = if single {
             let batch =
                 arrow_select::concat::concat_batches(&schema, &batches).map_err(EvalError::from)?;
@@ -968,8 +971,10 @@ impl NativeEngine {
 
     /// Like `evaluate_arrow`, lazily: a record batch reader that reads and evaluates one batch
     /// of the input each time one is pulled (never more than a batch of input in memory).
-    /// With what the columns say (see `evaluate_arrow`).
-    #[pyo3(signature = (entity, data, as_of, values="auto", strict=false, lang="vi"))]
+    /// With what the columns say (see `evaluate_arrow`); each batch pulled is evaluated by
+    /// `threads` threads (`None` or 0: every core).
+    #[pyo3(signature = (entity, data, as_of, values="auto", strict=false, lang="vi", threads=None))]
+    #[allow(clippy::too_many_arguments)]
     fn evaluate_stream(
         &self,
         entity: &str,
@@ -978,13 +983,18 @@ impl NativeEngine {
         values: &str,
         strict: bool,
         lang: &str,
+        threads: Option<usize>,
     ) -> PyResult<(PyRecordBatchReader, Vec<String>)> {
         let lang = parse_lang(lang)?;
         let reader = data.into_reader()?;
         let plan = self.plan(entity, &reader.schema(), as_of, values, strict)?;
         let notes = plan.notes(lang);
         Ok((
-            PyRecordBatchReader::new(Box::new(EvalReader::new(Arc::new(plan), reader))),
+            PyRecordBatchReader::new(Box::new(EvalReader::new(
+                Arc::new(plan),
+                reader,
+                thread_count(threads),
+            ))),
             notes,
         ))
     }
@@ -1243,43 +1253,41 @@ type Run = (
     Option<(usize, htx_rules::FieldError)>,
 );
 
-/// The eager loop of `evaluate_arrow`: every batch, in chunks of at most [`CHUNK`] rows.
+/// The eager loop of `evaluate_arrow`: every batch, cut into pieces of at most [`CHUNK`] rows
+/// (see [`arrow::cuts`]), evaluated by `threads` threads a few pieces per thread at a time (so
+/// reading a stream and memory stay bounded by that window), answers kept in input order.
 fn run(
     plan: &Plan,
     reader: Box<dyn arrow_array::RecordBatchReader + Send>,
     objects: &[(String, Vec<Value>)],
+    threads: usize,
 ) -> Result<Run, EvalError> {
     let mut batches = Vec::new();
     let mut count = 0;
     let mut first = None;
     let mut row = 0;
-    for batch in reader {
-        let batch = batch?;
-        let rows = batch.num_rows();
-        let mut off = 0;
-        while off < rows {
-            let len = CHUNK.min(rows - off);
-            let slice = batch.slice(off, len);
-            let mut cols: Vec<(String, &[Value])> = Vec::with_capacity(objects.len());
-            for (path, cells) in objects {
-                let part = cells.get(row..row + len).ok_or_else(|| {
-                    EvalError::Arrow(ArrowError::InvalidArgumentError(format!(
-                        "column `{path}` has {} values, fewer than the data's rows",
-                        cells.len()
-                    )))
-                })?;
-                cols.push((path.clone(), part));
-            }
-            let (answer, errors) = plan.evaluate(&slice, &cols, row)?;
+    let mut pending: Vec<arrow::Piece> = Vec::new();
+    let mut flush = |pending: &mut Vec<arrow::Piece>| -> Result<(), EvalError> {
+        for r in arrow::evaluate_pieces(plan, pending, objects, threads) {
+            let (answer, errors) = r?;
             count += errors.len();
             if first.is_none() {
                 first = errors.into_iter().next();
             }
             batches.push(answer);
-            off += len;
-            row += len;
+        }
+        pending.clear();
+        Ok(())
+    };
+    for batch in reader {
+        let batch = batch?;
+        pending.extend(arrow::pieces(&batch, row, threads));
+        row += batch.num_rows();
+        if pending.len() >= 4 * threads {
+            flush(&mut pending)?;
         }
     }
+    flush(&mut pending)?;
     Ok((batches, count, first))
 }
 

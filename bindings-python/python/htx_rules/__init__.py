@@ -176,7 +176,14 @@ class Engine:
         )
 
     def evaluate_many(
-        self, entity: str, data: Any, as_of: AsOf = None, *, values: str = "auto", strict: bool = False
+        self,
+        entity: str,
+        data: Any,
+        as_of: AsOf = None,
+        *,
+        values: str = "auto",
+        strict: bool = False,
+        threads: Optional[int] = None,
     ) -> Any:
         """Evaluates many records at once and returns the same kind of container.
 
@@ -201,10 +208,15 @@ class Engine:
         no column can decide); one that looks like a field misspelled or written another way
         (``workers_female``) raises ``FactsError`` naming the field meant, as every column not in
         the schema does with ``strict=True``.
+
+        ``threads`` is how many threads evaluate a table together (default ``None``: every core
+        the process may use; ``1``: the calling thread only). The table is cut into pieces of
+        rows, evaluated with the GIL released and put back in order: the answer is the same
+        whatever the number. A list of dicts is evaluated on the calling thread.
         """
         from . import _frames
 
-        return _frames.evaluate_many(self, entity, data, _as_of(as_of), values, strict)
+        return _frames.evaluate_many(self, entity, data, _as_of(as_of), values, strict, threads)
 
     def field_types(self, entity: str) -> Dict[str, str]:
         """Dotted field path -> "int" | "decimal" | "bool" | "date" | "text" | "json" (from the pack's

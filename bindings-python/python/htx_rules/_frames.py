@@ -147,23 +147,40 @@ def warn_notes(notes: List[str]) -> None:
         warnings.warn(text, FactsWarning, stacklevel=_caller_stacklevel())
 
 
-def evaluate_many(engine: "Engine", entity: str, data: Any, as_of: str, values: str, strict: bool = False) -> Any:
+def _check_threads(threads: Optional[int]) -> Optional[int]:
+    if threads is None:
+        return None
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be None (every core) or a whole number >= 1, got {threads!r}")
+    return threads
+
+
+def evaluate_many(
+    engine: "Engine",
+    entity: str,
+    data: Any,
+    as_of: str,
+    values: str,
+    strict: bool = False,
+    threads: Optional[int] = None,
+) -> Any:
     values = _check_values(values)
+    threads = _check_threads(threads)
     kind = kind_of(data)
     if kind == "records":
         return _evaluate_records(engine, entity, data, as_of, values, strict)
     native = engine._native
     if kind == "pandas":
-        return _evaluate_pandas(engine, entity, data, as_of, values, strict)
+        return _evaluate_pandas(engine, entity, data, as_of, values, strict, threads)
     if kind == "reader":
         pa = _pyarrow("a RecordBatchReader answer")
-        stream, notes = native.evaluate_stream(entity, data, as_of, values, strict, engine.lang)
+        stream, notes = native.evaluate_stream(entity, data, as_of, values, strict, engine.lang, threads)
         warn_notes(notes)
         return pa.RecordBatchReader.from_stream(stream)
     if kind == "polars_lazy":
-        return _evaluate_polars_lazy(engine, entity, data, as_of, values, strict)
+        return _evaluate_polars_lazy(engine, entity, data, as_of, values, strict, threads)
     out, count, first, notes = native.evaluate_arrow(
-        entity, data, as_of, values, None, kind == "batch", strict, engine.lang
+        entity, data, as_of, values, None, kind == "batch", strict, engine.lang, threads
     )
     warn_notes(notes)
     warn_errors(count, first, engine.lang)
@@ -220,7 +237,15 @@ def _value_columns(engine: "Engine", entity: str, values: str) -> set:
     return {name for name, t in types if t is not None}
 
 
-def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, values: str, strict: bool = False) -> Any:
+def _evaluate_polars_lazy(
+    engine: "Engine",
+    entity: str,
+    lf: Any,
+    as_of: str,
+    values: str,
+    strict: bool = False,
+    threads: Optional[int] = None,
+) -> Any:
     """A LazyFrame is collected in streaming batches; each is evaluated as it arrives."""
     import polars as pl
 
@@ -234,7 +259,9 @@ def _evaluate_polars_lazy(engine: "Engine", entity: str, lf: Any, as_of: str, va
     first = None
     offset = 0
     for chunk in chunks:
-        out, n, f, notes = native.evaluate_arrow(entity, chunk, as_of, values, None, False, strict, engine.lang)
+        out, n, f, notes = native.evaluate_arrow(
+            entity, chunk, as_of, values, None, False, strict, engine.lang, threads
+        )
         if not parts:
             warn_notes(notes)
         parts.append(pl.DataFrame(out))
@@ -283,7 +310,15 @@ def pandas_types(pd: Any, pa: Any) -> Callable[[Any], Any]:
     return mapper
 
 
-def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values: str, strict: bool = False) -> Any:
+def _evaluate_pandas(
+    engine: "Engine",
+    entity: str,
+    df: Any,
+    as_of: str,
+    values: str,
+    strict: bool = False,
+    threads: Optional[int] = None,
+) -> Any:
     import pandas as pd
 
     pa = _pyarrow("a pandas DataFrame")
@@ -316,7 +351,9 @@ def _evaluate_pandas(engine: "Engine", entity: str, df: Any, as_of: str, values:
         if not arrays:
             arrays, names = [pa.nulls(len(part))], ["__rows__"]
         batch = pa.RecordBatch.from_arrays(arrays, names=names)
-        out, c, f, _ = native.evaluate_arrow(entity, batch, as_of, values, objects, True, strict, engine.lang)
+        out, c, f, _ = native.evaluate_arrow(
+            entity, batch, as_of, values, objects, True, strict, engine.lang, threads
+        )
         batches.append(pa.record_batch(out))
         count += c
         if first is None and f is not None:

@@ -205,9 +205,17 @@ class NativeEngine:
         single: bool = False,
         strict: bool = False,
         lang: str = "vi",
+        threads: Optional[int] = None,
     ) -> Tuple[Any, int, Optional[_ErrorRow], List[str]]: ...
     def evaluate_stream(
-        self, entity: str, data: Any, as_of: str, values: str = "auto", strict: bool = False, lang: str = "vi"
+        self,
+        entity: str,
+        data: Any,
+        as_of: str,
+        values: str = "auto",
+        strict: bool = False,
+        lang: str = "vi",
+        threads: Optional[int] = None,
     ) -> Tuple[Any, List[str]]: ...
     def check_columns(
         self, entity: str, columns: Sequence[str], strict: bool = False, lang: str = "vi"
