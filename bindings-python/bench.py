@@ -201,6 +201,7 @@ SAMPLE = {
 def scaling(engine: Any, table: Any, rows: int, repeat: int) -> None:
     """Rows/s of the columnar path with 1 and 2 threads, outcomes only and with values, beside
     the core's full per-record evaluation in the same run."""
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     n_core = 20_000
     t_full = min(engine._native._time_core("cooperative", SAMPLE, AS_OF, n_core) for _ in range(repeat))
     full_rate = n_core / t_full
@@ -214,7 +215,8 @@ def scaling(engine: Any, table: Any, rows: int, repeat: int) -> None:
             )
             rates[(values, threads)] = rows / wall
             print(f"evaluate_many(pyarrow.Table, values={values!r}, threads={threads}) [{label}]: "
-                  f"{fmt_rate(rows, wall)}; CPU/wall {cpu / wall:.2f}; x{rows / wall / full_rate:.1f} the baseline")
+                  f"{fmt_rate(rows, wall)}; CPU {cpu * 1e9 / rows:,.0f} ns/row, CPU/wall {cpu / wall:.2f}; "
+                  f"x{rows / wall / full_rate:.1f} the baseline")
     for values in ("none", "auto"):
         print(f"  2 threads / 1 thread, values={values!r}: x{rates[(values, 2)] / rates[(values, 1)]:.2f}")
     one = rates[("auto", 1)]
@@ -222,6 +224,8 @@ def scaling(engine: Any, table: Any, rows: int, repeat: int) -> None:
           f"({one / 3e6:.2f} of it)")
     two = rates[("auto", 2)] / one
     print(f"goal >= x1.8 on 2 cores: {'met' if two >= 1.8 else 'NOT met'} (x{two:.2f})")
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          "(above ~0.5 the second core is not free, and 2-thread figures say little)")
 
 
 def main() -> None:
