@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import pathlib
 import subprocess
 
@@ -19,7 +20,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def cli() -> pathlib.Path:
     """The `htx-rules` binary (built here when the Rust tests have not built it yet)."""
-    exe = ROOT / "target" / "debug" / "htx-rules"
+    # where cargo builds it: test.sh sets CARGO_TARGET_DIR (target/py) for the wheel
+    exe = pathlib.Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "debug" / "htx-rules"
     if not exe.exists():
         subprocess.run(
             ["cargo", "build", "-q", "-p", "htx-rules-cli"], cwd=ROOT, check=True
