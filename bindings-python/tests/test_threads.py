@@ -95,6 +95,19 @@ def test_bad_cells_keep_their_row_numbers_across_threads(engine: Engine) -> None
         assert out.column("id").to_pylist() == [f"R{i}" for i in range(n)]
 
 
+def test_a_frame_of_many_chunks_keeps_three_categories(engine: Engine) -> None:
+    """Answer batches share one outcome dictionary: a pandas slice evaluated in pieces is put
+    together into one batch, whose dictionary would otherwise repeat the three outcomes once
+    per piece, which pandas refuses ("Categorical categories must be unique")."""
+    n = 2 * htx_rules._frames.ROWS + 5
+    df = pd.DataFrame({"kind": ["htx", "tht"] * (n // 2) + ["htx"], "workers.total": [10] * n})
+    for threads in (1, 2):
+        out = engine.evaluate_many("cooperative", df, AS_OF, threads=threads)
+        assert len(out) == n
+        assert sorted(out["many_female_jobs"].cat.categories) == ["no", "unknown", "yes"]
+        assert set(out["many_female_jobs"]) == {"unknown"}
+
+
 @pytest.mark.parametrize("threads", [0, -1, True, 1.5, "2"])
 def test_threads_must_be_a_positive_whole_number(engine: Engine, table: Any, threads: Any) -> None:
     with pytest.raises(ValueError, match="threads must be None"):
