@@ -104,6 +104,10 @@ pub(crate) struct Cx<'a> {
     /// Whether to record the pointers of missing facts (off for columnar batches, which
     /// return outcomes and values only).
     explain: bool,
+    /// Whether field reads record the pointers of missing facts now. The rule runner runs a
+    /// rule without (the common case: its outcome is known and nobody needs them), and runs
+    /// it again with, only when it comes out unknown.
+    trace: bool,
     notes: Vec<Note>,
     /// Steps left of the rule's budget ([`EVAL_STEPS`], renewed by [`Cx::start_rule`]) and of
     /// the record's ([`EVAL_STEPS_PER_RECORD`]): one per list item a quantifier or a
@@ -129,6 +133,7 @@ impl<'a> Cx<'a> {
             rule_vals: vec![(None, 0); n_rules],
             rule_missing: Vec::new(),
             explain,
+            trace: explain,
             locals: Vec::new(),
             vars: Vec::new(),
             missing: Vec::new(),
@@ -176,6 +181,32 @@ impl<'a> Cx<'a> {
     #[inline]
     pub(crate) fn explains(&self) -> bool {
         self.explain
+    }
+
+    /// Records a note (why a value is unknown).
+    #[inline]
+    pub(crate) fn note(&mut self, n: Note) {
+        self.notes.push(n);
+    }
+
+    /// Turns the recording of missing facts' pointers on or off (it is on only when the
+    /// context explains, see [`Cx::new`]).
+    #[inline]
+    pub(crate) fn set_trace(&mut self, on: bool) {
+        self.trace = on && self.explain;
+    }
+
+    /// What is left of the record's budget, to give it back with [`Cx::restore_budget`]
+    /// before a rule is run a second time (to trace it): the second run costs nothing.
+    #[inline]
+    pub(crate) fn budget(&self) -> u64 {
+        self.record_steps
+    }
+
+    /// See [`Cx::budget`].
+    #[inline]
+    pub(crate) fn restore_budget(&mut self, record_steps: u64) {
+        self.record_steps = record_steps;
     }
 
     /// What has been recorded so far.
@@ -306,7 +337,7 @@ impl<'a> Cx<'a> {
         for (i, s) in slots.iter().enumerate() {
             match rec.slots.get(*s).and_then(|x| x.as_ref()) {
                 None => {
-                    if self.explain {
+                    if self.trace {
                         let p = self.pointer(base, ptr);
                         self.missing.push(p);
                     }
@@ -436,8 +467,10 @@ impl<'a> Cx<'a> {
     fn rule_missing_of(&mut self, at: u32) {
         let i = usize::try_from(at).unwrap_or(usize::MAX).wrapping_sub(1);
         if let Some((m, over_budget)) = self.rule_missing.get(i) {
-            let (m, over_budget) = (m.clone(), *over_budget);
-            self.missing.extend(m);
+            let over_budget = *over_budget;
+            if self.trace {
+                self.missing.extend(m.iter().cloned());
+            }
             if over_budget {
                 self.notes.push(Note::Budget);
             }
