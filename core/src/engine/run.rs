@@ -77,6 +77,8 @@ impl Engine {
                 });
             }
         }
+        // (outputs usually run in their own order: look for the next one first)
+        let mut next = 0;
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
@@ -86,7 +88,14 @@ impl Engine {
             let (args, whens) = message_args(&mut cx, rule, rule.messages.of(ran.outcome));
             let over_budget = notes.contains(&Note::Budget);
             cx.set_rule(i, ran.visible, &missing, over_budget);
-            let at = er.outputs.iter().position(|&o| o == i);
+            let at = if er.outputs.get(next) == Some(&i) {
+                Some(next)
+            } else {
+                er.outputs.iter().position(|&o| o == i)
+            };
+            if let Some(k) = at {
+                next = k + 1;
+            }
             if let Some(d) = at.and_then(|k| decisions.get_mut(k)) {
                 d.outcome = ran.outcome;
                 d.value = ran.value.and_then(Scalar::of);

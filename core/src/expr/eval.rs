@@ -325,6 +325,17 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Records the pointer of the missing fact at `ptr` under `base` (when tracing).
+    #[cold]
+    #[inline(never)]
+    fn missing_fact(&mut self, base: Base, ptr: &str) {
+        if self.trace {
+            let p = self.pointer(base, ptr);
+            self.missing.push(p);
+        }
+    }
+
+    #[inline]
     fn field(&mut self, base: Base, slots: &[usize], ptr: &str) -> Option<V<'a>> {
         let mut rec: &'a Record = match base {
             Base::Root => self.root,
@@ -337,10 +348,7 @@ impl<'a> Cx<'a> {
         for (i, s) in slots.iter().enumerate() {
             match rec.slots.get(*s).and_then(|x| x.as_ref()) {
                 None => {
-                    if self.trace {
-                        let p = self.pointer(base, ptr);
-                        self.missing.push(p);
-                    }
+                    self.missing_fact(base, ptr);
                     return None;
                 }
                 Some(v) if i + 1 == n => return Some(V::of(v)),
@@ -354,7 +362,6 @@ impl<'a> Cx<'a> {
     pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
         match ex {
             Ex::Const(v) => Some(V::of(v)),
-            Ex::Unknown => None,
             Ex::Field { base, slots, ptr } => self.field(*base, slots, ptr),
             Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
             Ex::Local(i) => self.locals.get(*i).copied().flatten(),
@@ -365,6 +372,7 @@ impl<'a> Cx<'a> {
                 }
                 v
             }
+            Ex::Unknown => None,
             Ex::AsOf => Some(V::Date(self.as_of)),
             Ex::Param { id, at } => self.param(*id, at.as_deref()),
             Ex::Not(a) => match self.eval(a)? {
