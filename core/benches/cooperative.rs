@@ -153,6 +153,16 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    // the same answers without reasons (what the hand-written function computes)
+    let mut out = Vec::new();
+    g.bench_function("engine_decoded_outcomes", |b| {
+        b.iter(|| {
+            engine
+                .evaluate_decoded_outcomes("cooperative", black_box(&record), as_of, &mut out)
+                .unwrap();
+            black_box(out.len())
+        })
+    });
     g.bench_function("engine_from_json_text", |b| {
         b.iter(|| {
             black_box(

@@ -1,6 +1,7 @@
 //! Evaluates one cooperative many times, for profilers (`valgrind --tool=callgrind`):
 //! `profile_eval N` (decisions only), `profile_eval N json` (also the contract's JSON text), or
-//! `profile_eval N text` (from the record's JSON text, decoded every time); a third argument
+//! `profile_eval N text` (from the record's JSON text, decoded every time), `profile_eval N
+//! outcomes` (answers without reasons, `Engine::evaluate_decoded_outcomes`); a third argument
 //! names another record file (`profile_eval N decoded core/benches/cooperative.json` profiles
 //! the record `cargo bench -p htx-rules` times).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -23,6 +24,17 @@ fn main() {
     let from_text = std::env::args().nth(2).is_some_and(|a| a == "text");
     let text = serde_json::to_vec(&json).unwrap();
     let mut sum = 0;
+    if std::env::args().nth(2).is_some_and(|a| a == "outcomes") {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            engine
+                .evaluate_decoded_outcomes("cooperative", &record, as_of, &mut out)
+                .unwrap();
+            sum += out.iter().filter(|(o, _)| *o == Outcome::Yes).count();
+        }
+        println!("{sum}");
+        return;
+    }
     for _ in 0..n {
         let ev = if from_text {
             engine

@@ -15,13 +15,6 @@ use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
-/// What running one rule gives, for callers that need outcomes and values only.
-#[derive(Clone, Debug)]
-pub(crate) struct RuleOut {
-    pub outcome: Outcome,
-    pub value: Option<Scalar>,
-}
-
 /// What one run of a rule gives; what it recorded when unknown (missing facts, notes) stays
 /// in the context until [`take_trace`].
 #[derive(Clone, Copy, Debug)]
@@ -114,30 +107,32 @@ impl Engine {
         }
     }
 
-    /// Runs the decision and value rules of `er` in dependency order; one output per rule
-    /// (`None` for constraints). `explain = false` skips what only reasons need (missing
-    /// pointers, message arguments).
-    pub(crate) fn run_rules(
+    /// The outcome and value of each output decision of `er` (in output order, as
+    /// [`EntityRules::outputs`]) into `out`, which is cleared first: what columnar batches and
+    /// compact outputs need, without reasons. Reusing `out`, it allocates nothing for the
+    /// usual pack (a text value aside).
+    pub(crate) fn outcomes(
         &self,
         er: &EntityRules,
         rec: &Record,
         as_of: Date,
-        explain: bool,
-    ) -> Vec<Option<RuleOut>> {
-        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), explain);
-        self.run_rules_in(&mut cx, er, as_of)
+        out: &mut Vec<(Outcome, Option<Scalar>)>,
+    ) {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
+        self.run_rules_in(&mut cx, er, as_of, out);
     }
 
-    /// [`Engine::run_rules`] in a context of the caller's (which then knows the work done).
+    /// [`Engine::outcomes`] in a context of the caller's (which then knows the work done).
     fn run_rules_in<'a>(
         &'a self,
         cx: &mut Cx<'a>,
         er: &'a EntityRules,
         as_of: Date,
-    ) -> Vec<Option<RuleOut>> {
-        let n = er.rules.len();
-        let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
-        outs.resize_with(n, || None);
+        out: &mut Vec<(Outcome, Option<Scalar>)>,
+    ) {
+        out.clear();
+        out.resize(er.outputs.len(), (Outcome::Unknown, None));
+        let mut next = 0;
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
@@ -149,14 +144,18 @@ impl Engine {
                 let _ = message_args(cx, rule, rule.messages.of(ran.outcome));
             }
             cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
-            if let Some(slot) = outs.get_mut(i) {
-                *slot = Some(RuleOut {
-                    outcome: ran.outcome,
-                    value: ran.value.and_then(Scalar::of),
-                });
+            let at = if er.outputs.get(next) == Some(&i) {
+                Some(next)
+            } else {
+                er.outputs.iter().position(|&o| o == i)
+            };
+            if let Some(k) = at {
+                next = k + 1;
+            }
+            if let Some(slot) = at.and_then(|k| out.get_mut(k)) {
+                *slot = (ran.outcome, ran.value.and_then(Scalar::of));
             }
         }
-        outs
     }
 
     /// The most steps of the evaluation budget ([`crate::limits::EVAL_STEPS`]) either pass over
@@ -165,7 +164,7 @@ impl Engine {
     #[cfg(test)]
     pub(crate) fn steps(&self, er: &EntityRules, rec: &Record, as_of: Date) -> u64 {
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
-        let _ = self.run_rules_in(&mut cx, er, as_of);
+        self.run_rules_in(&mut cx, er, as_of, &mut Vec::new());
         let rules = cx.steps_used();
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
         let _ = self.constraint_errors_in(&mut cx, er, as_of);

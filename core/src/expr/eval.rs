@@ -78,6 +78,94 @@ struct Bind<'a> {
     index: usize,
 }
 
+/// How many rules' values an evaluation keeps without allocating.
+const RULES_INLINE: usize = 24;
+
+/// A stack kept inline up to `N` items, so evaluating the usual rule allocates nothing; past
+/// `N` it moves to the heap.
+#[derive(Clone, Debug)]
+struct Stack<T: Copy, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    /// Every item, once there are more than `N`.
+    heap: Option<Vec<T>>,
+}
+
+impl<T: Copy, const N: usize> Stack<T, N> {
+    /// An empty stack (`fill` is what unused inline places hold).
+    fn new(fill: T) -> Self {
+        Stack {
+            inline: [fill; N],
+            len: 0,
+            heap: None,
+        }
+    }
+
+    /// `n` copies of `fill`.
+    fn filled(fill: T, n: usize) -> Self {
+        let mut s = Stack::new(fill);
+        if n <= N {
+            s.len = n;
+        } else {
+            s.heap = Some(vec![fill; n]);
+        }
+        s
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[T] {
+        match &self.heap {
+            Some(v) => v,
+            None => self.inline.get(..self.len).unwrap_or(&[]),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&T> {
+        self.as_slice().get(i)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match &mut self.heap {
+            Some(v) => v.get_mut(i),
+            None => self.inline.get_mut(..self.len).and_then(|s| s.get_mut(i)),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, x: T) {
+        match &mut self.heap {
+            Some(v) => v.push(x),
+            None => match self.inline.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = x;
+                    self.len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * N + 1);
+                    v.extend_from_slice(&self.inline);
+                    v.push(x);
+                    self.heap = Some(v);
+                }
+            },
+        }
+    }
+
+    #[inline]
+    fn truncate(&mut self, n: usize) {
+        match &mut self.heap {
+            Some(v) => v.truncate(n),
+            None => self.len = self.len.min(n),
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.truncate(0);
+    }
+}
+
 /// A point in what an evaluation has recorded (missing facts, notes), to go back to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mark {
@@ -94,12 +182,12 @@ pub(crate) struct Cx<'a> {
     root: &'a Record,
     /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
     /// the index plus one), so `rule.NAME` finds them without a scan.
-    rule_vals: Vec<(Option<V<'a>>, u32)>,
+    rule_vals: Stack<(Option<V<'a>>, u32), RULES_INLINE>,
     /// Missing facts of the rules that came out unknown (few: kept sparse), and whether the
     /// budget ran out in them.
     rule_missing: Vec<(Vec<String>, bool)>,
-    locals: Vec<Option<V<'a>>>,
-    vars: Vec<Bind<'a>>,
+    locals: Stack<Option<V<'a>>, 8>,
+    vars: Stack<Bind<'a>, 4>,
     missing: Vec<String>,
     /// Whether to record the pointers of missing facts (off for columnar batches, which
     /// return outcomes and values only).
@@ -130,12 +218,16 @@ impl<'a> Cx<'a> {
             pack,
             as_of,
             root,
-            rule_vals: vec![(None, 0); n_rules],
+            rule_vals: Stack::filled((None, 0), n_rules),
             rule_missing: Vec::new(),
             explain,
             trace: explain,
-            locals: Vec::new(),
-            vars: Vec::new(),
+            locals: Stack::new(None),
+            vars: Stack::new(Bind {
+                v: V::Bool(false),
+                dom: None,
+                index: 0,
+            }),
             missing: Vec::new(),
             notes: Vec::new(),
             steps: EVAL_STEPS,
@@ -287,7 +379,7 @@ impl<'a> Cx<'a> {
     /// The values of the rule's `let`s so far.
     #[inline]
     pub(crate) fn locals(&self) -> &[Option<V<'a>>] {
-        &self.locals
+        self.locals.as_slice()
     }
 
     /// Binds `it` to item `index` of the list at `ptr` (a constraint's `each`).
