@@ -451,6 +451,37 @@ impl<'a> Cx<'a> {
         Some(V::Rec(rec))
     }
 
+    /// [`Cx::eval`] of an operand, reading the commonest leaves (a constant, a `let`, a
+    /// field of a bound variable) without a call.
+    #[inline(always)]
+    fn operand(&mut self, ex: &'a Ex) -> Option<V<'a>> {
+        match ex {
+            Ex::Const(v) => Some(V::of(v)),
+            Ex::Local(i) => self.locals.get(*i).copied().flatten(),
+            Ex::Field {
+                base: Base::Var(k),
+                slots,
+                ptr,
+            } if slots.len() == 1 => {
+                let Some(V::Rec(rec)) = self.vars.get(*k).map(|b| b.v) else {
+                    return None;
+                };
+                match slots
+                    .first()
+                    .and_then(|s| rec.slots.get(*s))
+                    .and_then(|x| x.as_ref())
+                {
+                    Some(v) => Some(V::of(v)),
+                    None => {
+                        self.missing_fact(Base::Var(*k), ptr);
+                        None
+                    }
+                }
+            }
+            _ => self.eval(ex),
+        }
+    }
+
     pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
         match ex {
             Ex::Const(v) => Some(V::of(v)),
@@ -511,8 +542,8 @@ impl<'a> Cx<'a> {
                 }
             }
             Ex::Cmp(op, a, b) => {
-                let x = self.eval(a);
-                let y = self.eval(b);
+                let x = self.operand(a);
+                let y = self.operand(b);
                 let ord = compare(x?, y?)?;
                 Some(V::Bool(match op {
                     CmpOp::Eq => ord == Ordering::Equal,
@@ -598,7 +629,7 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn member(&mut self, a: &'a Ex, b: &'a Ex, negate: bool) -> Option<V<'a>> {
-        let x = self.eval(a);
+        let x = self.operand(a);
         let y = self.eval(b);
         let (x, V::List(items)) = (x?, y?) else {
             return None;
