@@ -59,7 +59,12 @@ fn main() {
             .evaluate_decoded("cooperative", &record, as_of)
             .unwrap();
         for (name, d) in ev.decisions() {
-            println!("{name}: {:?} {:?} {:?}", d.outcome(), d.value(), d.missing());
+            println!(
+                "{name}: {:?} {:?} {:?}",
+                d.outcome(),
+                d.value(),
+                d.missing()
+            );
         }
     }
     println!("{sum}");

@@ -1,6 +1,11 @@
 //! `Engine::evaluate_decoded_outcomes` (answers without reasons) gives exactly the outcomes
 //! and values of `Engine::evaluate_decoded`, on every record of the conformance corpus.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use htx_rules::{Date, Engine};
 use serde_json::Value;
