@@ -184,6 +184,17 @@ pub(crate) struct Messages {
     pub unknown: Vec<Template>,
 }
 
+impl Messages {
+    /// The wordings for `outcome`.
+    pub(crate) fn of(&self, outcome: crate::engine::Outcome) -> &[Template] {
+        match outcome {
+            crate::engine::Outcome::Yes => &self.yes,
+            crate::engine::Outcome::No => &self.no,
+            crate::engine::Outcome::Unknown => &self.unknown,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {
     pub name: String,
