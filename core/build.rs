@@ -45,7 +45,11 @@ fn source_hash(src: &Path) -> u64 {
         }
     };
     for p in &files {
-        let rel = p.strip_prefix(src).unwrap_or(p).to_string_lossy().replace('\\', "/");
+        let rel = p
+            .strip_prefix(src)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .replace('\\', "/");
         eat(rel.as_bytes());
         eat(&[0]);
         eat(&std::fs::read(p).unwrap_or_default());

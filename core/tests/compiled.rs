@@ -132,7 +132,11 @@ fn what_forms_and_explain_read_is_the_same() {
         let (a, b) = (toml.explain(name).unwrap(), compiled.explain(name).unwrap());
         assert_eq!(b.to_json(), a.to_json(), "explain {name}");
         for lang in [Lang::Vi, Lang::En] {
-            assert_eq!(b.to_text(lang), a.to_text(lang), "explain {name} ({lang:?})");
+            assert_eq!(
+                b.to_text(lang),
+                a.to_text(lang),
+                "explain {name} ({lang:?})"
+            );
         }
     }
 }
@@ -142,9 +146,13 @@ fn a_compiled_engine_under_a_reform_is_refused_clearly() {
     let (_, compiled) = engines();
     let reform = htx_rules::pack::Reform::from_toml(
         "htx-min-7.toml",
-        &std::fs::read_to_string(root().join("examples/reforms/htx-min-7.toml")).unwrap(),
+        std::fs::read_to_string(root().join("examples/reforms/htx-min-7.toml")).unwrap(),
     );
     let err = compiled.with_reform(&reform).unwrap_err();
     assert_eq!(err.code(), "reform.compiled");
-    assert!(err.message().vi.contains("đã biên dịch"), "{}", err.message().vi);
+    assert!(
+        err.message().vi.contains("đã biên dịch"),
+        "{}",
+        err.message().vi
+    );
 }

@@ -131,6 +131,44 @@ impl Engine {
             reforms: Vec::new(),
         })
     }
+
+    /// This engine (read from a compiled pack) with the files its packs were compiled from —
+    /// the root pack and every pack it imports, by id, from `loader` — so that
+    /// [`Engine::with_reform`] can check a reform against them. Nothing is parsed now; a reform
+    /// is checked against these files, so give the ones the form was compiled from. A pack
+    /// `loader` lacks is an error (`pack.compiled`).
+    ///
+    /// ```
+    /// use htx_rules::{pack::{source::EmbeddedLoader, Reform}, Engine};
+    /// let bytes = Engine::embedded().unwrap().to_compiled_bytes().unwrap();
+    /// let engine = Engine::from_compiled_bytes(&bytes).unwrap().with_sources(&EmbeddedLoader).unwrap();
+    /// let r = Reform::from_json(&serde_json::json!({ "htx_min_members": 7 })).unwrap();
+    /// assert_eq!(engine.with_reform(&r).unwrap().reforms().len(), 1);
+    /// ```
+    pub fn with_sources(
+        self,
+        loader: &dyn crate::pack::source::PackLoader,
+    ) -> Result<Engine, Error> {
+        let limits = self.origin.limits;
+        let mut packs = Vec::new();
+        for meta in &self.pack.meta {
+            let files = loader.load(&meta.id, &limits).ok_or_else(|| {
+                refused(msg!(
+                    vi: format!("Không tìm thấy các tệp của gói luật {} để kiểm tra cải cách", meta.id),
+                    en: format!("The files of pack {} are not there to check reforms against", meta.id),
+                ))
+            })?;
+            packs.push((meta.id.clone(), files));
+        }
+        Ok(Engine {
+            origin: Arc::new(Origin {
+                root: self.origin.root.clone(),
+                limits,
+                packs,
+            }),
+            ..self
+        })
+    }
 }
 
 /// The name indexes the compiled form leaves out (they follow from the lists, and a hash
@@ -182,7 +220,10 @@ mod tests {
         // field written out of step (a skipped `None`) would not read back to the same bytes
         let engine = Engine::embedded().unwrap();
         let bytes = engine.to_compiled_bytes().unwrap();
-        assert_eq!(bytes, Engine::embedded().unwrap().to_compiled_bytes().unwrap());
+        assert_eq!(
+            bytes,
+            Engine::embedded().unwrap().to_compiled_bytes().unwrap()
+        );
         let again = Engine::from_compiled_bytes(&bytes).unwrap();
         assert_eq!(again.to_compiled_bytes().unwrap(), bytes);
     }
@@ -201,7 +242,11 @@ mod tests {
         let err = Engine::from_compiled_bytes(&forged).unwrap_err();
         assert_eq!(err.code(), "pack.compiled");
         let m = err.message();
-        assert!(m.vi.contains(other) && m.vi.contains(ENGINE_BUILD), "{}", m.vi);
+        assert!(
+            m.vi.contains(other) && m.vi.contains(ENGINE_BUILD),
+            "{}",
+            m.vi
+        );
         assert!(m.en.contains("cannot be read by htx-rules"), "{}", m.en);
         // cut short: damaged, not a panic
         let err = Engine::from_compiled_bytes(&bytes[..bytes.len() / 2]).unwrap_err();
@@ -220,6 +265,10 @@ mod tests {
         );
         let err = engine.with_reform(&reform).unwrap_err();
         assert_eq!(err.code(), "reform.compiled");
-        assert!(err.message().en.contains("compiled"), "{}", err.message().en);
+        assert!(
+            err.message().en.contains("compiled"),
+            "{}",
+            err.message().en
+        );
     }
 }
