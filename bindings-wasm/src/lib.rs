@@ -464,6 +464,8 @@ export interface DecisionInfo<N extends string = string> {
   /** What to show a person (null when the pack gives none). */
   title: Message | null;
   cite: Cite;
+  /** The type of the value it carries; null for a decision without a value. */
+  value_type: "bool" | "int" | "decimal" | "share" | "money" | "date" | "text" | null;
 }
 /** The words for each outcome, in Vietnamese and English ("có" / "yes", …). */
 export type OutcomeLabels = { [O in Outcome]: Message };

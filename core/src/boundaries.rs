@@ -439,6 +439,10 @@ impl<'p> Cx<'p> {
             .collect();
         cuts.extend(min);
         cuts.extend(max);
+        // one spelling per number (a parameter written `0.60` is the cut `0.6`)
+        for c in &mut cuts {
+            *c = c.normalize();
+        }
         cuts.sort();
         cuts.dedup();
         // candidate pieces: below the first cut, each cut, between cuts, above the last

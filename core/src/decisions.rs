@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::model::{Cite, EntityRules, RuleKind};
+use crate::outputs::{value_type, ValueType};
 use crate::text::Message;
 
 /// What an output of `evaluate` is.
@@ -39,6 +40,9 @@ pub struct DecisionInfo {
     pub title: Option<Message>,
     /// Where it comes from in the legal text.
     pub cite: Cite,
+    /// The type of the value it carries (`share`, `money`, `date`…), as the checker inferred
+    /// it; `None` for a decision without a value (yes/no/unknown only).
+    pub value_type: Option<ValueType>,
 }
 
 /// The outputs of an entity's rules, in pack order.
@@ -57,6 +61,7 @@ pub(crate) fn outputs(er: &EntityRules) -> Vec<DecisionInfo> {
                 kind,
                 title: r.title.clone(),
                 cite: r.cite.clone(),
+                value_type: r.value.as_ref().and_then(|(_, ty)| value_type(ty)),
             })
         })
         .collect()
@@ -144,9 +149,10 @@ cite = { document = "t", section = "3" }
             serde_json::to_value(&infos).unwrap(),
             serde_json::json!([
                 { "name": "share", "kind": "value", "title": { "vi": "Tỷ lệ", "en": "Share" },
-                  "cite": { "document": "t", "section": "1" } },
+                  "cite": { "document": "t", "section": "1" }, "value_type": "share" },
                 { "name": "big", "kind": "decision", "title": null,
-                  "cite": { "document": "t", "section": "2.a", "wording": "trên 3" } }
+                  "cite": { "document": "t", "section": "2.a", "wording": "trên 3" },
+                  "value_type": null }
             ])
         );
     }

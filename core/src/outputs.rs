@@ -9,8 +9,10 @@ use crate::error::Error;
 use crate::text::Unit;
 use crate::value::Ty;
 
-/// The type of a decision's value, as the checker inferred it from the pack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The type of a decision's value, as the checker inferred it from the pack (its JSON name is
+/// the lowercase variant: `share`, `money`…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ValueType {
     /// Yes/no ([`crate::Scalar::Bool`]).
     Bool,
@@ -50,21 +52,22 @@ impl Engine {
     /// let wm = outs.iter().find(|o| o.name == "women_managed").unwrap();
     /// assert_eq!(wm.value, None);
     /// ```
+    ///
+    /// A narrow view of [`Engine::decisions_info`] (which carries the same `value_type`).
     pub fn output_types(&self, entity: &str) -> Result<Vec<OutputType>, Error> {
-        let er = self.entity(entity)?;
-        Ok(er
-            .outputs
-            .iter()
-            .filter_map(|&i| er.rules.get(i))
-            .map(|r| OutputType {
-                name: r.name.clone(),
-                value: r.value.as_ref().and_then(|(_, ty)| value_type(ty)),
+        Ok(self
+            .decisions_info(entity)?
+            .into_iter()
+            .map(|d| OutputType {
+                name: d.name,
+                value: d.value_type,
             })
             .collect())
     }
 }
 
-fn value_type(ty: &Ty) -> Option<ValueType> {
+/// The value type of a checked type, when a decision can carry it out.
+pub(crate) fn value_type(ty: &Ty) -> Option<ValueType> {
     Some(match ty {
         Ty::Bool => ValueType::Bool,
         Ty::Int => ValueType::Int,

@@ -1,6 +1,6 @@
 //! Bilingual messages and the way numbers, shares, money and dates are written in each language.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::date::Date;
@@ -121,10 +121,23 @@ pub fn write_decimal(d: Decimal, lang: Lang, group: bool) -> String {
     out
 }
 
-/// Writes a share as a percentage: `0.775` → `77,5%` (vi) / `77.5%` (en).
+/// Writes a share as a percentage: `0.775` → `77,5%` (vi) / `77.5%` (en). A share with more
+/// than two decimals of a percent (`2/3`) is rounded for a person to read, and marked so:
+/// `≈66,67%`; with as many decimals as it takes not to look whole (`0.600001` → `≈60,0001%`), so a
+/// rounded share never reads as equal to a threshold it is not equal to. The exact value stays in
+/// the decision's `value`.
 pub fn write_share(d: Decimal, lang: Lang) -> String {
     let pct = d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d);
-    format!("{}%", write_decimal(pct, lang, false))
+    let mut dp = 2;
+    let mut shown = pct.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    if shown == pct {
+        return format!("{}%", write_decimal(pct, lang, false));
+    }
+    while shown.fract().is_zero() && dp < 28 {
+        dp += 2;
+        shown = pct.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    }
+    format!("≈{}%", write_decimal(shown.normalize(), lang, false))
 }
 
 /// Writes money: `1.500.000 đồng` (vi) / `1,500,000 VND` (en).
@@ -154,6 +167,13 @@ mod tests {
         assert_eq!(write_share(d("0.775"), Lang::Vi), "77,5%");
         assert_eq!(write_share(d("0.775"), Lang::En), "77.5%");
         assert_eq!(write_share(d("0.6"), Lang::Vi), "60%");
+        let two_thirds = d("2") / d("3");
+        assert_eq!(write_share(two_thirds, Lang::Vi), "≈66,67%");
+        assert_eq!(write_share(two_thirds, Lang::En), "≈66.67%");
+        // never rounded onto a whole number it is not: a threshold would seem met or missed
+        assert_eq!(write_share(d("0.600001"), Lang::Vi), "≈60,0001%");
+        assert_eq!(write_share(d("0.5999999"), Lang::En), "≈59.99999%");
+        assert_eq!(write_share(d("0.12345"), Lang::En), "≈12.35%");
         assert_eq!(write_money(d("1500000"), Lang::Vi), "1.500.000 đồng");
         assert_eq!(write_money(d("1500000"), Lang::En), "1,500,000 VND");
         assert_eq!(write_money(d("150000"), Lang::En), "150,000 VND");

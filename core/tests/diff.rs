@@ -178,6 +178,10 @@ fn a_rule_reform_changes_decisions_and_the_indicators_that_count_them() {
             (r.before.outcome, r.after.outcome),
             (Outcome::No, Outcome::Yes)
         );
+        // the reform's own wording of "yes": at least the threshold, never "above" it
+        let why = r.after.reasons.iter().map(|m| m.en.as_str()).collect::<Vec<_>>().join(" ");
+        assert!(why.contains("is at least 60%"), "{why}");
+        assert!(!why.contains("above"), "{why}");
     }
     // an indicator whose filter reads the decision: each row that changed there is one whose
     // decision changed, and went from not counted to counted (or stayed counted)

@@ -24,12 +24,18 @@ __all__ = [
     "Result",
     "UnknownNameError",
     "Validation",
+    "_boundaries",
     "_combine",
+    "_diff",
     "_explanation",
     "_field_error",
+    "_reform_sources",
+    "_reforms",
     "_report",
     "_report_partial",
     "_validation",
+    "_with_reform_json",
+    "_with_reform_toml",
 ]
 
 #: A decision's value: exact decimals for shares and money.

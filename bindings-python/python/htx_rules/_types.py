@@ -53,3 +53,6 @@ class DecisionInfo(TypedDict):
     kind: str
     title: Optional[Label]
     cite: Cite
+    #: "bool", "int", "decimal", "share", "money", "date" or "text"; None for a decision
+    #: without a value.
+    value_type: Optional[str]

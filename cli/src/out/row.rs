@@ -121,9 +121,8 @@ pub struct Output {
     pub value: Option<ValueType>,
 }
 
-/// The outputs of `entity`, in pack order (`Engine::decisions_info` and `Engine::output_types`).
+/// The outputs of `entity`, in pack order (`Engine::decisions_info`).
 pub fn outputs(engine: &Engine, entity: &str) -> Result<Vec<Output>, Error> {
-    let types = engine.output_types(entity)?;
     Ok(engine
         .decisions_info(entity)?
         .into_iter()
@@ -131,10 +130,7 @@ pub fn outputs(engine: &Engine, entity: &str) -> Result<Vec<Output>, Error> {
             title: d
                 .title
                 .unwrap_or_else(|| Message::new(d.name.clone(), d.name.clone())),
-            value: types
-                .iter()
-                .find(|t| t.name == d.name)
-                .and_then(|t| t.value),
+            value: d.value_type,
             name: d.name,
         })
         .collect())

@@ -70,31 +70,16 @@ impl<R: Read> CsvFramer<R> {
         if self.eof {
             return false;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
-        loop {
-            match self.src.read(self.buf.get_mut(old..).unwrap_or_default()) {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                    return false;
-                }
-                Ok(n) => {
-                    self.buf.truncate(old + n);
-                    return true;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                    self.failure = Some(FrameError {
-                        line: self.line,
-                        column: 1,
-                        code: Code::InputRead,
-                        message: msg!(vi: format!("lỗi đọc: {e}"), en: format!("read error: {e}")),
-                    });
-                    return false;
-                }
+        match super::fill(&mut self.src, &mut self.buf, CHUNK) {
+            Ok(true) => true,
+            Ok(false) => {
+                self.eof = true;
+                false
+            }
+            Err(e) => {
+                self.eof = true;
+                self.failure = Some(FrameError::read(self.line, 1, &e));
+                false
             }
         }
     }

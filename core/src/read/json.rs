@@ -81,31 +81,16 @@ impl<R: Read> JsonFramer<R> {
         if self.eof {
             return false;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
-        loop {
-            match self.src.read(self.buf.get_mut(old..).unwrap_or_default()) {
-                Ok(0) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                    return false;
-                }
-                Ok(n) => {
-                    self.buf.truncate(old + n);
-                    return true;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buf.truncate(old);
-                    self.eof = true;
-                    self.failure = Some(FrameError {
-                        line: self.line,
-                        column: self.col,
-                        code: Code::InputRead,
-                        message: msg!(vi: format!("lỗi đọc: {e}"), en: format!("read error: {e}")),
-                    });
-                    return false;
-                }
+        match super::fill(&mut self.src, &mut self.buf, CHUNK) {
+            Ok(true) => true,
+            Ok(false) => {
+                self.eof = true;
+                false
+            }
+            Err(e) => {
+                self.eof = true;
+                self.failure = Some(FrameError::read(self.line, self.col, &e));
+                false
             }
         }
     }

@@ -145,6 +145,38 @@ pub(crate) struct FrameError {
     pub message: Message,
 }
 
+impl FrameError {
+    /// The input could not be read at `line`, `column`.
+    fn read(line: usize, column: usize, e: &std::io::Error) -> FrameError {
+        FrameError {
+            line,
+            column,
+            code: Code::InputRead,
+            message: crate::msg!(vi: format!("lỗi đọc: {e}"), en: format!("read error: {e}")),
+        }
+    }
+}
+
+/// Reads up to `chunk` more bytes of `src` onto the end of `buf`: `Ok(false)` at the end of the
+/// input; on an error, `buf` is as it was.
+fn fill(src: &mut impl Read, buf: &mut Vec<u8>, chunk: usize) -> std::io::Result<bool> {
+    let old = buf.len();
+    buf.resize(old + chunk, 0);
+    loop {
+        match src.read(buf.get_mut(old..).unwrap_or_default()) {
+            Ok(n) => {
+                buf.truncate(old + n);
+                return Ok(n > 0);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+}
+
 enum Source<R: Read> {
     Json(json::JsonFramer<R>),
     #[cfg(feature = "csv")]

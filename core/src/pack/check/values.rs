@@ -84,8 +84,7 @@ impl Context {
 /// A literal in a pack file (TOML value) as a value of type `ty`; the error says what was
 /// expected.
 pub(super) fn literal(v: &TVal, ty: &Ty) -> Result<Val, Message> {
-    // (the Vietnamese text keeps the English description of what is wanted, as before)
-    let want = |w: &str| msg!(vi: format!("cần {w}"), en: format!("expected {w}"));
+    let want = |vi: &str, en: &str| msg!(vi: format!("cần {vi}"), en: format!("expected {en}"));
     match (ty, v) {
         (Ty::Bool, TVal::Boolean(b)) => Ok(Val::Bool(*b)),
         (Ty::Int, TVal::Integer(i)) => Ok(Val::Int(*i)),
@@ -97,27 +96,33 @@ pub(super) fn literal(v: &TVal, ty: &Ty) -> Result<Val, Message> {
         (Ty::Dec(_), TVal::String(s)) => match syntax::parse(s) {
             Ok(Ast::Lit(Lit::Dec(d) | Lit::Percent(d), _)) => Ok(Val::Dec(d)),
             Ok(Ast::Lit(Lit::Int(i), _)) => Ok(Val::Dec(Decimal::from(i))),
-            _ => Err(want("a decimal such as \"0.6\", \"60%\" or \"1500000\"")),
+            _ => Err(want(
+                "một số thập phân như \"0.6\", \"60%\" hay \"1500000\"",
+                "a decimal such as \"0.6\", \"60%\" or \"1500000\"",
+            )),
         },
         (Ty::Date, TVal::String(s)) => Date::parse(s)
             .map(Val::Date)
-            .ok_or_else(|| want("a date YYYY-MM-DD")),
+            .ok_or_else(|| want("một ngày YYYY-MM-DD", "a date YYYY-MM-DD")),
         (Ty::Date, TVal::Datetime(d)) => Date::parse(d)
             .map(Val::Date)
-            .ok_or_else(|| want("a date YYYY-MM-DD")),
+            .ok_or_else(|| want("một ngày YYYY-MM-DD", "a date YYYY-MM-DD")),
         (Ty::Str | Ty::Enum(_), TVal::String(s)) => Ok(Val::Str(s.as_str().into())),
         (Ty::List(inner), TVal::Array(items)) => items
             .iter()
             .map(|i| literal(i, inner))
             .collect::<Result<Vec<_>, _>>()
             .map(Val::List),
-        (Ty::Bool, _) => Err(want("true or false")),
-        (Ty::Int, _) => Err(want("an integer")),
-        (Ty::Dec(_), _) => Err(want("a decimal")),
-        (Ty::Date, _) => Err(want("a date")),
-        (Ty::Str | Ty::Enum(_), _) => Err(want("a string")),
-        (Ty::List(_), _) => Err(want("a list")),
-        (Ty::Rec(_), _) => Err(want("a scalar value (records cannot be parameters)")),
+        (Ty::Bool, _) => Err(want("true hoặc false", "true or false")),
+        (Ty::Int, _) => Err(want("một số nguyên", "an integer")),
+        (Ty::Dec(_), _) => Err(want("một số thập phân", "a decimal")),
+        (Ty::Date, _) => Err(want("một ngày", "a date")),
+        (Ty::Str | Ty::Enum(_), _) => Err(want("một chuỗi", "a string")),
+        (Ty::List(_), _) => Err(want("một danh sách", "a list")),
+        (Ty::Rec(_), _) => Err(want(
+            "một giá trị đơn (bản ghi không thể là tham số)",
+            "a scalar value (records cannot be parameters)",
+        )),
     }
 }
 

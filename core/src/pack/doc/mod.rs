@@ -10,7 +10,7 @@ mod registry;
 
 use std::collections::BTreeMap;
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 use toml::Spanned;
 
 use reader::{Obj, Reader, SV};
@@ -18,7 +18,6 @@ pub(crate) use reader::{ReadError, TVal};
 pub(crate) use reform::{ReformDoc, ReformParamDoc, ReformRuleDoc};
 pub(crate) use registry::{CollectionDoc, DisclosureDoc, IndicatorDoc, RegistryDoc};
 
-use crate::codes::Code;
 use crate::limits::PackLimits;
 use crate::text::Message;
 
@@ -44,20 +43,8 @@ impl FileDoc {
     /// Parses one pack file, its lists, fields and `let`s within `limits`; on failure, every
     /// problem found.
     pub(crate) fn parse(text: &str, limits: &PackLimits) -> Result<FileDoc, Vec<ReadError>> {
-        let root = DeTable::parse(text).map_err(|e| {
-            let msg = e.message().trim().to_string();
-            vec![ReadError {
-                span: e.span().unwrap_or(0..0),
-                code: Code::PackSyntax,
-                message: msg!(vi: format!("tệp TOML không hợp lệ: {msg}"), en: msg),
-            }]
-        })?;
-        let mut r = Reader {
-            errors: Vec::new(),
-            max_items: limits.list_items,
-            max_fields: limits.fields,
-            max_lets: limits.lets,
-        };
+        let root = Reader::parse(text)?;
+        let mut r = Reader::new(limits);
         let mut o = Obj {
             t: root.get_ref(),
             span: root.span(),

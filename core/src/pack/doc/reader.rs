@@ -135,6 +135,30 @@ pub(super) struct Reader {
 }
 
 impl Reader {
+    /// A reader of one file within `limits`, no problem found yet.
+    pub(super) fn new(limits: &crate::limits::PackLimits) -> Reader {
+        Reader {
+            errors: Vec::new(),
+            max_items: limits.list_items,
+            max_fields: limits.fields,
+            max_lets: limits.lets,
+        }
+    }
+
+    /// The file's TOML, or its syntax error (with its span).
+    pub(super) fn parse(
+        text: &str,
+    ) -> Result<toml::Spanned<toml::de::DeTable<'_>>, Vec<ReadError>> {
+        toml::de::DeTable::parse(text).map_err(|e| {
+            let msg = e.message().trim().to_string();
+            vec![ReadError {
+                span: e.span().unwrap_or(0..0),
+                code: crate::codes::Code::PackSyntax,
+                message: crate::msg!(vi: format!("tệp TOML không hợp lệ: {msg}"), en: msg),
+            }]
+        })
+    }
+
     /// Reports a list longer than [`Reader::max_items`].
     fn too_long(&mut self, span: Range<usize>, len: usize) {
         let max = self.max_items as u64;

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use toml::de::DeTable;
 use toml::Spanned;
 
 use super::reader::{Obj, Reader, SV};
@@ -69,20 +68,8 @@ pub(crate) struct ReformRuleDoc {
 impl ReformDoc {
     /// Parses a reform file within `limits`; on failure, every problem found.
     pub(crate) fn parse(text: &str, limits: &PackLimits) -> Result<ReformDoc, Vec<ReadError>> {
-        let root = DeTable::parse(text).map_err(|e| {
-            let msg = e.message().trim().to_string();
-            vec![ReadError {
-                span: e.span().unwrap_or(0..0),
-                code: Code::PackSyntax,
-                message: msg!(vi: format!("tệp TOML không hợp lệ: {msg}"), en: msg),
-            }]
-        })?;
-        let mut r = Reader {
-            errors: Vec::new(),
-            max_items: limits.list_items,
-            max_fields: limits.fields,
-            max_lets: limits.lets,
-        };
+        let root = Reader::parse(text)?;
+        let mut r = Reader::new(limits);
         let mut o = Obj {
             t: root.get_ref(),
             span: root.span(),
