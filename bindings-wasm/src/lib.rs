@@ -285,7 +285,7 @@ impl Engine {
                 match item {
                     Ok((_, record)) => {
                         let evaluation = reader.batch().evaluate(record, as_of);
-                        out.push(&from_json(&evaluation.to_json())?);
+                        out.push(&from_serialize(&evaluation)?);
                     }
                     Err(e) => return Err(core_error(&record_error(&e))),
                 }
@@ -297,7 +297,7 @@ impl Engine {
                 .decode_json(text.as_bytes())
                 .map_err(|e| core_error(&e.into_error()))?;
             let evaluation = batch.evaluate(record, as_of);
-            out.push(&from_json(&evaluation.to_json())?);
+            out.push(&from_serialize(&evaluation)?);
             batch.notes().ignored
         };
         let keys = Array::new();
@@ -329,22 +329,21 @@ impl Engine {
             .inner
             .validate_json(entity, text.as_bytes(), as_of, options)
             .map_err(|e| core_error(&e))?;
-        let mut out = validation.to_json();
-        if let Some(lang) = lang {
-            let texts: Vec<String> = validation
+        // written straight to JSON text (no `serde_json::Value` tree in between)
+        from_serialize(&ValidationJson {
+            valid: validation.valid,
+            errors: validation
                 .errors
                 .iter()
-                .map(|e| e.message.get(lang).to_owned())
-                .collect();
-            if let Some(Value::Array(errors)) = out.get_mut("errors") {
-                for (error, text) in errors.iter_mut().zip(texts) {
-                    if let Value::Object(map) = error {
-                        map.insert("text".to_owned(), Value::String(text));
-                    }
-                }
-            }
-        }
-        from_json(&out)
+                .map(|e| ErrorJson {
+                    field: &e.field,
+                    code: &e.code,
+                    message: &e.message,
+                    text: lang.map(|l| e.message.get(l)),
+                })
+                .collect(),
+            ignored: &validation.ignored,
+        })
     }
 
     /// A rule: its text, citation, parameters and their dated values.
@@ -522,6 +521,27 @@ pub fn outcome_labels() -> Result<JsValue, JsValue> {
         })
         .collect();
     from_json(&Value::Object(labels))
+}
+
+/// `validate`'s result: the core's `Validation` in the contract's shape, each error with its
+/// message in the language asked for as `text`.
+#[derive(serde::Serialize)]
+struct ValidationJson<'a> {
+    valid: bool,
+    errors: Vec<ErrorJson<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    ignored: &'a [String],
+}
+
+/// One error of [`ValidationJson`]: the core's `FieldError`, and `text` when a language was
+/// asked for.
+#[derive(serde::Serialize)]
+struct ErrorJson<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a htx_rules::Message,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
 }
 
 /// Serializable data as a plain JS value (through JSON, like every result).
