@@ -179,7 +179,13 @@ fn a_rule_reform_changes_decisions_and_the_indicators_that_count_them() {
             (Outcome::No, Outcome::Yes)
         );
         // the reform's own wording of "yes": at least the threshold, never "above" it
-        let why = r.after.reasons.iter().map(|m| m.en.as_str()).collect::<Vec<_>>().join(" ");
+        let why = r
+            .after
+            .reasons
+            .iter()
+            .map(|m| m.en.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(why.contains("is at least 60%"), "{why}");
         assert!(!why.contains("above"), "{why}");
     }
