@@ -3,6 +3,8 @@
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
 mod batch;
+#[cfg(feature = "compiled")]
+mod compiled;
 #[cfg(test)]
 mod reasons_tests;
 mod result;
@@ -219,6 +221,19 @@ impl Engine {
     /// assert_eq!(after.decision("meets_membership_minimum").unwrap().reforms()[0].id, "htx-min-7");
     /// ```
     pub fn with_reform(&self, reform: &Reform) -> Result<Engine, Error> {
+        if self.origin.packs.is_empty() {
+            // loaded from a compiled pack: the texts the reform is checked against are not here
+            return Err(Error::Input {
+                line: 0,
+                column: 0,
+                field: None,
+                code: Code::ReformCompiled.as_str(),
+                message: msg!(
+                    vi: "Không áp dụng được cải cách: bộ quy tắc này được nạp từ gói luật đã biên dịch, không có các tệp của gói để kiểm tra lại; hãy nạp gói từ các tệp của nó",
+                    en: "Cannot apply a reform: this engine was loaded from a compiled pack, without the pack's files to check it against; load the pack from its files",
+                ),
+            });
+        }
         let mut reforms = self.reforms.clone();
         reforms.push(reform.clone());
         let o = &self.origin;
