@@ -1,6 +1,12 @@
 // Size and speed of the browser build. Prints figures only; never asserts timings.
 //   node bench.mjs            (after ./build.sh; needs /usr/bin/chromium and npm's playwright-core)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// Measures the small module (the package's default, pack compiled at build time) and the full one
+// (htx-rules/full), each in a fresh Chromium profile (no code cache), then in node. A baseline
+// package built from another commit can be measured in the same run: copy its pkg/ to
+// pkg/baseline/ (entry point pkg/baseline/htx_rules.js), e.g.
+//   git worktree add /tmp/base <commit> && (cd /tmp/base && bindings-wasm/build.sh) &&
+//   cp -r /tmp/base/bindings-wasm/pkg bindings-wasm/pkg/baseline && node bindings-wasm/bench.mjs
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -8,7 +14,12 @@ import { startServer } from "./tests/serve.mjs";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./tests/chromium.mjs";
 import { gzipSize } from "./tests/size.mjs";
 
-const WASM = new URL("./pkg/htx_rules_wasm_bg.wasm", import.meta.url);
+/** What is measured: a name, its entry point and its .wasm (paths under bindings-wasm/). */
+const BUILDS = [
+  ["small (default)", "pkg/htx_rules.js", "pkg/htx_rules_wasm_bg.wasm"],
+  ["full (htx-rules/full)", "pkg/full.js", "pkg/htx_rules_full_wasm_bg.wasm"],
+  ["baseline (pkg/baseline)", "pkg/baseline/htx_rules.js", "pkg/baseline/htx_rules_wasm_bg.wasm"],
+].filter(([, js]) => existsSync(new URL(`./${js}`, import.meta.url)));
 const CALLS = 10_000;
 const RECORD = {
   kind: "htx", name: "HTX Dệt chiếu Bình Thành", established_on: "2024-03-15",
@@ -16,14 +27,18 @@ const RECORD = {
   managers: [{ role: "board_chair", gender: "female" }, { role: "director", gender: "male" }],
 };
 
-const bytes = readFileSync(WASM);
-const gz = gzipSize(WASM.pathname);
-console.log(`wasm: ${bytes.length} bytes; gzip -9: ${gz} bytes (${(gz / 1024).toFixed(1)} KB; budget 300 KB)`);
+for (const [name, , wasm] of BUILDS) {
+  const path = new URL(`./${wasm}`, import.meta.url);
+  const gz = gzipSize(path.pathname);
+  console.log(`${name}: wasm ${readFileSync(path).length} bytes; gzip -9: ${gz} bytes (${(gz / 1024).toFixed(1)} KB)`);
+}
 
 /** The measurements, run inside the page (or in node): load, then CALLS validate/evaluate calls. */
 async function measure(load, calls, record) {
+  // `load` fetches what it needs first (network: the .wasm and the JS modules, from the local
+  // server) and says how long that took; the rest is compiling and instantiating the module
   const t0 = performance.now();
-  const mod = await load();
+  const { mod, fetched } = await load();
   const t1 = performance.now();
   const engine = new mod.Engine();
   const t2 = performance.now();
@@ -39,47 +54,62 @@ async function measure(load, calls, record) {
   const t6 = performance.now();
   again.free?.();
   return {
-    instantiate: t1 - t0, pack: t2 - t1, warm: t6 - t5,
+    fetch: fetched, instantiate: t1 - t0 - fetched, pack: t2 - t1, warm: t6 - t5,
     validate: ((t4 - t3) * 1000) / calls, evaluate: ((t5 - t4) * 1000) / calls,
   };
 }
 
 const fmt = (where, r) =>
-  `${where}: instantiate ${r.instantiate.toFixed(1)} ms + embedded pack load ${r.pack.toFixed(1)} ms = ${(r.instantiate + r.pack).toFixed(1)} ms; ` +
+  `${where}: cold start ${(r.instantiate + r.pack).toFixed(1)} ms = compile + instantiate ${r.instantiate.toFixed(1)} ms + embedded pack load ${r.pack.toFixed(1)} ms ` +
+  `(after fetching ${r.fetch.toFixed(1)} ms); ` +
   `warm pack load ${r.warm.toFixed(1)} ms; validate ${r.validate.toFixed(1)} µs/call, evaluate ${r.evaluate.toFixed(1)} µs/call (mean of ${CALLS})`;
 
-// Chromium: fetch + compile + instantiate from the local server, then the pack, then the calls.
+// Chromium: fetch + compile + instantiate from the local server, then the pack, then the calls;
+// each build in a fresh profile, so no build finds another's (or its own) compiled code cached.
 const server = await startServer();
-const userDataDir = mkdtempSync(join(tmpdir(), "htx-rules-bench-"));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS,
-});
 try {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/www/bench-blank`); // any same-origin page (a 404 is fine)
-  const r = await page.evaluate(
-    async ({ calls, record, body }) => {
-      const measureFn = new Function(`return (${body})`)();
-      const load = async () => {
-        const mod = await import("/pkg/htx_rules.js");
-        await mod.default({ module_or_path: "/pkg/htx_rules_wasm_bg.wasm" });
-        return mod;
-      };
-      return measureFn(load, calls, record);
-    },
-    { calls: CALLS, record: RECORD, body: measure.toString() },
-  );
-  console.log(fmt(`chromium ${context.browser()?.version() ?? ""}`.trim(), r));
+  for (const [name, js, wasm] of BUILDS) {
+    const userDataDir = mkdtempSync(join(tmpdir(), "htx-rules-bench-"));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS,
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/www/bench-blank`); // any same-origin page (a 404 is fine)
+      const r = await page.evaluate(
+        async ({ calls, record, body, js, wasm }) => {
+          const measureFn = new Function(`return (${body})`)();
+          const load = async () => {
+            const f0 = performance.now();
+            const mod = await import(js);
+            const bytes = await (await fetch(wasm)).arrayBuffer();
+            const fetched = performance.now() - f0;
+            await mod.default({ module_or_path: await WebAssembly.compile(bytes) });
+            return { mod, fetched };
+          };
+          return measureFn(load, calls, record);
+        },
+        { calls: CALLS, record: RECORD, body: measure.toString(), js: `/${js}`, wasm: `/${wasm}` },
+      );
+      console.log(fmt(`${name}, chromium ${context.browser()?.version() ?? ""}`.trim(), r));
+    } finally {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+  }
 } finally {
-  await context.close();
   await server.close();
-  rmSync(userDataDir, { recursive: true, force: true });
 }
 
 // Node, for comparison (bytes already read, so no fetch).
-const r = await measure(async () => {
-  const mod = await import("./pkg/htx_rules.js");
-  await mod.default({ module_or_path: bytes });
-  return mod;
-}, CALLS, RECORD);
-console.log(fmt(`node ${process.version}`, r));
+for (const [name, js, wasm] of BUILDS) {
+  const bytes = readFileSync(new URL(`./${wasm}`, import.meta.url));
+  const r = await measure(async () => {
+    const f0 = performance.now();
+    const mod = await import(`./${js}`);
+    const fetched = performance.now() - f0;
+    await mod.default({ module_or_path: bytes });
+    return { mod, fetched };
+  }, CALLS, RECORD);
+  console.log(fmt(`${name}, node ${process.version}`, r));
+}

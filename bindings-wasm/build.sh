@@ -37,6 +37,7 @@ done
 
 CRATE=htx-rules-wasm
 LIB=htx_rules_wasm
+FULL=htx_rules_full_wasm
 TARGET=wasm32-unknown-unknown
 PROFILE=wasm
 RUSTUP=${HTX_RUSTUP:-rustup}
@@ -186,37 +187,46 @@ if [ "$ROUTE" = debian ]; then
     BUILD_ENV+=("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS=${CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS:-} -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort")
   fi
 fi
-step "compiling $CRATE for $TARGET ($ROUTE route)"
-env "${BUILD_ENV[@]}" "$CARGO" build -p "$CRATE" --profile "$PROFILE" --target "$TARGET" "${BUILD_FLAGS[@]}"
-WASM_IN=$CARGO_TARGET_DIR/$TARGET/$PROFILE/$LIB.wasm
-[ -f "$WASM_IN" ] || die "cargo build succeeded but $WASM_IN is missing"
-
-# --- 4. bindings ---------------------------------------------------------------------------------
-step "wasm-bindgen (--target web, with a reset function for recovery after a trap)"
+# Two modules from the same crate: the small one (the package's default entry point: the pack
+# compiled at build time by build.rs, no TOML reader nor checker) and the full one (feature
+# `sources`: Engine.fromSources and withReform; entry point `htx-rules/full`).
 rm -rf "$OUT.tmp"
-# --experimental-reset-state-function: js/htx_rules.js rebuilds the instance after a trap with it.
-"$WASM_BINDGEN" --target web --experimental-reset-state-function --out-dir "$OUT.tmp" "$WASM_IN"
+build_module() { # build_module NAME CARGO-FEATURE-ARGS...
+  local name=$1
+  shift
+  step "compiling $CRATE ($name: ${*:-default features}) for $TARGET ($ROUTE route)"
+  env "${BUILD_ENV[@]}" "$CARGO" build -p "$CRATE" --profile "$PROFILE" --target "$TARGET" "${BUILD_FLAGS[@]}" "$@"
+  local wasm_in=$CARGO_TARGET_DIR/$TARGET/$PROFILE/$LIB.wasm
+  [ -f "$wasm_in" ] || die "cargo build succeeded but $wasm_in is missing"
 
-# --- 5. optional size pass (wasm-opt from npm's binaryen; Debian's is too old) --------------------
-if [ "${HTX_WASM_OPT:-1}" != 0 ]; then
-  step "wasm-opt -Oz (binaryen from npm)"
-  if ! [ -x "$WASM_OPT" ]; then
-    need_tool npm "npm (Debian: apt-get install npm) — or skip the size pass with HTX_WASM_OPT=0"
-    log "npm ci (binaryen for wasm-opt)"
-    (cd "$HERE" && npm ci --no-audit --no-fund --silent)
+  step "wasm-bindgen $name (--target web, with a reset function for recovery after a trap)"
+  # --experimental-reset-state-function: js/engine.js rebuilds the instance after a trap with it.
+  "$WASM_BINDGEN" --target web --experimental-reset-state-function --out-name "$name" --out-dir "$OUT.tmp" "$wasm_in"
+
+  # optional size pass (wasm-opt from npm's binaryen; Debian's is too old)
+  if [ "${HTX_WASM_OPT:-1}" != 0 ]; then
+    step "wasm-opt -Oz $name (binaryen from npm)"
+    if ! [ -x "$WASM_OPT" ]; then
+      need_tool npm "npm (Debian: apt-get install npm) — or skip the size pass with HTX_WASM_OPT=0"
+      log "npm ci (binaryen for wasm-opt)"
+      (cd "$HERE" && npm ci --no-audit --no-fund --silent)
+    fi
+    [ -x "$WASM_OPT" ] || die "wasm-opt not found at $WASM_OPT after npm ci"
+    local bg=$OUT.tmp/${name}_bg.wasm
+    "$WASM_OPT" -Oz --strip-debug --strip-producers \
+      --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
+      --enable-sign-ext --enable-reference-types --enable-multivalue \
+      -o "$bg.opt" "$bg"
+    mv "$bg.opt" "$bg"
   fi
-  [ -x "$WASM_OPT" ] || die "wasm-opt not found at $WASM_OPT after npm ci"
-  BG=$OUT.tmp/${LIB}_bg.wasm
-  "$WASM_OPT" -Oz --strip-debug --strip-producers \
-    --enable-bulk-memory --enable-mutable-globals --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-reference-types --enable-multivalue \
-    -o "$BG.opt" "$BG"
-  mv "$BG.opt" "$BG"
-fi
+}
+build_module "$LIB" --no-default-features
+build_module "$FULL" --features sources
 
 # --- 6. the npm package: entry point, declarations, package.json ---------------------------------
 step "npm package (package.json, entry point htx_rules.js)"
-cp "$HERE/js/htx_rules.js" "$HERE/js/htx_rules.d.ts" "$HERE/js/README.md" "$OUT.tmp/"
+cp "$HERE/js/engine.js" "$HERE/js/htx_rules.js" "$HERE/js/htx_rules.d.ts" "$HERE/js/full.js" \
+  "$HERE/js/full.d.ts" "$HERE/js/README.md" "$OUT.tmp/"
 VERSION=$(awk -F'"' '/^\[workspace.package\]/ { p = 1 } p && /^version = / { print $2; exit }' Cargo.toml)
 LICENSE=$(awk -F'"' '/^\[workspace.package\]/ { p = 1 } p && /^license = / { print $2; exit }' Cargo.toml)
 [ -n "$VERSION" ] || die "no version in [workspace.package] of Cargo.toml"
@@ -235,16 +245,28 @@ cat >"$OUT.tmp/package.json" <<JSON
       "types": "./htx_rules.d.ts",
       "default": "./htx_rules.js"
     },
+    "./full": {
+      "types": "./full.d.ts",
+      "default": "./full.js"
+    },
     "./htx_rules_wasm_bg.wasm": "./htx_rules_wasm_bg.wasm",
+    "./htx_rules_full_wasm_bg.wasm": "./htx_rules_full_wasm_bg.wasm",
     "./package.json": "./package.json"
   },
   "files": [
+    "engine.js",
     "htx_rules.js",
     "htx_rules.d.ts",
     "htx_rules_wasm.js",
     "htx_rules_wasm.d.ts",
     "htx_rules_wasm_bg.wasm",
     "htx_rules_wasm_bg.wasm.d.ts",
+    "full.js",
+    "full.d.ts",
+    "htx_rules_full_wasm.js",
+    "htx_rules_full_wasm.d.ts",
+    "htx_rules_full_wasm_bg.wasm",
+    "htx_rules_full_wasm_bg.wasm.d.ts",
     "README.md"
   ],
   "sideEffects": false,
@@ -256,6 +278,9 @@ JSON
 
 rm -rf "$OUT"
 mv "$OUT.tmp" "$OUT"
-RAW=$(wc -c <"$OUT/${LIB}_bg.wasm")
-GZ=$(gzip -9 -c "$OUT/${LIB}_bg.wasm" | wc -c)
-log "pkg/${LIB}_bg.wasm: $RAW bytes, $GZ bytes gzip -9 ($(((GZ + 1023) / 1024)) KB); npm package htx-rules $VERSION"
+for name in "$LIB" "$FULL"; do
+  RAW=$(wc -c <"$OUT/${name}_bg.wasm")
+  GZ=$(gzip -9 -c "$OUT/${name}_bg.wasm" | wc -c)
+  log "pkg/${name}_bg.wasm: $RAW bytes, $GZ bytes gzip -9 ($(((GZ + 1023) / 1024)) KB)"
+done
+log "npm package htx-rules $VERSION"

@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "Rust tests (core, cli, conformance corpus, pack tests, doc tests)"
 cargo test --workspace --exclude htx-rules-python --exclude htx-rules-wasm --exclude htx-rules-service
 
+step "Rust: the compiled pack form (feature compiled: what the browser embeds) answers as the TOML pack"
+cargo test -p htx-rules --features compiled --lib --test compiled
+
 step "Rust service (examples/service: axum; real HTTP requests to the binary on 127.0.0.1)"
 cargo test -p htx-rules-service
 

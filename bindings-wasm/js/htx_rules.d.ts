@@ -31,7 +31,10 @@ export function initSync(input: { module: SyncInitInput }): InitOutput;
 export declare class Engine implements Disposable {
   /** The embedded Bến Tre pack (Kế hoạch 2747/KH-UBND). */
   constructor();
-  /** A pack given as texts: `{ "pack-id/file.toml": text, ... }`, loading the pack `root`. */
+  /**
+   * A pack given as texts: `{ "pack-id/file.toml": text, ... }`, loading the pack `root`. Only in
+   * the full module ("htx-rules/full"); the package's entry point throws code "build.sources".
+   */
   static fromSources(files: Record<string, string>, root: string): Engine;
   /** Frees the engine's memory now (otherwise the garbage collector does it). */
   free(): void;
@@ -43,6 +46,8 @@ export interface Engine
    * This engine's pack under a reform (a new engine; this one is unchanged): TOML text, or an
    * object of parameter values (`{ htx_min_members: [{ from: "2024-07-01", value: 7 }] }`) or in
    * a reform file's shape. A reform that does not check throws a PackError (line and column).
+   * Only in the full module ("htx-rules/full"); the package's entry point throws code
+   * "build.sources".
    */
   withReform(reform: string | import("./htx_rules_wasm.js").JsonObject): Engine;
 }

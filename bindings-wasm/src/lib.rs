@@ -4,9 +4,16 @@
 //! record means exactly what the same JSON means to the command line), the core is called, and its
 //! JSON comes back as plain JS objects in the contract shape. Errors become real JS `Error`s with a
 //! `name` and the core's stable `code`. All rules and all logic are in the core.
+//!
+//! The embedded pack is compiled at build time (`build.rs`: checked, then the core's compact
+//! binary form); `new Engine()` only reads it. Without the feature `sources` (the package's
+//! default module) there is no TOML reader nor checker in the module: `Engine.fromSources` and
+//! `withReform` say to use the full build (`htx-rules/full`, built with `sources`).
 
+#[cfg(feature = "sources")]
 use std::collections::BTreeMap;
 
+#[cfg(feature = "sources")]
 use htx_rules::pack::Reform;
 use htx_rules::read::{Format, RecordError};
 use htx_rules::{
@@ -115,6 +122,7 @@ export interface HtxRulesError extends Error {
   name: "HtxRulesError" | "PackError" | "FactsError";
   /**
    * Stable code, e.g. "pack.syntax", "facts.type", "entity.unknown"; from this binding:
+   * "build.sources" (`fromSources` or `withReform` in the small module: use "htx-rules/full"),
    * "input.as_of", "input.json", "input.lang", "input.sources", "input.too_large" (an input over
    * `maxInputLength()` UTF-16 code units of JSON, refused before it enters wasm memory) and
    * "wasm.trap" (the module trapped, e.g. out of memory; it has been rebuilt and the next call works).
@@ -161,17 +169,40 @@ pub struct Engine {
     inner: CoreEngine,
 }
 
+/// The embedded pack (`rules/`), compiled by `build.rs` in this build.
+static EMBEDDED_PACK: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/embedded.htxpack"));
+
+/// The embedded pack, read from its compiled form (nothing parsed or checked); with `sources`,
+/// its files come along so that reforms can be checked against them.
+fn embedded_engine() -> Result<CoreEngine, htx_rules::Error> {
+    let engine = CoreEngine::from_compiled_bytes(EMBEDDED_PACK)?;
+    #[cfg(feature = "sources")]
+    let engine = engine.with_sources(&htx_rules::pack::source::EmbeddedLoader)?;
+    Ok(engine)
+}
+
+/// What `fromSources` and `withReform` say in the small build.
+#[cfg(not(feature = "sources"))]
+fn needs_full_build() -> JsValue {
+    input_error(
+        "build.sources",
+        "Bản nhỏ của htx-rules chỉ có gói luật đã biên dịch sẵn: không đọc gói luật dạng văn bản và không áp dụng cải cách; hãy dùng bản đầy đủ (import từ \"htx-rules/full\")",
+        "The small build of htx-rules has only its precompiled pack: it reads no pack given as text and applies no reform; use the full build (import from \"htx-rules/full\")",
+    )
+}
+
 #[wasm_bindgen]
 impl Engine {
     /// The embedded Bến Tre pack (Kế hoạch 2747/KH-UBND).
     #[wasm_bindgen(constructor)]
     pub fn new() -> Result<Engine, JsValue> {
-        CoreEngine::embedded()
+        embedded_engine()
             .map(|inner| Engine { inner })
             .map_err(|e| core_error(&e))
     }
 
     /// A pack given as texts: `{ "pack-id/file.toml": text, ... }`, loading the pack `root`.
+    #[cfg(feature = "sources")]
     #[wasm_bindgen(js_name = fromSources)]
     pub fn from_sources(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] files: JsValue,
@@ -218,6 +249,16 @@ impl Engine {
             .map_err(|e| core_error(&e))
     }
 
+    /// A pack given as texts: not in the small build (see `needs_full_build`).
+    #[cfg(not(feature = "sources"))]
+    #[wasm_bindgen(js_name = fromSources)]
+    pub fn from_sources(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] _files: JsValue,
+        _root: &str,
+    ) -> Result<Engine, JsValue> {
+        Err(needs_full_build())
+    }
+
     /// Evaluates one record or an array of records (or their JSON text); always returns an
     /// array, in input order, with the keys ignored as its `ignored` property.
     #[wasm_bindgen(skip_typescript)]
@@ -244,7 +285,7 @@ impl Engine {
                 match item {
                     Ok((_, record)) => {
                         let evaluation = reader.batch().evaluate(record, as_of);
-                        out.push(&from_json(&evaluation.to_json())?);
+                        out.push(&from_serialize(&evaluation)?);
                     }
                     Err(e) => return Err(core_error(&record_error(&e))),
                 }
@@ -256,7 +297,7 @@ impl Engine {
                 .decode_json(text.as_bytes())
                 .map_err(|e| core_error(&e.into_error()))?;
             let evaluation = batch.evaluate(record, as_of);
-            out.push(&from_json(&evaluation.to_json())?);
+            out.push(&from_serialize(&evaluation)?);
             batch.notes().ignored
         };
         let keys = Array::new();
@@ -288,22 +329,21 @@ impl Engine {
             .inner
             .validate_json(entity, text.as_bytes(), as_of, options)
             .map_err(|e| core_error(&e))?;
-        let mut out = validation.to_json();
-        if let Some(lang) = lang {
-            let texts: Vec<String> = validation
+        // written straight to JSON text (no `serde_json::Value` tree in between)
+        from_serialize(&ValidationJson {
+            valid: validation.valid,
+            errors: validation
                 .errors
                 .iter()
-                .map(|e| e.message.get(lang).to_owned())
-                .collect();
-            if let Some(Value::Array(errors)) = out.get_mut("errors") {
-                for (error, text) in errors.iter_mut().zip(texts) {
-                    if let Value::Object(map) = error {
-                        map.insert("text".to_owned(), Value::String(text));
-                    }
-                }
-            }
-        }
-        from_json(&out)
+                .map(|e| ErrorJson {
+                    field: &e.field,
+                    code: &e.code,
+                    message: &e.message,
+                    text: lang.map(|l| e.message.get(l)),
+                })
+                .collect(),
+            ignored: &validation.ignored,
+        })
     }
 
     /// A rule: its text, citation, parameters and their dated values.
@@ -323,6 +363,7 @@ impl Engine {
 
     /// This engine's pack under a reform: TOML text, or an object (parameter values, or a
     /// reform file's shape). A new engine; this one is unchanged.
+    #[cfg(feature = "sources")]
     #[wasm_bindgen(js_name = withReform, skip_typescript)]
     pub fn with_reform(&self, reform: JsValue) -> Result<Engine, JsValue> {
         let reform = match reform.as_string() {
@@ -346,6 +387,13 @@ impl Engine {
             .with_reform(&reform)
             .map(|inner| Engine { inner })
             .map_err(|e| core_error(&e))
+    }
+
+    /// A reform: not in the small build (see `needs_full_build`).
+    #[cfg(not(feature = "sources"))]
+    #[wasm_bindgen(js_name = withReform, skip_typescript)]
+    pub fn with_reform(&self, _reform: JsValue) -> Result<Engine, JsValue> {
+        Err(needs_full_build())
     }
 
     /// The reforms this engine is under: `[{id, title, cite, note?, file}]`.
@@ -473,6 +521,27 @@ pub fn outcome_labels() -> Result<JsValue, JsValue> {
         })
         .collect();
     from_json(&Value::Object(labels))
+}
+
+/// `validate`'s result: the core's `Validation` in the contract's shape, each error with its
+/// message in the language asked for as `text`.
+#[derive(serde::Serialize)]
+struct ValidationJson<'a> {
+    valid: bool,
+    errors: Vec<ErrorJson<'a>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    ignored: &'a [String],
+}
+
+/// One error of [`ValidationJson`]: the core's `FieldError`, and `text` when a language was
+/// asked for.
+#[derive(serde::Serialize)]
+struct ErrorJson<'a> {
+    field: &'a str,
+    code: &'a str,
+    message: &'a htx_rules::Message,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
 }
 
 /// Serializable data as a plain JS value (through JSON, like every result).

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Engine, parseAmount, today, version } from "./wasm.mjs";
+import { Engine, FullEngine, parseAmount, today, version } from "./wasm.mjs";
 
 const RULES = fileURLToPath(new URL("../../rules/", import.meta.url));
 const engine = new Engine();
@@ -294,7 +294,7 @@ describe("never panics", () => {
       const at = rand(text.length + 1);
       damaged[path] = text.slice(0, at) + junk[rand(junk.length)] + text.slice(at + rand(20));
       try {
-        Engine.fromSources(damaged, "vn-law").free();
+        FullEngine.fromSources(damaged, "vn-law").free();
       } catch (e) {
         assert.ok(!(e instanceof WebAssembly.RuntimeError), `trap: ${e}`);
         assert.ok(e instanceof Error && typeof e.code === "string", `${e}`);
@@ -305,7 +305,7 @@ describe("never panics", () => {
 
 describe("fromSources", () => {
   test("the repository's packs as texts give the embedded results", () => {
-    const e = Engine.fromSources(packSources("ben-tre-2747", "vn-law"), "ben-tre-2747");
+    const e = FullEngine.fromSources(packSources("ben-tre-2747", "vn-law"), "ben-tre-2747");
     assert.deepEqual(e.evaluate("cooperative", COOP, "2025-06-30"), engine.evaluate("cooperative", COOP, "2025-06-30"));
   });
 
@@ -315,7 +315,7 @@ describe("fromSources", () => {
     const lines = files[path].split("\n");
     lines.splice(2, 0, "this is = = not toml");
     files[path] = lines.join("\n");
-    const e = thrown(() => Engine.fromSources(files, "vn-law"));
+    const e = thrown(() => FullEngine.fromSources(files, "vn-law"));
     assert.equal(e.name, "PackError");
     assert.match(e.code, /^pack\./);
     assert.ok(Array.isArray(e.diagnostics) && e.diagnostics.length > 0);
@@ -329,10 +329,10 @@ describe("fromSources", () => {
   });
 
   test("a missing root pack and non-string file contents", () => {
-    const missing = thrown(() => Engine.fromSources({}, "nowhere"));
+    const missing = thrown(() => FullEngine.fromSources({}, "nowhere"));
     assert.ok(["PackError", "HtxRulesError"].includes(missing.name));
-    assert.equal(thrown(() => Engine.fromSources({ "x/pack.toml": 42 }, "x")).code, "input.sources");
-    assert.equal(thrown(() => Engine.fromSources("x", "x")).code, "input.sources");
+    assert.equal(thrown(() => FullEngine.fromSources({ "x/pack.toml": 42 }, "x")).code, "input.sources");
+    assert.equal(thrown(() => FullEngine.fromSources("x", "x")).code, "input.sources");
   });
 });
 
@@ -352,14 +352,14 @@ describe("hostile packs", () => {
 
   test("a 100,000-rule chain is a clear error, not a RangeError", () => {
     // 12.9 MB of text: refused at the JS edge (input.too_large) before the core's own caps
-    const e = thrown(() => Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(100_000) }, "p"));
+    const e = thrown(() => FullEngine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(100_000) }, "p"));
     assert.ok(["input.too_large", "pack.invalid"].includes(e.code), e.code);
   });
 
   test("30,000 rules within the edge's size: a PackError from the core's caps", () => {
     const files = { "p/pack.toml": META };
     for (let k = 0; k < 3; k++) files[`p/rules${k}.toml`] = chain(30_000, k * 10_000, (k + 1) * 10_000);
-    const e = thrown(() => Engine.fromSources(files, "p"));
+    const e = thrown(() => FullEngine.fromSources(files, "p"));
     assert.equal(e.name, "PackError");
     assert.equal(e.diagnostics.length, 1);
     assert.equal(e.diagnostics[0].code, "pack.limit");
@@ -367,7 +367,7 @@ describe("hostile packs", () => {
   });
 
   test("a 10,000-rule chain within the caps checks and evaluates", () => {
-    const p = Engine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(10_000) }, "p");
+    const p = FullEngine.fromSources({ "p/pack.toml": META, "p/rules.toml": chain(10_000) }, "p");
     assert.equal(p.evaluate("e", { ok: true }, "2025-01-01")[0].decisions.r0.outcome, "yes");
     assert.deepEqual(p.evaluate("e", {}, "2025-01-01")[0].decisions.r0.missing, ["/ok"]);
     p.free();
@@ -379,7 +379,7 @@ describe("hostile packs", () => {
       '[[rule]]\nname = "heavy"\nentity = "box"\nkind = "decision"\n' +
       'when = "any(x in items: any(y in items: any(z in items: x.n + y.n + z.n == 0)))"\n' +
       'cite = { document = "t", section = "1" }\n';
-    const p = Engine.fromSources({ "p/pack.toml": META, "p/box.toml": rules }, "p");
+    const p = FullEngine.fromSources({ "p/pack.toml": META, "p/box.toml": rules }, "p");
     const items = Array.from({ length: 400 }, () => ({ n: 1 }));
     const d = p.evaluate("box", { items }, "2025-01-01")[0].decisions.heavy;
     assert.equal(d.outcome, "unknown");
@@ -434,5 +434,27 @@ describe("amounts as people write them", () => {
     const v = engine.validate("person", person("1,500 triệu"), "en", "2025-06-30");
     assert.equal(v.valid, false);
     assert.deepEqual(v.errors.map((e) => e.field), ["/household/income_per_person_month_vnd"]);
+  });
+});
+
+describe("the small module (the package's default) and the full one", () => {
+  test("the small module reads no pack given as text and takes no reform: build.sources, in both languages", () => {
+    const e = thrown(() => Engine.fromSources(packSources("vn-law"), "vn-law"));
+    assert.equal(e.name, "HtxRulesError");
+    assert.equal(e.code, "build.sources");
+    assert.match(e.messages.vi, /htx-rules\/full/);
+    assert.match(e.messages.en, /full build/);
+    const r = thrown(() => new Engine().withReform({ htx_min_members: 7 }));
+    assert.equal(r.code, "build.sources");
+  });
+
+  test("both answer the same from the embedded pack (compiled at build time)", () => {
+    const [small, big] = [new Engine(), new FullEngine()];
+    const coop = { kind: "htx", workers: { total: 10, female: 7 }, managers: [{ role: "director", gender: "female" }] };
+    assert.deepEqual(small.evaluate("cooperative", coop, "2025-06-30"), big.evaluate("cooperative", coop, "2025-06-30"));
+    assert.deepEqual(small.fields("person"), big.fields("person"));
+    assert.equal(small.explainText("many_female_jobs", "en"), big.explainText("many_female_jobs", "en"));
+    // the full module's embedded engine takes reforms: its pack's files come with it
+    assert.equal(big.withReform({ htx_min_members: 7 }).reforms().length, 1);
   });
 });

@@ -3,7 +3,7 @@
 // and compared — and a changed pack changes them (nothing is kept in the binding).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import mod, { Engine } from "./wasm.mjs";
+import mod, { Engine, FullEngine } from "./wasm.mjs";
 import { MARK, markedPack, packSources } from "./packs.mjs";
 
 const engine = new Engine();
@@ -135,7 +135,7 @@ describe("engine.decisions() and outcomeLabels()", () => {
 
 test("a pack with changed texts (through fromSources): every label, value label and title follows it", () => {
   const { files, root } = markedPack();
-  const marked = Engine.fromSources(files, root);
+  const marked = FullEngine.fromSources(files, root);
   try {
     for (const entity of ["cooperative", "person"]) {
       const fields = allFields(marked.fields(entity));

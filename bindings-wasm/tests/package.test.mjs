@@ -41,6 +41,10 @@ test("package.json: name, the workspace version, types, exports, files", () => {
   assert.equal(manifest.types, "./htx_rules.d.ts");
   assert.deepEqual(manifest.exports["."], { types: "./htx_rules.d.ts", default: "./htx_rules.js" });
   assert.ok(manifest.files.includes("htx_rules_wasm_bg.wasm"));
+  assert.deepEqual(manifest.exports["./full"], { types: "./full.d.ts", default: "./full.js" });
+  for (const f of ["engine.js", "full.js", "full.d.ts", "htx_rules_full_wasm.js", "htx_rules_full_wasm_bg.wasm"]) {
+    assert.ok(manifest.files.includes(f), f);
+  }
   assert.equal(manifest.dependencies, undefined, "no dependencies");
 });
 
@@ -50,14 +54,19 @@ test("installed in a fresh folder, node imports it by name and it answers", () =
     await init();
     const engine = new Engine();
     const [r] = engine.evaluate("cooperative", { kind: "htx", workers: { total: 10, female: 7 } }, "2025-06-30");
+    const full = await import("htx-rules/full");
+    await full.default();
+    const own = full.Engine.fromSources({ "p/pack.toml": "[pack]\\nid = \\"p\\"\\nversion = \\"1\\"\\ndocument = \\"t\\"\\n" }, "p");
     console.log(JSON.stringify({ outcome: r.decisions.many_female_jobs.outcome, amount: parseAmount("1,8 triệu"), version: version(),
-      resolved: import.meta.resolve("htx-rules") }));
+      resolved: import.meta.resolve("htx-rules"), full: import.meta.resolve("htx-rules/full"), own: own instanceof full.Engine }));
   `);
   const out = JSON.parse(run("node", ["use.mjs"]));
   assert.equal(out.outcome, "yes");
   assert.equal(out.amount, "1800000");
   assert.equal(out.version, manifest.version);
   assert.ok(out.resolved.includes("/node_modules/htx-rules/"), `a copy in node_modules, not pkg/: ${out.resolved}`);
+  assert.ok(out.full.endsWith("/node_modules/htx-rules/full.js"), out.full);
+  assert.equal(out.own, true, "the full module reads a pack given as text");
 });
 
 test("TypeScript finds the types through the package's exports", () => {

@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { Engine } from "./wasm.mjs";
+// the full module: the small one (the package's default) takes no reform (api.test.mjs)
+import { FullEngine as Engine } from "./wasm.mjs";
 
 const HTX_MIN_7 = readFileSync(new URL("../../examples/reforms/htx-min-7.toml", import.meta.url), "utf8");
 const COOP = { id: "x", kind: "htx", members: { total: 6 } };

@@ -7,6 +7,7 @@ import init, {
   type Decision, type EvaluationResult, type Validation, type FieldError, type HtxRulesError,
   type Outcome, type Cooperative, type Person, type JsonSchema, type Explanation, type Diagnostic,
 } from "../pkg/htx_rules.js";
+import initFull, { Engine as FullEngine } from "../pkg/full.js";
 
 export async function main(bytes: Uint8Array): Promise<void> {
   await init({ module_or_path: bytes });
@@ -30,6 +31,10 @@ export async function main(bytes: Uint8Array): Promise<void> {
   const workers: JsonSchema | undefined = engine.schema("cooperative").properties?.["workers"];
   const t: string = engine.explainText("many_female_jobs") + engine.explainText("many_female_jobs", "en");
   const other = Engine.fromSources({ "vn-law/pack.toml": "[pack]" }, "vn-law");
+  await initFull();
+  const fromText: FullEngine = FullEngine.fromSources({ "vn-law/pack.toml": "[pack]" }, "vn-law");
+  const reformed: Outcome | undefined = fromText.withReform({ htx_min_members: 7 }).evaluate("cooperative", coop)[0]?.decisions["women_managed"]?.outcome;
+  void [fromText, reformed];
   const day: string = today() + version();
   try {
     engine.evaluate("nope", {});

@@ -84,15 +84,19 @@ export function setupLang(onChange) {
 }
 
 /**
- * Loads the wasm module and the pack: the embedded Bến Tre pack, or the one the page hands in as
+ * Loads the wasm module and the pack: the embedded Bến Tre pack (compiled when the package was
+ * built: the small module, no TOML reader), or the one the page hands in as
  * `globalThis.htxRulesPack = { files: { "pack-id/file.toml": text, … }, root: "pack-id" }` before
  * the form's module runs (another province's pack; the tests use it to show that every label the
- * form shows is the pack's).
+ * form shows is the pack's), read by the full module ("htx-rules/full"), fetched only then.
  */
 export async function loadEngine() {
   await init({ module_or_path: new URL("../pkg/htx_rules_wasm_bg.wasm", import.meta.url) });
   const pack = globalThis.htxRulesPack;
-  return pack ? Engine.fromSources(pack.files, pack.root) : new Engine();
+  if (!pack) return new Engine();
+  const full = await import("../pkg/full.js");
+  await full.default({ module_or_path: new URL("../pkg/htx_rules_full_wasm_bg.wasm", import.meta.url) });
+  return full.Engine.fromSources(pack.files, pack.root);
 }
 
 // ---- what the pack says about the form's entity ------------------------------------------------

@@ -1,9 +1,9 @@
 // Keeps the forms usable offline: every file is cached when first served, and when the network
 // is unreachable the cached copy answers. Only this site's own files are ever requested.
-const CACHE = "htx-rules-forms-v2";
+const CACHE = "htx-rules-forms-v3";
 const FILES = [
   "./", "./index.html", "./dang-ky.html", "./style.css", "./common.js", "./coop.js", "./woman.js",
-  "../pkg/htx_rules.js", "../pkg/htx_rules_wasm.js", "../pkg/htx_rules_wasm_bg.wasm",
+  "../pkg/htx_rules.js", "../pkg/engine.js", "../pkg/htx_rules_wasm.js", "../pkg/htx_rules_wasm_bg.wasm",
 ];
 
 self.addEventListener("install", (event) => {

@@ -1,13 +1,18 @@
 //! Evaluates one cooperative many times, for profilers (`valgrind --tool=callgrind`):
 //! `profile_eval N` (decisions only), `profile_eval N json` (also the contract's JSON text), or
-//! `profile_eval N text` (from the record's JSON text, decoded every time).
+//! `profile_eval N text` (from the record's JSON text, decoded every time), `profile_eval N
+//! outcomes` (answers without reasons, `Engine::evaluate_decoded_outcomes`); a third argument
+//! names another record file (`profile_eval N decoded core/benches/cooperative.json` profiles
+//! the record `cargo bench -p htx-rules` times).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 use htx_rules::{Date, Engine, Outcome};
 
 fn main() {
     let engine = Engine::embedded().unwrap();
     let as_of = Date::parse("2025-06-30").unwrap();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cooperative.json");
+    let path = std::env::args().nth(3).unwrap_or_else(|| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/cooperative.json").to_string()
+    });
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let (record, _) = engine.decode("cooperative", &json, as_of).unwrap();
@@ -19,6 +24,17 @@ fn main() {
     let from_text = std::env::args().nth(2).is_some_and(|a| a == "text");
     let text = serde_json::to_vec(&json).unwrap();
     let mut sum = 0;
+    if std::env::args().nth(2).is_some_and(|a| a == "outcomes") {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            engine
+                .evaluate_decoded_outcomes("cooperative", &record, as_of, &mut out)
+                .unwrap();
+            sum += out.iter().filter(|(o, _)| *o == Outcome::Yes).count();
+        }
+        println!("{sum}");
+        return;
+    }
     for _ in 0..n {
         let ev = if from_text {
             engine
@@ -35,6 +51,20 @@ fn main() {
             .count();
         if to_json {
             sum += serde_json::to_string(&ev).unwrap().len();
+        }
+    }
+    if n == 1 {
+        // one run: show what is being profiled
+        let ev = engine
+            .evaluate_decoded("cooperative", &record, as_of)
+            .unwrap();
+        for (name, d) in ev.decisions() {
+            println!(
+                "{name}: {:?} {:?} {:?}",
+                d.outcome(),
+                d.value(),
+                d.missing()
+            );
         }
     }
     println!("{sum}");

@@ -60,6 +60,8 @@ codes! {
     PackSchema = "pack.schema",
     /// A pack file is not a regular file inside the pack folder (a symbolic link, a FIFO, a socket, a device); it is not read.
     PackFileType = "pack.file_type",
+    /// A compiled pack (`Engine::from_compiled_bytes`) was written by another build of the engine, is damaged, or is not a compiled pack; compile it again from the pack's files.
+    PackCompiled = "pack.compiled",
     /// A pack exceeds a cap on its volume or nesting (bytes, files, packs, imports, rules, list items, fields, `let`s, folders, types; see `htx_rules::limits`).
     PackLimit = "pack.limit",
     /// Packs import each other in a cycle.
@@ -133,6 +135,8 @@ codes! {
     ReformShape = "reform.shape",
     /// Too many reforms, or a reform file too large, for one engine.
     ReformLimit = "reform.limit",
+    /// A reform was laid over an engine loaded from a compiled pack, which has no pack files to check it against (load the pack from its files).
+    ReformCompiled = "reform.compiled",
     /// A pack test case names an unknown entity.
     TestEntity = "test.entity",
     /// A pack test case expects a decision the entity does not have.

@@ -133,12 +133,21 @@ impl fmt::Display for Date {
 
 impl serde::Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        // `YYYY-MM-DD` in JSON; the day number in a compact binary form (the compiled pack)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            s.serialize_i32(self.0)
+        }
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        if !d.is_human_readable() {
+            // clamped like every day number the library takes in
+            return i32::deserialize(d).map(|n| Date::from_unix_days(i64::from(n)));
+        }
         let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
         Date::parse(&s).ok_or_else(|| serde::de::Error::custom("expected a date YYYY-MM-DD"))
     }

@@ -7,6 +7,7 @@ use crate::codes::Code;
 use crate::text::{Lang, Message};
 
 /// A problem in a rule pack, located in its file.
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// The file, as given by the loader.

@@ -13,12 +13,14 @@ use crate::expr::ir::Ex;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct EnumType {
     pub name: String,
     pub values: Vec<String>,
     pub labels: Vec<Option<Message>>,
     /// The values, for [`EnumType::contains`] (an enum may have thousands: communes).
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub index: HashSet<String>,
 }
 
@@ -29,6 +31,7 @@ impl EnumType {
     }
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct FieldDef {
     pub name: String,
@@ -40,10 +43,12 @@ pub(crate) struct FieldDef {
     pub max: Option<Decimal>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct RecordType {
     pub name: String,
     pub fields: Vec<FieldDef>,
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub by_name: HashMap<String, usize>,
     pub label: Option<Message>,
     pub id_field: Option<usize>,
@@ -53,17 +58,18 @@ pub(crate) struct RecordType {
 }
 
 /// A citation of the legal text a rule or value rests on.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Cite {
     /// Document number, e.g. `2747/KH-UBND`.
     pub document: String,
     /// Section, e.g. `II.1.b`.
     pub section: String,
     /// The document's own wording, when quoted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wording: Option<String>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct ParamValue {
     pub from: Date,
@@ -76,6 +82,7 @@ pub(crate) struct ParamValue {
     pub reform: Option<usize>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Param {
     pub name: String,
@@ -97,6 +104,7 @@ impl Param {
     }
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Period {
     pub index: i64,
@@ -106,6 +114,7 @@ pub(crate) struct Period {
     pub label: Option<Message>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct PeriodGroup {
     pub name: String,
@@ -123,6 +132,7 @@ impl PeriodGroup {
     }
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum RuleKind {
@@ -132,6 +142,7 @@ pub(crate) enum RuleKind {
 }
 
 /// A piece of a message template.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Part {
     Text(String),
@@ -155,6 +166,7 @@ impl Part {
 }
 
 /// One wording of a message: Vietnamese and English, and when it applies.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Template {
     pub vi: Vec<Part>,
@@ -177,6 +189,7 @@ impl Template {
 
 /// A rule's wordings per outcome: alternatives in order; the first whose `when` holds and
 /// whose placeholders are all known is used.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Messages {
     pub yes: Vec<Template>,
@@ -184,6 +197,18 @@ pub(crate) struct Messages {
     pub unknown: Vec<Template>,
 }
 
+impl Messages {
+    /// The wordings for `outcome`.
+    pub(crate) fn of(&self, outcome: crate::engine::Outcome) -> &[Template] {
+        match outcome {
+            crate::engine::Outcome::Yes => &self.yes,
+            crate::engine::Outcome::No => &self.no,
+            crate::engine::Outcome::Unknown => &self.unknown,
+        }
+    }
+}
+
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {
     pub name: String,
@@ -216,6 +241,7 @@ pub(crate) struct Rule {
     pub reforms: Vec<usize>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
 #[derive(Clone, Debug, Serialize)]
 pub(crate) struct Info {
     pub name: String,
@@ -247,7 +273,8 @@ pub(crate) struct Expect {
 }
 
 /// Metadata of one loaded pack.
-#[derive(Clone, Debug, Serialize, Default)]
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
+#[derive(Clone, Debug, Default)]
 pub struct PackMeta {
     /// Pack id (its folder name).
     pub id: String,
@@ -258,29 +285,26 @@ pub struct PackMeta {
     /// The legal document(s) it encodes.
     pub document: String,
     /// Date of the document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Who issued it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// The national decision it implements.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub implements: Option<String>,
     /// Where it applies.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jurisdiction: Option<String>,
     /// Status of the document today (repeal, mergers of provinces, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Message>,
     /// Packs it imports.
     pub imports: Vec<String>,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct EntityRules {
     pub name: String,
     pub record: usize,
     pub rules: Vec<Rule>,
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub by_name: HashMap<String, usize>,
     /// Decision and value rules in evaluation (dependency) order.
     pub order: Vec<usize>,
@@ -291,18 +315,24 @@ pub(crate) struct EntityRules {
     pub constraints_use_rules: bool,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Pack {
     pub meta: Vec<PackMeta>,
     pub enums: Vec<EnumType>,
     pub records: Vec<RecordType>,
     pub entities: Vec<EntityRules>,
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub entity_by_name: HashMap<String, usize>,
     pub params: Vec<Param>,
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub param_by_name: HashMap<String, usize>,
     pub groups: Vec<PeriodGroup>,
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub group_by_name: HashMap<String, usize>,
     pub infos: Vec<Info>,
+    /// The packs' own `[[test]]` cases (not in the compiled form).
+    #[cfg_attr(feature = "compiled", serde(skip))]
     pub tests: Vec<TestCase>,
     /// The registry the pack's progress report reads, and its indicators.
     pub registry: Registry,
@@ -314,7 +344,8 @@ pub(crate) struct Pack {
 
 /// A reform applied to a pack: what it is and what it rests on. Evaluations, reports and
 /// `explain` name it wherever it changes something.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "compiled", derive(serde::Deserialize))]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReformInfo {
     /// Its short name (`[reform] id`).
     pub id: String,
@@ -323,7 +354,6 @@ pub struct ReformInfo {
     /// The document it rests on (a draft law, a planning note).
     pub cite: Cite,
     /// A note on it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The file it was read from.
     pub file: String,
@@ -331,6 +361,7 @@ pub struct ReformInfo {
 
 /// What a pack declares about its registry (collections of rows, metadata keys), the
 /// indicators computed from it, and how small counts of people are protected.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Registry {
     pub label: Option<Message>,
@@ -342,6 +373,7 @@ pub(crate) struct Registry {
 }
 
 /// A list of rows of one entity in the registry.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Collection {
     pub name: String,
@@ -404,6 +436,7 @@ impl Compare {
 }
 
 /// One named group of a breakdown: the rows of the indicator for which `when` is yes.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Breakdown {
     pub name: String,
@@ -414,6 +447,7 @@ pub(crate) struct Breakdown {
 
 /// A progress indicator: an aggregate over a collection, for each member of a period group
 /// up to the report's date.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Indicator {
     pub name: String,
@@ -452,10 +486,72 @@ pub(crate) struct Indicator {
 
 /// How small counts of people are protected: sensitive cells under `threshold` are not shown,
 /// and every figure of a protected indicator is rounded to a multiple of `rounding`.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Disclosure {
     pub threshold: u64,
     pub rounding: u64,
     pub cite: Option<Cite>,
     pub note: Option<String>,
+}
+
+/// Writes an optional field: a human-readable form (JSON, the contract's shape) leaves an
+/// absent one out; the compact binary form (postcard, not self-describing) writes every field
+/// in order, or it could not be read back.
+fn optional<S: serde::ser::SerializeStruct, T: Serialize>(
+    st: &mut S,
+    key: &'static str,
+    value: &Option<T>,
+    every_field: bool,
+) -> Result<(), S::Error> {
+    if every_field || value.is_some() {
+        st.serialize_field(key, value)
+    } else {
+        st.skip_field(key)
+    }
+}
+
+impl Serialize for Cite {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let all = !serializer.is_human_readable();
+        let mut st = serializer.serialize_struct("Cite", 3)?;
+        st.serialize_field("document", &self.document)?;
+        st.serialize_field("section", &self.section)?;
+        optional(&mut st, "wording", &self.wording, all)?;
+        st.end()
+    }
+}
+
+impl Serialize for PackMeta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let all = !serializer.is_human_readable();
+        let mut st = serializer.serialize_struct("PackMeta", 10)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("version", &self.version)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("document", &self.document)?;
+        optional(&mut st, "date", &self.date, all)?;
+        optional(&mut st, "issuer", &self.issuer, all)?;
+        optional(&mut st, "implements", &self.implements, all)?;
+        optional(&mut st, "jurisdiction", &self.jurisdiction, all)?;
+        optional(&mut st, "status", &self.status, all)?;
+        st.serialize_field("imports", &self.imports)?;
+        st.end()
+    }
+}
+
+impl Serialize for ReformInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let all = !serializer.is_human_readable();
+        let mut st = serializer.serialize_struct("ReformInfo", 5)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("cite", &self.cite)?;
+        optional(&mut st, "note", &self.note, all)?;
+        st.serialize_field("file", &self.file)?;
+        st.end()
+    }
 }

@@ -73,6 +73,7 @@ impl Message {
 }
 
 /// How a decimal is meant: plain number, share (0.6 = 60%) or money in VND.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A plain number.

@@ -6,6 +6,7 @@ use crate::date::Date;
 use crate::text::Unit;
 
 /// A type in the rule language.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Ty {
     Bool,
@@ -32,6 +33,7 @@ impl Ty {
 }
 
 /// A fact or constant value, owned.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Val {
     Bool(bool),
@@ -44,6 +46,7 @@ pub(crate) enum Val {
 }
 
 /// A decoded record: one slot per field of its record type, `None` when the fact is absent.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Record {
     pub(crate) slots: Vec<Option<Val>>,

@@ -171,10 +171,10 @@ fn a_rule_replaced_changes_its_outcome_its_reasons_and_what_depends_on_it() {
         .map(|x| x.id.as_str())
         .collect();
     assert_eq!(ids, ["many-jobs-at-least"]);
-    // the citation is the reform's; the reason is the pack's `yes` wording
+    // the citation is the reform's, and so is the `yes` wording (exactly 60% is not "above")
     let d = after.decision("many_female_jobs").unwrap();
     assert_eq!(d.cite().document, "Phương án giả định sửa II.1.b");
-    assert_eq!(d.reasons()[0].en, "Female labour share 60% is above 60%");
+    assert_eq!(d.reasons()[0].en, "Female labour share 60% is at least 60%");
     // the replaced `no` wording is used
     let low = json!({ "kind": "htx", "workers": { "total": 10, "female": 5 } });
     let e = r.evaluate("cooperative", &low, at).unwrap();

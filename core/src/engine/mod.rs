@@ -3,6 +3,8 @@
 //! `run.rs`, decoding facts in [`crate::decode`], describing fields in [`crate::fields`].
 
 mod batch;
+#[cfg(feature = "compiled")]
+mod compiled;
 #[cfg(test)]
 mod reasons_tests;
 mod result;
@@ -219,6 +221,19 @@ impl Engine {
     /// assert_eq!(after.decision("meets_membership_minimum").unwrap().reforms()[0].id, "htx-min-7");
     /// ```
     pub fn with_reform(&self, reform: &Reform) -> Result<Engine, Error> {
+        if self.origin.packs.is_empty() {
+            // loaded from a compiled pack: the texts the reform is checked against are not here
+            return Err(Error::Input {
+                line: 0,
+                column: 0,
+                field: None,
+                code: Code::ReformCompiled.as_str(),
+                message: msg!(
+                    vi: "Không áp dụng được cải cách: bộ quy tắc này được nạp từ gói luật đã biên dịch, không có các tệp của gói để kiểm tra lại; hãy nạp gói từ các tệp của nó",
+                    en: "Cannot apply a reform: this engine was loaded from a compiled pack, without the pack's files to check it against; load the pack from its files",
+                ),
+            });
+        }
         let mut reforms = self.reforms.clone();
         reforms.push(reform.clone());
         let o = &self.origin;
@@ -284,11 +299,16 @@ impl Engine {
     }
 
     pub(crate) fn entity(&self, name: &str) -> Result<&EntityRules, Error> {
-        self.pack
-            .entity_by_name
-            .get(name)
-            .and_then(|&i| self.pack.entities.get(i))
-            .ok_or_else(|| Error::UnknownEntity(name.to_string()))
+        // a pack has a few entities: comparing names is cheaper than hashing one
+        let found = if self.pack.entities.len() <= 8 {
+            self.pack.entities.iter().find(|e| e.name == name)
+        } else {
+            self.pack
+                .entity_by_name
+                .get(name)
+                .and_then(|&i| self.pack.entities.get(i))
+        };
+        found.ok_or_else(|| Error::UnknownEntity(name.to_string()))
     }
 
     /// An entity's rules and schema tree.
@@ -451,6 +471,37 @@ impl Engine {
         Ok(self.evaluate_record(er, record, as_of))
     }
 
+    /// The outcome and value of each decision of `entity` on a decoded record, in the order
+    /// of [`Engine::decision_names`], into `out` (cleared first): the answers of
+    /// [`Engine::evaluate_decoded`] without reasons or missing facts, for callers that need
+    /// only answers (compact outputs, columns). Reusing `out` from record to record, it
+    /// allocates nothing for the usual pack (a text value aside).
+    ///
+    /// ```
+    /// use htx_rules::{Date, Engine, Outcome, Scalar};
+    /// let engine = Engine::embedded().unwrap();
+    /// let as_of = Date::parse("2025-06-30").unwrap();
+    /// let coop = serde_json::json!({ "kind": "htx", "workers": { "total": 40, "female": 31 } });
+    /// let (record, _) = engine.decode("cooperative", &coop, as_of).unwrap();
+    /// let mut out = Vec::new();
+    /// engine.evaluate_decoded_outcomes("cooperative", &record, as_of, &mut out).unwrap();
+    /// let names = engine.decision_names("cooperative").unwrap();
+    /// let k = names.iter().position(|n| *n == "many_female_jobs").unwrap();
+    /// assert_eq!(out[k].0, Outcome::Yes);
+    /// assert_eq!(out[k].1, Some(Scalar::Decimal("0.775".parse().unwrap())));
+    /// ```
+    pub fn evaluate_decoded_outcomes(
+        &self,
+        entity: &str,
+        record: &Record,
+        as_of: Date,
+        out: &mut Vec<(Outcome, Option<Scalar>)>,
+    ) -> Result<(), Error> {
+        let er = self.entity(entity)?;
+        self.outcomes(er, record, as_of, out);
+        Ok(())
+    }
+
     /// Evaluates a columnar batch (pandas / Arrow): one outcome and value column per decision.
     /// Columns that are not in the schema are in `notes` (ignored, or misspelled with the
     /// field meant), and so are decisions that no column can decide.
@@ -508,19 +559,19 @@ impl Engine {
             errors: Vec::new(),
             notes: Default::default(),
         };
+        let mut outs = Vec::with_capacity(er.outputs.len());
         for row in 0..rows.rows() {
             let mut rec = rows.row(row, &mut res.errors);
             let mut row_errors = Vec::new();
             self.sanitize(er, &mut rec, as_of, &mut row_errors);
             res.errors.extend(row_errors.into_iter().map(|e| (row, e)));
-            let outs = self.run_rules(er, &rec, as_of, false);
-            for (k, &i) in er.outputs.iter().enumerate() {
-                let o = outs.get(i).and_then(|o| o.as_ref());
+            self.outcomes(er, &rec, as_of, &mut outs);
+            for (k, (outcome, value)) in outs.drain(..).enumerate() {
                 if let Some(c) = res.outcomes.get_mut(k) {
-                    c.push(o.map(|o| o.outcome).unwrap_or(Outcome::Unknown));
+                    c.push(outcome);
                 }
                 if let Some(c) = res.values.get_mut(k) {
-                    c.push(o.and_then(|o| o.value.clone()));
+                    c.push(value);
                 }
             }
         }

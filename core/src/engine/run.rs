@@ -15,48 +15,89 @@ use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
 use crate::value::Record;
 
-/// What running one rule gives.
-#[derive(Clone, Debug)]
-pub(crate) struct RuleOut {
-    pub outcome: Outcome,
-    pub value: Option<Scalar>,
-    pub target: Option<Scalar>,
-    pub args: Vec<Option<Scalar>>,
-    /// Whether each wording of the outcome's messages applies.
-    pub whens: Vec<bool>,
-    pub missing: Vec<String>,
-    pub notes: Vec<Note>,
+/// What one run of a rule gives; what it recorded when unknown (missing facts, notes) stays
+/// in the context until [`take_trace`].
+#[derive(Clone, Copy, Debug)]
+struct Ran<'a> {
+    outcome: Outcome,
+    value: Option<V<'a>>,
+    target: Option<V<'a>>,
+    /// What other rules see through `rule.NAME`.
+    visible: Option<V<'a>>,
+}
+
+/// The missing facts (sorted, each once) and notes of a rule that came out `outcome`: none
+/// unless it is unknown.
+fn take_trace(cx: &mut Cx<'_>, outcome: Outcome) -> (Vec<String>, Vec<Note>) {
+    if outcome == Outcome::Unknown {
+        let (mut m, mut n) = cx.take_trace();
+        m.sort();
+        m.dedup();
+        n.dedup();
+        (m, n)
+    } else {
+        (Vec::new(), Vec::new())
+    }
 }
 
 impl Engine {
-    /// The output decisions of `er` on a decoded record (no id, no field errors yet).
+    /// The output decisions of `er` on a decoded record (no id, no field errors yet). Each
+    /// output's decision is written in place as its rule runs (no intermediate per rule).
     pub(crate) fn evaluate_record<'e>(
         &'e self,
         er: &'e EntityRules,
         rec: &Record,
         as_of: Date,
     ) -> Evaluation<'e> {
-        let mut outs = self.run_rules(er, rec, as_of, true);
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
         let mut decisions = Vec::with_capacity(er.outputs.len());
+        // (every output is a decision or value rule, so it is in `er.order` and gets filled)
         for &i in &er.outputs {
-            let (Some(rule), Some(o)) = (er.rules.get(i), outs.get_mut(i).and_then(Option::take))
-            else {
+            if let Some(rule) = er.rules.get(i) {
+                decisions.push(Decision {
+                    rule,
+                    pack: &self.pack,
+                    record: er.record,
+                    outcome: Outcome::Unknown,
+                    value: None,
+                    target: None,
+                    args: Vec::new(),
+                    whens: Vec::new(),
+                    missing: Vec::new(),
+                    invalid: Vec::new(),
+                    notes: Vec::new(),
+                    as_of,
+                });
+            }
+        }
+        // (outputs usually run in their own order: look for the next one first)
+        let mut next = 0;
+        for &i in &er.order {
+            let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            decisions.push(Decision {
-                rule,
-                pack: &self.pack,
-                record: er.record,
-                outcome: o.outcome,
-                value: o.value,
-                target: o.target,
-                args: o.args,
-                whens: o.whens,
-                missing: o.missing,
-                invalid: Vec::new(),
-                notes: o.notes,
-                as_of,
-            });
+            let ran = self.eval_rule(&mut cx, rule, as_of);
+            let (missing, notes) = take_trace(&mut cx, ran.outcome);
+            let (args, whens) = message_args(&mut cx, rule, rule.messages.of(ran.outcome));
+            let over_budget = notes.contains(&Note::Budget);
+            cx.set_rule(i, ran.visible, &missing, over_budget);
+            let at = if er.outputs.get(next) == Some(&i) {
+                Some(next)
+            } else {
+                er.outputs.iter().position(|&o| o == i)
+            };
+            if let Some(k) = at {
+                next = k + 1;
+            }
+            if let Some(d) = at.and_then(|k| decisions.get_mut(k)) {
+                d.outcome = ran.outcome;
+                d.value = ran.value.and_then(Scalar::of);
+                d.target = ran.target.and_then(Scalar::of);
+                d.args = args;
+                d.whens = whens;
+                d.missing = missing;
+                d.notes = notes;
+            }
         }
         Evaluation {
             id: None,
@@ -66,42 +107,55 @@ impl Engine {
         }
     }
 
-    /// Runs the decision and value rules of `er` in dependency order; one output per rule
-    /// (`None` for constraints). `explain = false` skips what only reasons need (missing
-    /// pointers, message arguments).
-    pub(crate) fn run_rules(
+    /// The outcome and value of each output decision of `er` (in output order, as
+    /// [`EntityRules::outputs`]) into `out`, which is cleared first: what columnar batches and
+    /// compact outputs need, without reasons. Reusing `out`, it allocates nothing for the
+    /// usual pack (a text value aside).
+    pub(crate) fn outcomes(
         &self,
         er: &EntityRules,
         rec: &Record,
         as_of: Date,
-        explain: bool,
-    ) -> Vec<Option<RuleOut>> {
-        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), explain);
-        self.run_rules_in(&mut cx, er, as_of)
+        out: &mut Vec<(Outcome, Option<Scalar>)>,
+    ) {
+        let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
+        self.run_rules_in(&mut cx, er, as_of, out);
     }
 
-    /// [`Engine::run_rules`] in a context of the caller's (which then knows the work done).
+    /// [`Engine::outcomes`] in a context of the caller's (which then knows the work done).
     fn run_rules_in<'a>(
         &'a self,
         cx: &mut Cx<'a>,
         er: &'a EntityRules,
         as_of: Date,
-    ) -> Vec<Option<RuleOut>> {
-        let n = er.rules.len();
-        let mut outs: Vec<Option<RuleOut>> = Vec::with_capacity(n);
-        outs.resize_with(n, || None);
+        out: &mut Vec<(Outcome, Option<Scalar>)>,
+    ) {
+        out.clear();
+        out.resize(er.outputs.len(), (Outcome::Unknown, None));
+        let mut next = 0;
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(cx, rule, as_of);
-            let over_budget = out.notes.contains(&Note::Budget);
-            cx.set_rule(i, visible, &out.missing, over_budget);
-            if let Some(slot) = outs.get_mut(i) {
-                *slot = Some(out);
+            let ran = self.eval_rule(cx, rule, as_of);
+            let (missing, notes) = take_trace(cx, ran.outcome);
+            if cx.explains() {
+                // (what reasons would need, evaluated as for a decision: it takes its budget)
+                let _ = message_args(cx, rule, rule.messages.of(ran.outcome));
+            }
+            cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
+            let at = if er.outputs.get(next) == Some(&i) {
+                Some(next)
+            } else {
+                er.outputs.iter().position(|&o| o == i)
+            };
+            if let Some(k) = at {
+                next = k + 1;
+            }
+            if let Some(slot) = at.and_then(|k| out.get_mut(k)) {
+                *slot = (ran.outcome, ran.value.and_then(Scalar::of));
             }
         }
-        outs
     }
 
     /// The most steps of the evaluation budget ([`crate::limits::EVAL_STEPS`]) either pass over
@@ -110,7 +164,7 @@ impl Engine {
     #[cfg(test)]
     pub(crate) fn steps(&self, er: &EntityRules, rec: &Record, as_of: Date) -> u64 {
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
-        let _ = self.run_rules_in(&mut cx, er, as_of);
+        self.run_rules_in(&mut cx, er, as_of, &mut Vec::new());
         let rules = cx.steps_used();
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
         let _ = self.constraint_errors_in(&mut cx, er, as_of);
@@ -151,9 +205,9 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let (out, visible) = self.eval_rule(cx, rule, as_of);
-            let over_budget = out.notes.contains(&Note::Budget);
-            cx.set_rule(i, visible, &out.missing, over_budget);
+            let ran = self.eval_rule(cx, rule, as_of);
+            let (missing, notes) = take_trace(cx, ran.outcome);
+            cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
         }
         for &ci in &er.constraints {
             let Some(rule) = er.rules.get(ci) else {
@@ -310,14 +364,25 @@ impl Engine {
         }
     }
 
-    /// Evaluates one rule; returns its output and the value other rules see through
-    /// `rule.NAME`.
-    fn eval_rule<'a>(
-        &'a self,
-        cx: &mut Cx<'a>,
-        rule: &'a Rule,
-        as_of: Date,
-    ) -> (RuleOut, Option<V<'a>>) {
+    /// Evaluates one rule: its outcome, value and target, and the value other rules see
+    /// through `rule.NAME`. When it comes out unknown, what it recorded (missing facts,
+    /// notes) is left in `cx` for [`take_trace`]. The rule first runs without recording the
+    /// pointers of missing facts; only when it comes out unknown (and the context explains)
+    /// does it run again, with the budget it had, recording them.
+    fn eval_rule<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> Ran<'a> {
+        let budget = cx.budget();
+        cx.set_trace(false);
+        let mut ran = self.eval_rule_once(cx, rule, as_of);
+        if ran.outcome == Outcome::Unknown && cx.explains() {
+            cx.restore_budget(budget);
+            cx.set_trace(true);
+            ran = self.eval_rule_once(cx, rule, as_of);
+        }
+        ran
+    }
+
+    /// One run of [`Engine::eval_rule`].
+    fn eval_rule_once<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> Ran<'a> {
         cx.clear_trace();
         cx.start_rule();
         if let Some(g) = rule.applies_in {
@@ -328,16 +393,13 @@ impl Engine {
                 .and_then(|gr| gr.at(as_of))
                 .is_none()
             {
-                let out = RuleOut {
+                cx.note(Note::Period { group: g });
+                return Ran {
                     outcome: Outcome::Unknown,
                     value: None,
                     target: None,
-                    args: Vec::new(),
-                    whens: Vec::new(),
-                    missing: Vec::new(),
-                    notes: vec![Note::Period { group: g }],
+                    visible: None,
                 };
-                return (out, None);
             }
         }
         cx.clear_locals();
@@ -371,35 +433,12 @@ impl Engine {
                 None => (Outcome::Unknown, None),
             },
         };
-        let (missing, notes) = if outcome == Outcome::Unknown {
-            let (mut m, mut n) = cx.take_trace();
-            m.sort();
-            m.dedup();
-            n.dedup();
-            (m, n)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let (args, whens) = if cx.explains() {
-            let templates = match outcome {
-                Outcome::Yes => &rule.messages.yes,
-                Outcome::No => &rule.messages.no,
-                Outcome::Unknown => &rule.messages.unknown,
-            };
-            message_args(cx, rule, templates)
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let out = RuleOut {
+        Ran {
             outcome,
-            value: value.and_then(Scalar::of),
-            target: target.and_then(Scalar::of),
-            args,
-            whens,
-            missing,
-            notes,
-        };
-        (out, visible)
+            value,
+            target,
+            visible,
+        }
     }
 }
 
@@ -427,9 +466,9 @@ impl Engine {
                 let Some(rule) = er.rules.get(i) else {
                     continue;
                 };
-                let (out, visible) = self.eval_rule(&mut cx, rule, at);
-                let over_budget = out.notes.contains(&Note::Budget);
-                cx.set_rule(i, visible, &out.missing, over_budget);
+                let ran = self.eval_rule(&mut cx, rule, at);
+                let (missing, notes) = take_trace(&mut cx, ran.outcome);
+                cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
             }
         }
         cx.clear_trace();

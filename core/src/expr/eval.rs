@@ -78,6 +78,94 @@ struct Bind<'a> {
     index: usize,
 }
 
+/// How many rules' values an evaluation keeps without allocating.
+const RULES_INLINE: usize = 24;
+
+/// A stack kept inline up to `N` items, so evaluating the usual rule allocates nothing; past
+/// `N` it moves to the heap.
+#[derive(Clone, Debug)]
+struct Stack<T: Copy, const N: usize> {
+    inline: [T; N],
+    len: usize,
+    /// Every item, once there are more than `N`.
+    heap: Option<Vec<T>>,
+}
+
+impl<T: Copy, const N: usize> Stack<T, N> {
+    /// An empty stack (`fill` is what unused inline places hold).
+    fn new(fill: T) -> Self {
+        Stack {
+            inline: [fill; N],
+            len: 0,
+            heap: None,
+        }
+    }
+
+    /// `n` copies of `fill`.
+    fn filled(fill: T, n: usize) -> Self {
+        let mut s = Stack::new(fill);
+        if n <= N {
+            s.len = n;
+        } else {
+            s.heap = Some(vec![fill; n]);
+        }
+        s
+    }
+
+    #[inline]
+    fn as_slice(&self) -> &[T] {
+        match &self.heap {
+            Some(v) => v,
+            None => self.inline.get(..self.len).unwrap_or(&[]),
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<&T> {
+        self.as_slice().get(i)
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        match &mut self.heap {
+            Some(v) => v.get_mut(i),
+            None => self.inline.get_mut(..self.len).and_then(|s| s.get_mut(i)),
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, x: T) {
+        match &mut self.heap {
+            Some(v) => v.push(x),
+            None => match self.inline.get_mut(self.len) {
+                Some(slot) => {
+                    *slot = x;
+                    self.len += 1;
+                }
+                None => {
+                    let mut v = Vec::with_capacity(2 * N + 1);
+                    v.extend_from_slice(&self.inline);
+                    v.push(x);
+                    self.heap = Some(v);
+                }
+            },
+        }
+    }
+
+    #[inline]
+    fn truncate(&mut self, n: usize) {
+        match &mut self.heap {
+            Some(v) => v.truncate(n),
+            None => self.len = self.len.min(n),
+        }
+    }
+
+    #[inline]
+    fn clear(&mut self) {
+        self.truncate(0);
+    }
+}
+
 /// A point in what an evaluation has recorded (missing facts, notes), to go back to.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Mark {
@@ -94,16 +182,20 @@ pub(crate) struct Cx<'a> {
     root: &'a Record,
     /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
     /// the index plus one), so `rule.NAME` finds them without a scan.
-    rule_vals: Vec<(Option<V<'a>>, u32)>,
+    rule_vals: Stack<(Option<V<'a>>, u32), RULES_INLINE>,
     /// Missing facts of the rules that came out unknown (few: kept sparse), and whether the
     /// budget ran out in them.
     rule_missing: Vec<(Vec<String>, bool)>,
-    locals: Vec<Option<V<'a>>>,
-    vars: Vec<Bind<'a>>,
+    locals: Stack<Option<V<'a>>, 8>,
+    vars: Stack<Bind<'a>, 4>,
     missing: Vec<String>,
     /// Whether to record the pointers of missing facts (off for columnar batches, which
     /// return outcomes and values only).
     explain: bool,
+    /// Whether field reads record the pointers of missing facts now. The rule runner runs a
+    /// rule without (the common case: its outcome is known and nobody needs them), and runs
+    /// it again with, only when it comes out unknown.
+    trace: bool,
     notes: Vec<Note>,
     /// Steps left of the rule's budget ([`EVAL_STEPS`], renewed by [`Cx::start_rule`]) and of
     /// the record's ([`EVAL_STEPS_PER_RECORD`]): one per list item a quantifier or a
@@ -126,11 +218,16 @@ impl<'a> Cx<'a> {
             pack,
             as_of,
             root,
-            rule_vals: vec![(None, 0); n_rules],
+            rule_vals: Stack::filled((None, 0), n_rules),
             rule_missing: Vec::new(),
             explain,
-            locals: Vec::new(),
-            vars: Vec::new(),
+            trace: explain,
+            locals: Stack::new(None),
+            vars: Stack::new(Bind {
+                v: V::Bool(false),
+                dom: None,
+                index: 0,
+            }),
             missing: Vec::new(),
             notes: Vec::new(),
             steps: EVAL_STEPS,
@@ -176,6 +273,32 @@ impl<'a> Cx<'a> {
     #[inline]
     pub(crate) fn explains(&self) -> bool {
         self.explain
+    }
+
+    /// Records a note (why a value is unknown).
+    #[inline]
+    pub(crate) fn note(&mut self, n: Note) {
+        self.notes.push(n);
+    }
+
+    /// Turns the recording of missing facts' pointers on or off (it is on only when the
+    /// context explains, see [`Cx::new`]).
+    #[inline]
+    pub(crate) fn set_trace(&mut self, on: bool) {
+        self.trace = on && self.explain;
+    }
+
+    /// What is left of the record's budget, to give it back with [`Cx::restore_budget`]
+    /// before a rule is run a second time (to trace it): the second run costs nothing.
+    #[inline]
+    pub(crate) fn budget(&self) -> u64 {
+        self.record_steps
+    }
+
+    /// See [`Cx::budget`].
+    #[inline]
+    pub(crate) fn restore_budget(&mut self, record_steps: u64) {
+        self.record_steps = record_steps;
     }
 
     /// What has been recorded so far.
@@ -256,7 +379,7 @@ impl<'a> Cx<'a> {
     /// The values of the rule's `let`s so far.
     #[inline]
     pub(crate) fn locals(&self) -> &[Option<V<'a>>] {
-        &self.locals
+        self.locals.as_slice()
     }
 
     /// Binds `it` to item `index` of the list at `ptr` (a constraint's `each`).
@@ -294,6 +417,17 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Records the pointer of the missing fact at `ptr` under `base` (when tracing).
+    #[cold]
+    #[inline(never)]
+    fn missing_fact(&mut self, base: Base, ptr: &str) {
+        if self.trace {
+            let p = self.pointer(base, ptr);
+            self.missing.push(p);
+        }
+    }
+
+    #[inline]
     fn field(&mut self, base: Base, slots: &[usize], ptr: &str) -> Option<V<'a>> {
         let mut rec: &'a Record = match base {
             Base::Root => self.root,
@@ -306,10 +440,7 @@ impl<'a> Cx<'a> {
         for (i, s) in slots.iter().enumerate() {
             match rec.slots.get(*s).and_then(|x| x.as_ref()) {
                 None => {
-                    if self.explain {
-                        let p = self.pointer(base, ptr);
-                        self.missing.push(p);
-                    }
+                    self.missing_fact(base, ptr);
                     return None;
                 }
                 Some(v) if i + 1 == n => return Some(V::of(v)),
@@ -320,10 +451,40 @@ impl<'a> Cx<'a> {
         Some(V::Rec(rec))
     }
 
+    /// [`Cx::eval`] of an operand, reading the commonest leaves (a constant, a `let`, a
+    /// field of a bound variable) without a call.
+    #[inline(always)]
+    fn operand(&mut self, ex: &'a Ex) -> Option<V<'a>> {
+        match ex {
+            Ex::Const(v) => Some(V::of(v)),
+            Ex::Local(i) => self.locals.get(*i).copied().flatten(),
+            Ex::Field {
+                base: Base::Var(k),
+                slots,
+                ptr,
+            } if slots.len() == 1 => {
+                let Some(V::Rec(rec)) = self.vars.get(*k).map(|b| b.v) else {
+                    return None;
+                };
+                match slots
+                    .first()
+                    .and_then(|s| rec.slots.get(*s))
+                    .and_then(|x| x.as_ref())
+                {
+                    Some(v) => Some(V::of(v)),
+                    None => {
+                        self.missing_fact(Base::Var(*k), ptr);
+                        None
+                    }
+                }
+            }
+            _ => self.eval(ex),
+        }
+    }
+
     pub(crate) fn eval(&mut self, ex: &'a Ex) -> Option<V<'a>> {
         match ex {
             Ex::Const(v) => Some(V::of(v)),
-            Ex::Unknown => None,
             Ex::Field { base, slots, ptr } => self.field(*base, slots, ptr),
             Ex::Var(k) => self.vars.get(*k).map(|b| b.v),
             Ex::Local(i) => self.locals.get(*i).copied().flatten(),
@@ -334,6 +495,7 @@ impl<'a> Cx<'a> {
                 }
                 v
             }
+            Ex::Unknown => None,
             Ex::AsOf => Some(V::Date(self.as_of)),
             Ex::Param { id, at } => self.param(*id, at.as_deref()),
             Ex::Not(a) => match self.eval(a)? {
@@ -380,8 +542,8 @@ impl<'a> Cx<'a> {
                 }
             }
             Ex::Cmp(op, a, b) => {
-                let x = self.eval(a);
-                let y = self.eval(b);
+                let x = self.operand(a);
+                let y = self.operand(b);
                 let ord = compare(x?, y?)?;
                 Some(V::Bool(match op {
                     CmpOp::Eq => ord == Ordering::Equal,
@@ -436,8 +598,10 @@ impl<'a> Cx<'a> {
     fn rule_missing_of(&mut self, at: u32) {
         let i = usize::try_from(at).unwrap_or(usize::MAX).wrapping_sub(1);
         if let Some((m, over_budget)) = self.rule_missing.get(i) {
-            let (m, over_budget) = (m.clone(), *over_budget);
-            self.missing.extend(m);
+            let over_budget = *over_budget;
+            if self.trace {
+                self.missing.extend(m.iter().cloned());
+            }
             if over_budget {
                 self.notes.push(Note::Budget);
             }
@@ -465,7 +629,7 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn member(&mut self, a: &'a Ex, b: &'a Ex, negate: bool) -> Option<V<'a>> {
-        let x = self.eval(a);
+        let x = self.operand(a);
         let y = self.eval(b);
         let (x, V::List(items)) = (x?, y?) else {
             return None;

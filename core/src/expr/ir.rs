@@ -3,12 +3,14 @@
 use crate::value::Val;
 
 /// Where a field path starts: the record being evaluated or a quantifier's bound variable.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Base {
     Root,
     Var(usize),
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CmpOp {
     Eq,
@@ -19,6 +21,7 @@ pub(crate) enum CmpOp {
     Ge,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ArOp {
     Add,
@@ -27,6 +30,7 @@ pub(crate) enum ArOp {
     Div,
 }
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Builtin {
     Year,
@@ -42,6 +46,7 @@ pub(crate) enum Builtin {
 
 pub(crate) use crate::expr::syntax::QuantKind;
 
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) enum Ex {
     Const(Val),

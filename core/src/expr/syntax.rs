@@ -96,6 +96,7 @@ impl BinOp {
 }
 
 /// Quantifiers over lists.
+#[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QuantKind {
     /// `any(x in xs: p)`
