@@ -37,8 +37,9 @@ import registry as reg  # noqa: E402
 
 
 def evaluate_part(frame: Any, engine: htx_rules.Engine, as_of: str) -> Any:
-    """One partition (a pandas frame) -> its decisions (a pandas frame, same index)."""
-    return engine.evaluate_many("person", frame, as_of)
+    """One partition (a pandas frame) -> its decisions (a pandas frame, same index). One thread:
+    the cluster already runs a task per core."""
+    return engine.evaluate_many("person", frame, as_of, threads=1)
 
 
 def partial_of_file(engine: htx_rules.Engine, collection: str, path: str, first: int, as_of: str) -> Any:

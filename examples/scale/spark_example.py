@@ -112,7 +112,8 @@ def main() -> int:
 
         def evaluate(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
             for batch in batches:
-                yield as_text(engine.evaluate_many("person", batch, as_of))
+                # one thread: Spark already runs a task per core
+                yield as_text(engine.evaluate_many("person", batch, as_of, threads=1))
 
         answers = persons.mapInArrow(evaluate, schema)
         # the first job starts the Python workers (and builds the engine in each): not timed
