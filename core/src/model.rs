@@ -197,17 +197,6 @@ pub(crate) struct Messages {
     pub unknown: Vec<Template>,
 }
 
-impl Messages {
-    /// The wordings for `outcome`.
-    pub(crate) fn of(&self, outcome: crate::engine::Outcome) -> &[Template] {
-        match outcome {
-            crate::engine::Outcome::Yes => &self.yes,
-            crate::engine::Outcome::No => &self.no,
-            crate::engine::Outcome::Unknown => &self.unknown,
-        }
-    }
-}
-
 #[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct Rule {

@@ -1,11 +1,9 @@
 //! The static shape of an entity's outputs: which decisions carry a value, and of which type.
 //!
 //! Columnar bindings (Arrow, pandas, polars) must fix a schema before the first row is
-//! evaluated — a stream's schema is announced up front — so they ask here instead of looking
-//! at the values of one batch.
+//! evaluated — a stream's schema is announced up front — so they ask for these types instead of looking
+//! at the values of one batch (`Engine::output_types`, `Engine::decisions_info`).
 
-use crate::engine::Engine;
-use crate::error::Error;
 use crate::text::Unit;
 use crate::value::Ty;
 
@@ -37,33 +35,6 @@ pub struct OutputType {
     pub name: String,
     /// The type of its value; `None` for a decision without a value (yes/no/unknown only).
     pub value: Option<ValueType>,
-}
-
-impl Engine {
-    /// The output decisions of `entity` in pack order (the order of
-    /// [`crate::ColumnarResult::names`]), each with the type of its value.
-    ///
-    /// ```
-    /// use htx_rules::{Engine, ValueType};
-    /// let engine = Engine::embedded().unwrap();
-    /// let outs = engine.output_types("cooperative").unwrap();
-    /// let share = outs.iter().find(|o| o.name == "female_labour_share").unwrap();
-    /// assert_eq!(share.value, Some(ValueType::Share));
-    /// let wm = outs.iter().find(|o| o.name == "women_managed").unwrap();
-    /// assert_eq!(wm.value, None);
-    /// ```
-    ///
-    /// A narrow view of [`Engine::decisions_info`] (which carries the same `value_type`).
-    pub fn output_types(&self, entity: &str) -> Result<Vec<OutputType>, Error> {
-        Ok(self
-            .decisions_info(entity)?
-            .into_iter()
-            .map(|d| OutputType {
-                name: d.name,
-                value: d.value_type,
-            })
-            .collect())
-    }
 }
 
 /// The value type of a checked type, when a decision can carry it out.

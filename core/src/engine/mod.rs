@@ -32,6 +32,7 @@ use crate::error::{Error, FieldError};
 use crate::fields::FieldInfo;
 use crate::limits::PackLimits;
 use crate::model::{EntityRules, Pack, PackMeta, ReformInfo};
+use crate::outputs::OutputType;
 use crate::pack::check;
 use crate::pack::source::{DirLoader, EmbeddedLoader, MemoryLoader, PackFiles, PackLoader};
 use crate::pack::Reform;
@@ -775,6 +776,31 @@ impl Engine {
     /// ```
     pub fn decisions_info(&self, entity: &str) -> Result<Vec<DecisionInfo>, Error> {
         Ok(crate::decisions::outputs(self.entity(entity)?))
+    }
+
+    /// The output decisions of `entity` in pack order (the order of
+    /// [`crate::ColumnarResult::names`]), each with the type of its value.
+    ///
+    /// ```
+    /// use htx_rules::{Engine, ValueType};
+    /// let engine = Engine::embedded().unwrap();
+    /// let outs = engine.output_types("cooperative").unwrap();
+    /// let share = outs.iter().find(|o| o.name == "female_labour_share").unwrap();
+    /// assert_eq!(share.value, Some(ValueType::Share));
+    /// let wm = outs.iter().find(|o| o.name == "women_managed").unwrap();
+    /// assert_eq!(wm.value, None);
+    /// ```
+    ///
+    /// A narrow view of [`Engine::decisions_info`] (which carries the same `value_type`).
+    pub fn output_types(&self, entity: &str) -> Result<Vec<OutputType>, Error> {
+        Ok(self
+            .decisions_info(entity)?
+            .into_iter()
+            .map(|d| OutputType {
+                name: d.name,
+                value: d.value_type,
+            })
+            .collect())
     }
 
     /// A JSON Schema (draft 2020-12) of `entity`, for form builders.

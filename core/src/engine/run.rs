@@ -78,7 +78,7 @@ impl Engine {
             };
             let ran = self.eval_rule(&mut cx, rule, as_of);
             let (missing, notes) = take_trace(&mut cx, ran.outcome);
-            let (args, whens) = message_args(&mut cx, rule, rule.messages.of(ran.outcome));
+            let (args, whens) = message_args(&mut cx, rule, wordings(&rule.messages, ran.outcome));
             let over_budget = notes.contains(&Note::Budget);
             cx.set_rule(i, ran.visible, &missing, over_budget);
             let at = if er.outputs.get(next) == Some(&i) {
@@ -141,7 +141,7 @@ impl Engine {
             let (missing, notes) = take_trace(cx, ran.outcome);
             if cx.explains() {
                 // (what reasons would need, evaluated as for a decision: it takes its budget)
-                let _ = message_args(cx, rule, rule.messages.of(ran.outcome));
+                let _ = message_args(cx, rule, wordings(&rule.messages, ran.outcome));
             }
             cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
             let at = if er.outputs.get(next) == Some(&i) {
@@ -589,4 +589,14 @@ fn message_args<'a>(
     };
     cx.reset(m);
     (values, applies)
+}
+
+/// A rule's wordings for `outcome` (kept here, beside the outcomes, so the model does not know
+/// the engine's types).
+fn wordings(m: &crate::model::Messages, outcome: Outcome) -> &[crate::model::Template] {
+    match outcome {
+        Outcome::Yes => &m.yes,
+        Outcome::No => &m.no,
+        Outcome::Unknown => &m.unknown,
+    }
 }

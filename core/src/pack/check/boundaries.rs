@@ -3,7 +3,7 @@
 //! comparisons of one input with one threshold that leave a gap, overlap or read it two ways.
 
 use super::context::Context;
-use super::rules::RuleTable;
+use super::table::RuleTable;
 use crate::codes::Code;
 
 /// Reports the analysis's findings as `lint.boundary` warnings at each rule's condition.

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use super::context::{cite, Context, Diags, Names, Parsed, What};
 use super::lints::wording_kind;
-use super::rules::RuleTable;
+use super::table::RuleTable;
 use super::types::{field_defs, mark_bounded};
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};

@@ -3,7 +3,7 @@
 //! "từ … trở lên" are `>=`).
 
 use super::context::Context;
-use super::rules::RuleTable;
+use super::table::RuleTable;
 use crate::codes::Code;
 use crate::expr::ir::CmpOp;
 

@@ -24,7 +24,7 @@ use std::collections::BTreeSet;
 use toml::Spanned;
 
 use super::context::{Context, Diags};
-use super::rules::RuleTable;
+use super::table::RuleTable;
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::{ArOp, Base, Builtin, Ex};

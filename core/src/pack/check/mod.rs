@@ -35,6 +35,7 @@ mod order;
 mod params;
 mod reforms;
 mod rules;
+mod table;
 mod tests;
 mod types;
 mod values;

@@ -2,7 +2,7 @@
 //! refers to), with cycles reported; and which rules are outputs and constraints.
 
 use super::context::Context;
-use super::rules::RuleTable;
+use super::table::RuleTable;
 use crate::codes::Code;
 use crate::model::{EntityRules, RuleKind};
 

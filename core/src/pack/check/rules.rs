@@ -9,6 +9,7 @@ use toml::Spanned;
 use super::context::{cite, Context, Diags, Names, Parsed, What};
 use super::messages::{self, Holes};
 use super::order::dependency_order;
+use super::table::{Pending, RuleTable};
 use crate::codes::Code;
 use crate::expr::compile::{ty_name, Scope};
 use crate::expr::ir::Ex;
@@ -17,24 +18,6 @@ use crate::limits::some_of;
 use crate::model::{Pack, Rule, RuleKind};
 use crate::pack::doc::RuleDoc;
 use crate::value::Ty;
-
-/// A rule whose name and kind checked out, waiting to be compiled.
-pub(super) struct Pending<'d> {
-    pub file: usize,
-    pub doc: &'d RuleDoc,
-    pub entity: usize,
-    pub kind: RuleKind,
-    pub pack: String,
-}
-
-/// The rules of every entity, by name: what expressions may refer to as `rule.NAME`.
-pub(super) struct RuleTable<'d> {
-    /// In the order written; a rule's index within its entity is its rank among the
-    /// entity's pending rules.
-    pub pending: Vec<Pending<'d>>,
-    /// Per entity: rule name → (index, type) of the decisions and typed value rules.
-    pub types: Vec<HashMap<String, (usize, Ty)>>,
-}
 
 /// Declares every rule: its entity, kind, name (once per entity) and, for a value rule, type.
 pub(super) fn declare<'d>(cx: &mut Context, docs: &'d [Parsed]) -> RuleTable<'d> {
