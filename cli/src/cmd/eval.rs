@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use htx_rules::read::RecordError;
 use htx_rules::{Date, Engine, Error, Evaluation, Lang};
 
-use super::records::{self, ReadArgs, Unreadable};
+use super::records::{self, RecordArgs, Unreadable};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
@@ -17,7 +17,7 @@ use crate::out::table::{terminal_width, TableWriter};
 use crate::out::xlsx::{About, EvalWorkbook};
 use crate::out::{self, finish_io, Target};
 use crate::progress::Progress;
-use crate::{pipeline, suggest, Ctx};
+use crate::{pipeline, Ctx};
 
 /// The formats `eval` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -39,15 +39,8 @@ pub enum Format {
 /// `eval`'s arguments.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Entity: cooperative, person, progress, calendar.
-    #[arg(long)]
-    entity: String,
-    /// As-of date (YYYY-MM-DD); today in Vietnam when absent.
-    #[arg(long)]
-    as_of: Option<String>,
-    /// A rule pack folder instead of the embedded Bến Tre pack.
-    #[arg(long)]
-    pack: Option<PathBuf>,
+    #[command(flatten)]
+    records: RecordArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
@@ -58,18 +51,6 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// The sheet of a workbook to read (by default the one named after the entity, or the
-    /// only one).
-    #[arg(long)]
-    sheet: Option<String>,
-    #[command(flatten)]
-    read: ReadArgs,
-    /// A reform (a TOML overlay) to lay over the pack; repeat to stack several, in order.
-    #[arg(long)]
-    reform: Vec<PathBuf>,
-    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
-    /// input.
-    file: Option<String>,
 }
 
 /// How each record becomes output, on the worker threads.
@@ -222,7 +203,7 @@ fn emitter(
                     .iter()
                     .map(|p| format!("{} {}", p.id, p.version))
                     .collect(),
-                input: a.file.clone().unwrap_or_else(|| "stdin".into()),
+                input: a.records.file.clone().unwrap_or_else(|| "stdin".into()),
             };
             (
                 Encoder::Rows,
@@ -264,29 +245,22 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         super::usage_error("--format xlsx writes a workbook: give --output FILE.xlsx (or redirect standard output to a file)");
     }
     let lang = ctx.lang;
-    let date = crate::as_of(a.as_of.as_deref())?;
-    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
-    suggest::entity(&engine, &a.entity)?;
-    let infos = outputs(&engine, &a.entity)?;
-    let source = crate::sheet::open_records(
-        &engine,
-        &a.entity,
-        a.file.as_deref(),
-        a.sheet.as_deref(),
-        a.read.format(),
-    )?;
-    let options = a.read.options();
+    let r = &a.records;
+    let (date, engine) = r.engine()?;
+    let infos = outputs(&engine, &r.entity)?;
+    let source = r.source(&engine)?;
+    let options = r.read.options();
     // each worker evaluates with a batch of its own; the reader's batch decodes and tallies
-    let batch = engine.batch(&a.entity, options)?;
+    let batch = engine.batch(&r.entity, options)?;
     let mut out = Target::open(a.output.as_deref())?;
-    let (emitter, mut writer, head) = emitter(&engine, &a.entity, infos, &a, lang, date, &out)?;
+    let (emitter, mut writer, head) = emitter(&engine, &r.entity, infos, &a, lang, date, &out)?;
     // results on the terminal (a table prints a block every thousand rows): no bar beside them
     let streams_to_tty = out.is_terminal();
     let progress = std::sync::Mutex::new(Progress::new(ctx.quiet, streams_to_tty, 0));
     if let Some(code) = finish_io(out.write_all(&head), a.output.as_deref())? {
         return Ok(code);
     }
-    let entity = a.entity.as_str();
+    let entity = r.entity.as_str();
     let name = source.name.clone();
     let mut written = 0usize;
     let mut unreadable = 0usize;

@@ -2,11 +2,12 @@
 //! batch saw said once on standard error, records that could not be read said as they come,
 //! and the exit code.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
 use htx_rules::read::{Format, RecordError};
-use htx_rules::{BatchNotes, Lang, Options, UnknownKey};
+use htx_rules::{BatchNotes, Date, Engine, Error, Lang, Options, UnknownKey};
 
 use crate::safe;
 
@@ -28,6 +29,54 @@ impl From<InputArg> for Format {
             InputArg::Jsonl => Format::JsonLines,
             InputArg::Csv => Format::Csv,
         }
+    }
+}
+
+/// What `eval` and `validate` read, and with which rules.
+#[derive(clap::Args)]
+pub struct RecordArgs {
+    /// Entity: cooperative, person, progress, calendar.
+    #[arg(long)]
+    pub entity: String,
+    /// As-of date (YYYY-MM-DD); today in Vietnam when absent.
+    #[arg(long)]
+    pub as_of: Option<String>,
+    /// A rule pack folder instead of the embedded Bến Tre pack.
+    #[arg(long)]
+    pub pack: Option<PathBuf>,
+    /// The sheet of a workbook to read (by default the one named after the entity, or the
+    /// only one).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// A reform (a TOML overlay) to lay over the pack; repeat to stack several, in order.
+    #[arg(long)]
+    pub reform: Vec<PathBuf>,
+    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
+    /// input.
+    pub file: Option<String>,
+}
+
+impl RecordArgs {
+    /// The as-of date and the engine (the pack, under its reforms), the entity checked (with a
+    /// suggestion when it is almost right).
+    pub fn engine(&self) -> Result<(Date, Engine), Error> {
+        let date = crate::as_of(self.as_of.as_deref())?;
+        let engine = crate::engine(self.pack.as_deref(), &self.reform)?;
+        crate::suggest::entity(&engine, &self.entity)?;
+        Ok((date, engine))
+    }
+
+    /// The input: a workbook's sheet of the entity, or the file (standard input) as it is.
+    pub fn source(&self, engine: &Engine) -> Result<crate::input::Source, Error> {
+        crate::sheet::open_records(
+            engine,
+            &self.entity,
+            self.file.as_deref(),
+            self.sheet.as_deref(),
+            self.read.format(),
+        )
     }
 }
 

@@ -8,13 +8,13 @@ use clap::ValueEnum;
 use htx_rules::read::RecordError;
 use htx_rules::{Error, Lang, Validation};
 
-use super::records::{self, ReadArgs, Unreadable};
+use super::records::{self, RecordArgs, Unreadable};
 use crate::out::json::{Fields, Framing, JsonEncoder};
 use crate::out::labels::Labels;
 use crate::out::row::RowBuilder;
 use crate::out::table::{new_table, terminal_width};
 use crate::out::{finish_io, Target};
-use crate::{safe, suggest, Ctx};
+use crate::{safe, Ctx};
 
 /// The formats `validate` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -30,33 +30,14 @@ pub enum Format {
 /// `validate`'s arguments.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Entity: cooperative, person, progress, calendar.
-    #[arg(long)]
-    entity: String,
-    /// As-of date (YYYY-MM-DD); today in Vietnam when absent.
-    #[arg(long)]
-    as_of: Option<String>,
-    /// A rule pack folder instead of the embedded Bến Tre pack.
-    #[arg(long)]
-    pack: Option<PathBuf>,
+    #[command(flatten)]
+    records: RecordArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "json")]
     format: Format,
     /// Write to this file instead of standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
-    /// The sheet of a workbook to read (by default the one named after the entity, or the
-    /// only one).
-    #[arg(long)]
-    sheet: Option<String>,
-    #[command(flatten)]
-    read: ReadArgs,
-    /// A reform (a TOML overlay) to lay over the pack; repeat to stack several, in order.
-    #[arg(long)]
-    reform: Vec<PathBuf>,
-    /// Input file (JSON, JSON Lines, CSV, or a workbook: .xlsx, .xls, .ods), or - for standard
-    /// input.
-    file: Option<String>,
 }
 
 /// Rows of the validation table, printed in blocks.
@@ -127,22 +108,15 @@ impl ValidationTable {
 /// Runs `validate`.
 pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let lang = ctx.lang;
-    let date = crate::as_of(a.as_of.as_deref())?;
-    let engine = crate::engine(a.pack.as_deref(), &a.reform)?;
-    suggest::entity(&engine, &a.entity)?;
+    let r = &a.records;
+    let (date, engine) = r.engine()?;
     let rb = RowBuilder {
         lang,
         reasons: false,
-        labels: Labels::new(&engine.fields(&a.entity)?),
+        labels: Labels::new(&engine.fields(&r.entity)?),
     };
-    let source = crate::sheet::open_records(
-        &engine,
-        &a.entity,
-        a.file.as_deref(),
-        a.sheet.as_deref(),
-        a.read.format(),
-    )?;
-    let batch = engine.batch(&a.entity, a.read.options())?;
+    let source = r.source(&engine)?;
+    let batch = engine.batch(&r.entity, r.read.options())?;
     let mut out = Target::open(a.output.as_deref())?;
     let enc = JsonEncoder {
         fields: Fields::Full,
