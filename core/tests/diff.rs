@@ -112,6 +112,11 @@ fn htx_minimum_back_to_seven_changes_exactly_the_htx_with_five_or_six_members() 
     assert_eq!(d.after[0].id, "htx-min-7");
     assert!(d.before.is_empty());
     let table = d.to_table(Lang::En);
+    // a collection whose entity has no decisions says so rather than stopping short
+    assert!(
+        table.contains("rows compared)\n    (no decision is made about these rows)"),
+        "{table}"
+    );
     assert!(
         table.contains(&format!(
             "Meets the membership minimum: {} rows changed — yes → no: {} rows",

@@ -180,6 +180,13 @@ impl Diff {
                 rows_word(c.rows, lang),
                 if vi { "được so sánh" } else { "compared" }
             ));
+            if c.decisions.is_empty() {
+                out.push_str(if vi {
+                    "    (không có quyết định nào về các dòng này)\n"
+                } else {
+                    "    (no decision is made about these rows)\n"
+                });
+            }
             let mut same = 0usize;
             for d in &c.decisions {
                 if d.changed == 0 {
