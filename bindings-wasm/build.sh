@@ -208,8 +208,7 @@ build_module() { # build_module NAME CARGO-FEATURE-ARGS...
     step "wasm-opt -Oz $name (binaryen from npm)"
     if ! [ -x "$WASM_OPT" ]; then
       need_tool npm "npm (Debian: apt-get install npm) — or skip the size pass with HTX_WASM_OPT=0"
-      log "npm ci (binaryen for wasm-opt)"
-      (cd "$HERE" && npm ci --no-audit --no-fund --silent)
+      npm_ci "$HERE" "binaryen for wasm-opt"
     fi
     [ -x "$WASM_OPT" ] || die "wasm-opt not found at $WASM_OPT after npm ci"
     local bg=$OUT.tmp/${name}_bg.wasm

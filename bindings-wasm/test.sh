@@ -67,7 +67,7 @@ step "the command line for the report page (cargo build -p htx-rules-cli)"
 step "npm tools (npm ci: playwright-core, typescript, axe-core, binaryen)"
 cd "$HERE"
 if ! [ -x node_modules/.bin/tsc ] || ! [ -d node_modules/playwright-core ] || ! [ -f node_modules/axe-core/axe.min.js ]; then
-  npm ci --no-audit --no-fund --silent
+  npm_ci "$HERE" "playwright-core, typescript, axe-core"
 fi
 
 # 4. figures (printed, not asserted)

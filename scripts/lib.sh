@@ -74,3 +74,24 @@ apt_install() {
   htx_as_root env DEBIAN_FRONTEND=noninteractive "$apt" install -y -qq "$@" >/dev/null ||
     die "apt-get install $* failed"
 }
+
+# npm_ci DIR WHY: `npm ci` in DIR, tried three times (a registry hiccup must not fail a run), with
+# npm's errors shown; fails naming WHY, npm's last words and the free disk space.
+npm_ci() {
+  local dir=$1 why=$2 attempt out
+  out=$(mktemp)
+  for attempt in 1 2 3; do
+    log "npm ci in $dir ($why), attempt $attempt of 3"
+    if (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >"$out" 2>&1; then
+      rm -f "$out"
+      return 0
+    fi
+    log "npm ci failed; what npm said:"
+    tail -n 40 "$out" >&2
+    [ "$attempt" = 3 ] || sleep $((attempt * ${HTX_NPM_RETRY_SECONDS:-10}))
+  done
+  log "free disk space where npm writes:"
+  df -h "$dir" "${npm_config_cache:-$HOME/.npm}" >&2 2>/dev/null || true
+  rm -f "$out"
+  die "npm ci failed three times in $dir ($why); the registry is https://registry.npmjs.org/ ($(npm config get registry 2>/dev/null || echo '?'))"
+}

@@ -114,6 +114,22 @@ check "a missing command: exit 127 named as such, with the command" 127 \
 check "need_tool: names the tool and how to get it" 1 \
   "FAILED at step \"checking tools\": 'no-such-tool-htx' not found: the htx demo tool \(apt-get install htx-demo\)" -- bash "$SCRATCH/need.sh"
 
+step "npm_ci: a registry that does not answer is retried, then named with npm's words"
+mkdir -p "$SCRATCH/npm"
+printf '{"name":"x","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{"":{"name":"x","version":"1.0.0","dependencies":{"is-number":"7.0.0"}},"node_modules/is-number":{"version":"7.0.0"}}}\n' >"$SCRATCH/npm/package-lock.json"
+printf '{"name":"x","version":"1.0.0","dependencies":{"is-number":"7.0.0"}}\n' >"$SCRATCH/npm/package.json"
+cat >"$SCRATCH/npmci.sh" <<SH
+. "$ROOT/scripts/lib.sh"
+step "node tools"
+npm_ci "$SCRATCH/npm" "the demo package"
+SH
+if command -v npm >/dev/null 2>&1; then
+  check "npm_ci: three attempts, npm's error shown, the step and the directory named" 1 \
+    'attempt 3 of 3' 'npm (error|ERR)' "FAILED at step \"node tools\": npm ci failed three times in .*npm \(the demo package\)" -- \
+    env HTX_NPM_RETRY_SECONDS=0 npm_config_registry=http://127.0.0.1:9/ npm_config_cache="$SCRATCH/npm-cache" \
+    npm_config_fetch_retries=0 bash "$SCRATCH/npmci.sh"
+fi
+
 step "bindings-python/test.sh: a missing Python is named"
 check "PYTHON pointed at nothing: fails at its step, naming it" 1 "FAILED at step \"Python\": '/nonexistent/python3' not found" -- \
   env PYTHON=/nonexistent/python3 HTX_VENV="$SCRATCH/venv" bash "$ROOT/bindings-python/test.sh"
