@@ -115,6 +115,220 @@ pub(crate) struct BatchDecoder<'p, 'b> {
     pub tally: Tally,
     /// Per node of the shape, whether a column can hold its facts.
     pub available: Vec<bool>,
+    /// Where each column's facts go in a reused record ([`BatchDecoder::row_into`]); `None`
+    /// when two columns write the same field (or one a field inside the other's), which
+    /// rows decode the general way ([`BatchDecoder::row`]).
+    plan: Option<Plan>,
+}
+
+/// Where a batch's facts go, worked out once per batch: per column, the nested records its
+/// field is in and its slot in the innermost; per nested record, its slot and a spare
+/// allocation kept for the rows that lack it. With it, a row is decoded into the previous
+/// row's record, overwriting it: no allocation per row when rows have the same shape.
+struct Plan {
+    /// Per column (as `BatchDecoder::columns`): the nested records around its field (indices
+    /// into `nested`, outermost first) and its slot in the innermost record.
+    leaves: Vec<(Vec<usize>, usize)>,
+    /// The nested records that columns write into, each after the records around it.
+    nested: Vec<Nested>,
+    /// Per column: whether its facts can fail a bound (the field has `min` or `max`, or holds
+    /// records that have), with the field's bounds.
+    bounds: Vec<Option<(Option<Decimal>, Option<Decimal>)>>,
+}
+
+/// A nested record that columns write into (`members` for `members.total`).
+struct Nested {
+    /// The records around it (indices into `Plan::nested`, outermost first).
+    parents: Vec<usize>,
+    /// Its slot in the innermost of them (or in the row's record).
+    slot: usize,
+    /// Number of fields of its record type.
+    fields: usize,
+    /// Whether a column gave a fact inside it in the current row (else it is absent).
+    set: bool,
+    /// The allocation it had in the last row that had it.
+    spare: Option<Box<Record>>,
+}
+
+impl Plan {
+    /// The plan of resolved columns; `None` when two write the same field, or one a field
+    /// inside another's.
+    fn new(pack: &Pack, record: usize, columns: &[Resolved<'_>]) -> Option<Plan> {
+        let mut plan = Plan {
+            leaves: Vec::with_capacity(columns.len()),
+            nested: Vec::new(),
+            bounds: Vec::with_capacity(columns.len()),
+        };
+        // nested records by their slots' path
+        let mut nested_paths: Vec<Vec<usize>> = Vec::new();
+        let mut leaf_paths: Vec<&[usize]> = Vec::new();
+        for (_, slots, ty, col, _) in columns {
+            let (&last, outer) = slots.split_last()?;
+            if repeats_field(col) {
+                return None;
+            }
+            if leaf_paths.iter().any(|p| *p == slots.as_slice())
+                || nested_paths
+                    .iter()
+                    .any(|p| p.as_slice() == slots.as_slice())
+            {
+                return None;
+            }
+            let mut parents = Vec::with_capacity(outer.len());
+            let mut rec_ty = record;
+            for k in 0..outer.len() {
+                let prefix = outer.get(..=k)?;
+                if leaf_paths.iter().any(|p| *p == prefix) {
+                    return None;
+                }
+                let slot = *prefix.last()?;
+                let field = pack.records.get(rec_ty)?.fields.get(slot)?;
+                let Ty::Rec(inner) = field.ty else {
+                    return None;
+                };
+                rec_ty = inner;
+                let at = match nested_paths.iter().position(|p| p.as_slice() == prefix) {
+                    Some(i) => i,
+                    None => {
+                        nested_paths.push(prefix.to_vec());
+                        plan.nested.push(Nested {
+                            parents: parents.clone(),
+                            slot,
+                            fields: pack.records.get(inner)?.fields.len(),
+                            set: false,
+                            spare: None,
+                        });
+                        nested_paths.len() - 1
+                    }
+                };
+                parents.push(at);
+            }
+            let field = pack.records.get(rec_ty)?.fields.get(last)?;
+            let bounded = field.min.is_some() || field.max.is_some() || nests_bounded(pack, ty);
+            plan.bounds.push(bounded.then_some((field.min, field.max)));
+            plan.leaves.push((parents, last));
+            leaf_paths.push(slots.as_slice());
+        }
+        Some(plan)
+    }
+}
+
+/// Whether a struct column (or one inside a column) has two fields of one name: the second
+/// would overwrite the first's fact only when it has one, which a reused record cannot tell.
+fn repeats_field(col: &Column) -> bool {
+    match col {
+        Column::List { items, .. } => repeats_field(items),
+        Column::Struct { fields, .. } => fields.iter().enumerate().any(|(i, (name, c))| {
+            repeats_field(c) || fields.iter().skip(i + 1).any(|(n, _)| n == name)
+        }),
+        _ => false,
+    }
+}
+
+/// Whether values of type `ty` hold records with a bounded field.
+fn nests_bounded(pack: &Pack, ty: &Ty) -> bool {
+    match ty {
+        Ty::Rec(i) => pack.records.get(*i).is_some_and(|r| r.bounded),
+        Ty::List(inner) => nests_bounded(pack, inner),
+        _ => false,
+    }
+}
+
+/// Whether a fact of a field with bounds `min`/`max` and type `ty` passes them, and so do the
+/// facts of the records inside it: `true` exactly when [`crate::validate::bound_checks`] finds
+/// nothing in it. No allocation.
+fn within_bounds(
+    pack: &Pack,
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+    ty: &Ty,
+    v: &Val,
+) -> bool {
+    let n = match v {
+        Val::Int(i) if min.is_some() || max.is_some() => Some(Decimal::from(*i)),
+        Val::Dec(d) => Some(*d),
+        _ => None,
+    };
+    if let Some(n) = n {
+        if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+            return false;
+        }
+    }
+    match (v, ty) {
+        (Val::Rec(r), Ty::Rec(t)) => record_within_bounds(pack, *t, r),
+        (Val::List(items), Ty::List(inner)) => match inner.as_ref() {
+            Ty::Rec(t) => items.iter().all(|it| match it {
+                Val::Rec(r) => record_within_bounds(pack, *t, r),
+                _ => true,
+            }),
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// [`within_bounds`] for every fact of a record of type `rec_ty`.
+fn record_within_bounds(pack: &Pack, rec_ty: usize, rec: &Record) -> bool {
+    let Some(rt) = pack.records.get(rec_ty) else {
+        return true;
+    };
+    if !rt.bounded {
+        return true;
+    }
+    rt.fields
+        .iter()
+        .zip(&rec.slots)
+        .all(|(f, slot)| match slot {
+            Some(v) => within_bounds(pack, f.min, f.max, &f.ty, v),
+            None => true,
+        })
+}
+
+/// The slot of a column's field in `rec`, creating the nested records around it (from their
+/// spare allocation when they have one).
+fn leaf_slot<'r>(
+    rec: &'r mut Record,
+    nested: &mut [Nested],
+    parents: &[usize],
+    last: usize,
+) -> Option<&'r mut Option<Val>> {
+    let mut cur = rec;
+    for &p in parents {
+        let nd = nested.get_mut(p)?;
+        let slot = cur.slots.get_mut(nd.slot)?;
+        if !matches!(slot, Some(Val::Rec(_))) {
+            let fields = nd.fields;
+            let b = nd.spare.take().unwrap_or_else(|| {
+                Box::new(Record {
+                    slots: vec![None; fields],
+                })
+            });
+            *slot = Some(Val::Rec(b));
+        }
+        cur = match slot {
+            Some(Val::Rec(r)) => r,
+            _ => return None,
+        };
+    }
+    cur.slots.get_mut(last)
+}
+
+/// The slot of a column's field in `rec` when the records around it are there.
+fn leaf_slot_ref<'r>(
+    rec: &'r Record,
+    nested: &[Nested],
+    parents: &[usize],
+    last: usize,
+) -> Option<&'r Option<Val>> {
+    let mut cur = rec;
+    for &p in parents {
+        let nd = nested.get(p)?;
+        cur = match cur.slots.get(nd.slot)? {
+            Some(Val::Rec(r)) => r,
+            _ => return None,
+        };
+    }
+    cur.slots.get(last)
 }
 
 impl<'p, 'b> BatchDecoder<'p, 'b> {
@@ -159,12 +373,14 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 }
             }
         }
+        let plan = Plan::new(pack, record, &columns);
         Ok(BatchDecoder {
             pack,
             shape,
             record,
             rows: batch.rows,
             strict,
+            plan,
             columns,
             blank: Record {
                 slots: vec![None; n_fields],
@@ -177,6 +393,252 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
     /// Number of rows.
     pub(crate) fn rows(&self) -> usize {
         self.rows
+    }
+
+    /// A record with no facts, to decode rows into with [`BatchDecoder::row_into`].
+    pub(crate) fn blank(&self) -> Record {
+        self.blank.clone()
+    }
+
+    /// The record in row `row`, written over `rec` (the previous row's, or
+    /// [`BatchDecoder::blank`]): the same record as [`BatchDecoder::row`], with the same
+    /// errors, reusing the allocations of nested records, lists and their items. `rec` must
+    /// have come from this decoder (values other than its columns' would stay).
+    pub(crate) fn row_into(
+        &mut self,
+        row: usize,
+        errors: &mut Vec<(usize, FieldError)>,
+        rec: &mut Record,
+    ) {
+        let Some(mut plan) = self.plan.take() else {
+            *rec = self.row(row, errors);
+            return;
+        };
+        if rec.slots.len() != self.blank.slots.len() {
+            *rec = self.blank.clone();
+        }
+        self.tally.records = row + 1;
+        let columns = std::mem::take(&mut self.columns);
+        let mut cell_errors = Vec::new();
+        for ((path, _, ty, col, node), (parents, last)) in columns.iter().zip(&plan.leaves) {
+            let Some(dst) = leaf_slot(rec, &mut plan.nested, parents, *last) else {
+                continue;
+            };
+            self.fill(col, ty, *node, row, &mut cell_errors, dst);
+            for mut e in cell_errors.drain(..) {
+                e.field = format!("/{}{}", path.replace('.', "/"), e.field);
+                errors.push((row, e));
+            }
+            // type mismatch between column kind and field type → absent + error
+            if dst.as_ref().is_some_and(|v| !fits(v, ty)) {
+                *dst = None;
+                errors.push((
+                    row,
+                    FieldError {
+                        field: format!("/{}", path.replace('.', "/")),
+                        code: Code::FactsType.into(),
+                        message: msg!(
+                            vi: "kiểu dữ liệu của cột không phù hợp",
+                            en: "the column's type does not fit the field",
+                        ),
+                    },
+                ));
+            }
+            if dst.is_some() {
+                for &p in parents {
+                    if let Some(nd) = plan.nested.get_mut(p) {
+                        nd.set = true;
+                    }
+                }
+            }
+        }
+        // a nested record no column gave a fact in is absent (its allocation kept aside);
+        // inner records first, while the records around them are still there
+        for p in (0..plan.nested.len()).rev() {
+            let Some(nd) = plan.nested.get(p) else {
+                continue;
+            };
+            if nd.set {
+                if let Some(nd) = plan.nested.get_mut(p) {
+                    nd.set = false;
+                }
+                continue;
+            }
+            let (parents, slot) = (nd.parents.clone(), nd.slot);
+            let taken = leaf_slot(rec, &mut plan.nested, &parents, slot).and_then(Option::take);
+            if let (Some(Val::Rec(b)), Some(nd)) = (taken, plan.nested.get_mut(p)) {
+                nd.spare = Some(b);
+            }
+        }
+        self.columns = columns;
+        self.plan = Some(plan);
+    }
+
+    /// Whether the facts of `rec` (decoded by [`BatchDecoder::row_into`]) pass every bound:
+    /// `true` only when [`crate::validate::bound_checks`] would find nothing, checking only
+    /// the fields that have a column and a bound (or hold records with one). `false` when it
+    /// cannot tell (rows decoded the general way).
+    pub(crate) fn within_bounds(&self, rec: &Record) -> bool {
+        let Some(plan) = &self.plan else {
+            return false;
+        };
+        for (((_, _, ty, _, _), (parents, last)), bounds) in
+            self.columns.iter().zip(&plan.leaves).zip(&plan.bounds)
+        {
+            let Some((min, max)) = bounds else { continue };
+            let Some(Some(v)) = leaf_slot_ref(rec, &plan.nested, parents, *last) else {
+                continue;
+            };
+            if !within_bounds(self.pack, *min, *max, ty, v) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// [`BatchDecoder::cell`] written over `dst`, reusing what it holds: a list's items and
+    /// a record's slots are overwritten in place.
+    fn fill(
+        &mut self,
+        col: &Column,
+        ty: &Ty,
+        node: Option<usize>,
+        row: usize,
+        errors: &mut Vec<FieldError>,
+        dst: &mut Option<Val>,
+    ) {
+        let type_error = |errors: &mut Vec<FieldError>, field: String| {
+            errors.push(FieldError {
+                field,
+                code: Code::FactsType.into(),
+                message: msg!(
+                    vi: "kiểu dữ liệu của cột không phù hợp",
+                    en: "the column's type does not fit the field",
+                ),
+            });
+        };
+        let absent = |valid: &Option<Vec<bool>>| {
+            valid
+                .as_ref()
+                .is_some_and(|m| !m.get(row).copied().unwrap_or(false))
+        };
+        match col {
+            Column::List {
+                offsets,
+                valid,
+                items,
+            } => {
+                if absent(valid) {
+                    *dst = None;
+                    return;
+                }
+                let Ty::List(inner) = ty else {
+                    *dst = None;
+                    return type_error(errors, String::new());
+                };
+                let (Some(&a), Some(&b)) = (offsets.get(row), offsets.get(row + 1)) else {
+                    *dst = None;
+                    return type_error(errors, String::new());
+                };
+                let mut out = match dst.take() {
+                    Some(Val::List(v)) => v,
+                    _ => Vec::with_capacity(b.saturating_sub(a)),
+                };
+                let mut ok = true;
+                let item_node = node
+                    .and_then(|n| self.shape.nodes.get(n))
+                    .and_then(|n| n.item);
+                for j in a..b {
+                    let k = j - a;
+                    let before = errors.len();
+                    // the item this place held in the last row, if any, to overwrite
+                    let mut item = out
+                        .get_mut(k)
+                        .map(|v| std::mem::replace(v, Val::Bool(false)));
+                    self.fill(items, inner, item_node, j, errors, &mut item);
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{k}{}", e.field);
+                    }
+                    match item {
+                        Some(v) if fits(&v, inner) => match out.get_mut(k) {
+                            Some(place) => *place = v,
+                            None => out.push(v),
+                        },
+                        Some(_) => {
+                            ok = false;
+                            type_error(errors, format!("/{k}"));
+                        }
+                        None => {
+                            ok = false;
+                            if errors.len() == before {
+                                errors.push(FieldError {
+                                    field: format!("/{k}"),
+                                    code: Code::FactsType.into(),
+                                    message: msg!(
+                                        vi: "phần tử danh sách không được để trống",
+                                        en: "list items cannot be null",
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    if !ok && out.len() <= k {
+                        // (keeps the places of the items after it; the list is dropped)
+                        out.push(Val::Bool(false));
+                    }
+                }
+                out.truncate(b.saturating_sub(a));
+                // a list with a bad or missing item is absent as a whole (its count would be
+                // wrong otherwise), as in `evaluate`
+                *dst = ok.then_some(Val::List(out));
+            }
+            Column::Struct { valid, fields, .. } => {
+                if absent(valid) {
+                    *dst = None;
+                    return;
+                }
+                let Ty::Rec(r) = ty else {
+                    *dst = None;
+                    return type_error(errors, String::new());
+                };
+                let Some(rt) = self.pack.records.get(*r) else {
+                    *dst = None;
+                    return;
+                };
+                let mut rec = match dst.take() {
+                    Some(Val::Rec(b)) if b.slots.len() == rt.fields.len() => b,
+                    _ => Box::new(Record {
+                        slots: vec![None; rt.fields.len()],
+                    }),
+                };
+                let scope =
+                    node.filter(|&n| self.shape.nodes.get(n).and_then(|x| x.record) == Some(*r));
+                for (name, c) in fields {
+                    // fields not in the schema were noted once, when the batch was resolved
+                    let Some(i) = rt.fields.iter().position(|f| f.name == *name) else {
+                        continue;
+                    };
+                    let Some(f) = rt.fields.get(i) else { continue };
+                    let child = scope
+                        .and_then(|s| self.shape.nodes.get(s))
+                        .and_then(|x| x.fields.get(i))
+                        .copied();
+                    let before = errors.len();
+                    if let Some(slot) = rec.slots.get_mut(i) {
+                        self.fill(c, &f.ty, child, row, errors, slot);
+                        if slot.as_ref().is_some_and(|v| !fits(v, &f.ty)) {
+                            *slot = None;
+                            type_error(errors, String::new());
+                        }
+                    }
+                    for e in errors.iter_mut().skip(before) {
+                        e.field = format!("/{name}{}", e.field);
+                    }
+                }
+                *dst = Some(Val::Rec(rec));
+            }
+            _ => *dst = self.cell(col, ty, node, row, errors),
+        }
     }
 
     /// The record in row `row`; its bad cells are appended to `errors` as `(row, error)`.

@@ -561,11 +561,22 @@ impl Engine {
             notes: Default::default(),
         };
         let mut outs = Vec::with_capacity(er.outputs.len());
+        // one record for the batch, each row decoded over the last (no allocation per row
+        // when rows have the same shape)
+        let mut rec = rows.blank();
+        let mut row_errors = Vec::new();
         for row in 0..rows.rows() {
-            let mut rec = rows.row(row, &mut res.errors);
-            let mut row_errors = Vec::new();
-            self.sanitize(er, &mut rec, as_of, &mut row_errors);
-            res.errors.extend(row_errors.into_iter().map(|e| (row, e)));
+            rows.row_into(row, &mut res.errors, &mut rec);
+            if rows.within_bounds(&rec) {
+                // (what `sanitize` does when no bound fails: only the constraint rules)
+                if !er.constraints.is_empty() {
+                    let found = self.constraint_errors(er, &rec, as_of);
+                    self.distrust(er.record, &mut rec, found, &mut row_errors, None);
+                }
+            } else {
+                self.sanitize(er, &mut rec, as_of, &mut row_errors);
+            }
+            res.errors.extend(row_errors.drain(..).map(|e| (row, e)));
             self.outcomes(er, &rec, as_of, &mut outs);
             for (k, (outcome, value)) in outs.drain(..).enumerate() {
                 if let Some(c) = res.outcomes.get_mut(k) {

@@ -336,7 +336,7 @@ impl Engine {
         }
     }
 
-    fn distrust(
+    pub(crate) fn distrust(
         &self,
         rec_ty: usize,
         rec: &mut Record,
