@@ -251,3 +251,142 @@ fn conformance_corpus_through_columns_matches_the_full_evaluation() {
     assert!(rows_seen >= 250, "{rows_seen} records");
     assert!(decided >= 1_000, "{decided} decisions");
 }
+
+/// A column of the cells of one field as Arrow would type it: records as struct columns (a
+/// field per key any row has), lists of records as list columns of struct items, other
+/// values as [`typed_column`].
+fn nested_column(cells: &[Option<serde_json::Value>]) -> Column {
+    let present = || cells.iter().flatten();
+    let has_some = present().next().is_some();
+    if has_some && present().all(serde_json::Value::is_object) {
+        let mut keys: Vec<String> = present()
+            .flat_map(|v| v.as_object().unwrap().keys().cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let fields = keys
+            .iter()
+            .map(|k| {
+                let sub: Vec<Option<serde_json::Value>> = cells
+                    .iter()
+                    .map(|c| c.as_ref().and_then(|v| v.get(k)).cloned())
+                    .map(|v| v.filter(|v| !v.is_null()))
+                    .collect();
+                (k.clone(), nested_column(&sub))
+            })
+            .collect();
+        return Column::Struct {
+            rows: cells.len(),
+            valid: Some(cells.iter().map(Option::is_some).collect()),
+            fields,
+        };
+    }
+    let records_list = |v: &serde_json::Value| {
+        v.as_array()
+            .is_some_and(|a| a.iter().all(|x| x.is_object()))
+    };
+    if has_some && present().all(records_list) {
+        let mut offsets = vec![0];
+        let mut items = Vec::new();
+        for c in cells {
+            if let Some(v) = c {
+                items.extend(v.as_array().unwrap().iter().cloned().map(Some));
+            }
+            offsets.push(items.len());
+        }
+        let items = if items.is_empty() {
+            Column::Struct {
+                rows: 0,
+                valid: None,
+                fields: Vec::new(),
+            }
+        } else {
+            nested_column(&items)
+        };
+        return Column::List {
+            offsets,
+            valid: Some(cells.iter().map(Option::is_some).collect()),
+            items: Box::new(items),
+        };
+    }
+    typed_column(cells.to_vec())
+}
+
+/// The same corpus with each top-level field one column as Arrow types it (records as
+/// struct columns, lists of records as list columns of structs), the cases of one entity and
+/// date the rows of one batch: rows decoded over the previous row's record, whatever its
+/// shape (a record or list item present in one row, absent or shorter in the next), get the
+/// full evaluation's answers and errors.
+#[test]
+fn conformance_corpus_through_nested_columns_matches_the_full_evaluation() {
+    let engine = Engine::embedded().unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/conformance/ben-tre-2747.json"
+    );
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut groups: std::collections::BTreeMap<(String, String), Vec<serde_json::Value>> =
+        Default::default();
+    for c in &cases {
+        if c["op"] != "evaluate" || !c["record"].is_object() {
+            continue;
+        }
+        let key = (
+            c["entity"].as_str().unwrap().to_string(),
+            c["as_of"].as_str().unwrap().to_string(),
+        );
+        groups.entry(key).or_default().push(c["record"].clone());
+    }
+    let (mut rows_seen, mut structs) = (0, 0);
+    for ((entity, day), records) in &groups {
+        let as_of = Date::parse(day).unwrap();
+        let mut keys: Vec<String> = records
+            .iter()
+            .flat_map(|r| r.as_object().unwrap().keys().cloned())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let mut batch = ColumnBatch::new(records.len());
+        for k in &keys {
+            let cells: Vec<Option<serde_json::Value>> = records
+                .iter()
+                .map(|r| r.get(k).cloned().filter(|v| !v.is_null()))
+                .collect();
+            let col = nested_column(&cells);
+            if matches!(col, Column::Struct { .. } | Column::List { .. }) {
+                structs += 1;
+            }
+            batch.push(k.as_str(), col);
+        }
+        let res = engine
+            .evaluate_columns(entity, &batch, as_of)
+            .unwrap_or_else(|e| panic!("{entity} at {day}: {e:?}"));
+        for (row, record) in records.iter().enumerate() {
+            let full = engine.evaluate(entity, record, as_of).unwrap();
+            for (k, name) in res.names.iter().enumerate() {
+                let d = full.decision(name).unwrap();
+                let at = format!("{entity} at {day}, row {row}, {name}: {record}");
+                assert_eq!(res.outcomes[k][row], d.outcome(), "{at}");
+                assert_eq!(res.values[k][row].as_ref(), d.value(), "{at}");
+            }
+            let mut want: Vec<(&str, &str)> = full
+                .errors()
+                .iter()
+                .map(|e| (e.field.as_str(), e.code.as_str()))
+                .collect();
+            let mut got: Vec<(&str, &str)> = res
+                .errors
+                .iter()
+                .filter(|(r, _)| *r == row)
+                .map(|(_, e)| (e.field.as_str(), e.code.as_str()))
+                .collect();
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{entity} at {day}, row {row}: {record}");
+            rows_seen += 1;
+        }
+    }
+    assert!(rows_seen >= 250, "{rows_seen} records");
+    assert!(structs >= 10, "{structs} struct or list columns");
+}

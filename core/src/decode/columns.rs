@@ -11,7 +11,7 @@ use super::{fits, set_path, Tally};
 use crate::codes::Code;
 use crate::date::Date;
 use crate::error::{Error, FieldError};
-use crate::model::Pack;
+use crate::model::{EntityRules, Pack};
 use crate::text::Message;
 use crate::value::{Record, Ty, Val};
 
@@ -119,6 +119,11 @@ pub(crate) struct BatchDecoder<'p, 'b> {
     /// when two columns write the same field (or one a field inside the other's), which
     /// rows decode the general way ([`BatchDecoder::row`]).
     plan: Option<Plan>,
+    /// The entity's constraint rules that can find an error in this batch, each with the
+    /// slots of the fields it needs (`None`: a field it cannot be without that a row may have
+    /// or not in ways the slots do not show); `None` when every row runs them all
+    /// ([`BatchDecoder::plan_constraints`]).
+    constraints: Option<Vec<(usize, Vec<Option<Vec<usize>>>)>>,
 }
 
 /// Where a batch's facts go, worked out once per batch: per column, the nested records its
@@ -133,7 +138,32 @@ struct Plan {
     nested: Vec<Nested>,
     /// Per column: whether its facts can fail a bound (the field has `min` or `max`, or holds
     /// records that have), with the field's bounds.
-    bounds: Vec<Option<(Option<Decimal>, Option<Decimal>)>>,
+    bounds: Vec<Option<Bound>>,
+}
+
+/// A field's bounds, also as whole numbers when they are (a whole number is compared without
+/// making it a decimal).
+struct Bound {
+    min: Option<Decimal>,
+    max: Option<Decimal>,
+    /// `(min, max)` when both are absent or whole numbers of `i64` (`i64::MIN`/`i64::MAX`
+    /// when absent).
+    whole: Option<(i64, i64)>,
+}
+
+impl Bound {
+    fn new(min: Option<Decimal>, max: Option<Decimal>) -> Bound {
+        let whole = |d: Option<Decimal>, none: i64| match d {
+            None => Some(none),
+            Some(d) if d.fract().is_zero() => i64::try_from(d).ok(),
+            Some(_) => None,
+        };
+        Bound {
+            min,
+            max,
+            whole: whole(min, i64::MIN).zip(whole(max, i64::MAX)),
+        }
+    }
 }
 
 /// A nested record that columns write into (`members` for `members.total`).
@@ -205,7 +235,8 @@ impl Plan {
             }
             let field = pack.records.get(rec_ty)?.fields.get(last)?;
             let bounded = field.min.is_some() || field.max.is_some() || nests_bounded(pack, ty);
-            plan.bounds.push(bounded.then_some((field.min, field.max)));
+            plan.bounds
+                .push(bounded.then(|| Bound::new(field.min, field.max)));
             plan.leaves.push((parents, last));
             leaf_paths.push(slots.as_slice());
         }
@@ -313,6 +344,22 @@ fn leaf_slot<'r>(
     cur.slots.get_mut(last)
 }
 
+/// The fact at `slots` in `rec` (through nested records); `None` when it or a record around
+/// it is absent.
+fn fact_at<'r>(rec: &'r Record, slots: &[usize]) -> Option<&'r Val> {
+    let (&last, outer) = slots.split_last()?;
+    let mut cur = rec;
+    for &s in outer {
+        cur = match cur.slots.get(s)? {
+            Some(Val::Rec(r)) => r,
+            // (not a record: cannot tell, taken as there)
+            Some(v) => return Some(v),
+            None => return None,
+        };
+    }
+    cur.slots.get(last)?.as_ref()
+}
+
 /// The slot of a column's field in `rec` when the records around it are there.
 fn leaf_slot_ref<'r>(
     rec: &'r Record,
@@ -381,6 +428,7 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
             rows: batch.rows,
             strict,
             plan,
+            constraints: None,
             columns,
             blank: Record {
                 slots: vec![None; n_fields],
@@ -425,9 +473,11 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                 continue;
             };
             self.fill(col, ty, *node, row, &mut cell_errors, dst);
-            for mut e in cell_errors.drain(..) {
-                e.field = format!("/{}{}", path.replace('.', "/"), e.field);
-                errors.push((row, e));
+            if !cell_errors.is_empty() {
+                for mut e in cell_errors.drain(..) {
+                    e.field = format!("/{}{}", path.replace('.', "/"), e.field);
+                    errors.push((row, e));
+                }
             }
             // type mismatch between column kind and field type → absent + error
             if dst.as_ref().is_some_and(|v| !fits(v, ty)) {
@@ -485,15 +535,85 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
         for (((_, _, ty, _, _), (parents, last)), bounds) in
             self.columns.iter().zip(&plan.leaves).zip(&plan.bounds)
         {
-            let Some((min, max)) = bounds else { continue };
+            let Some(b) = bounds else { continue };
             let Some(Some(v)) = leaf_slot_ref(rec, &plan.nested, parents, *last) else {
                 continue;
             };
-            if !within_bounds(self.pack, *min, *max, ty, v) {
+            let ok = match (v, b.whole) {
+                (Val::Int(i), Some((lo, hi))) => lo <= *i && *i <= hi,
+                _ => within_bounds(self.pack, b.min, b.max, ty, v),
+            };
+            if !ok {
                 return false;
             }
         }
         true
+    }
+
+    /// Works out which of `er`'s constraint rules can find an error in this batch, and what
+    /// each needs ([`crate::decode::shape::constraint_needs`]): a rule that needs a field no
+    /// column holds is left out of every row, and [`BatchDecoder::constraints_for`] leaves it
+    /// out of a row that lacks a field it needs, its condition being unknown there. Only
+    /// when that cannot change what the others find: no constraint uses another rule, and
+    /// their budgets together fit in the record's (so none runs out for another's work).
+    pub(crate) fn plan_constraints(&mut self, er: &EntityRules) {
+        let steps = u64::try_from(er.constraints.len())
+            .unwrap_or(u64::MAX)
+            .saturating_mul(crate::limits::EVAL_STEPS);
+        if self.plan.is_none()
+            || er.constraints_use_rules
+            || steps > crate::limits::EVAL_STEPS_PER_RECORD
+        {
+            self.constraints = None;
+            return;
+        }
+        let mut out = Vec::with_capacity(er.constraints.len());
+        for &ci in &er.constraints {
+            let Some(rule) = er.rules.get(ci) else {
+                continue;
+            };
+            let needs = crate::decode::shape::constraint_needs(rule, self.shape);
+            if needs
+                .iter()
+                .any(|&n| !self.available.get(n).copied().unwrap_or(true))
+            {
+                continue;
+            }
+            let slots = needs
+                .iter()
+                .map(|&n| {
+                    self.shape
+                        .nodes
+                        .get(n)
+                        .filter(|node| !node.in_list && !node.path.is_empty())
+                        .and_then(|node| resolve(self.pack, self.record, &node.path))
+                        .map(|(slots, _)| slots)
+                })
+                .collect();
+            out.push((ci, slots));
+        }
+        self.constraints = Some(out);
+    }
+
+    /// The constraint rules (indices into the entity's rules) that can find an error in
+    /// `rec`, into `out` (cleared first): all of `all` unless
+    /// [`BatchDecoder::plan_constraints`] has worked them out.
+    pub(crate) fn constraints_for(&self, rec: &Record, all: &[usize], out: &mut Vec<usize>) {
+        out.clear();
+        let Some(plan) = &self.constraints else {
+            out.extend_from_slice(all);
+            return;
+        };
+        for (ci, needs) in plan {
+            let lacking = needs.iter().any(|slots| {
+                slots
+                    .as_deref()
+                    .is_some_and(|slots| fact_at(rec, slots).is_none())
+            });
+            if !lacking {
+                out.push(*ci);
+            }
+        }
     }
 
     /// [`BatchDecoder::cell`] written over `dst`, reusing what it holds: a list's items and

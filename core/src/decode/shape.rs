@@ -248,6 +248,28 @@ fn rule_needs(rule: &Rule, shape: &Shape, rules: &[Vec<usize>]) -> Vec<usize> {
     out
 }
 
+/// The fields without which constraint rule `rule` finds no error whatever the other facts:
+/// its condition is then unknown, or the list it checks (`each`) absent. (What other rules
+/// give is not followed: a constraint that uses one may need less than it seems, never more.)
+pub(crate) fn constraint_needs(rule: &Rule, shape: &Shape) -> Vec<usize> {
+    let mut locals: Vec<Vec<usize>> = Vec::with_capacity(rule.locals.len());
+    for (_, ex, _) in &rule.locals {
+        let n = ex_needs(ex, shape, &[], &locals);
+        locals.push(n);
+    }
+    let mut out = rule
+        .when
+        .as_ref()
+        .map(|e| ex_needs(e, shape, &[], &locals))
+        .unwrap_or_default();
+    if let Some((list, _)) = &rule.each {
+        out.extend(ex_needs(list, shape, &[], &locals));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The fields without which `ex` is unknown whatever the other facts (three-valued logic:
 /// `a and b` can be `no` without `a`, so it needs only what both sides need).
 fn ex_needs(ex: &Ex, shape: &Shape, rules: &[Vec<usize>], locals: &[Vec<usize>]) -> Vec<usize> {

@@ -565,12 +565,16 @@ impl Engine {
         // when rows have the same shape)
         let mut rec = rows.blank();
         let mut row_errors = Vec::new();
+        rows.plan_constraints(er);
+        let mut constraints = Vec::with_capacity(er.constraints.len());
         for row in 0..rows.rows() {
             rows.row_into(row, &mut res.errors, &mut rec);
             if rows.within_bounds(&rec) {
-                // (what `sanitize` does when no bound fails: only the constraint rules)
-                if !er.constraints.is_empty() {
-                    let found = self.constraint_errors(er, &rec, as_of);
+                // what `sanitize` does when no bound fails: the constraint rules, less those
+                // that lack a fact they need in this row
+                rows.constraints_for(&rec, &er.constraints, &mut constraints);
+                if !constraints.is_empty() {
+                    let found = self.constraint_errors_of(er, &constraints, &rec, as_of);
                     self.distrust(er.record, &mut rec, found, &mut row_errors, None);
                 }
             } else {

@@ -167,7 +167,7 @@ impl Engine {
         self.run_rules_in(&mut cx, er, as_of, &mut Vec::new());
         let rules = cx.steps_used();
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
-        let _ = self.constraint_errors_in(&mut cx, er, as_of);
+        let _ = self.constraint_errors_in(&mut cx, er, &er.constraints, as_of);
         rules.max(cx.steps_used())
     }
 
@@ -184,7 +184,26 @@ impl Engine {
             0
         };
         let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
-        self.constraint_errors_in(&mut cx, er, as_of)
+        self.constraint_errors_in(&mut cx, er, &er.constraints, as_of)
+    }
+
+    /// [`Engine::constraint_errors`] for some of `er`'s constraint rules (`constraints`, rule
+    /// indices in `er.constraints`' order): a columnar batch leaves out those that cannot
+    /// fail for lack of a fact.
+    pub(crate) fn constraint_errors_of(
+        &self,
+        er: &EntityRules,
+        constraints: &[usize],
+        rec: &Record,
+        as_of: Date,
+    ) -> Vec<FieldError> {
+        let n = if er.constraints_use_rules {
+            er.rules.len()
+        } else {
+            0
+        };
+        let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
+        self.constraint_errors_in(&mut cx, er, constraints, as_of)
     }
 
     /// [`Engine::constraint_errors`] in a context of the caller's.
@@ -192,6 +211,7 @@ impl Engine {
         &'a self,
         cx: &mut Cx<'a>,
         er: &'a EntityRules,
+        constraints: &[usize],
         as_of: Date,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
@@ -209,7 +229,7 @@ impl Engine {
             let (missing, notes) = take_trace(cx, ran.outcome);
             cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
         }
-        for &ci in &er.constraints {
+        for &ci in constraints {
             let Some(rule) = er.rules.get(ci) else {
                 continue;
             };
