@@ -472,7 +472,12 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
             let Some(dst) = leaf_slot(rec, &mut plan.nested, parents, *last) else {
                 continue;
             };
-            self.fill(col, ty, *node, row, &mut cell_errors, dst);
+            match col {
+                Column::List { .. } | Column::Struct { .. } => {
+                    self.fill(col, ty, *node, row, &mut cell_errors, dst)
+                }
+                _ => *dst = self.cell(col, ty, *node, row, &mut cell_errors),
+            }
             if !cell_errors.is_empty() {
                 for mut e in cell_errors.drain(..) {
                     e.field = format!("/{}{}", path.replace('.', "/"), e.field);
@@ -745,7 +750,12 @@ impl<'p, 'b> BatchDecoder<'p, 'b> {
                         .copied();
                     let before = errors.len();
                     if let Some(slot) = rec.slots.get_mut(i) {
-                        self.fill(c, &f.ty, child, row, errors, slot);
+                        match c {
+                            Column::List { .. } | Column::Struct { .. } => {
+                                self.fill(c, &f.ty, child, row, errors, slot)
+                            }
+                            _ => *slot = self.cell(c, &f.ty, child, row, errors),
+                        }
                         if slot.as_ref().is_some_and(|v| !fits(v, &f.ty)) {
                             *slot = None;
                             type_error(errors, String::new());
