@@ -123,8 +123,12 @@ pub(crate) struct BatchDecoder<'p, 'b> {
     /// slots of the fields it needs (`None`: a field it cannot be without that a row may have
     /// or not in ways the slots do not show); `None` when every row runs them all
     /// ([`BatchDecoder::plan_constraints`]).
-    constraints: Option<Vec<(usize, Vec<Option<Vec<usize>>>)>>,
+    constraints: Option<Vec<ConstraintNeeds>>,
 }
+
+/// A constraint rule (its index in the entity's rules) and the slots of each field it cannot
+/// find an error without (`None` when the slots cannot tell, e.g. a field inside list items).
+type ConstraintNeeds = (usize, Vec<Option<Vec<usize>>>);
 
 /// Where a batch's facts go, worked out once per batch: per column, the nested records its
 /// field is in and its slot in the innermost; per nested record, its slot and a spare
@@ -197,7 +201,7 @@ impl Plan {
             if repeats_field(col) {
                 return None;
             }
-            if leaf_paths.iter().any(|p| *p == slots.as_slice())
+            if leaf_paths.contains(&slots.as_slice())
                 || nested_paths
                     .iter()
                     .any(|p| p.as_slice() == slots.as_slice())
@@ -208,7 +212,7 @@ impl Plan {
             let mut rec_ty = record;
             for k in 0..outer.len() {
                 let prefix = outer.get(..=k)?;
-                if leaf_paths.iter().any(|p| *p == prefix) {
+                if leaf_paths.contains(&prefix) {
                     return None;
                 }
                 let slot = *prefix.last()?;
