@@ -34,13 +34,23 @@ pub struct Feeder<'a, I> {
 }
 
 impl<I> Feeder<'_, I> {
-    /// Adds an item; false when the output is closed and reading should stop.
+    /// Adds an item (sent with the next [`CHUNK`] - 1); false when the output is closed and
+    /// reading should stop.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn push(&mut self, item: I) -> bool {
         self.chunk.push(item);
         if self.chunk.len() >= CHUNK {
             return self.send();
         }
         !self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Sends an item at once, as a chunk of its own (an item that is a chunk already); false
+    /// when the output is closed and reading should stop.
+    pub fn push_now(&mut self, item: I) -> bool {
+        self.send();
+        self.chunk.push(item);
+        self.send()
     }
 
     fn send(&mut self) -> bool {

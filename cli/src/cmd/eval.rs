@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use htx_rules::read::RecordError;
-use htx_rules::{Date, Engine, Error, Evaluation, Lang};
+use htx_rules::read::{RawChunk, RecordError};
+use htx_rules::{Batch, Date, Engine, Error, Evaluation, Lang};
 
 use super::records::{self, RecordArgs, Unreadable};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
@@ -68,13 +68,16 @@ enum Writer {
     Xlsx(Box<EvalWorkbook>),
 }
 
-/// One chunk's output.
+/// One chunk's output, and what decoding it saw.
 #[derive(Default)]
-struct ChunkOut {
+struct ChunkOut<'e> {
     bytes: Vec<u8>,
     rows: Vec<Row>,
     records: usize,
     unreadable: usize,
+    /// The records that could not be read, to say on standard error in order.
+    errors: Vec<RecordError>,
+    part: Option<Batch<'e>>,
 }
 
 /// The shared part: turns evaluations into output (`Sync`: every worker uses it).
@@ -85,7 +88,7 @@ struct Emitter {
 
 impl Emitter {
     /// One evaluated record, number `n` (1-based).
-    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut) {
+    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut<'_>) {
         out.records += 1;
         match &self.encoder {
             Encoder::Json(j) => j.evaluation(n == 1, ev, &mut out.bytes),
@@ -96,7 +99,7 @@ impl Emitter {
 
     /// A record that could not be read, in its place: `{"id": null, "error": {file, line,
     /// column, record, code, message}}` in JSON, a row saying where and why in the others.
-    fn unreadable(&self, n: usize, e: &RecordError, out: &mut ChunkOut) {
+    fn unreadable(&self, n: usize, e: &RecordError, out: &mut ChunkOut<'_>) {
         out.records += 1;
         out.unreadable += 1;
         let lang = self.rows.lang;
@@ -114,7 +117,7 @@ impl Emitter {
 }
 
 impl Writer {
-    fn write(&mut self, c: ChunkOut, out: &mut Target) -> std::io::Result<()> {
+    fn write(&mut self, c: ChunkOut<'_>, out: &mut Target) -> std::io::Result<()> {
         match self {
             Writer::Bytes => out.write_all(&c.bytes),
             Writer::Table(t) => {
@@ -250,8 +253,11 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let infos = outputs(&engine, &r.entity)?;
     let source = r.source(&engine)?;
     let options = r.read.options();
-    // each worker evaluates with a batch of its own; the reader's batch decodes and tallies
+    // the reading thread frames records with this batch; each worker decodes and evaluates a
+    // chunk with a split of it, and the splits are added back in input order
     let batch = engine.batch(&r.entity, options)?;
+    let mut seen = batch.split();
+    let mut said = Unreadable::new(lang, ctx.quiet);
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &r.entity, infos, &a, lang, date, &out)?;
     // results on the terminal (a table prints a block every thousand rows): no bar beside them
@@ -264,28 +270,39 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let name = source.name.clone();
     let mut written = 0usize;
     let mut unreadable = 0usize;
-    let (notes, stopped) = pipeline::run(
+    let ((reader_batch, up_front), stopped) = pipeline::run(
         pipeline::workers(),
         || engine.batch(entity, options),
-        |b, seq, chunk: Vec<Item>| {
+        |b, _, chunks: Vec<RawChunk<'_>>| {
             let mut o = ChunkOut::default();
-            let base = usize::try_from(seq)
-                .unwrap_or(usize::MAX)
-                .saturating_mul(pipeline::CHUNK);
-            for (i, item) in chunk.into_iter().enumerate() {
-                let n = base + i + 1;
-                match (item, b.as_ref()) {
-                    (Ok(record), Ok(b)) => emitter.evaluation(n, &b.evaluate(record, date), &mut o),
-                    (Err(e), _) => emitter.unreadable(n, &e, &mut o),
-                    // a worker's batch is made like the reader's, which was made: not reached
-                    (Ok(_), Err(_)) => {}
-                }
+            let Ok(b) = b.as_ref() else {
+                // a worker's batch is made like the reader's, which was made: not reached
+                return o;
+            };
+            let mut part = b.split();
+            for chunk in chunks {
+                chunk.decode(&mut part, |b, item| match item {
+                    Ok((loc, record)) => {
+                        emitter.evaluation(loc.record, &b.evaluate(record, date), &mut o);
+                    }
+                    Err(e) => {
+                        emitter.unreadable(e.record, &e, &mut o);
+                        o.errors.push(e);
+                    }
+                });
             }
+            o.part = Some(part);
             o
         },
-        |c: ChunkOut| {
+        |mut c: ChunkOut<'_>| {
             written += c.records;
             unreadable += c.unreadable;
+            if let Some(p) = c.part.take() {
+                seen.absorb(p);
+            }
+            for e in c.errors.drain(..) {
+                said.say(&e);
+            }
             if let Ok(mut p) = progress.lock() {
                 p.update(written, 0);
             }
@@ -297,6 +314,9 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         },
         |feed| read_all(batch, source, lang, ctx.quiet, feed),
     );
+    let mut reader_batch = reader_batch;
+    reader_batch.absorb(seen);
+    let notes = (reader_batch.notes(), up_front);
     match stopped {
         Some(pipeline::Stop::Closed) => return Ok(ExitCode::SUCCESS),
         Some(pipeline::Stop::Failed(e)) => return Err(out::write_error(a.output.as_deref(), &e)),
@@ -319,47 +339,38 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     Ok(records::exit_code(unreadable, records::doubtful(&notes.0)))
 }
 
-/// A record decoded, or where and why it could not be.
-pub type Item = Result<htx_rules::DecodedRecord, RecordError>;
-
 /// What the reading saw: the batch's notes, and what was said before the records.
 pub type Seen = (htx_rules::BatchNotes, Option<htx_rules::BatchNotes>);
 
-/// Reads every record of `source` with `batch` (on the reading thread), handing each (or its
-/// error) to the workers; says the CSV header's notes up front and each record that cannot be
-/// read as it comes.
-pub fn read_all(
-    batch: htx_rules::Batch<'_>,
+/// Records framed by the reading thread, and decoded on the workers.
+const CHUNK_RECORDS: usize = 256;
+/// Bytes of record text per chunk, at most (and one record more).
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Frames every record of `source` with `batch` (on the reading thread), handing chunks of
+/// records' texts to the workers, which decode them; says the CSV header's notes up front and
+/// each record that cannot be framed as it comes (those the workers find are said at the end,
+/// with the count). Returns the reader's batch and what was said up front.
+pub fn read_all<'e>(
+    batch: htx_rules::Batch<'e>,
     source: crate::input::Source,
     lang: Lang,
     quiet: bool,
-    feed: &mut pipeline::Feeder<'_, Item>,
-) -> Seen {
+    feed: &mut pipeline::Feeder<'_, RawChunk<'e>>,
+) -> (htx_rules::Batch<'e>, Option<htx_rules::BatchNotes>) {
     let name = source.name.clone();
-    let mut reader = batch.reader(
-        std::io::BufReader::with_capacity(1 << 16, source.reader),
-        source.format,
-        &name,
-    );
+    let mut reader = batch.reader(source.reader, source.format, &name);
     let up_front = reader.header_notes();
     if let Some(n) = &up_front {
         records::say_notes(&name, n, None, lang, quiet);
     }
-    let mut said = Unreadable::new(lang, quiet);
-    for item in reader.by_ref() {
-        let item = match item {
-            Ok((_, record)) => Ok(record),
-            Err(e) => {
-                said.say(&e);
-                Err(e)
-            }
-        };
-        if !feed.push(item) {
+    while let Some(chunk) = reader.next_chunk(CHUNK_RECORDS, CHUNK_BYTES) {
+        if !feed.push_now(chunk) {
             // the output is closed: stop reading
             break;
         }
     }
-    (reader.notes(), up_front)
+    (reader.into_batch(), up_front)
 }
 
 /// After the records: what the batch saw, and how many records could not be read.

@@ -365,6 +365,22 @@ impl<R: Read> JsonFramer<R> {
     /// from the first later line of it that starts with `{` at its indentation or less.
     /// Returns that point (offset in the frame, 1-based line).
     pub(crate) fn resync(&mut self, f: &Frame) -> Option<(usize, usize)> {
+        let (offset, line) = self.resync_point(f)?;
+        self.pos = f.start + offset;
+        self.line = line;
+        self.col = 1;
+        self.state = if f.in_array {
+            State::ArrayValue { first: false }
+        } else {
+            State::Stream
+        };
+        Some((offset, line))
+    }
+
+    /// Where [`JsonFramer::resync`] would read on after frame `f` (offset in the frame, 1-based
+    /// line), without moving: a frame without such a point ends where it ends whether its text
+    /// can be decoded or not, so it can be decoded anywhere, later.
+    pub(crate) fn resync_point(&self, f: &Frame) -> Option<(usize, usize)> {
         if !f.multi_line {
             return None;
         }
@@ -386,16 +402,7 @@ impl<R: Read> JsonFramer<R> {
                 break;
             }
         }
-        let (offset, line) = found?;
-        self.pos = f.start + offset;
-        self.line = line;
-        self.col = 1;
-        self.state = if f.in_array {
-            State::ArrayValue { first: false }
-        } else {
-            State::Stream
-        };
-        Some((offset, line))
+        found
     }
 }
 
