@@ -17,8 +17,15 @@ use std::sync::Mutex;
 /// enough that the window of chunks in flight stays a few megabytes.
 pub const CHUNK: usize = 128;
 
-/// How many worker threads: the machine's cores (at least one).
+/// How many worker threads: `HTX_RULES_THREADS` when set to a number (at least one), else the
+/// machine's cores.
 pub fn workers() -> usize {
+    if let Some(n) = std::env::var("HTX_RULES_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.max(1);
+    }
     std::thread::available_parallelism()
         .map(std::num::NonZeroUsize::get)
         .unwrap_or(1)
