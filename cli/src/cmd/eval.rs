@@ -117,11 +117,11 @@ impl Emitter {
 }
 
 impl Writer {
-    fn write(&mut self, c: ChunkOut<'_>, out: &mut Target) -> std::io::Result<()> {
+    fn write(&mut self, c: &mut ChunkOut<'_>, out: &mut Target) -> std::io::Result<()> {
         match self {
             Writer::Bytes => out.write_all(&c.bytes),
             Writer::Table(t) => {
-                for r in c.rows {
+                for r in c.rows.drain(..) {
                     t.push(r, out)?;
                 }
                 Ok(())
@@ -258,6 +258,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let batch = engine.batch(&r.entity, options)?;
     let mut seen = batch.split();
     let mut said = Unreadable::new(lang, ctx.quiet);
+    let buffers: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &r.entity, infos, &a, lang, date, &out)?;
     // results on the terminal (a table prints a block every thousand rows): no bar beside them
@@ -274,7 +275,14 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         pipeline::workers(),
         || engine.batch(entity, options),
         |b, _, chunks: Vec<RawChunk<'_>>| {
-            let mut o = ChunkOut::default();
+            let mut o = ChunkOut {
+                bytes: buffers
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop())
+                    .unwrap_or_default(),
+                ..ChunkOut::default()
+            };
             let Ok(b) = b.as_ref() else {
                 // a worker's batch is made like the reader's, which was made: not reached
                 return o;
@@ -306,7 +314,14 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
             if let Ok(mut p) = progress.lock() {
                 p.update(written, 0);
             }
-            match writer.write(c, &mut out) {
+            let r = writer.write(&mut c, &mut out);
+            // the buffer goes back to the workers: a chunk's output (a megabyte of full JSON)
+            // is not grown and its pages cleared again for every chunk
+            c.bytes.clear();
+            if let Ok(mut p) = buffers.lock() {
+                p.push(std::mem::take(&mut c.bytes));
+            }
+            match r {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(pipeline::Stop::Closed),
                 Err(e) => Err(pipeline::Stop::Failed(e)),
