@@ -329,21 +329,34 @@ impl Engine {
             .inner
             .validate_json(entity, text.as_bytes(), as_of, options)
             .map_err(|e| core_error(&e))?;
-        // written straight to JSON text (no `serde_json::Value` tree in between)
-        from_serialize(&ValidationJson {
-            valid: validation.valid,
-            errors: validation
-                .errors
-                .iter()
-                .map(|e| ErrorJson {
-                    field: &e.field,
-                    code: &e.code,
-                    message: &e.message,
-                    text: lang.map(|l| e.message.get(l)),
-                })
-                .collect(),
-            ignored: &validation.ignored,
-        })
+        // built as JS objects directly: a form validates on every key stroke, and the answer is
+        // small (no JSON text to write in wasm and parse again in JS)
+        let out = Object::new();
+        set(&out, "valid", &JsValue::from_bool(validation.valid));
+        let errors = Array::new();
+        for e in &validation.errors {
+            let obj = Object::new();
+            set(&obj, "field", &JsValue::from_str(&e.field));
+            set(&obj, "code", &JsValue::from_str(&e.code));
+            set(
+                &obj,
+                "message",
+                &message_object(&e.message.vi, &e.message.en),
+            );
+            if let Some(l) = lang {
+                set(&obj, "text", &JsValue::from_str(e.message.get(l)));
+            }
+            errors.push(&obj);
+        }
+        set(&out, "errors", &errors);
+        if !validation.ignored.is_empty() {
+            let ignored = Array::new();
+            for k in &validation.ignored {
+                ignored.push(&JsValue::from_str(k));
+            }
+            set(&out, "ignored", &ignored);
+        }
+        Ok(out.into())
     }
 
     /// A rule: its text, citation, parameters and their dated values.
@@ -521,27 +534,6 @@ pub fn outcome_labels() -> Result<JsValue, JsValue> {
         })
         .collect();
     from_json(&Value::Object(labels))
-}
-
-/// `validate`'s result: the core's `Validation` in the contract's shape, each error with its
-/// message in the language asked for as `text`.
-#[derive(serde::Serialize)]
-struct ValidationJson<'a> {
-    valid: bool,
-    errors: Vec<ErrorJson<'a>>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    ignored: &'a [String],
-}
-
-/// One error of [`ValidationJson`]: the core's `FieldError`, and `text` when a language was
-/// asked for.
-#[derive(serde::Serialize)]
-struct ErrorJson<'a> {
-    field: &'a str,
-    code: &'a str,
-    message: &'a htx_rules::Message,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<&'a str>,
 }
 
 /// Serializable data as a plain JS value (through JSON, like every result).

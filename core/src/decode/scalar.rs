@@ -10,7 +10,6 @@ use rust_decimal::Decimal;
 
 use crate::codes::Code;
 use crate::date::Date;
-use crate::expr::syntax::{self, Ast, Lit};
 use crate::model::EnumType;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
@@ -274,6 +273,10 @@ pub(crate) fn text_cell(ty: &Ty, s: &str, enums: &[EnumType]) -> Result<Val, Sca
 }
 
 /// A decimal written as text: `"0.6"`, `"1500000"`, `"1_500_000"`, `"60%"` (a share).
+///
+/// Read without the expression parser (the browser's small module carries none): besides what
+/// [`Decimal::from_str`] reads, a number as a rule writes it — digits, `.` and `_`, starting
+/// with a digit — optionally followed at once by `%` (hundredths).
 pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
     if s.is_empty() || s.len() > 64 {
         return None;
@@ -284,10 +287,106 @@ pub(crate) fn decimal_text(s: &str, unit: Unit) -> Option<Decimal> {
     if let Ok(d) = Decimal::from_str(s) {
         return Some(d);
     }
-    match syntax::parse(s).ok()? {
-        Ast::Lit(Lit::Percent(d), _) if unit != Unit::Money => Some(d),
-        Ast::Lit(Lit::Dec(d), _) => Some(d),
-        Ast::Lit(Lit::Int(i), _) => Some(Decimal::from(i)),
-        _ => None,
+    let (number, percent) = match s.strip_suffix('%') {
+        Some(n) => (n, true),
+        None => (s, false),
+    };
+    if !number.starts_with(|c: char| c.is_ascii_digit())
+        || !number
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'_')
+    {
+        return None;
+    }
+    let digits: String = number.chars().filter(|c| *c != '_').collect();
+    if percent {
+        Decimal::from_str(&digits)
+            .ok()?
+            .checked_div(Decimal::ONE_HUNDRED)
+    } else if digits.contains('.') {
+        Decimal::from_str(&digits).ok()
+    } else {
+        digits.parse::<i64>().ok().map(Decimal::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::syntax::{self, Ast, Lit};
+
+    /// What `decimal_text` read through the expression parser before it had its own reader.
+    fn through_parser(s: &str, unit: Unit) -> Option<Decimal> {
+        if s.is_empty() || s.len() > 64 {
+            return None;
+        }
+        if unit == Unit::Money {
+            return crate::amount::parse_amount(s);
+        }
+        if let Ok(d) = Decimal::from_str(s) {
+            return Some(d);
+        }
+        match syntax::parse(s).ok()? {
+            Ast::Lit(Lit::Percent(d), _) => Some(d),
+            Ast::Lit(Lit::Dec(d), _) => Some(d),
+            Ast::Lit(Lit::Int(i), _) => Some(Decimal::from(i)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn decimal_text_reads_what_the_expression_parser_read() {
+        let cases = [
+            "0.6",
+            "60%",
+            "60.5%",
+            "1_500_000",
+            "1_5%",
+            "100%",
+            "150%",
+            "0%",
+            "0.0001%",
+            "7",
+            "-5",
+            "+5",
+            "-60%",
+            "60 %",
+            "60%%",
+            "%",
+            "1.2.3",
+            "1.2.3%",
+            "2024-01-01",
+            "2024-01-01%",
+            "1234-56-78",
+            "5e3",
+            ".5",
+            ".5%",
+            "abc",
+            "60% x",
+            "x60%",
+            "9223372036854775808",
+            "99999999999999999999999999999",
+            "99999999999999999999999999999%",
+            "1.",
+            "1.%",
+            "1__0",
+            "0x10",
+            "١٢",
+            "60٪",
+            "1,5",
+            "1,5%",
+            "_5",
+            "5_",
+            "5_%",
+        ];
+        for unit in [Unit::Share, Unit::Plain, Unit::Money] {
+            for s in cases {
+                assert_eq!(
+                    decimal_text(s, unit),
+                    through_parser(s, unit),
+                    "{s:?} as {unit:?}"
+                );
+            }
+        }
     }
 }
