@@ -329,6 +329,18 @@ pub(crate) struct Pack {
     pub warnings: Vec<crate::error::Diagnostic>,
     /// The reforms applied at load, in order.
     pub reforms: Vec<ReformInfo>,
+    /// Parameters and period groups resolved per segment of time, built at first use (after
+    /// the checker has finished the pack).
+    #[cfg_attr(feature = "compiled", serde(skip))]
+    pub dated: std::sync::OnceLock<crate::expr::dated::Dated>,
+}
+
+impl Pack {
+    /// See [`Pack::dated`].
+    pub(crate) fn dated(&self) -> &crate::expr::dated::Dated {
+        self.dated
+            .get_or_init(|| crate::expr::dated::Dated::of(self))
+    }
 }
 
 /// A reform applied to a pack: what it is and what it rests on. Evaluations, reports and

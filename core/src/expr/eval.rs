@@ -11,6 +11,7 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use crate::date::Date;
+use crate::expr::dated::AsOfRow;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::limits::{EVAL_STEPS, EVAL_STEPS_PER_RECORD};
 use crate::model::Pack;
@@ -179,6 +180,8 @@ pub(crate) struct Mark {
 pub(crate) struct Cx<'a> {
     pack: &'a Pack,
     as_of: Date,
+    /// The parameters and period groups in force at `as_of`, resolved once.
+    dated: AsOfRow<'a>,
     root: &'a Record,
     /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
     /// the index plus one), so `rule.NAME` finds them without a scan.
@@ -217,6 +220,7 @@ impl<'a> Cx<'a> {
         Cx {
             pack,
             as_of,
+            dated: AsOfRow::new(pack, as_of),
             root,
             rule_vals: Stack::filled((None, 0), n_rules),
             rule_missing: Vec::new(),
@@ -610,21 +614,27 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn param(&mut self, id: usize, at: Option<&'a Ex>) -> Option<V<'a>> {
-        let date = match at {
+        let found = match at {
             Some(d) => match self.eval(d)? {
-                V::Date(d) => d,
+                V::Date(d) if d == self.as_of => (self.dated.param(id), d),
+                V::Date(d) => (self.pack.params.get(id)?.at(d), d),
                 _ => return None,
             },
-            None => self.as_of,
+            None => (self.dated.param(id), self.as_of),
         };
-        let p = self.pack.params.get(id)?;
-        match p.at(date) {
-            Some(v) => Some(V::of(v)),
-            None => {
+        match found {
+            (Some(v), _) => Some(V::of(v)),
+            (None, date) => {
                 self.notes.push(Note::NoParam { param: id, date });
                 None
             }
         }
+    }
+
+    /// Period group `g`'s member in force at the as-of date.
+    #[inline]
+    pub(crate) fn group_at_as_of(&self, g: usize) -> Option<&'a crate::model::Period> {
+        self.dated.group(g)
     }
 
     #[inline(never)]
@@ -813,7 +823,12 @@ impl<'a> Cx<'a> {
             },
             Builtin::IndexAt(g) => {
                 let V::Date(d) = a0? else { return None };
-                match self.pack.groups.get(g).and_then(|gr| gr.at(d)) {
+                let found = if d == self.as_of {
+                    self.dated.group(g)
+                } else {
+                    self.pack.groups.get(g).and_then(|gr| gr.at(d))
+                };
+                match found {
                     Some(p) => Some(V::Int(p.index)),
                     None => {
                         self.notes.push(Note::NoPeriod { group: g });

@@ -1,6 +1,7 @@
 //! The expression language: syntax, type checking, evaluation.
 
 pub(crate) mod compile;
+pub(crate) mod dated;
 pub(crate) mod eval;
 pub(crate) mod ir;
 pub mod syntax;
