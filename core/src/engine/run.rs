@@ -505,6 +505,7 @@ impl<'a> RowCx<'a> {
             V::Dec(d) => d.normalize().to_string(),
             V::Date(d) => d.to_string(),
             V::Str(s) => s.to_string(),
+            V::Enum(e) => e.text.to_string(),
             V::List(_) | V::Rec(_) => return None,
         })
     }

@@ -15,7 +15,7 @@ use crate::expr::dated::AsOfRow;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::limits::{EVAL_STEPS, EVAL_STEPS_PER_RECORD};
 use crate::model::Pack;
-use crate::value::{Record, Val};
+use crate::value::{EnumVal, Record, Val};
 
 /// A value during evaluation, borrowed from the facts or the pack.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -25,6 +25,8 @@ pub(crate) enum V<'a> {
     Dec(Decimal),
     Date(Date),
     Str(&'a str),
+    /// A value of an enum type (interned).
+    Enum(&'a EnumVal),
     List(&'a [Val]),
     Rec(&'a Record),
 }
@@ -37,6 +39,7 @@ impl<'a> V<'a> {
             Val::Dec(d) => V::Dec(*d),
             Val::Date(d) => V::Date(*d),
             Val::Str(s) => V::Str(s),
+            Val::Enum(e) => V::Enum(e),
             Val::Rec(r) => V::Rec(r),
             Val::List(l) => V::List(l),
         }
@@ -548,7 +551,15 @@ impl<'a> Cx<'a> {
             Ex::Cmp(op, a, b) => {
                 let x = self.operand(a);
                 let y = self.operand(b);
-                let ord = compare(x?, y?)?;
+                let (x, y) = (x?, y?);
+                if let (V::Enum(p), V::Enum(q)) = (x, y) {
+                    match op {
+                        CmpOp::Eq => return Some(V::Bool(p.same(q))),
+                        CmpOp::Ne => return Some(V::Bool(!p.same(q))),
+                        _ => {}
+                    }
+                }
+                let ord = compare(x, y)?;
                 Some(V::Bool(match op {
                     CmpOp::Eq => ord == Ordering::Equal,
                     CmpOp::Ne => ord != Ordering::Equal,
@@ -872,6 +883,7 @@ impl<'a> Cx<'a> {
 #[inline]
 fn same(x: V<'_>, it: &Val) -> bool {
     match (x, it) {
+        (V::Enum(a), Val::Enum(b)) => a.same(b),
         (V::Str(a), Val::Str(b)) => a == &**b,
         (V::Int(a), Val::Int(b)) => a == *b,
         (V::Bool(a), Val::Bool(b)) => a == *b,
@@ -886,6 +898,10 @@ pub(crate) fn compare(x: V<'_>, y: V<'_>) -> Option<Ordering> {
         (V::Int(a), V::Int(b)) => Some(a.cmp(&b)),
         (V::Date(a), V::Date(b)) => Some(a.cmp(&b)),
         (V::Str(a), V::Str(b)) => Some(a.cmp(b)),
+        (V::Enum(a), V::Enum(b)) if a.same(b) => Some(Ordering::Equal),
+        (V::Enum(a), V::Enum(b)) => Some(a.text.cmp(&b.text)),
+        (V::Enum(a), V::Str(b)) => Some((*a.text).cmp(b)),
+        (V::Str(a), V::Enum(b)) => Some(a.cmp(&*b.text)),
         (V::Bool(a), V::Bool(b)) => Some(a.cmp(&b)),
         (a, b) => Some(a.dec()?.cmp(&b.dec()?)),
     }

@@ -3,5 +3,7 @@
 pub(crate) mod compile;
 pub(crate) mod dated;
 pub(crate) mod eval;
+#[cfg(test)]
+mod fast_tests;
 pub(crate) mod ir;
 pub mod syntax;
