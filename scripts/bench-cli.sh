@@ -79,7 +79,7 @@ run_mode() { # label, baseline args ("" to skip), current args
 
 echo "$N records, $(nproc) cores, $(date -u +%Y-%m-%d), median of $RUNS runs"
 run_mode "full JSON (the contract's array)" "--format json" "--format json"
-run_mode "JSON Lines, full" "" "--format jsonl"
-run_mode "JSON Lines, --fields values" "" "--format jsonl --fields values"
-run_mode "JSON Lines, --fields outcomes" "" "--format jsonl --fields outcomes"
-run_mode "CSV" "" "--format csv"
+run_mode "JSON Lines, full" "--format jsonl" "--format jsonl"
+run_mode "JSON Lines, --fields values" "--format jsonl --fields values" "--format jsonl --fields values"
+run_mode "JSON Lines, --fields outcomes" "--format jsonl --fields outcomes" "--format jsonl --fields outcomes"
+run_mode "CSV" "--format csv" "--format csv"

@@ -17,8 +17,15 @@ use std::sync::Mutex;
 /// enough that the window of chunks in flight stays a few megabytes.
 pub const CHUNK: usize = 128;
 
-/// How many worker threads: the machine's cores (at least one).
+/// How many worker threads: `HTX_RULES_THREADS` when set to a number (at least one), else the
+/// machine's cores.
 pub fn workers() -> usize {
+    if let Some(n) = std::env::var("HTX_RULES_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        return n.max(1);
+    }
     std::thread::available_parallelism()
         .map(std::num::NonZeroUsize::get)
         .unwrap_or(1)
@@ -34,13 +41,23 @@ pub struct Feeder<'a, I> {
 }
 
 impl<I> Feeder<'_, I> {
-    /// Adds an item; false when the output is closed and reading should stop.
+    /// Adds an item (sent with the next [`CHUNK`] - 1); false when the output is closed and
+    /// reading should stop.
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn push(&mut self, item: I) -> bool {
         self.chunk.push(item);
         if self.chunk.len() >= CHUNK {
             return self.send();
         }
         !self.stop.load(Ordering::Relaxed)
+    }
+
+    /// Sends an item at once, as a chunk of its own (an item that is a chunk already); false
+    /// when the output is closed and reading should stop.
+    pub fn push_now(&mut self, item: I) -> bool {
+        self.send();
+        self.chunk.push(item);
+        self.send()
     }
 
     fn send(&mut self) -> bool {

@@ -678,3 +678,53 @@ fn compact_json_and_json_lines() {
         "II.1.b"
     );
 }
+
+#[test]
+fn one_thread_and_many_write_the_same_bytes() {
+    // several chunks of records, with records that cannot be read (one line not closed, whose
+    // next line is read as a record; a pretty one not closed; not objects; invalid UTF-8) and
+    // keys not in the schema, so that decoding on the workers has everything to get right
+    let input = tmp("threads.jsonl");
+    let mut t: Vec<u8> = Vec::new();
+    for i in 0..3000 {
+        let line = match i % 97 {
+            5 => r#"{"id":"broken","kind":"htx","workers":{"total":10"#.to_string(),
+            17 => "42".to_string(),
+            23 => format!(
+                r#"{{"id":"m{i}","memebrs":{{"total":3}},"zzz{}":1}}"#,
+                i % 5
+            ),
+            41 => "{\n  \"id\": \"pretty\",\n  \"kind\": \"htx\",".to_string(),
+            _ => format!(
+                r#"{{"id":"c{i}","kind":"htx","workers":{{"total":10,"female":{}}}}}"#,
+                i % 11
+            ),
+        };
+        t.extend_from_slice(line.as_bytes());
+        if i % 97 == 61 {
+            t.extend_from_slice(b"\n{\"id\":\"\xFF\"}");
+        }
+        t.push(b'\n');
+    }
+    std::fs::write(&input, &t).unwrap();
+    for args in [
+        &["--format", "json"][..],
+        &["--format", "jsonl", "--fields", "outcomes"],
+        &["--format", "csv"],
+    ] {
+        let run = |threads: &str| {
+            let out = cmd()
+                .env("HTX_RULES_THREADS", threads)
+                .args(["eval", "--entity", "cooperative", "--as-of", "2025-06-30"])
+                .args(args)
+                .arg(&input)
+                .output()
+                .unwrap();
+            (out.status.code(), out.stdout, out.stderr)
+        };
+        let one = run("1");
+        assert_eq!(one.0, Some(3), "{args:?}");
+        assert!(String::from_utf8_lossy(&one.2).contains("zzz"), "{args:?}");
+        assert_eq!(one, run("3"), "{args:?}");
+    }
+}

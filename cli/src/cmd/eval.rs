@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use htx_rules::read::RecordError;
-use htx_rules::{Date, Engine, Error, Evaluation, Lang};
+use htx_rules::read::{RawChunk, RecordError};
+use htx_rules::{Batch, Date, Engine, Error, Evaluation, Lang};
 
 use super::records::{self, RecordArgs, Unreadable};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
@@ -68,13 +68,16 @@ enum Writer {
     Xlsx(Box<EvalWorkbook>),
 }
 
-/// One chunk's output.
+/// One chunk's output, and what decoding it saw.
 #[derive(Default)]
-struct ChunkOut {
+struct ChunkOut<'e> {
     bytes: Vec<u8>,
     rows: Vec<Row>,
     records: usize,
     unreadable: usize,
+    /// The records that could not be read, to say on standard error in order.
+    errors: Vec<RecordError>,
+    part: Option<Batch<'e>>,
 }
 
 /// The shared part: turns evaluations into output (`Sync`: every worker uses it).
@@ -85,7 +88,7 @@ struct Emitter {
 
 impl Emitter {
     /// One evaluated record, number `n` (1-based).
-    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut) {
+    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut<'_>) {
         out.records += 1;
         match &self.encoder {
             Encoder::Json(j) => j.evaluation(n == 1, ev, &mut out.bytes),
@@ -96,7 +99,7 @@ impl Emitter {
 
     /// A record that could not be read, in its place: `{"id": null, "error": {file, line,
     /// column, record, code, message}}` in JSON, a row saying where and why in the others.
-    fn unreadable(&self, n: usize, e: &RecordError, out: &mut ChunkOut) {
+    fn unreadable(&self, n: usize, e: &RecordError, out: &mut ChunkOut<'_>) {
         out.records += 1;
         out.unreadable += 1;
         let lang = self.rows.lang;
@@ -114,11 +117,11 @@ impl Emitter {
 }
 
 impl Writer {
-    fn write(&mut self, c: ChunkOut, out: &mut Target) -> std::io::Result<()> {
+    fn write(&mut self, c: &mut ChunkOut<'_>, out: &mut Target) -> std::io::Result<()> {
         match self {
             Writer::Bytes => out.write_all(&c.bytes),
             Writer::Table(t) => {
-                for r in c.rows {
+                for r in c.rows.drain(..) {
                     t.push(r, out)?;
                 }
                 Ok(())
@@ -250,8 +253,12 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let infos = outputs(&engine, &r.entity)?;
     let source = r.source(&engine)?;
     let options = r.read.options();
-    // each worker evaluates with a batch of its own; the reader's batch decodes and tallies
+    // the reading thread frames records with this batch; each worker decodes and evaluates a
+    // chunk with a split of it, and the splits are added back in input order
     let batch = engine.batch(&r.entity, options)?;
+    let mut seen = batch.split();
+    let mut said = Unreadable::new(lang, ctx.quiet);
+    let buffers: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::new(Vec::new());
     let mut out = Target::open(a.output.as_deref())?;
     let (emitter, mut writer, head) = emitter(&engine, &r.entity, infos, &a, lang, date, &out)?;
     // results on the terminal (a table prints a block every thousand rows): no bar beside them
@@ -264,32 +271,57 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let name = source.name.clone();
     let mut written = 0usize;
     let mut unreadable = 0usize;
-    let (notes, stopped) = pipeline::run(
+    let ((reader_batch, up_front), stopped) = pipeline::run(
         pipeline::workers(),
         || engine.batch(entity, options),
-        |b, seq, chunk: Vec<Item>| {
-            let mut o = ChunkOut::default();
-            let base = usize::try_from(seq)
-                .unwrap_or(usize::MAX)
-                .saturating_mul(pipeline::CHUNK);
-            for (i, item) in chunk.into_iter().enumerate() {
-                let n = base + i + 1;
-                match (item, b.as_ref()) {
-                    (Ok(record), Ok(b)) => emitter.evaluation(n, &b.evaluate(record, date), &mut o),
-                    (Err(e), _) => emitter.unreadable(n, &e, &mut o),
-                    // a worker's batch is made like the reader's, which was made: not reached
-                    (Ok(_), Err(_)) => {}
-                }
+        |b, _, chunks: Vec<RawChunk<'_>>| {
+            let mut o = ChunkOut {
+                bytes: buffers
+                    .lock()
+                    .ok()
+                    .and_then(|mut p| p.pop())
+                    .unwrap_or_default(),
+                ..ChunkOut::default()
+            };
+            let Ok(b) = b.as_ref() else {
+                // a worker's batch is made like the reader's, which was made: not reached
+                return o;
+            };
+            let mut part = b.split();
+            for chunk in chunks {
+                chunk.decode(&mut part, |b, item| match item {
+                    Ok((loc, record)) => {
+                        emitter.evaluation(loc.record, &b.evaluate(record, date), &mut o);
+                    }
+                    Err(e) => {
+                        emitter.unreadable(e.record, &e, &mut o);
+                        o.errors.push(e);
+                    }
+                });
             }
+            o.part = Some(part);
             o
         },
-        |c: ChunkOut| {
+        |mut c: ChunkOut<'_>| {
             written += c.records;
             unreadable += c.unreadable;
+            if let Some(p) = c.part.take() {
+                seen.absorb(p);
+            }
+            for e in c.errors.drain(..) {
+                said.say(&e);
+            }
             if let Ok(mut p) = progress.lock() {
                 p.update(written, 0);
             }
-            match writer.write(c, &mut out) {
+            let r = writer.write(&mut c, &mut out);
+            // the buffer goes back to the workers: a chunk's output (a megabyte of full JSON)
+            // is not grown and its pages cleared again for every chunk
+            c.bytes.clear();
+            if let Ok(mut p) = buffers.lock() {
+                p.push(std::mem::take(&mut c.bytes));
+            }
+            match r {
                 Ok(()) => Ok(()),
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(pipeline::Stop::Closed),
                 Err(e) => Err(pipeline::Stop::Failed(e)),
@@ -297,6 +329,9 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
         },
         |feed| read_all(batch, source, lang, ctx.quiet, feed),
     );
+    let mut reader_batch = reader_batch;
+    reader_batch.absorb(seen);
+    let notes = (reader_batch.notes(), up_front);
     match stopped {
         Some(pipeline::Stop::Closed) => return Ok(ExitCode::SUCCESS),
         Some(pipeline::Stop::Failed(e)) => return Err(out::write_error(a.output.as_deref(), &e)),
@@ -319,47 +354,38 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     Ok(records::exit_code(unreadable, records::doubtful(&notes.0)))
 }
 
-/// A record decoded, or where and why it could not be.
-pub type Item = Result<htx_rules::DecodedRecord, RecordError>;
-
 /// What the reading saw: the batch's notes, and what was said before the records.
 pub type Seen = (htx_rules::BatchNotes, Option<htx_rules::BatchNotes>);
 
-/// Reads every record of `source` with `batch` (on the reading thread), handing each (or its
-/// error) to the workers; says the CSV header's notes up front and each record that cannot be
-/// read as it comes.
-pub fn read_all(
-    batch: htx_rules::Batch<'_>,
+/// Records framed by the reading thread, and decoded on the workers.
+const CHUNK_RECORDS: usize = 256;
+/// Bytes of record text per chunk, at most (and one record more).
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Frames every record of `source` with `batch` (on the reading thread), handing chunks of
+/// records' texts to the workers, which decode them; says the CSV header's notes up front and
+/// each record that cannot be framed as it comes (those the workers find are said at the end,
+/// with the count). Returns the reader's batch and what was said up front.
+pub fn read_all<'e>(
+    batch: htx_rules::Batch<'e>,
     source: crate::input::Source,
     lang: Lang,
     quiet: bool,
-    feed: &mut pipeline::Feeder<'_, Item>,
-) -> Seen {
+    feed: &mut pipeline::Feeder<'_, RawChunk<'e>>,
+) -> (htx_rules::Batch<'e>, Option<htx_rules::BatchNotes>) {
     let name = source.name.clone();
-    let mut reader = batch.reader(
-        std::io::BufReader::with_capacity(1 << 16, source.reader),
-        source.format,
-        &name,
-    );
+    let mut reader = batch.reader(source.reader, source.format, &name);
     let up_front = reader.header_notes();
     if let Some(n) = &up_front {
         records::say_notes(&name, n, None, lang, quiet);
     }
-    let mut said = Unreadable::new(lang, quiet);
-    for item in reader.by_ref() {
-        let item = match item {
-            Ok((_, record)) => Ok(record),
-            Err(e) => {
-                said.say(&e);
-                Err(e)
-            }
-        };
-        if !feed.push(item) {
+    while let Some(chunk) = reader.next_chunk(CHUNK_RECORDS, CHUNK_BYTES) {
+        if !feed.push_now(chunk) {
             // the output is closed: stop reading
             break;
         }
     }
-    (reader.notes(), up_front)
+    (reader.into_batch(), up_front)
 }
 
 /// After the records: what the batch saw, and how many records could not be read.

@@ -211,6 +211,49 @@ impl Tally {
         (i, suggestion)
     }
 
+    /// An empty tally that tracks what this one tracks (for part of an input decoded
+    /// elsewhere).
+    pub(crate) fn emptied(&self) -> Tally {
+        Tally {
+            present: self.present.as_ref().map(|p| vec![false; p.len()]),
+            ..Tally::default()
+        }
+    }
+
+    /// Adds what `part` saw after what this tally saw: parts absorbed in input order give the
+    /// tally of one pass (keys in the order first seen, each record counted once).
+    pub(crate) fn absorb(&mut self, part: Tally) {
+        self.records += part.records;
+        self.overflow += part.overflow;
+        if let (Some(p), Some(q)) = (self.present.as_mut(), part.present.as_ref()) {
+            for (a, b) in p.iter_mut().zip(q) {
+                *a |= *b;
+            }
+        }
+        for n in part.notes {
+            if let Some(&i) = self.index.get(&n.scope).and_then(|m| m.get(&n.key)) {
+                if let Some(m) = self.notes.get_mut(i) {
+                    m.records += n.records;
+                    m.last = usize::MAX;
+                }
+                continue;
+            }
+            if self.notes.len() >= MAX_IGNORED_KEYS {
+                self.overflow += 1;
+                continue;
+            }
+            let i = self.notes.len();
+            self.index
+                .entry(n.scope)
+                .or_default()
+                .insert(n.key.clone(), i);
+            self.notes.push(KeyNote {
+                last: usize::MAX,
+                ..n
+            });
+        }
+    }
+
     /// Notes a dotted path that is not a field (a column, a CSV header): the key is what
     /// follows the deepest record the path names (`workers.femal` is `femal` in `workers`).
     /// Returns its note, the field it likely means, and the record node it is in.

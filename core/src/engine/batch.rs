@@ -78,6 +78,25 @@ impl<'e> Batch<'e> {
         &self.er.name
     }
 
+    /// An empty batch like this one (same entity and options, nothing seen yet): records
+    /// decoded with it on another thread are added back with [`Batch::absorb`].
+    pub fn split(&self) -> Batch<'e> {
+        Batch::new(
+            self.engine,
+            self.er,
+            self.shape,
+            self.options,
+            self.tally.emptied(),
+        )
+    }
+
+    /// Adds what `part` (a [`Batch::split`] of this batch) saw after what this batch saw:
+    /// parts absorbed in input order give the same [`Batch::notes`] as one batch reading
+    /// everything.
+    pub fn absorb(&mut self, part: Batch<'_>) {
+        self.tally.absorb(part.tally);
+    }
+
     /// Decodes a record from a JSON value; a value that is not an object is an error.
     pub fn decode(&mut self, record: &Value) -> Result<DecodedRecord, Error> {
         let d = self.decode_any(record);

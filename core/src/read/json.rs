@@ -53,7 +53,8 @@ pub(crate) struct JsonFramer<R> {
     failure: Option<FrameError>,
 }
 
-const CHUNK: usize = 256 << 10;
+/// Bytes read at a time: the buffer stays small enough to stay in the cache.
+const CHUNK: usize = 64 << 10;
 
 impl<R: Read> JsonFramer<R> {
     pub(crate) fn new(src: R, lines: bool) -> JsonFramer<R> {
@@ -131,7 +132,7 @@ impl<R: Read> JsonFramer<R> {
 
     /// Drops the bytes before `pos` when they are many (no frame is lent out then).
     fn compact(&mut self) {
-        if self.pos > (1 << 20) && self.pos * 2 > self.buf.len() {
+        if self.pos > (256 << 10) && self.pos * 2 > self.buf.len() {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
@@ -260,6 +261,9 @@ impl<R: Read> JsonFramer<R> {
         let indent = column.saturating_sub(1);
         let first = self.byte(start).unwrap_or(b' ');
         let nested = matches!(first, b'{' | b'[');
+        if nested {
+            return self.scan_nested(start, line, column, indent, in_array);
+        }
         let mut depth = 0usize;
         let mut in_str = false;
         let mut esc = false;
@@ -315,6 +319,100 @@ impl<R: Read> JsonFramer<R> {
         })
     }
 
+    /// Scans an object or array from `pos` to its closing bracket, a slice of the buffer at a
+    /// time (strings skipped to their next quote or backslash), lines and columns counted
+    /// once per slice: the reading thread's whole work, so it is kept lean.
+    fn scan_nested(
+        &mut self,
+        start: usize,
+        line: usize,
+        column: usize,
+        indent: usize,
+        in_array: bool,
+    ) -> Result<Frame, FrameError> {
+        let mut depth = 0usize;
+        let mut in_str = false;
+        let mut esc = false;
+        let cap = start.saturating_add(MAX_RECORD_BYTES).saturating_add(1);
+        loop {
+            if self.pos >= self.buf.len() && !self.fill() {
+                break;
+            }
+            if self.pos >= cap {
+                return Err(self.too_large(line, column, indent, in_array));
+            }
+            let from = self.pos;
+            let bytes = self
+                .buf
+                .get(from..self.buf.len().min(cap))
+                .unwrap_or_default();
+            let mut i = 0usize;
+            let mut closed = false;
+            while let Some(&b) = bytes.get(i) {
+                if in_str {
+                    if esc {
+                        esc = false;
+                        i += 1;
+                        continue;
+                    }
+                    match memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default()) {
+                        Some(k) => {
+                            i += k;
+                            if bytes.get(i) == Some(&b'\\') {
+                                esc = true;
+                            } else {
+                                in_str = false;
+                            }
+                            i += 1;
+                        }
+                        None => i = bytes.len(),
+                    }
+                    continue;
+                }
+                i += 1;
+                match b {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            closed = true;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            self.account(from, from + i);
+            if closed {
+                break;
+            }
+        }
+        Ok(Frame {
+            start,
+            end: self.pos,
+            line,
+            column,
+            indent,
+            multi_line: self.line != line,
+            in_array,
+        })
+    }
+
+    /// Moves past `buf[from..to]` (from is `pos`), counting its lines and characters.
+    fn account(&mut self, from: usize, to: usize) {
+        let seg = self.buf.get(from..to).unwrap_or_default();
+        let chars = |s: &[u8]| s.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+        match memchr::memrchr(b'\n', seg) {
+            Some(k) => {
+                self.line += memchr::memchr_iter(b'\n', seg).count();
+                self.col = 1 + chars(seg.get(k + 1..).unwrap_or_default());
+            }
+            None => self.col += chars(seg),
+        }
+        self.pos = to;
+    }
+
     /// A record longer than the limit: skipped to the next line that starts a record.
     fn too_large(
         &mut self,
@@ -365,6 +463,22 @@ impl<R: Read> JsonFramer<R> {
     /// from the first later line of it that starts with `{` at its indentation or less.
     /// Returns that point (offset in the frame, 1-based line).
     pub(crate) fn resync(&mut self, f: &Frame) -> Option<(usize, usize)> {
+        let (offset, line) = self.resync_point(f)?;
+        self.pos = f.start + offset;
+        self.line = line;
+        self.col = 1;
+        self.state = if f.in_array {
+            State::ArrayValue { first: false }
+        } else {
+            State::Stream
+        };
+        Some((offset, line))
+    }
+
+    /// Where [`JsonFramer::resync`] would read on after frame `f` (offset in the frame, 1-based
+    /// line), without moving: a frame without such a point ends where it ends whether its text
+    /// can be decoded or not, so it can be decoded anywhere, later.
+    pub(crate) fn resync_point(&self, f: &Frame) -> Option<(usize, usize)> {
         if !f.multi_line {
             return None;
         }
@@ -386,16 +500,7 @@ impl<R: Read> JsonFramer<R> {
                 break;
             }
         }
-        let (offset, line) = found?;
-        self.pos = f.start + offset;
-        self.line = line;
-        self.col = 1;
-        self.state = if f.in_array {
-            State::ArrayValue { first: false }
-        } else {
-            State::Stream
-        };
-        Some((offset, line))
+        found
     }
 }
 

@@ -250,27 +250,82 @@ impl<'e, R: Read> RecordReader<'e, R> {
     }
 
     fn error(&self, line: usize, column: usize, code: Code, message: Message) -> RecordError {
-        RecordError {
-            file: self.name.clone(),
-            line,
-            column,
-            record: self.record,
-            code: code.as_str().to_string(),
-            message,
+        record_error(&self.name, self.record, line, column, code, message)
+    }
+}
+
+/// Decodes frame `frame` of framer `f` with `batch`: the record, or where and why it could
+/// not be read (a record that ran on over several lines moves the framer back to the next line
+/// that starts a record).
+fn decode_frame<R: Read>(
+    f: &mut json::JsonFramer<R>,
+    batch: &mut Batch<'_>,
+    frame: &json::Frame,
+    name: &str,
+    record: usize,
+) -> Result<(Location, DecodedRecord), RecordError> {
+    let at = (frame.line, frame.column);
+    let loc = Location {
+        line: frame.line,
+        column: frame.column,
+        record,
+    };
+    match batch.decode_json(f.frame_bytes(frame)) {
+        Ok(d) => Ok((loc, d)),
+        Err(e) => {
+            // a record that could not be read: when it ran on over several lines, read on
+            // from the next line that starts a record
+            let resync = if e.code != Code::FactsType {
+                f.resync(frame)
+            } else {
+                None
+            };
+            match resync {
+                Some((offset, line)) if e.offset >= offset => Err(record_error(
+                    name,
+                    record,
+                    at.0,
+                    at.1,
+                    e.code,
+                    msg!(
+                        vi: format!("bản ghi không được đóng (thiếu `}}` hoặc `]`) trước dòng {line}"),
+                        en: format!("the record is not closed (a `}}` or `]` is missing) before line {line}"),
+                    ),
+                )),
+                _ => Err(text_error(name, record, at, e)),
+            }
         }
     }
+}
 
-    /// A decoding error of a record's text, located in the input.
-    fn text_error(&self, at: (usize, usize), e: TextError) -> RecordError {
-        let (line0, col0) = at;
-        let line = line0 + e.line.saturating_sub(1);
-        let column = if e.line <= 1 {
-            col0 + e.column.saturating_sub(1)
-        } else {
-            e.column
-        };
-        self.error(line, column, e.code, e.message)
+fn record_error(
+    name: &str,
+    record: usize,
+    line: usize,
+    column: usize,
+    code: Code,
+    message: Message,
+) -> RecordError {
+    RecordError {
+        file: name.to_string(),
+        line,
+        column,
+        record,
+        code: code.as_str().to_string(),
+        message,
     }
+}
+
+/// A decoding error of a record's text that starts at `at`, located in the input.
+fn text_error(name: &str, record: usize, at: (usize, usize), e: TextError) -> RecordError {
+    let (line0, col0) = at;
+    let line = line0 + e.line.saturating_sub(1);
+    let column = if e.line <= 1 {
+        col0 + e.column.saturating_sub(1)
+    } else {
+        e.column
+    };
+    record_error(name, record, line, column, e.code, e.message)
 }
 
 impl<R: Read> Iterator for RecordReader<'_, R> {
@@ -281,47 +336,10 @@ impl<R: Read> Iterator for RecordReader<'_, R> {
             Source::Json(f) => {
                 let frame = f.next_frame()?;
                 self.record += 1;
-                let frame = match frame {
-                    Ok(fr) => fr,
-                    Err(e) => return Some(Err(self.error(e.line, e.column, e.code, e.message))),
-                };
-                let at = (frame.line, frame.column);
-                let loc = Location {
-                    line: frame.line,
-                    column: frame.column,
-                    record: self.record,
-                };
-                let result = {
-                    let Source::Json(f) = &mut self.source else {
-                        return None;
-                    };
-                    self.batch.decode_json(f.frame_bytes(&frame))
-                };
-                match result {
-                    Ok(d) => Some(Ok((loc, d))),
-                    Err(e) => {
-                        // a record that could not be read: when it ran on over several lines,
-                        // read on from the next line that starts a record
-                        let resync = match &mut self.source {
-                            Source::Json(f) if e.code != Code::FactsType => f.resync(&frame),
-                            _ => None,
-                        };
-                        match resync {
-                            Some((offset, line)) if e.offset >= offset => {
-                                Some(Err(self.error(
-                                    at.0,
-                                    at.1,
-                                    e.code,
-                                    msg!(
-                                        vi: format!("bản ghi không được đóng (thiếu `}}` hoặc `]`) trước dòng {line}"),
-                                        en: format!("the record is not closed (a `}}` or `]` is missing) before line {line}"),
-                                    ),
-                                )))
-                            }
-                            _ => Some(Err(self.text_error(at, e))),
-                        }
-                    }
-                }
+                Some(match frame {
+                    Ok(fr) => decode_frame(f, &mut self.batch, &fr, &self.name, self.record),
+                    Err(e) => Err(self.error(e.line, e.column, e.code, e.message)),
+                })
             }
             #[cfg(feature = "csv")]
             Source::Csv(c) => {
@@ -357,6 +375,133 @@ impl<R: Read> Iterator for RecordReader<'_, R> {
                 )))
             }
         }
+    }
+}
+
+/// A record read, or where and why it could not be.
+pub type ReadItem = Result<(Location, DecodedRecord), RecordError>;
+
+/// Records of an input framed on one thread and decoded on another
+/// ([`RecordReader::next_chunk`]): the reading thread only finds where each record's text
+/// ends; [`RawChunk::decode`] decodes the texts (on any thread, with a [`Batch::split`] of the
+/// reader's batch) into the same records and errors as reading them one by one.
+pub struct RawChunk<'e> {
+    name: String,
+    bytes: Vec<u8>,
+    items: Vec<RawItem<'e>>,
+}
+
+enum RawItem<'e> {
+    /// A record's text, `bytes[start..end]`, not decoded yet.
+    Text {
+        start: usize,
+        end: usize,
+        loc: Location,
+    },
+    /// A record read already (an error of the input's structure, a CSV row, or a record whose
+    /// decoding decides where the next one starts), with what its decoding saw.
+    Read(ReadItem, Option<Box<Batch<'e>>>),
+}
+
+impl<'e> RawChunk<'e> {
+    /// Number of records in the chunk.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether the chunk has no record.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Bytes of record text the chunk holds.
+    pub fn text_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// Decodes each record with `batch` (a [`Batch::split`] of the reader's batch: what the
+    /// decoding sees is tallied there, in order) and hands it, with the batch, to `each`, in
+    /// input order.
+    pub fn decode(self, batch: &mut Batch<'e>, mut each: impl FnMut(&Batch<'e>, ReadItem)) {
+        let RawChunk { name, bytes, items } = self;
+        for item in items {
+            let r = match item {
+                RawItem::Text { start, end, loc } => {
+                    match batch.decode_json(bytes.get(start..end).unwrap_or_default()) {
+                        Ok(d) => Ok((loc, d)),
+                        Err(e) => Err(text_error(&name, loc.record, (loc.line, loc.column), e)),
+                    }
+                }
+                RawItem::Read(r, part) => {
+                    if let Some(p) = part {
+                        batch.absorb(*p);
+                    }
+                    r
+                }
+            };
+            each(batch, r);
+        }
+    }
+}
+
+impl<'e, R: Read> RecordReader<'e, R> {
+    /// The next records, framed but not decoded (up to `max_records` records, or about
+    /// `max_bytes` bytes of text), or `None` at the end: see [`RawChunk`]. Memory holds the
+    /// chunk's text; a record that cannot be framed is an error in its place, as with
+    /// [`Iterator::next`], and the records after it are read.
+    pub fn next_chunk(&mut self, max_records: usize, max_bytes: usize) -> Option<RawChunk<'e>> {
+        let mut chunk = RawChunk {
+            name: self.name.clone(),
+            bytes: Vec::new(),
+            items: Vec::new(),
+        };
+        while chunk.items.len() < max_records.max(1) && chunk.bytes.len() < max_bytes {
+            match &mut self.source {
+                Source::Json(f) => {
+                    let Some(frame) = f.next_frame() else { break };
+                    self.record += 1;
+                    let item = match frame {
+                        Err(e) => RawItem::Read(
+                            Err(self.error(e.line, e.column, e.code, e.message)),
+                            None,
+                        ),
+                        // a record whose end depends on whether it can be decoded: decoded
+                        // here (rare: a record over several lines with a line in it that
+                        // starts like a record)
+                        Ok(fr) if f.resync_point(&fr).is_some() => {
+                            let mut part = self.batch.split();
+                            let r = decode_frame(f, &mut part, &fr, &self.name, self.record);
+                            RawItem::Read(r, Some(Box::new(part)))
+                        }
+                        Ok(fr) => {
+                            let text = f.frame_bytes(&fr);
+                            let start = chunk.bytes.len();
+                            chunk.bytes.extend_from_slice(text);
+                            RawItem::Text {
+                                start,
+                                end: chunk.bytes.len(),
+                                loc: Location {
+                                    line: fr.line,
+                                    column: fr.column,
+                                    record: self.record,
+                                },
+                            }
+                        }
+                    };
+                    chunk.items.push(item);
+                }
+                _ => {
+                    let Some(r) = self.next() else { break };
+                    chunk.items.push(RawItem::Read(r, None));
+                }
+            }
+        }
+        (!chunk.items.is_empty()).then_some(chunk)
+    }
+
+    /// The reader's batch (to add to it, with [`Batch::absorb`], what the chunks' batches saw).
+    pub fn into_batch(self) -> Batch<'e> {
+        self.batch
     }
 }
 
