@@ -741,6 +741,7 @@ fn show(ex: &Ex) -> String {
         match ex {
             Ex::Field { ptr, .. } => dotted(ptr),
             Ex::Const(Val::Str(s)) => format!("\"{s}\""),
+            Ex::Const(Val::Enum(e)) => format!("\"{}\"", e.text),
             Ex::Const(Val::Int(i)) => i.to_string(),
             Ex::Const(Val::Dec(d)) => d.to_string(),
             Ex::Const(Val::Bool(b)) => b.to_string(),

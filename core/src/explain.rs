@@ -15,6 +15,7 @@ fn val_json(v: &Val) -> Value {
         Val::Dec(d) => json!(d.normalize().to_string()),
         Val::Date(d) => json!(d.to_string()),
         Val::Str(s) => json!(s.as_ref()),
+        Val::Enum(e) => json!(&*e.text),
         Val::List(l) => Value::Array(l.iter().map(val_json).collect()),
         Val::Rec(_) => Value::Null,
     }

@@ -13,6 +13,24 @@ use crate::expr::ir::Ex;
 use crate::text::{Message, Unit};
 use crate::value::{Ty, Val};
 
+/// `v` (of type `ty`) with its texts of an enum type interned ([`Val::Enum`]); texts that are
+/// no value of their enum stay as they are.
+pub(crate) fn intern_enums(v: Val, ty: &Ty, enums: &[EnumType]) -> Val {
+    match (v, ty) {
+        (Val::Str(s), Ty::Enum(e)) => match enums.get(*e).and_then(|et| et.val(*e, &s)) {
+            Some(x) => x,
+            None => Val::Str(s),
+        },
+        (Val::List(items), Ty::List(inner)) => Val::List(
+            items
+                .into_iter()
+                .map(|i| intern_enums(i, inner, enums))
+                .collect(),
+        ),
+        (v, _) => v,
+    }
+}
+
 #[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug)]
 pub(crate) struct EnumType {
@@ -22,9 +40,26 @@ pub(crate) struct EnumType {
     /// The values, for [`EnumType::contains`] (an enum may have thousands: communes).
     #[cfg_attr(feature = "compiled", serde(skip))]
     pub index: HashSet<String>,
+    /// The values' texts, shared by every [`crate::value::EnumVal`] of this type.
+    #[cfg_attr(feature = "compiled", serde(skip))]
+    pub texts: Vec<std::sync::Arc<str>>,
 }
 
 impl EnumType {
+    /// The interned value `s` of this type (enum type `ty`), if it is one of its values.
+    pub(crate) fn val(&self, ty: usize, s: &str) -> Option<Val> {
+        let i = self.values.iter().position(|v| v == s)?;
+        let text = match self.texts.get(i) {
+            Some(t) => t.clone(),
+            None => std::sync::Arc::from(s),
+        };
+        Some(Val::Enum(crate::value::EnumVal {
+            ty: u32::try_from(ty).ok()?,
+            idx: u32::try_from(i).ok()?,
+            text,
+        }))
+    }
+
     /// Whether `s` is one of the enum's values (hashed: not a scan of a long enum).
     pub(crate) fn contains(&self, s: &str) -> bool {
         self.index.contains(s)
@@ -329,6 +364,18 @@ pub(crate) struct Pack {
     pub warnings: Vec<crate::error::Diagnostic>,
     /// The reforms applied at load, in order.
     pub reforms: Vec<ReformInfo>,
+    /// Parameters and period groups resolved per segment of time, built at first use (after
+    /// the checker has finished the pack).
+    #[cfg_attr(feature = "compiled", serde(skip))]
+    pub dated: std::sync::OnceLock<crate::expr::dated::Dated>,
+}
+
+impl Pack {
+    /// See [`Pack::dated`].
+    pub(crate) fn dated(&self) -> &crate::expr::dated::Dated {
+        self.dated
+            .get_or_init(|| crate::expr::dated::Dated::of(self))
+    }
 }
 
 /// A reform applied to a pack: what it is and what it rests on. Evaluations, reports and

@@ -373,6 +373,7 @@ pub(crate) fn fits(v: &Val, ty: &Ty) -> bool {
             | (Val::Dec(_), Ty::Dec(_))
             | (Val::Date(_), Ty::Date)
             | (Val::Str(_), Ty::Str | Ty::Enum(_))
+            | (Val::Enum(_), Ty::Enum(_))
             | (Val::Rec(_), Ty::Rec(_))
             | (Val::List(_), Ty::List(_))
     )

@@ -59,6 +59,7 @@ pub(crate) fn quote(s: &str) -> String {
 pub(crate) fn given_val(v: &Val) -> Option<String> {
     Some(match v {
         Val::Str(s) => quote(s),
+        Val::Enum(e) => quote(&e.text),
         Val::Date(d) => quote(&d.to_string()),
         Val::Int(i) => i.to_string(),
         Val::Dec(d) => d.normalize().to_string(),
@@ -204,10 +205,9 @@ pub(crate) fn scalar(ty: &Ty, v: Prim<'_>, enums: &[EnumType]) -> Result<Val, Sc
         (Ty::Str, Prim::F64(f)) => Some(Val::Str(float_text(f).into())),
         (Ty::Enum(e), Prim::Str(s)) => {
             let et = enums.get(*e);
-            if et.is_some_and(|x| x.values.iter().any(|y| y == s)) {
-                Some(Val::Str(s.into()))
-            } else {
-                return Err(enum_error(et, &v.shown()));
+            match et.and_then(|x| x.val(*e, s)) {
+                Some(x) => Some(x),
+                None => return Err(enum_error(et, &v.shown())),
             }
         }
         _ => None,
@@ -252,10 +252,7 @@ pub(crate) fn scalar_value(
 pub(crate) fn text_cell(ty: &Ty, s: &str, enums: &[EnumType]) -> Result<Val, ScalarErr> {
     let fast = match ty {
         Ty::Str => Some(Val::Str(s.into())),
-        Ty::Enum(e) => enums
-            .get(*e)
-            .filter(|et| et.values.iter().any(|v| v == s))
-            .map(|_| Val::Str(s.into())),
+        Ty::Enum(e) => enums.get(*e).and_then(|et| et.val(*e, s)),
         Ty::Date => Date::parse(s.trim()).map(Val::Date),
         Ty::Int => s.trim().parse::<i64>().ok().map(Val::Int),
         Ty::Dec(unit) => decimal_text(s.trim(), *unit).map(Val::Dec),

@@ -212,6 +212,7 @@ impl<'e> Batch<'e> {
             .and_then(|i| record.slots.get(i))
             .and_then(|v| match v {
                 Some(Val::Str(s)) => Some(s.to_string()),
+                Some(Val::Enum(e)) => Some(e.text.to_string()),
                 Some(Val::Int(i)) => Some(i.to_string()),
                 _ => None,
             });

@@ -179,6 +179,11 @@ fn reindex(pack: &mut Pack) {
     }
     for e in &mut pack.enums {
         e.index = e.values.iter().cloned().collect();
+        e.texts = e
+            .values
+            .iter()
+            .map(|v| std::sync::Arc::from(v.as_str()))
+            .collect();
     }
     for r in &mut pack.records {
         r.by_name = names(r.fields.iter().map(|f| &f.name));

@@ -81,6 +81,7 @@ impl Scalar {
             V::Dec(d) => Scalar::Decimal(d.normalize()),
             V::Date(d) => Scalar::Date(d),
             V::Str(s) => Scalar::Text(s.to_string()),
+            V::Enum(e) => Scalar::Text(e.text.to_string()),
             V::List(_) | V::Rec(_) => return None,
         })
     }

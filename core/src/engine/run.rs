@@ -76,7 +76,7 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let ran = self.eval_rule(&mut cx, rule, as_of);
+            let ran = self.eval_rule(&mut cx, rule);
             let (missing, notes) = take_trace(&mut cx, ran.outcome);
             let (args, whens) = message_args(&mut cx, rule, wordings(&rule.messages, ran.outcome));
             let over_budget = notes.contains(&Note::Budget);
@@ -119,7 +119,7 @@ impl Engine {
         out: &mut Vec<(Outcome, Option<Scalar>)>,
     ) {
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
-        self.run_rules_in(&mut cx, er, as_of, out);
+        self.run_rules_in(&mut cx, er, out);
     }
 
     /// [`Engine::outcomes`] in a context of the caller's (which then knows the work done).
@@ -127,7 +127,6 @@ impl Engine {
         &'a self,
         cx: &mut Cx<'a>,
         er: &'a EntityRules,
-        as_of: Date,
         out: &mut Vec<(Outcome, Option<Scalar>)>,
     ) {
         out.clear();
@@ -137,7 +136,7 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let ran = self.eval_rule(cx, rule, as_of);
+            let ran = self.eval_rule(cx, rule);
             let (missing, notes) = take_trace(cx, ran.outcome);
             if cx.explains() {
                 // (what reasons would need, evaluated as for a decision: it takes its budget)
@@ -164,10 +163,10 @@ impl Engine {
     #[cfg(test)]
     pub(crate) fn steps(&self, er: &EntityRules, rec: &Record, as_of: Date) -> u64 {
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), true);
-        self.run_rules_in(&mut cx, er, as_of, &mut Vec::new());
+        self.run_rules_in(&mut cx, er, &mut Vec::new());
         let rules = cx.steps_used();
         let mut cx = Cx::new(&self.pack, as_of, rec, er.rules.len(), false);
-        let _ = self.constraint_errors_in(&mut cx, er, &er.constraints, as_of);
+        let _ = self.constraint_errors_in(&mut cx, er, &er.constraints);
         rules.max(cx.steps_used())
     }
 
@@ -184,7 +183,7 @@ impl Engine {
             0
         };
         let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
-        self.constraint_errors_in(&mut cx, er, &er.constraints, as_of)
+        self.constraint_errors_in(&mut cx, er, &er.constraints)
     }
 
     /// [`Engine::constraint_errors`] for some of `er`'s constraint rules (`constraints`, rule
@@ -203,7 +202,7 @@ impl Engine {
             0
         };
         let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
-        self.constraint_errors_in(&mut cx, er, constraints, as_of)
+        self.constraint_errors_in(&mut cx, er, constraints)
     }
 
     /// [`Engine::constraint_errors`] in a context of the caller's.
@@ -212,7 +211,6 @@ impl Engine {
         cx: &mut Cx<'a>,
         er: &'a EntityRules,
         constraints: &[usize],
-        as_of: Date,
     ) -> Vec<FieldError> {
         let mut errors = Vec::new();
         // constraints may refer to decisions: evaluate those first, when they do
@@ -225,7 +223,7 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let ran = self.eval_rule(cx, rule, as_of);
+            let ran = self.eval_rule(cx, rule);
             let (missing, notes) = take_trace(cx, ran.outcome);
             cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
         }
@@ -389,30 +387,24 @@ impl Engine {
     /// notes) is left in `cx` for [`take_trace`]. The rule first runs without recording the
     /// pointers of missing facts; only when it comes out unknown (and the context explains)
     /// does it run again, with the budget it had, recording them.
-    fn eval_rule<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> Ran<'a> {
+    fn eval_rule<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule) -> Ran<'a> {
         let budget = cx.budget();
         cx.set_trace(false);
-        let mut ran = self.eval_rule_once(cx, rule, as_of);
+        let mut ran = self.eval_rule_once(cx, rule);
         if ran.outcome == Outcome::Unknown && cx.explains() {
             cx.restore_budget(budget);
             cx.set_trace(true);
-            ran = self.eval_rule_once(cx, rule, as_of);
+            ran = self.eval_rule_once(cx, rule);
         }
         ran
     }
 
     /// One run of [`Engine::eval_rule`].
-    fn eval_rule_once<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule, as_of: Date) -> Ran<'a> {
+    fn eval_rule_once<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule) -> Ran<'a> {
         cx.clear_trace();
         cx.start_rule();
         if let Some(g) = rule.applies_in {
-            if self
-                .pack
-                .groups
-                .get(g)
-                .and_then(|gr| gr.at(as_of))
-                .is_none()
-            {
+            if cx.group_at_as_of(g).is_none() {
                 cx.note(Note::Period { group: g });
                 return Ran {
                     outcome: Outcome::Unknown,
@@ -486,7 +478,7 @@ impl Engine {
                 let Some(rule) = er.rules.get(i) else {
                     continue;
                 };
-                let ran = self.eval_rule(&mut cx, rule, at);
+                let ran = self.eval_rule(&mut cx, rule);
                 let (missing, notes) = take_trace(&mut cx, ran.outcome);
                 cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
             }
@@ -537,6 +529,7 @@ impl<'a> RowCx<'a> {
             V::Dec(d) => d.normalize().to_string(),
             V::Date(d) => d.to_string(),
             V::Str(s) => s.to_string(),
+            V::Enum(e) => e.text.to_string(),
             V::List(_) | V::Rec(_) => return None,
         })
     }

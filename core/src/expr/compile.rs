@@ -471,6 +471,12 @@ impl Scope<'_> {
                     BinOp::Gt => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
+                let (mut ax, mut bx) = (ax, bx);
+                match (&at, &bt) {
+                    (Ty::Enum(en), Ty::Str) => self.intern_const(*en, &mut bx),
+                    (Ty::Str, Ty::Enum(en)) => self.intern_const(*en, &mut ax),
+                    _ => {}
+                }
                 Ok((Ex::Cmp(cop, ax, bx), Ty::Bool))
             }
             BinOp::In | BinOp::NotIn => {
@@ -493,6 +499,12 @@ impl Scope<'_> {
                     }
                 } else {
                     self.comparable(&at, elem, a, b, false, span)?;
+                }
+                let (mut ax, mut bx) = (ax, bx);
+                match (&at, elem.as_ref()) {
+                    (Ty::Enum(en), _) => self.intern_const(*en, &mut bx),
+                    (Ty::Str, Ty::Enum(en)) => self.intern_const(*en, &mut ax),
+                    _ => {}
                 }
                 Ok((Ex::In(ax, bx, op == BinOp::NotIn), Ty::Bool))
             }
@@ -529,6 +541,19 @@ impl Scope<'_> {
                 Ok((Ex::Arith(aop, ax, bx), t))
             }
             BinOp::At => Err(vec![]),
+        }
+    }
+
+    /// A constant text (or list of texts) held against a value of enum `en`, interned as the
+    /// enum's values so the evaluator compares indices (texts that are no value stay texts).
+    fn intern_const(&self, en: usize, ex: &mut Ex) {
+        if let Ex::Const(v) = ex {
+            let ty = match v {
+                Val::List(_) => Ty::List(Box::new(Ty::Enum(en))),
+                _ => Ty::Enum(en),
+            };
+            let old = std::mem::replace(v, Val::Bool(false));
+            *v = crate::model::intern_enums(old, &ty, self.enums);
         }
     }
 

@@ -11,10 +11,11 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 
 use crate::date::Date;
+use crate::expr::dated::AsOfRow;
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
 use crate::limits::{EVAL_STEPS, EVAL_STEPS_PER_RECORD};
 use crate::model::Pack;
-use crate::value::{Record, Val};
+use crate::value::{EnumVal, Record, Val};
 
 /// A value during evaluation, borrowed from the facts or the pack.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,6 +25,8 @@ pub(crate) enum V<'a> {
     Dec(Decimal),
     Date(Date),
     Str(&'a str),
+    /// A value of an enum type (interned).
+    Enum(&'a EnumVal),
     List(&'a [Val]),
     Rec(&'a Record),
 }
@@ -36,6 +39,7 @@ impl<'a> V<'a> {
             Val::Dec(d) => V::Dec(*d),
             Val::Date(d) => V::Date(*d),
             Val::Str(s) => V::Str(s),
+            Val::Enum(e) => V::Enum(e),
             Val::Rec(r) => V::Rec(r),
             Val::List(l) => V::List(l),
         }
@@ -179,6 +183,8 @@ pub(crate) struct Mark {
 pub(crate) struct Cx<'a> {
     pack: &'a Pack,
     as_of: Date,
+    /// The parameters and period groups in force at `as_of`, resolved once.
+    dated: AsOfRow<'a>,
     root: &'a Record,
     /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
     /// the index plus one), so `rule.NAME` finds them without a scan.
@@ -217,6 +223,7 @@ impl<'a> Cx<'a> {
         Cx {
             pack,
             as_of,
+            dated: AsOfRow::new(pack, as_of),
             root,
             rule_vals: Stack::filled((None, 0), n_rules),
             rule_missing: Vec::new(),
@@ -544,7 +551,15 @@ impl<'a> Cx<'a> {
             Ex::Cmp(op, a, b) => {
                 let x = self.operand(a);
                 let y = self.operand(b);
-                let ord = compare(x?, y?)?;
+                let (x, y) = (x?, y?);
+                if let (V::Enum(p), V::Enum(q)) = (x, y) {
+                    match op {
+                        CmpOp::Eq => return Some(V::Bool(p.same(q))),
+                        CmpOp::Ne => return Some(V::Bool(!p.same(q))),
+                        _ => {}
+                    }
+                }
+                let ord = compare(x, y)?;
                 Some(V::Bool(match op {
                     CmpOp::Eq => ord == Ordering::Equal,
                     CmpOp::Ne => ord != Ordering::Equal,
@@ -610,21 +625,27 @@ impl<'a> Cx<'a> {
 
     #[inline(never)]
     fn param(&mut self, id: usize, at: Option<&'a Ex>) -> Option<V<'a>> {
-        let date = match at {
+        let found = match at {
             Some(d) => match self.eval(d)? {
-                V::Date(d) => d,
+                V::Date(d) if d == self.as_of => (self.dated.param(id), d),
+                V::Date(d) => (self.pack.params.get(id)?.at(d), d),
                 _ => return None,
             },
-            None => self.as_of,
+            None => (self.dated.param(id), self.as_of),
         };
-        let p = self.pack.params.get(id)?;
-        match p.at(date) {
-            Some(v) => Some(V::of(v)),
-            None => {
+        match found {
+            (Some(v), _) => Some(V::of(v)),
+            (None, date) => {
                 self.notes.push(Note::NoParam { param: id, date });
                 None
             }
         }
+    }
+
+    /// Period group `g`'s member in force at the as-of date.
+    #[inline]
+    pub(crate) fn group_at_as_of(&self, g: usize) -> Option<&'a crate::model::Period> {
+        self.dated.group(g)
     }
 
     #[inline(never)]
@@ -813,7 +834,12 @@ impl<'a> Cx<'a> {
             },
             Builtin::IndexAt(g) => {
                 let V::Date(d) = a0? else { return None };
-                match self.pack.groups.get(g).and_then(|gr| gr.at(d)) {
+                let found = if d == self.as_of {
+                    self.dated.group(g)
+                } else {
+                    self.pack.groups.get(g).and_then(|gr| gr.at(d))
+                };
+                match found {
                     Some(p) => Some(V::Int(p.index)),
                     None => {
                         self.notes.push(Note::NoPeriod { group: g });
@@ -857,6 +883,7 @@ impl<'a> Cx<'a> {
 #[inline]
 fn same(x: V<'_>, it: &Val) -> bool {
     match (x, it) {
+        (V::Enum(a), Val::Enum(b)) => a.same(b),
         (V::Str(a), Val::Str(b)) => a == &**b,
         (V::Int(a), Val::Int(b)) => a == *b,
         (V::Bool(a), Val::Bool(b)) => a == *b,
@@ -871,6 +898,10 @@ pub(crate) fn compare(x: V<'_>, y: V<'_>) -> Option<Ordering> {
         (V::Int(a), V::Int(b)) => Some(a.cmp(&b)),
         (V::Date(a), V::Date(b)) => Some(a.cmp(&b)),
         (V::Str(a), V::Str(b)) => Some(a.cmp(b)),
+        (V::Enum(a), V::Enum(b)) if a.same(b) => Some(Ordering::Equal),
+        (V::Enum(a), V::Enum(b)) => Some(a.text.cmp(&b.text)),
+        (V::Enum(a), V::Str(b)) => Some((*a.text).cmp(b)),
+        (V::Str(a), V::Enum(b)) => Some(a.cmp(&*b.text)),
         (V::Bool(a), V::Bool(b)) => Some(a.cmp(&b)),
         (a, b) => Some(a.dec()?.cmp(&b.dec()?)),
     }

@@ -1,6 +1,9 @@
 //! The expression language: syntax, type checking, evaluation.
 
 pub(crate) mod compile;
+pub(crate) mod dated;
 pub(crate) mod eval;
+#[cfg(test)]
+mod fast_tests;
 pub(crate) mod ir;
 pub mod syntax;

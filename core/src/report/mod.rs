@@ -641,6 +641,7 @@ fn row_id(pack: &Pack, coll: &Collection, rec: &Record) -> Option<String> {
     let slot = pack.records.get(coll.row)?.id_field?;
     match rec.slots.get(slot)?.as_ref()? {
         Val::Str(s) => Some(s.to_string()),
+        Val::Enum(e) => Some(e.text.to_string()),
         Val::Int(i) => Some(i.to_string()),
         _ => None,
     }

@@ -146,6 +146,10 @@ fn enums(cx: &mut Context, docs: &[Parsed]) {
             cx.pack.enums.push(EnumType {
                 name: e.name.get_ref().clone(),
                 index: values.iter().cloned().collect(),
+                texts: values
+                    .iter()
+                    .map(|v| std::sync::Arc::from(v.as_str()))
+                    .collect(),
                 values,
                 labels,
             });

@@ -150,7 +150,7 @@ pub(super) fn typed_value(
                     ),
                 );
             }
-            Some(val)
+            Some(crate::model::intern_enums(val, ty, enums))
         }
         Err(message) => {
             out.diag_at(fid, v, Code::ParamValue, message);
