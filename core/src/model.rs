@@ -367,14 +367,13 @@ pub(crate) struct Pack {
     /// Parameters and period groups resolved per segment of time, built at first use (after
     /// the checker has finished the pack).
     #[cfg_attr(feature = "compiled", serde(skip))]
-    pub dated: std::sync::OnceLock<crate::expr::dated::Dated>,
+    pub dated: std::sync::OnceLock<Dated>,
 }
 
 impl Pack {
     /// See [`Pack::dated`].
-    pub(crate) fn dated(&self) -> &crate::expr::dated::Dated {
-        self.dated
-            .get_or_init(|| crate::expr::dated::Dated::of(self))
+    pub(crate) fn dated(&self) -> &Dated {
+        self.dated.get_or_init(|| Dated::of(self))
     }
 }
 
@@ -590,4 +589,82 @@ impl Serialize for ReformInfo {
         st.serialize_field("file", &self.file)?;
         st.end()
     }
+}
+
+/// No value in force (in [`Dated`]'s table).
+const NONE: u32 = u32::MAX;
+
+/// Parameters and period groups resolved per segment of time: the pack's dates (where some
+/// value or member starts or ends) cut time into segments, and for each the table holds which
+/// value of each parameter and which member of each group is in force. An evaluation finds its
+/// as-of date's row once ([`crate::expr::dated::AsOfRow`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Dated {
+    /// The dates where a segment starts, sorted, each once; segment `k > 0` starts at
+    /// `starts[k - 1]`, segment 0 holds every date before the first.
+    starts: Vec<Date>,
+    /// For each segment, one entry per parameter (the index of its value in force in
+    /// `Param::values`) then one per period group (the index of its member in force).
+    table: Vec<u32>,
+    /// How many parameters and groups (the width of a segment's row).
+    width: usize,
+}
+
+impl Dated {
+    /// The table of `pack`.
+    pub(crate) fn of(pack: &Pack) -> Dated {
+        let mut starts: Vec<Date> = Vec::new();
+        for p in &pack.params {
+            for v in &p.values {
+                starts.push(v.from);
+                if let Some(t) = v.to {
+                    starts.push(t.add_days(1));
+                }
+            }
+        }
+        for g in &pack.groups {
+            for m in &g.members {
+                starts.push(m.from);
+                starts.push(m.to.add_days(1));
+            }
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let width = pack.params.len() + pack.groups.len();
+        let mut table = Vec::with_capacity((starts.len() + 1) * width);
+        let first = starts.first().map(|s| s.add_days(-1));
+        let reps = std::iter::once(first).chain(starts.iter().map(|s| Some(*s)));
+        for rep in reps {
+            for p in &pack.params {
+                let i = rep.and_then(|d| {
+                    p.values
+                        .iter()
+                        .position(|v| v.from <= d && v.to.is_none_or(|t| d <= t))
+                });
+                table.push(index(i));
+            }
+            for g in &pack.groups {
+                let i = rep.and_then(|d| g.members.iter().position(|m| m.from <= d && d <= m.to));
+                table.push(index(i));
+            }
+        }
+        Dated {
+            starts,
+            table,
+            width,
+        }
+    }
+
+    /// The row of the segment holding `d`.
+    pub(crate) fn row(&self, d: Date) -> &[u32] {
+        let k = self.starts.partition_point(|s| *s <= d);
+        let from = k.saturating_mul(self.width);
+        self.table
+            .get(from..from.saturating_add(self.width))
+            .unwrap_or(&[])
+    }
+}
+
+fn index(i: Option<usize>) -> u32 {
+    i.and_then(|i| u32::try_from(i).ok()).unwrap_or(NONE)
 }
