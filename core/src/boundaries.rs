@@ -20,7 +20,7 @@
 //!    piece and everything else *depending on other facts*; equal neighbours merge.
 //!
 //! The result is exact: the boundaries are the thresholds themselves, never samples, and a
-//! boundary's side (`>` or `>=`) is the comparison's own. [`lint`] turns it into warnings
+//! boundary's side (`>` or `>=`) is the comparison's own. `lint` turns it into warnings
 //! (`lint.boundary`): a comparison that can never change within its field's bounds, a period
 //! in which a decision cannot change whatever its input, and two comparisons of the same
 //! input with the same threshold that leave a gap (`>` beside `<`) or overlap (`>=` beside

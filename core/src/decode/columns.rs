@@ -15,7 +15,7 @@ use crate::model::{EntityRules, Pack};
 use crate::text::Message;
 use crate::value::{Record, Ty, Val};
 
-/// A column of facts for [`Engine::evaluate_columns`].
+/// A column of facts for [`crate::Engine::evaluate_columns`].
 #[derive(Clone, Debug)]
 pub enum Column {
     /// Yes/no facts.
