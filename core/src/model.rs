@@ -3,7 +3,7 @@
 //! Values and types ([`Val`], [`Ty`]) live in [`crate::value`], which both this module and the
 //! expression IR use, so the two do not import each other.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -37,18 +37,28 @@ pub(crate) struct EnumType {
     pub name: String,
     pub values: Vec<String>,
     pub labels: Vec<Option<Message>>,
-    /// The values, for [`EnumType::contains`] (an enum may have thousands: communes).
+    /// Each value's position in `values`, for [`EnumType::contains`] and [`EnumType::val`]
+    /// (an enum may have thousands of values: communes).
     #[cfg_attr(feature = "compiled", serde(skip))]
-    pub index: HashSet<String>,
+    pub index: HashMap<String, usize>,
     /// The values' texts, shared by every [`crate::value::EnumVal`] of this type.
     #[cfg_attr(feature = "compiled", serde(skip))]
     pub texts: Vec<std::sync::Arc<str>>,
 }
 
 impl EnumType {
+    /// [`EnumType::index`] of `values` (a value written twice keeps its first position).
+    pub(crate) fn index_of(values: &[String]) -> HashMap<String, usize> {
+        let mut index = HashMap::with_capacity(values.len());
+        for (i, v) in values.iter().enumerate() {
+            index.entry(v.clone()).or_insert(i);
+        }
+        index
+    }
+
     /// The interned value `s` of this type (enum type `ty`), if it is one of its values.
     pub(crate) fn val(&self, ty: usize, s: &str) -> Option<Val> {
-        let i = self.values.iter().position(|v| v == s)?;
+        let i = *self.index.get(s)?;
         let text = match self.texts.get(i) {
             Some(t) => t.clone(),
             None => std::sync::Arc::from(s),
@@ -62,7 +72,7 @@ impl EnumType {
 
     /// Whether `s` is one of the enum's values (hashed: not a scan of a long enum).
     pub(crate) fn contains(&self, s: &str) -> bool {
-        self.index.contains(s)
+        self.index.contains_key(s)
     }
 }
 

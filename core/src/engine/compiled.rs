@@ -18,7 +18,7 @@ use super::{shapes_of, Engine, Origin};
 use crate::codes::Code;
 use crate::error::Error;
 use crate::limits::PackLimits;
-use crate::model::Pack;
+use crate::model::{EnumType, Pack};
 use crate::text::Message;
 
 /// The first bytes of every compiled pack.
@@ -178,7 +178,7 @@ fn reindex(pack: &mut Pack) {
         it.enumerate().map(|(i, n)| (n.clone(), i)).collect()
     }
     for e in &mut pack.enums {
-        e.index = e.values.iter().cloned().collect();
+        e.index = EnumType::index_of(&e.values);
         e.texts = e
             .values
             .iter()

@@ -145,7 +145,7 @@ fn enums(cx: &mut Context, docs: &[Parsed]) {
             let labels = values.iter().map(|v| e.labels.get(v).cloned()).collect();
             cx.pack.enums.push(EnumType {
                 name: e.name.get_ref().clone(),
-                index: values.iter().cloned().collect(),
+                index: EnumType::index_of(&values),
                 texts: values
                     .iter()
                     .map(|v| std::sync::Arc::from(v.as_str()))
