@@ -177,13 +177,7 @@ impl Engine {
         rec: &Record,
         as_of: Date,
     ) -> Vec<FieldError> {
-        let n = if er.constraints_use_rules {
-            er.rules.len()
-        } else {
-            0
-        };
-        let mut cx = Cx::new(&self.pack, as_of, rec, n, false);
-        self.constraint_errors_in(&mut cx, er, &er.constraints)
+        self.constraint_errors_of(er, &er.constraints, rec, as_of)
     }
 
     /// [`Engine::constraint_errors`] for some of `er`'s constraint rules (`constraints`, rule
