@@ -166,13 +166,10 @@ fn typed_column(cells: Vec<Option<serde_json::Value>>) -> Column {
     }
 }
 
-/// The columnar path (outcomes and values only: no reasons, no missing lists) gives every
-/// case of the conformance corpus the outcomes, values and field errors the full evaluation
-/// gives, with the cases of one entity and date evaluated together as the rows of one batch
-/// of typed columns (dates and enumeration values as text, counts as whole numbers).
-#[test]
-fn conformance_corpus_through_columns_matches_the_full_evaluation() {
-    let engine = Engine::embedded().unwrap();
+/// The conformance corpus's `evaluate` cases whose record is an object, grouped by entity and
+/// as-of date (the rows of one batch).
+fn corpus_by_entity_and_date(
+) -> std::collections::BTreeMap<(String, String), Vec<serde_json::Value>> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../tests/conformance/ben-tre-2747.json"
@@ -191,6 +188,17 @@ fn conformance_corpus_through_columns_matches_the_full_evaluation() {
         );
         groups.entry(key).or_default().push(c["record"].clone());
     }
+    groups
+}
+
+/// The columnar path (outcomes and values only: no reasons, no missing lists) gives every
+/// case of the conformance corpus the outcomes, values and field errors the full evaluation
+/// gives, with the cases of one entity and date evaluated together as the rows of one batch
+/// of typed columns (dates and enumeration values as text, counts as whole numbers).
+#[test]
+fn conformance_corpus_through_columns_matches_the_full_evaluation() {
+    let engine = Engine::embedded().unwrap();
+    let groups = corpus_by_entity_and_date();
     let (mut rows_seen, mut decided) = (0, 0);
     for ((entity, day), records) in &groups {
         let as_of = Date::parse(day).unwrap();
@@ -320,24 +328,7 @@ fn nested_column(cells: &[Option<serde_json::Value>]) -> Column {
 #[test]
 fn conformance_corpus_through_nested_columns_matches_the_full_evaluation() {
     let engine = Engine::embedded().unwrap();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/conformance/ben-tre-2747.json"
-    );
-    let cases: Vec<serde_json::Value> =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let mut groups: std::collections::BTreeMap<(String, String), Vec<serde_json::Value>> =
-        Default::default();
-    for c in &cases {
-        if c["op"] != "evaluate" || !c["record"].is_object() {
-            continue;
-        }
-        let key = (
-            c["entity"].as_str().unwrap().to_string(),
-            c["as_of"].as_str().unwrap().to_string(),
-        );
-        groups.entry(key).or_default().push(c["record"].clone());
-    }
+    let groups = corpus_by_entity_and_date();
     let (mut rows_seen, mut structs) = (0, 0);
     for ((entity, day), records) in &groups {
         let as_of = Date::parse(day).unwrap();
