@@ -10,6 +10,7 @@ use crate::date::Date;
 use crate::error::FieldError;
 use crate::expr::eval::{Cx, Note, V};
 use crate::expr::ir::Ex;
+use crate::expr::lower::{LRule, Lowered, Tri};
 use crate::labels;
 use crate::model::{EntityRules, Pack, Part, Rule, RuleKind, Template};
 use crate::text::Message;
@@ -37,6 +38,50 @@ fn take_trace(cx: &mut Cx<'_>, outcome: Outcome) -> (Vec<String>, Vec<Note>) {
         (m, n)
     } else {
         (Vec::new(), Vec::new())
+    }
+}
+
+/// One run of a rule in its lowered form ([`crate::expr::lower`]): the same outcome, value
+/// and target as [`Engine::eval_rule_once`] and the same budget spent, recording no missing
+/// facts and no notes but the budget's (nobody reads them unless the rule comes out unknown,
+/// and then the explained path runs it again through the tree walker).
+fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a Rule) -> Ran<'a> {
+    cx.clear_trace();
+    cx.start_rule();
+    if let Some(g) = rule.applies_in {
+        if cx.group_at_as_of(g).is_none() {
+            cx.note(Note::Period { group: g });
+            return Ran {
+                outcome: Outcome::Unknown,
+                value: None,
+                target: None,
+                visible: None,
+            };
+        }
+    }
+    cx.clear_locals();
+    for &l in lr.locals.iter() {
+        let v = cx.lval(lw, l);
+        cx.push_local(v);
+    }
+    let value = lr.value.and_then(|e| cx.lval(lw, e));
+    let target = lr.target.and_then(|e| cx.lval(lw, e));
+    let (outcome, visible) = match rule.kind {
+        RuleKind::Decision => match lr.when.map(|w| cx.truth(lw, w)) {
+            Some(Tri::T) => (Outcome::Yes, Some(V::Bool(true))),
+            Some(Tri::F) => (Outcome::No, Some(V::Bool(false))),
+            _ => (Outcome::Unknown, None),
+        },
+        _ => match value {
+            Some(v) => (Outcome::Yes, Some(v)),
+            None => (Outcome::Unknown, None),
+        },
+    };
+    Ran {
+        outcome,
+        value,
+        target,
+        visible,
     }
 }
 
@@ -76,7 +121,7 @@ impl Engine {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let ran = self.eval_rule(&mut cx, rule);
+            let ran = self.eval_rule(&mut cx, er, i, rule);
             let (missing, notes) = take_trace(&mut cx, ran.outcome);
             let (args, whens) = message_args(&mut cx, rule, wordings(&rule.messages, ran.outcome));
             let over_budget = notes.contains(&Note::Budget);
@@ -131,12 +176,27 @@ impl Engine {
     ) {
         out.clear();
         out.resize(er.outputs.len(), (Outcome::Unknown, None));
+        if !cx.explains() {
+            // answers only: the lowered form, no missing facts, notes or reasons
+            let lw = er.lowered(&self.pack);
+            for &(i, output) in &lw.steps {
+                let (Some(rule), Some(lr)) = (er.rules.get(i), lw.rules.get(i)) else {
+                    continue;
+                };
+                let ran = eval_lowered(cx, lw, lr, rule);
+                cx.set_rule_value(i, ran.visible);
+                if let Some(slot) = output.and_then(|k| out.get_mut(k)) {
+                    *slot = (ran.outcome, ran.value.and_then(Scalar::of));
+                }
+            }
+            return;
+        }
         let mut next = 0;
         for &i in &er.order {
             let Some(rule) = er.rules.get(i) else {
                 continue;
             };
-            let ran = self.eval_rule(cx, rule);
+            let ran = self.eval_rule(cx, er, i, rule);
             let (missing, notes) = take_trace(cx, ran.outcome);
             if cx.explains() {
                 // (what reasons would need, evaluated as for a decision: it takes its budget)
@@ -213,13 +273,8 @@ impl Engine {
         } else {
             &[]
         };
-        for &i in order {
-            let Some(rule) = er.rules.get(i) else {
-                continue;
-            };
-            let ran = self.eval_rule(cx, rule);
-            let (missing, notes) = take_trace(cx, ran.outcome);
-            cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
+        if !order.is_empty() {
+            self.run_values(cx, er);
         }
         for &ci in constraints {
             let Some(rule) = er.rules.get(ci) else {
@@ -381,10 +436,20 @@ impl Engine {
     /// notes) is left in `cx` for [`take_trace`]. The rule first runs without recording the
     /// pointers of missing facts; only when it comes out unknown (and the context explains)
     /// does it run again, with the budget it had, recording them.
-    fn eval_rule<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule) -> Ran<'a> {
+    fn eval_rule<'a>(
+        &'a self,
+        cx: &mut Cx<'a>,
+        er: &'a EntityRules,
+        i: usize,
+        rule: &'a Rule,
+    ) -> Ran<'a> {
         let budget = cx.budget();
         cx.set_trace(false);
-        let mut ran = self.eval_rule_once(cx, rule);
+        let lw = er.lowered(&self.pack);
+        let mut ran = match lw.rules.get(i) {
+            Some(lr) => eval_lowered(cx, lw, lr, rule),
+            None => self.eval_rule_once(cx, rule),
+        };
         if ran.outcome == Outcome::Unknown && cx.explains() {
             cx.restore_budget(budget);
             cx.set_trace(true);
@@ -393,7 +458,21 @@ impl Engine {
         ran
     }
 
-    /// One run of [`Engine::eval_rule`].
+    /// Runs `er`'s decision and value rules in a context that explains nothing, keeping only
+    /// what `rule.NAME` sees (for constraints and report rows).
+    fn run_values<'a>(&'a self, cx: &mut Cx<'a>, er: &'a EntityRules) {
+        let lw = er.lowered(&self.pack);
+        for &(i, _) in &lw.steps {
+            let (Some(rule), Some(lr)) = (er.rules.get(i), lw.rules.get(i)) else {
+                continue;
+            };
+            let ran = eval_lowered(cx, lw, lr, rule);
+            cx.set_rule_value(i, ran.visible);
+        }
+    }
+
+    /// One run of [`Engine::eval_rule`] through the tree walker (which records what reasons
+    /// need).
     fn eval_rule_once<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule) -> Ran<'a> {
         cx.clear_trace();
         cx.start_rule();
@@ -468,14 +547,7 @@ impl Engine {
         let n = er.map_or(0, |e| e.rules.len());
         let mut cx = Cx::new(&self.pack, at, rec, n, false);
         if let Some(er) = er {
-            for &i in &er.order {
-                let Some(rule) = er.rules.get(i) else {
-                    continue;
-                };
-                let ran = self.eval_rule(&mut cx, rule);
-                let (missing, notes) = take_trace(&mut cx, ran.outcome);
-                cx.set_rule(i, ran.visible, &missing, notes.contains(&Note::Budget));
-            }
+            self.run_values(&mut cx, er);
         }
         cx.clear_trace();
         RowCx { cx }

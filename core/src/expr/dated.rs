@@ -33,6 +33,12 @@ impl<'a> AsOfRow<'a> {
         self.pack.params.get(id)?.values.get(i).map(|v| &v.value)
     }
 
+    /// The index (in [`crate::model::Param::values`]) of parameter `id`'s value in force.
+    #[inline]
+    pub(crate) fn param_index(&self, id: usize) -> Option<usize> {
+        usize::try_from(*self.row.get(id)?).ok()
+    }
+
     /// Group `g`'s member in force (as [`crate::model::PeriodGroup::at`] at the as-of date).
     #[inline]
     pub(crate) fn group(&self, g: usize) -> Option<&'a Period> {

@@ -44,7 +44,7 @@ impl<'a> V<'a> {
             Val::List(l) => V::List(l),
         }
     }
-    fn dec(self) -> Option<Decimal> {
+    pub(super) fn dec(self) -> Option<Decimal> {
         match self {
             V::Int(i) => Some(Decimal::from(i)),
             V::Dec(d) => Some(d),
@@ -75,11 +75,11 @@ pub(crate) enum Note {
 
 /// A quantifier's (or a constraint's `each`) bound variable.
 #[derive(Clone, Copy, Debug)]
-struct Bind<'a> {
-    v: V<'a>,
+pub(super) struct Bind<'a> {
+    pub(super) v: V<'a>,
     /// The field the element came from (for JSON Pointers), and its index.
-    dom: Option<(Base, &'a str)>,
-    index: usize,
+    pub(super) dom: Option<(Base, &'a str)>,
+    pub(super) index: usize,
 }
 
 /// How many rules' values an evaluation keeps without allocating.
@@ -88,7 +88,7 @@ const RULES_INLINE: usize = 24;
 /// A stack kept inline up to `N` items, so evaluating the usual rule allocates nothing; past
 /// `N` it moves to the heap.
 #[derive(Clone, Debug)]
-struct Stack<T: Copy, const N: usize> {
+pub(super) struct Stack<T: Copy, const N: usize> {
     inline: [T; N],
     len: usize,
     /// Every item, once there are more than `N`.
@@ -117,7 +117,7 @@ impl<T: Copy, const N: usize> Stack<T, N> {
     }
 
     #[inline]
-    fn as_slice(&self) -> &[T] {
+    pub(super) fn as_slice(&self) -> &[T] {
         match &self.heap {
             Some(v) => v,
             None => self.inline.get(..self.len).unwrap_or(&[]),
@@ -125,12 +125,12 @@ impl<T: Copy, const N: usize> Stack<T, N> {
     }
 
     #[inline]
-    fn get(&self, i: usize) -> Option<&T> {
+    pub(super) fn get(&self, i: usize) -> Option<&T> {
         self.as_slice().get(i)
     }
 
     #[inline]
-    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+    pub(super) fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         match &mut self.heap {
             Some(v) => v.get_mut(i),
             None => self.inline.get_mut(..self.len).and_then(|s| s.get_mut(i)),
@@ -138,7 +138,7 @@ impl<T: Copy, const N: usize> Stack<T, N> {
     }
 
     #[inline]
-    fn push(&mut self, x: T) {
+    pub(super) fn push(&mut self, x: T) {
         match &mut self.heap {
             Some(v) => v.push(x),
             None => match self.inline.get_mut(self.len) {
@@ -157,7 +157,7 @@ impl<T: Copy, const N: usize> Stack<T, N> {
     }
 
     #[inline]
-    fn truncate(&mut self, n: usize) {
+    pub(super) fn truncate(&mut self, n: usize) {
         match &mut self.heap {
             Some(v) => v.truncate(n),
             None => self.len = self.len.min(n),
@@ -165,7 +165,7 @@ impl<T: Copy, const N: usize> Stack<T, N> {
     }
 
     #[inline]
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         self.truncate(0);
     }
 }
@@ -181,33 +181,33 @@ pub(crate) struct Mark {
 /// the rule's `let`s and bound variables, and what unknown results recorded. Only the rule
 /// runner (`engine/run.rs`) drives it, through the methods below.
 pub(crate) struct Cx<'a> {
-    pack: &'a Pack,
-    as_of: Date,
+    pub(super) pack: &'a Pack,
+    pub(super) as_of: Date,
     /// The parameters and period groups in force at `as_of`, resolved once.
-    dated: AsOfRow<'a>,
-    root: &'a Record,
+    pub(super) dated: AsOfRow<'a>,
+    pub(super) root: &'a Record,
     /// Each rule's value, and where its missing facts are in `rule_missing` (0: none; else
     /// the index plus one), so `rule.NAME` finds them without a scan.
-    rule_vals: Stack<(Option<V<'a>>, u32), RULES_INLINE>,
+    pub(super) rule_vals: Stack<(Option<V<'a>>, u32), RULES_INLINE>,
     /// Missing facts of the rules that came out unknown (few: kept sparse), and whether the
     /// budget ran out in them.
-    rule_missing: Vec<(Vec<String>, bool)>,
-    locals: Stack<Option<V<'a>>, 8>,
-    vars: Stack<Bind<'a>, 4>,
-    missing: Vec<String>,
+    pub(super) rule_missing: Vec<(Vec<String>, bool)>,
+    pub(super) locals: Stack<Option<V<'a>>, 8>,
+    pub(super) vars: Stack<Bind<'a>, 4>,
+    pub(super) missing: Vec<String>,
     /// Whether to record the pointers of missing facts (off for columnar batches, which
     /// return outcomes and values only).
-    explain: bool,
+    pub(super) explain: bool,
     /// Whether field reads record the pointers of missing facts now. The rule runner runs a
     /// rule without (the common case: its outcome is known and nobody needs them), and runs
     /// it again with, only when it comes out unknown.
-    trace: bool,
-    notes: Vec<Note>,
+    pub(super) trace: bool,
+    pub(super) notes: Vec<Note>,
     /// Steps left of the rule's budget ([`EVAL_STEPS`], renewed by [`Cx::start_rule`]) and of
     /// the record's ([`EVAL_STEPS_PER_RECORD`]): one per list item a quantifier or a
     /// constraint's `each` goes over, one per item `in` compares.
-    steps: u64,
-    record_steps: u64,
+    pub(super) steps: u64,
+    pub(super) record_steps: u64,
 }
 
 impl<'a> Cx<'a> {
@@ -371,6 +371,15 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Records rule `i`'s value alone (what `rule.NAME` sees), for runs that explain nothing:
+    /// the missing facts and notes [`Cx::set_rule`] keeps only feed reasons.
+    #[inline]
+    pub(crate) fn set_rule_value(&mut self, i: usize, value: Option<V<'a>>) {
+        if let Some(slot) = self.rule_vals.get_mut(i) {
+            *slot = (value, 0);
+        }
+    }
+
     /// Starts a rule's `let`s afresh.
     #[inline]
     pub(crate) fn clear_locals(&mut self) {
@@ -435,7 +444,7 @@ impl<'a> Cx<'a> {
     }
 
     #[inline]
-    fn field(&mut self, base: Base, slots: &[usize], ptr: &str) -> Option<V<'a>> {
+    pub(super) fn field(&mut self, base: Base, slots: &[usize], ptr: &str) -> Option<V<'a>> {
         let mut rec: &'a Record = match base {
             Base::Root => self.root,
             Base::Var(k) => match self.vars.get(k).map(|b| b.v) {
@@ -663,7 +672,7 @@ impl<'a> Cx<'a> {
     }
 
     #[inline(never)]
-    fn arith(&mut self, op: ArOp, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
+    pub(super) fn arith(&mut self, op: ArOp, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
         if let (V::Date(d), V::Int(n)) = (x, y) {
             let n = if op == ArOp::Sub { n.checked_neg()? } else { n };
             return Some(V::Date(d.add_days(n)));
@@ -881,7 +890,7 @@ impl<'a> Cx<'a> {
 
 /// Equality of a value and a list item (the hot path of `in`).
 #[inline]
-fn same(x: V<'_>, it: &Val) -> bool {
+pub(super) fn same(x: V<'_>, it: &Val) -> bool {
     match (x, it) {
         (V::Enum(a), Val::Enum(b)) => a.same(b),
         (V::Str(a), Val::Str(b)) => a == &**b,

@@ -6,4 +6,5 @@ pub(crate) mod eval;
 #[cfg(test)]
 mod fast_tests;
 pub(crate) mod ir;
+pub(crate) mod lower;
 pub mod syntax;
