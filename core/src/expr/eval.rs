@@ -32,6 +32,7 @@ pub(crate) enum V<'a> {
 }
 
 impl<'a> V<'a> {
+    #[inline(always)]
     pub(crate) fn of(v: &'a Val) -> V<'a> {
         match v {
             Val::Bool(b) => V::Bool(*b),
@@ -810,6 +811,18 @@ impl<'a> Cx<'a> {
             *slot = self.eval(a);
         }
         let [a0, a1, a2] = vals;
+        self.builtin(b, a0, a1, a2)
+    }
+
+    /// Built-in function `b` on its evaluated arguments.
+    #[inline(never)]
+    pub(super) fn builtin(
+        &mut self,
+        b: Builtin,
+        a0: Option<V<'a>>,
+        a1: Option<V<'a>>,
+        a2: Option<V<'a>>,
+    ) -> Option<V<'a>> {
         match b {
             Builtin::Year => match a0? {
                 V::Date(d) => Some(V::Int(i64::from(d.year()))),

@@ -25,7 +25,8 @@
 use std::cmp::Ordering;
 
 use crate::expr::eval::{compare, same, Bind, Cx, V};
-use crate::expr::ir::{ArOp, Base, CmpOp, Ex, QuantKind};
+use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
+use crate::value::EnumVal;
 use crate::model::{EntityRules, Pack};
 use crate::value::Val;
 
@@ -145,9 +146,16 @@ pub(crate) enum Node {
     /// A field path of any length.
     Field(Base, Box<[usize]>),
     Not(Id),
-    And(Id, Id),
-    Or(Id, Id),
+    /// `a and b and …` (nested `and`s flattened: Kleene's `and` is associative and the tree
+    /// walker's stops at the same first false).
+    All(Box<[Opd]>),
+    /// `a or b or …`, likewise.
+    Any(Box<[Opd]>),
+    /// `x == constant enum value` (`!=` when the flag is set).
+    EnumEq(Opd, EnumVal, bool),
     Cmp(CmpOp, Opd, Opd),
+    /// A built-in function on up to three arguments.
+    Call(Builtin, Box<[Opd]>),
     In(Opd, InList, bool),
     Arith(ArOp, Opd, Opd),
     If(Id, Id, Id),
@@ -259,9 +267,28 @@ impl Lowered {
             Ex::AsOf => Node::AsOf,
             Ex::Var(k) => Node::Var(*k),
             Ex::Not(a) => Node::Not(self.node(pack, a)),
-            Ex::And(a, b) => Node::And(self.node(pack, a), self.node(pack, b)),
-            Ex::Or(a, b) => Node::Or(self.node(pack, a), self.node(pack, b)),
+            Ex::And(..) => {
+                let mut leaves = Vec::new();
+                flatten(ex, true, &mut leaves);
+                Node::All(leaves.into_iter().map(|l| self.opd(pack, l)).collect())
+            }
+            Ex::Or(..) => {
+                let mut leaves = Vec::new();
+                flatten(ex, false, &mut leaves);
+                Node::Any(leaves.into_iter().map(|l| self.opd(pack, l)).collect())
+            }
+            Ex::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), a, b)
+                if matches!(&**b, Ex::Const(Val::Enum(_))) =>
+            {
+                let Ex::Const(Val::Enum(e)) = &**b else {
+                    return self.push(Node::Unknown);
+                };
+                Node::EnumEq(self.opd(pack, a), e.clone(), *op == CmpOp::Ne)
+            }
             Ex::Cmp(op, a, b) => Node::Cmp(*op, self.opd(pack, a), self.opd(pack, b)),
+            Ex::Call(b, args) if args.len() <= 3 => {
+                Node::Call(*b, args.iter().map(|a| self.opd(pack, a)).collect())
+            }
             Ex::In(a, b, negate) => {
                 let x = self.opd(pack, a);
                 let list = match &**b {
@@ -341,10 +368,6 @@ impl<'a> Cx<'a> {
         let node = lw.get(id)?;
         match node {
             Node::Opd(o) => self.opd(lw, o),
-            Node::Unknown => None,
-            Node::AsOf => Some(V::Date(self.as_of)),
-            Node::Var(k) => self.vars.get(*k).map(|b| b.v),
-            Node::Field(base, slots) => self.field(*base, slots, ""),
             Node::Arith(op, a, b) => {
                 let x = self.opd(lw, a);
                 let y = self.opd(lw, b);
@@ -366,6 +389,18 @@ impl<'a> Cx<'a> {
                 Tri::F => self.lval(lw, *f),
                 Tri::U => None,
             },
+            _ => self.lval_rest(lw, id, node),
+        }
+    }
+
+    /// [`Cx::lval`]'s less frequent nodes, out of line.
+    #[inline(never)]
+    fn lval_rest(&mut self, lw: &'a Lowered, id: Id, node: &'a Node) -> Option<V<'a>> {
+        match node {
+            Node::Unknown => None,
+            Node::AsOf => Some(V::Date(self.as_of)),
+            Node::Var(k) => self.vars.get(*k).map(|b| b.v),
+            Node::Field(base, slots) => self.field(*base, slots, ""),
             Node::Coalesce(a, b) => match self.lval(lw, *a) {
                 Some(v) => Some(v),
                 None => self.lval(lw, *b),
@@ -374,14 +409,33 @@ impl<'a> Cx<'a> {
                 kind: QuantKind::Count | QuantKind::Sum,
                 ..
             } => self.lquant(lw, node),
+            Node::Call(b, args) => {
+                let mut vals = [None, None, None];
+                for (slot, a) in vals.iter_mut().zip(args.iter()) {
+                    *slot = self.opd(lw, a);
+                }
+                let [a0, a1, a2] = vals;
+                self.builtin(*b, a0, a1, a2)
+            }
             Node::Tree(ex) => self.eval(ex),
+            Node::Opd(_) | Node::Arith(..) | Node::If(..) => self.lval(lw, id),
             Node::Not(_)
-            | Node::And(..)
-            | Node::Or(..)
+            | Node::All(_)
+            | Node::Any(_)
+            | Node::EnumEq(..)
             | Node::Cmp(..)
             | Node::In(..)
             | Node::Present(_)
             | Node::Quant { .. } => self.truth(lw, id).val(),
+        }
+    }
+
+    /// An operand as a truth value.
+    #[inline(always)]
+    fn topd(&mut self, lw: &'a Lowered, o: &'a Opd) -> Tri {
+        match o {
+            Opd::Node(id) => self.truth(lw, *id),
+            o => Tri::of(self.opd(lw, o)),
         }
     }
 
@@ -391,28 +445,55 @@ impl<'a> Cx<'a> {
             return Tri::U;
         };
         match node {
-            Node::And(a, b) => {
-                let x = self.truth(lw, *a);
-                if x == Tri::F {
-                    return Tri::F;
+            Node::All(items) => {
+                let mut known = true;
+                for o in items.iter() {
+                    match self.topd(lw, o) {
+                        Tri::F => return Tri::F,
+                        Tri::T => {}
+                        Tri::U => known = false,
+                    }
                 }
-                match (x, self.truth(lw, *b)) {
-                    (_, Tri::F) => Tri::F,
-                    (Tri::T, Tri::T) => Tri::T,
-                    _ => Tri::U,
-                }
-            }
-            Node::Or(a, b) => {
-                let x = self.truth(lw, *a);
-                if x == Tri::T {
-                    return Tri::T;
-                }
-                match (x, self.truth(lw, *b)) {
-                    (_, Tri::T) => Tri::T,
-                    (Tri::F, Tri::F) => Tri::F,
-                    _ => Tri::U,
+                if known {
+                    Tri::T
+                } else {
+                    Tri::U
                 }
             }
+            Node::Any(items) => {
+                let mut known = true;
+                for o in items.iter() {
+                    match self.topd(lw, o) {
+                        Tri::T => return Tri::T,
+                        Tri::F => {}
+                        Tri::U => known = false,
+                    }
+                }
+                if known {
+                    Tri::F
+                } else {
+                    Tri::U
+                }
+            }
+            Node::EnumEq(a, c, negate) => match self.opd(lw, a) {
+                Some(V::Enum(e)) => tri(e.same(c) != *negate),
+                Some(x) => self.cmp_slow(
+                    if *negate { CmpOp::Ne } else { CmpOp::Eq },
+                    x,
+                    V::Enum(c),
+                ),
+                None => Tri::U,
+            },
+            Node::In(a, list, negate) => self.lmember(lw, a, list, *negate),
+            Node::Opd(o) => Tri::of(self.opd(lw, o)),
+            _ => self.truth_rest(lw, id, node),
+        }
+    }
+
+    /// [`Cx::truth`]'s less frequent nodes, out of line.
+    #[inline(never)]
+    fn truth_rest(&mut self, lw: &'a Lowered, id: Id, node: &'a Node) -> Tri {
+        match node {
             Node::Not(a) => match self.truth(lw, *a) {
                 Tri::T => Tri::F,
                 Tri::F => Tri::T,
@@ -425,26 +506,12 @@ impl<'a> Cx<'a> {
                     return Tri::U;
                 };
                 let ord = match (x, y) {
-                    (V::Enum(p), V::Enum(q)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
-                        return tri(p.same(q) == (*op == CmpOp::Eq));
-                    }
                     (V::Int(p), V::Int(q)) => p.cmp(&q),
                     (V::Dec(p), V::Dec(q)) => p.cmp(&q),
-                    _ => match compare(x, y) {
-                        Some(o) => o,
-                        None => return Tri::U,
-                    },
+                    _ => return self.cmp_slow(*op, x, y),
                 };
-                tri(match op {
-                    CmpOp::Eq => ord == Ordering::Equal,
-                    CmpOp::Ne => ord != Ordering::Equal,
-                    CmpOp::Lt => ord == Ordering::Less,
-                    CmpOp::Le => ord != Ordering::Greater,
-                    CmpOp::Gt => ord == Ordering::Greater,
-                    CmpOp::Ge => ord != Ordering::Less,
-                })
+                tri(ordered(*op, ord))
             }
-            Node::In(a, list, negate) => self.lmember(lw, a, list, *negate),
             Node::Present(a) => tri(self.lval(lw, *a).is_some()),
             Node::Quant {
                 kind: QuantKind::Any | QuantKind::All,
@@ -455,13 +522,24 @@ impl<'a> Cx<'a> {
                 Tri::F => self.truth(lw, *f),
                 Tri::U => Tri::U,
             },
-            Node::Opd(o) => Tri::of(self.opd(lw, o)),
             _ => Tri::of(self.lval(lw, id)),
         }
     }
 
+    /// A comparison of two known values, as the tree walker's.
+    #[inline(never)]
+    fn cmp_slow(&mut self, op: CmpOp, x: V<'a>, y: V<'a>) -> Tri {
+        if let (V::Enum(p), V::Enum(q), CmpOp::Eq | CmpOp::Ne) = (x, y, op) {
+            return tri(p.same(q) == (op == CmpOp::Eq));
+        }
+        match compare(x, y) {
+            Some(ord) => tri(ordered(op, ord)),
+            None => Tri::U,
+        }
+    }
+
     /// `x in list` (`not in` when `negate`), as the tree walker's `member`.
-    #[inline]
+    #[inline(never)]
     fn lmember(&mut self, lw: &'a Lowered, a: &'a Opd, list: &'a InList, negate: bool) -> Tri {
         let x = self.opd(lw, a);
         let (items, set): (&'a [Val], Option<&'a EnumSet>) = match list {
@@ -601,6 +679,34 @@ impl<'a> Cx<'a> {
             QuantKind::Sum if dec => V::Dec(sum_d),
             QuantKind::Sum => V::Int(sum_i),
         })
+    }
+}
+
+/// The operands of a chain of `and`s (`all`) or `or`s, left to right.
+fn flatten<'x>(ex: &'x Ex, all: bool, out: &mut Vec<&'x Ex>) {
+    match ex {
+        Ex::And(a, b) if all => {
+            flatten(a, all, out);
+            flatten(b, all, out);
+        }
+        Ex::Or(a, b) if !all => {
+            flatten(a, all, out);
+            flatten(b, all, out);
+        }
+        _ => out.push(ex),
+    }
+}
+
+/// Whether `op` holds of two values ordered `ord`.
+#[inline(always)]
+fn ordered(op: CmpOp, ord: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
     }
 }
 
