@@ -230,6 +230,49 @@ impl Engine {
         rules.max(cx.steps_used())
     }
 
+    /// Runs `er`'s decision and value rules on `rec` twice, through the tree walker (as the
+    /// first, untraced run of [`Engine::eval_rule`] did before the lowered form) and through
+    /// the lowered form, each run seeing its own rules' values; describes the first rule where
+    /// the outcome, value, target, the value `rule.NAME` sees or the budget spent differ.
+    #[cfg(test)]
+    pub(crate) fn lowered_differs(
+        &self,
+        er: &EntityRules,
+        rec: &Record,
+        as_of: Date,
+    ) -> Option<String> {
+        let lw = er.lowered(&self.pack);
+        let n = er.rules.len();
+        let mut tree = Cx::new(&self.pack, as_of, rec, n, false);
+        let mut low = Cx::new(&self.pack, as_of, rec, n, false);
+        for &(i, _) in &lw.steps {
+            let (Some(rule), Some(lr)) = (er.rules.get(i), lw.rules.get(i)) else {
+                return Some(format!("rule {i} not lowered"));
+            };
+            let a = self.eval_rule_once(&mut tree, rule);
+            let b = eval_lowered(&mut low, lw, lr, rule);
+            tree.set_rule_value(i, a.visible);
+            low.set_rule_value(i, b.visible);
+            let same = a.outcome == b.outcome
+                && a.value == b.value
+                && a.target == b.target
+                && a.visible == b.visible
+                && tree.steps_used() == low.steps_used();
+            if !same {
+                return Some(format!(
+                    "{}.{}: tree walker {:?} ({} steps), lowered {:?} ({} steps)",
+                    er.name,
+                    rule.name,
+                    a,
+                    tree.steps_used(),
+                    b,
+                    low.steps_used()
+                ));
+            }
+        }
+        None
+    }
+
     /// Errors from the pack's constraint rules on a decoded record.
     pub(crate) fn constraint_errors(
         &self,

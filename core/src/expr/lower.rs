@@ -26,8 +26,8 @@ use std::cmp::Ordering;
 
 use crate::expr::eval::{compare, same, Bind, Cx, V};
 use crate::expr::ir::{ArOp, Base, Builtin, CmpOp, Ex, QuantKind};
-use crate::value::EnumVal;
 use crate::model::{EntityRules, Pack};
+use crate::value::EnumVal;
 use crate::value::Val;
 
 /// A node's index in [`Lowered::nodes`].
@@ -292,9 +292,7 @@ impl Lowered {
             Ex::In(a, b, negate) => {
                 let x = self.opd(pack, a);
                 let list = match &**b {
-                    Ex::Const(Val::List(items)) => {
-                        InList::Const(items.clone(), EnumSet::of(items))
-                    }
+                    Ex::Const(Val::List(items)) => InList::Const(items.clone(), EnumSet::of(items)),
                     Ex::Param { id, at: None } => {
                         let sets = pack
                             .params
@@ -316,9 +314,7 @@ impl Lowered {
                 Node::In(x, list, *negate)
             }
             Ex::Arith(op, a, b) => Node::Arith(*op, self.opd(pack, a), self.opd(pack, b)),
-            Ex::If(c, t, f) => {
-                Node::If(self.node(pack, c), self.node(pack, t), self.node(pack, f))
-            }
+            Ex::If(c, t, f) => Node::If(self.node(pack, c), self.node(pack, t), self.node(pack, f)),
             Ex::Coalesce(a, b) => Node::Coalesce(self.node(pack, a), self.node(pack, b)),
             Ex::Present(a) => Node::Present(self.node(pack, a)),
             Ex::Quant {
@@ -477,11 +473,9 @@ impl<'a> Cx<'a> {
             }
             Node::EnumEq(a, c, negate) => match self.opd(lw, a) {
                 Some(V::Enum(e)) => tri(e.same(c) != *negate),
-                Some(x) => self.cmp_slow(
-                    if *negate { CmpOp::Ne } else { CmpOp::Eq },
-                    x,
-                    V::Enum(c),
-                ),
+                Some(x) => {
+                    self.cmp_slow(if *negate { CmpOp::Ne } else { CmpOp::Eq }, x, V::Enum(c))
+                }
                 None => Tri::U,
             },
             Node::In(a, list, negate) => self.lmember(lw, a, list, *negate),

@@ -7,4 +7,6 @@ pub(crate) mod eval;
 mod fast_tests;
 pub(crate) mod ir;
 pub(crate) mod lower;
+#[cfg(test)]
+mod lower_tests;
 pub mod syntax;
