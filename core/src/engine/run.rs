@@ -45,6 +45,7 @@ fn take_trace(cx: &mut Cx<'_>, outcome: Outcome) -> (Vec<String>, Vec<Note>) {
 /// and target as [`Engine::eval_rule_once`] and the same budget spent, recording no missing
 /// facts and no notes but the budget's (nobody reads them unless the rule comes out unknown,
 /// and then the explained path runs it again through the tree walker).
+#[inline(always)]
 fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a Rule) -> Ran<'a> {
     cx.clear_trace();
     cx.start_rule();
