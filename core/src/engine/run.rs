@@ -61,14 +61,14 @@ fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a R
         }
     }
     cx.clear_locals();
-    for &l in lr.locals.iter() {
-        let v = cx.lval(lw, l);
+    for l in lr.locals.iter() {
+        let v = cx.lopd(lw, l);
         cx.push_local(v);
     }
-    let value = lr.value.and_then(|e| cx.lval(lw, e));
-    let target = lr.target.and_then(|e| cx.lval(lw, e));
+    let value = lr.value.as_ref().and_then(|e| cx.lopd(lw, e));
+    let target = lr.target.as_ref().and_then(|e| cx.lopd(lw, e));
     let (outcome, visible) = match rule.kind {
-        RuleKind::Decision => match lr.when.map(|w| cx.truth(lw, w)) {
+        RuleKind::Decision => match lr.when.as_ref().map(|w| cx.ltruth(lw, w)) {
             Some(Tri::T) => (Outcome::Yes, Some(V::Bool(true))),
             Some(Tri::F) => (Outcome::No, Some(V::Bool(false))),
             _ => (Outcome::Unknown, None),

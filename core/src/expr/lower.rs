@@ -175,10 +175,10 @@ pub(crate) enum Node {
 /// One rule's expressions, lowered.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LRule {
-    pub(crate) locals: Box<[Id]>,
-    pub(crate) when: Option<Id>,
-    pub(crate) value: Option<Id>,
-    pub(crate) target: Option<Id>,
+    pub(crate) locals: Box<[Opd]>,
+    pub(crate) when: Option<Opd>,
+    pub(crate) value: Option<Opd>,
+    pub(crate) target: Option<Opd>,
 }
 
 /// The lowered form of an entity's rules.
@@ -201,11 +201,11 @@ impl Lowered {
                 locals: rule
                     .locals
                     .iter()
-                    .map(|(_, ex, _)| lw.node(pack, ex))
+                    .map(|(_, ex, _)| lw.opd(pack, ex))
                     .collect(),
-                value: rule.value.as_ref().map(|(ex, _)| lw.node(pack, ex)),
-                target: rule.target.as_ref().map(|(ex, _)| lw.node(pack, ex)),
-                when: rule.when.as_ref().map(|ex| lw.node(pack, ex)),
+                value: rule.value.as_ref().map(|(ex, _)| lw.opd(pack, ex)),
+                target: rule.target.as_ref().map(|(ex, _)| lw.opd(pack, ex)),
+                when: rule.when.as_ref().map(|ex| lw.opd(pack, ex)),
             };
             lw.rules.push(lr);
         }
@@ -424,6 +424,18 @@ impl<'a> Cx<'a> {
             | Node::Present(_)
             | Node::Quant { .. } => self.truth(lw, id).val(),
         }
+    }
+
+    /// A rule's operand (a `let`, its value, target or condition): its value.
+    #[inline(always)]
+    pub(crate) fn lopd(&mut self, lw: &'a Lowered, o: &'a Opd) -> Option<V<'a>> {
+        self.opd(lw, o)
+    }
+
+    /// A rule's operand as a truth value.
+    #[inline(always)]
+    pub(crate) fn ltruth(&mut self, lw: &'a Lowered, o: &'a Opd) -> Tri {
+        self.topd(lw, o)
     }
 
     /// An operand as a truth value.

@@ -230,7 +230,7 @@ fn a_wrong_lowered_form_is_caught() {
         .filter(|&i| lw.rules[i].when.is_some())
         .collect();
     let (a, b) = (ws[0], ws[1]);
-    let (wa, wb) = (lw.rules[a].when, lw.rules[b].when);
+    let (wa, wb) = (lw.rules[a].when.clone(), lw.rules[b].when.clone());
     lw.rules[a].when = wb;
     lw.rules[b].when = wa;
     broken.lowered = OnceLock::new();
