@@ -86,39 +86,36 @@ pub enum Unit {
 
 /// Writes `d` with a decimal comma (vi) or point (en) and grouped thousands when `group`.
 pub fn write_decimal(d: Decimal, lang: Lang, group: bool) -> String {
-    let s = d.normalize().to_string();
-    let (neg, s) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, s),
-    };
-    let (int, frac) = match s.split_once('.') {
-        Some((i, f)) => (i.to_string(), Some(f.to_string())),
-        None => (s, None),
-    };
-    let (dec_sep, grp_sep) = match lang {
-        Lang::Vi => (',', '.'),
-        Lang::En => ('.', ','),
-    };
     let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if group && int.len() > 3 {
-        let first = int.len() % 3;
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (i + 3 - first) % 3 == 0 {
-                out.push(grp_sep);
-            }
-            out.push(c);
-        }
-    } else {
-        out.push_str(&int);
-    }
-    if let Some(f) = frac {
-        out.push(dec_sep);
-        out.push_str(&f);
-    }
+    push_decimal(&mut out, d, lang, group);
     out
+}
+
+/// [`write_decimal`], appended to `out` (no string of its own: the JSON writer fills one
+/// buffer per record).
+pub(crate) fn push_decimal(out: &mut String, d: Decimal, lang: Lang, group: bool) {
+    use std::fmt::Write;
+    let start = out.len();
+    let _ = write!(out, "{}", d.normalize());
+    // `-?digits(.digits)?`: the sign, the integer part, then the fraction
+    let body = start + usize::from(out.as_bytes().get(start) == Some(&b'-'));
+    let dot = out.get(body..).and_then(|s| s.find('.')).map(|i| body + i);
+    let int_end = dot.unwrap_or(out.len());
+    let (dec_sep, grp_sep) = match lang {
+        Lang::Vi => (",", '.'),
+        Lang::En => (".", ','),
+    };
+    if let Some(p) = dot {
+        out.replace_range(p..p + 1, dec_sep);
+    }
+    if group && int_end - body > 3 {
+        // from the right, so the places still to fill do not move
+        let mut i = int_end;
+        while i > body + 3 {
+            i -= 3;
+            out.insert(i, grp_sep);
+        }
+    }
 }
 
 /// Writes a share as a percentage: `0.775` → `77,5%` (vi) / `77.5%` (en). A share with more
@@ -127,33 +124,63 @@ pub fn write_decimal(d: Decimal, lang: Lang, group: bool) -> String {
 /// rounded share never reads as equal to a threshold it is not equal to. The exact value stays in
 /// the decision's `value`.
 pub fn write_share(d: Decimal, lang: Lang) -> String {
+    let mut out = String::new();
+    push_share(&mut out, d, lang);
+    out
+}
+
+/// [`write_share`], appended to `out`.
+pub(crate) fn push_share(out: &mut String, d: Decimal, lang: Lang) {
     let pct = d.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(d);
     let mut dp = 2;
     let mut shown = pct.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     if shown == pct {
-        return format!("{}%", write_decimal(pct, lang, false));
+        push_decimal(out, pct, lang, false);
+        out.push('%');
+        return;
     }
     while shown.fract().is_zero() && dp < 28 {
         dp += 2;
         shown = pct.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
     }
-    format!("≈{}%", write_decimal(shown.normalize(), lang, false))
+    out.push('≈');
+    push_decimal(out, shown.normalize(), lang, false);
+    out.push('%');
 }
 
 /// Writes money: `1.500.000 đồng` (vi) / `1,500,000 VND` (en).
 pub fn write_money(d: Decimal, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => format!("{} đồng", write_decimal(d, lang, true)),
-        Lang::En => format!("{} VND", write_decimal(d, lang, true)),
-    }
+    let mut out = String::new();
+    push_money(&mut out, d, lang);
+    out
+}
+
+/// [`write_money`], appended to `out`.
+pub(crate) fn push_money(out: &mut String, d: Decimal, lang: Lang) {
+    push_decimal(out, d, lang, true);
+    out.push_str(match lang {
+        Lang::Vi => " đồng",
+        Lang::En => " VND",
+    });
 }
 
 /// Writes a date: `31/12/2025` (vi) / `2025-12-31` (en).
 pub fn write_date(d: Date, lang: Lang) -> String {
-    match lang {
-        Lang::Vi => d.to_vi(),
-        Lang::En => d.to_string(),
-    }
+    let mut out = String::new();
+    push_date(&mut out, d, lang);
+    out
+}
+
+/// [`write_date`], appended to `out`.
+pub(crate) fn push_date(out: &mut String, d: Date, lang: Lang) {
+    use std::fmt::Write;
+    let _ = match lang {
+        Lang::Vi => {
+            let (y, m, day) = d.ymd();
+            write!(out, "{day:02}/{m:02}/{y:04}")
+        }
+        Lang::En => write!(out, "{d}"),
+    };
 }
 
 #[cfg(test)]
@@ -178,5 +205,25 @@ mod tests {
         assert_eq!(write_money(d("1500000"), Lang::En), "1,500,000 VND");
         assert_eq!(write_money(d("150000"), Lang::En), "150,000 VND");
         assert_eq!(write_decimal(d("-1234.5"), Lang::Vi, true), "-1.234,5");
+        assert_eq!(write_decimal(d("-123.5"), Lang::Vi, true), "-123,5");
+        assert_eq!(write_decimal(d("123456"), Lang::En, true), "123,456");
+        assert_eq!(
+            write_decimal(d("1234567.25"), Lang::En, true),
+            "1,234,567.25"
+        );
+        assert_eq!(
+            write_decimal(d("1234567.250"), Lang::Vi, false),
+            "1234567,25"
+        );
+        assert_eq!(write_decimal(d("-0.5"), Lang::Vi, false), "-0,5");
+        assert_eq!(write_money(d("999"), Lang::Vi), "999 đồng");
+        assert_eq!(write_money(d("1000"), Lang::Vi), "1.000 đồng");
+        let day = Date::parse("2025-01-04").unwrap();
+        assert_eq!(write_date(day, Lang::Vi), "04/01/2025");
+        assert_eq!(write_date(day, Lang::En), "2025-01-04");
+        // appended, not replacing
+        let mut s = String::from("x=");
+        push_share(&mut s, d("0.6"), Lang::Vi);
+        assert_eq!(s, "x=60%");
     }
 }
