@@ -94,9 +94,8 @@ pub fn write_decimal(d: Decimal, lang: Lang, group: bool) -> String {
 /// [`write_decimal`], appended to `out` (no string of its own: the JSON writer fills one
 /// buffer per record).
 pub(crate) fn push_decimal(out: &mut String, d: Decimal, lang: Lang, group: bool) {
-    use std::fmt::Write;
     let start = out.len();
-    let _ = write!(out, "{}", d.normalize());
+    decimal_plain(d.normalize(), |s| out.push_str(s));
     // `-?digits(.digits)?`: the sign, the integer part, then the fraction
     let body = start + usize::from(out.as_bytes().get(start) == Some(&b'-'));
     let dot = out.get(body..).and_then(|s| s.find('.')).map(|i| body + i);
@@ -115,6 +114,63 @@ pub(crate) fn push_decimal(out: &mut String, d: Decimal, lang: Lang, group: bool
             i -= 3;
             out.insert(i, grp_sep);
         }
+    }
+}
+
+/// `d` as its `Display` writes it (`-0.0123`, every digit of its scale), handed to `emit` in
+/// pieces. Without rust_decimal's formatter, which divides the 96-bit mantissa once per digit:
+/// here one 128-bit division, then 64-bit arithmetic.
+pub(crate) fn decimal_plain(d: Decimal, mut emit: impl FnMut(&str)) {
+    const E19: u128 = 10_000_000_000_000_000_000;
+    let m = d.mantissa();
+    if m == 0 {
+        // zero (and its scale, or a sign): rare, as rust_decimal writes it
+        emit(&d.to_string());
+        return;
+    }
+    // the digits of |m|, from the right (at most 29)
+    let mut digits = [b'0'; 40];
+    let mut pos = digits.len();
+    let mut put = |mut x: u64, at_least: usize| {
+        let mut n = 0;
+        while x > 0 || n < at_least {
+            pos -= 1;
+            if let Some(slot) = digits.get_mut(pos) {
+                *slot = b'0' + (x % 10) as u8;
+            }
+            x /= 10;
+            n += 1;
+        }
+    };
+    let u = m.unsigned_abs();
+    let (hi, lo) = ((u / E19) as u64, (u % E19) as u64);
+    if hi > 0 {
+        put(lo, 19);
+        put(hi, 0);
+    } else {
+        put(lo, 1);
+    }
+    let digits = digits
+        .get(pos..)
+        .and_then(|x| std::str::from_utf8(x).ok())
+        .unwrap_or("");
+    let scale = d.scale() as usize;
+    if m < 0 {
+        emit("-");
+    }
+    if scale == 0 {
+        emit(digits);
+    } else if digits.len() > scale {
+        let (int, frac) = digits.split_at(digits.len() - scale);
+        emit(int);
+        emit(".");
+        emit(frac);
+    } else {
+        emit("0.");
+        for _ in digits.len()..scale {
+            emit("0");
+        }
+        emit(digits);
     }
 }
 
@@ -173,20 +229,160 @@ pub fn write_date(d: Date, lang: Lang) -> String {
 
 /// [`write_date`], appended to `out`.
 pub(crate) fn push_date(out: &mut String, d: Date, lang: Lang) {
-    use std::fmt::Write;
-    let _ = match lang {
-        Lang::Vi => {
-            let (y, m, day) = d.ymd();
-            write!(out, "{day:02}/{m:02}/{y:04}")
-        }
-        Lang::En => write!(out, "{d}"),
+    let (y, m, day) = d.ymd();
+    if !(0..=9999).contains(&y) {
+        // outside the four digits `Display` pads to: as it writes it
+        use std::fmt::Write;
+        let _ = match lang {
+            Lang::Vi => write!(out, "{day:02}/{m:02}/{y:04}"),
+            Lang::En => write!(out, "{d}"),
+        };
+        return;
+    }
+    let two = |out: &mut String, x: u32| {
+        out.push(char::from(b'0' + (x / 10 % 10) as u8));
+        out.push(char::from(b'0' + (x % 10) as u8));
     };
+    let (hi, lo) = (y as u32 / 100, y as u32 % 100);
+    match lang {
+        Lang::Vi => {
+            two(out, day);
+            out.push('/');
+            two(out, m);
+            out.push('/');
+            two(out, hi);
+            two(out, lo);
+        }
+        Lang::En => {
+            two(out, hi);
+            two(out, lo);
+            out.push('-');
+            two(out, m);
+            out.push('-');
+            two(out, day);
+        }
+    }
+}
+
+/// Appends `i` in decimal digits (what `Display` writes, without the formatting machinery).
+pub(crate) fn push_int(out: &mut String, i: i64) {
+    int_text(i, |s| out.push_str(s));
+}
+
+/// `i` in decimal digits, handed to `emit`.
+pub(crate) fn int_text(i: i64, emit: impl FnOnce(&str)) {
+    let mut digits = [b'0'; 20];
+    let mut pos = digits.len();
+    let mut x = i.unsigned_abs();
+    loop {
+        pos -= 1;
+        if let Some(slot) = digits.get_mut(pos) {
+            *slot = b'0' + (x % 10) as u8;
+        }
+        x /= 10;
+        if x == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        pos -= 1;
+        if let Some(slot) = digits.get_mut(pos) {
+            *slot = b'-';
+        }
+    }
+    emit(
+        digits
+            .get(pos..)
+            .and_then(|x| std::str::from_utf8(x).ok())
+            .unwrap_or(""),
+    );
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn decimals_are_written_as_rust_decimal_writes_them_plain() {
+        // a deterministic spread of mantissas (small, 64-bit, 96-bit), scales and signs
+        let mut x: u128 = 0x9E37_79B9_7F4A_7C15;
+        let mut seen = 0;
+        for i in 0..20_000u32 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let bits = match i % 4 {
+                0 => x % 1000,
+                1 => x % (1 << 64),
+                2 => x % (1 << 96),
+                _ => x % 10u128.pow(i % 29),
+            };
+            let lo = bits as u32;
+            let mid = (bits >> 32) as u32;
+            let hi = (bits >> 64) as u32;
+            let d = Decimal::from_parts(lo, mid, hi, i % 3 == 0, i % 29);
+            let mut got = String::new();
+            decimal_plain(d, |s| got.push_str(s));
+            assert_eq!(got, d.to_string(), "{d:?}");
+            let mut got = String::new();
+            decimal_plain(d.normalize(), |s| got.push_str(s));
+            assert_eq!(got, d.normalize().to_string());
+            seen += 1;
+        }
+        for s in [
+            "0",
+            "0.000",
+            "-0",
+            "1",
+            "-1",
+            "0.1",
+            "-0.01",
+            "79228162514264337593543950335",
+        ] {
+            let d = Decimal::from_str(s).unwrap();
+            let mut got = String::new();
+            decimal_plain(d, |s| got.push_str(s));
+            assert_eq!(got, d.to_string());
+        }
+        assert_eq!(seen, 20_000);
+    }
+
+    #[test]
+    fn integers_and_dates_are_written_as_display_writes_them() {
+        for i in [
+            0,
+            1,
+            -1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            -987_654_321,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            let mut s = String::new();
+            push_int(&mut s, i);
+            assert_eq!(s, i.to_string());
+        }
+        for text in [
+            "2025-06-30",
+            "0001-01-01",
+            "1999-12-31",
+            "2030-02-28",
+            "9999-12-31",
+        ] {
+            let d = Date::parse(text).unwrap();
+            let mut vi = String::new();
+            push_date(&mut vi, d, Lang::Vi);
+            assert_eq!(vi, d.to_vi());
+            let mut en = String::new();
+            push_date(&mut en, d, Lang::En);
+            assert_eq!(en, d.to_string());
+        }
+    }
 
     #[test]
     fn vietnamese_number_style() {

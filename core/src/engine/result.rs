@@ -13,7 +13,8 @@ use crate::labels;
 use crate::limits::EVAL_STEPS;
 use crate::model::{Cite, Pack, Part, Rule, Template};
 use crate::text::{
-    push_date, push_decimal, push_money, push_share, write_decimal, Lang, Message, Unit,
+    decimal_plain, int_text, push_date, push_decimal, push_int, push_money, push_share,
+    write_decimal, Lang, Message, Unit,
 };
 use crate::value::Ty;
 
@@ -117,10 +118,7 @@ impl Scalar {
             (Scalar::Decimal(d), Some(Unit::Money)) => push_money(out, *d, lang),
             (Scalar::Int(i), Some(Unit::Money)) => push_money(out, Decimal::from(*i), lang),
             (Scalar::Decimal(d), _) => push_decimal(out, *d, lang, false),
-            (Scalar::Int(i), _) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{i}");
-            }
+            (Scalar::Int(i), _) => push_int(out, *i),
             (Scalar::Date(d), _) => push_date(out, *d, lang),
             (Scalar::Bool(b), _) => out.push_str(match (b, lang) {
                 (true, Lang::Vi) => "có",
@@ -499,39 +497,44 @@ impl Fill<'_> {
         }
     }
 
-    /// Appends part `p` in `lang` to `out` (nothing when it has no value: see [`Fill::known`]).
-    pub(super) fn part_to(&self, p: &Part, lang: Lang, out: &mut String) {
-        let arg = |i: usize, ty: Option<&Ty>, out: &mut String| {
-            if let Some(v) = self.args.get(i).and_then(Option::as_ref) {
-                v.write_to(ty, self.pack, lang, out);
-            }
-        };
+    /// The value of placeholder `p` and its type, when it is one with a value.
+    fn scalar(&self, p: &Part) -> Option<(&Scalar, Option<&Ty>)> {
+        fn arg<'x>(
+            args: &'x [Option<Scalar>],
+            i: usize,
+            ty: Option<&'x Ty>,
+        ) -> Option<(&'x Scalar, Option<&'x Ty>)> {
+            args.get(i).and_then(Option::as_ref).map(|v| (v, ty))
+        }
         match p {
-            Part::Text(x) => out.push_str(x),
-            Part::Value => {
-                if let Some(v) = self.value {
-                    v.write_to(self.rule.value.as_ref().map(|x| &x.1), self.pack, lang, out);
-                }
-            }
-            Part::Target => {
-                if let Some(v) = self.target {
-                    v.write_to(
-                        self.rule.target.as_ref().map(|x| &x.1),
-                        self.pack,
-                        lang,
-                        out,
-                    );
-                }
-            }
-            Part::Local(i) => arg(*i, self.rule.locals.get(*i).map(|l| &l.2), out),
+            Part::Text(_) | Part::Missing => None,
+            Part::Value => self
+                .value
+                .map(|v| (v, self.rule.value.as_ref().map(|x| &x.1))),
+            Part::Target => self
+                .target
+                .map(|v| (v, self.rule.target.as_ref().map(|x| &x.1))),
+            Part::Local(i) => arg(self.args, *i, self.rule.locals.get(*i).map(|l| &l.2)),
             Part::Arg(j) => arg(
+                self.args,
                 self.rule.locals.len() + j,
                 self.rule.args.get(*j).map(|a| &a.2),
-                out,
             ),
+        }
+    }
+
+    /// Appends part `p` in `lang` to `out` (nothing when it has no value: see [`Fill::known`]).
+    pub(super) fn part_to(&self, p: &Part, lang: Lang, out: &mut String) {
+        match p {
+            Part::Text(x) => out.push_str(x),
             Part::Missing => {
                 if let Some(m) = self.missing {
                     out.push_str(m.get(lang));
+                }
+            }
+            _ => {
+                if let Some((v, ty)) = self.scalar(p) {
+                    v.write_to(ty, self.pack, lang, out);
                 }
             }
         }
@@ -715,15 +718,23 @@ pub struct JsonWriter<'e> {
     by_rule: std::collections::HashMap<usize, usize>,
     /// Where the next decision's rule probably is (decisions come in pack order).
     hint: usize,
-    /// The labels of missing facts, by record type and the facts' pointers.
-    missing:
-        std::collections::HashMap<usize, std::collections::HashMap<Vec<String>, Option<Message>>>,
+    /// Where the last record's first decision's rule was.
+    first: usize,
     /// Figures and labels are written here, then escaped into the output.
     scratch: String,
+    /// Decimals as last written in text (a share is written in several decisions' reasons):
+    /// the decimal's bits, its unit and the language, and the text.
+    figures: Vec<(Figure, Vec<u8>)>,
 }
 
-/// How many sets of missing facts a writer keeps the labels of (then it starts again).
-const MISSING_KEPT: usize = 4096;
+/// A decimal as written: its bits, and its unit and language in a reason (no language: a
+/// decision's value or target in JSON).
+type Figure = ([u8; 16], Option<Unit>, Option<Lang>);
+
+/// How many decimals a writer keeps written (then it starts again).
+const FIGURES_KEPT: usize = 16;
+/// How many sets of missing facts a writer keeps the labels of, per rule.
+const MISSING_KEPT: usize = 8;
 
 /// What is the same in every decision of a rule, escaped once.
 struct RuleJson<'e> {
@@ -735,6 +746,8 @@ struct RuleJson<'e> {
     /// Per outcome (yes, no, unknown), per wording: the escaped text of each part in each
     /// language (`None` for a placeholder).
     templates: [Vec<[Vec<Option<Vec<u8>>>; 2]>; 3],
+    /// The labels of the sets of missing facts seen last (the pointers, the labels).
+    missing: Vec<(Vec<String>, Option<Message>)>,
 }
 
 impl<'e> JsonWriter<'e> {
@@ -753,8 +766,9 @@ impl<'e> JsonWriter<'e> {
             rules,
             by_rule,
             hint: 0,
-            missing: std::collections::HashMap::new(),
+            first: 0,
             scratch: String::new(),
+            figures: Vec::new(),
         }
     }
 
@@ -767,9 +781,13 @@ impl<'e> JsonWriter<'e> {
             None => buf.extend_from_slice(b"null"),
         }
         buf.extend_from_slice(b",\"decisions\":{");
+        self.hint = self.first;
         for (k, d) in ev.decisions.iter().enumerate() {
             if k > 0 {
                 buf.push(b',');
+            } else {
+                self.first = self.find_index(d.rule).unwrap_or(0);
+                self.hint = self.first;
             }
             self.decision(d, buf);
         }
@@ -779,6 +797,19 @@ impl<'e> JsonWriter<'e> {
             let _ = serde_json::to_writer(&mut *buf, &ev.errors);
         }
         buf.push(b'}');
+    }
+
+    /// A rule's place in `rules`, when it is one of this writer's pack (without moving the
+    /// hint).
+    fn find_index(&self, rule: &Rule) -> Option<usize> {
+        if self
+            .rules
+            .get(self.hint)
+            .is_some_and(|r| std::ptr::eq(r.rule, rule))
+        {
+            return Some(self.hint);
+        }
+        self.by_rule.get(&(rule as *const Rule as usize)).copied()
     }
 
     /// A rule's place in `rules`, when it is one of this writer's pack.
@@ -799,31 +830,43 @@ impl<'e> JsonWriter<'e> {
 
     /// `"name":{…}`.
     fn decision(&mut self, d: &Decision<'_>, buf: &mut Vec<u8>) {
-        let Some(r) = self.find(d.rule).and_then(|i| self.rules.get(i)) else {
+        let Some(i) = self.find(d.rule) else {
             // a rule of another pack (an engine under a reform): written as serde writes it
             json_str(&d.rule.name, buf);
             buf.push(b':');
             let _ = serde_json::to_writer(&mut *buf, d);
             return;
         };
+        let JsonWriter {
+            rules,
+            scratch,
+            figures,
+            ..
+        } = self;
+        // the labels of the missing facts: kept per rule for the sets seen last
+        if let Some(r) = rules.get_mut(i) {
+            if !d.missing.is_empty() && !r.missing.iter().any(|(m, _)| *m == d.missing) {
+                if r.missing.len() >= MISSING_KEPT {
+                    r.missing.remove(0);
+                }
+                r.missing.push((d.missing.clone(), d.missing_labels()));
+            }
+        }
+        let Some(r) = rules.get(i) else { return };
         buf.extend_from_slice(&r.head);
         buf.extend_from_slice(d.outcome.as_str().as_bytes());
         buf.extend_from_slice(b"\",\"value\":");
-        scalar_json(d.value.as_ref(), buf);
+        scalar_json(d.value.as_ref(), figures, buf);
         buf.extend_from_slice(b",\"target\":");
-        scalar_json(d.target.as_ref(), buf);
+        scalar_json(d.target.as_ref(), figures, buf);
         buf.extend_from_slice(b",\"reasons\":[");
         let missing = if d.missing.is_empty() {
             None
         } else {
-            let kept = self.missing.entry(d.record).or_default();
-            if !kept.contains_key(d.missing.as_slice()) {
-                if kept.len() >= MISSING_KEPT {
-                    kept.clear();
-                }
-                kept.insert(d.missing.clone(), d.missing_labels());
-            }
-            kept.get(d.missing.as_slice()).and_then(Option::as_ref)
+            r.missing
+                .iter()
+                .find(|(m, _)| *m == d.missing)
+                .and_then(|(_, l)| l.as_ref())
         };
         let fill = d.fill(missing);
         let templates = d.templates();
@@ -832,7 +875,6 @@ impl<'e> JsonWriter<'e> {
             Outcome::No => 1,
             Outcome::Unknown => 2,
         });
-        let scratch = &mut self.scratch;
         let mut first = true;
         d.each_reason(missing, |reason| {
             let said = match reason {
@@ -855,18 +897,19 @@ impl<'e> JsonWriter<'e> {
                         Some([vi, en]) => [Some(vi), Some(en)],
                         None => [None, None],
                     };
-                    say(&fill, &t.vi, pre_vi, Lang::Vi, scratch, buf);
+                    say(&fill, &t.vi, pre_vi, Lang::Vi, (scratch, figures), buf);
                     buf.extend_from_slice(b"\",\"en\":\"");
-                    say(&fill, &t.en, pre_en, Lang::En, scratch, buf);
+                    say(&fill, &t.en, pre_en, Lang::En, (scratch, figures), buf);
                     buf.extend_from_slice(b"\"}");
                 }
                 Reason::Missing => {
                     let (vi, en) = missing.map_or(("", ""), |m| (m.vi.as_str(), m.en.as_str()));
                     buf.extend_from_slice(b"{\"vi\":\"");
-                    escaped_contents(MISSING_VI, buf);
+                    // (the two constants hold nothing JSON escapes: see the test)
+                    buf.extend_from_slice(MISSING_VI.as_bytes());
                     escaped_contents(vi, buf);
                     buf.extend_from_slice(b"\",\"en\":\"");
-                    escaped_contents(MISSING_EN, buf);
+                    buf.extend_from_slice(MISSING_EN.as_bytes());
                     escaped_contents(en, buf);
                     buf.extend_from_slice(b"\"}");
                 }
@@ -892,13 +935,14 @@ impl<'e> JsonWriter<'e> {
 }
 
 /// One language of a wording: the text parts as escaped once, the placeholders written and
-/// escaped now.
+/// escaped now (figures, which JSON never escapes, written once for all the reasons they
+/// appear in).
 fn say(
     fill: &Fill<'_>,
     parts: &[Part],
     pre: Option<&Vec<Option<Vec<u8>>>>,
     lang: Lang,
-    scratch: &mut String,
+    (scratch, figures): (&mut String, &mut Vec<(Figure, Vec<u8>)>),
     buf: &mut Vec<u8>,
 ) {
     for (k, p) in parts.iter().enumerate() {
@@ -907,8 +951,31 @@ fn say(
             continue;
         }
         scratch.clear();
-        fill.part_to(p, lang, scratch);
-        escaped_contents(scratch, buf);
+        match fill.scalar(p) {
+            Some((v @ Scalar::Decimal(d), ty)) => {
+                let key = (d.serialize(), ty.and_then(Ty::unit), Some(lang));
+                if let Some((_, text)) = figures.iter().find(|(k, _)| *k == key) {
+                    buf.extend_from_slice(text);
+                    continue;
+                }
+                // digits, separators, `%`, `≈`, "đồng": nothing JSON escapes
+                v.write_to(ty, fill.pack, lang, scratch);
+                if figures.len() >= FIGURES_KEPT {
+                    figures.clear();
+                }
+                figures.push((key, scratch.as_bytes().to_vec()));
+                buf.extend_from_slice(scratch.as_bytes());
+            }
+            Some((v @ (Scalar::Int(_) | Scalar::Date(_) | Scalar::Bool(_)), ty)) => {
+                // digits, separators, "có"/"không": nothing JSON escapes
+                v.write_to(ty, fill.pack, lang, scratch);
+                buf.extend_from_slice(scratch.as_bytes());
+            }
+            _ => {
+                fill.part_to(p, lang, scratch);
+                escaped_contents(scratch, buf);
+            }
+        }
     }
 }
 
@@ -939,6 +1006,7 @@ impl<'e> RuleJson<'e> {
             rule,
             head,
             tail,
+            missing: Vec::new(),
             templates: [
                 escape(&rule.messages.yes),
                 escape(&rule.messages.no),
@@ -1001,14 +1069,34 @@ fn escaped_contents(s: &str, buf: &mut Vec<u8>) {
     }
 }
 
-/// A decision's value or target as [`ScalarJson`] writes it.
-fn scalar_json(v: Option<&Scalar>, buf: &mut Vec<u8>) {
+/// A decision's value or target as [`ScalarJson`] writes it (a decimal kept in `figures`: a
+/// share is the value of several decisions).
+fn scalar_json(v: Option<&Scalar>, figures: &mut Vec<(Figure, Vec<u8>)>, buf: &mut Vec<u8>) {
     use std::io::Write;
     let _ = match v {
         None => buf.write_all(b"null"),
         Some(Scalar::Bool(b)) => buf.write_all(if *b { b"true" } else { b"false" }),
-        Some(Scalar::Int(i)) => write!(buf, "{i}"),
-        Some(Scalar::Decimal(d)) => write!(buf, "\"{}\"", d.normalize()),
+        Some(Scalar::Int(i)) => {
+            int_text(*i, |s| buf.extend_from_slice(s.as_bytes()));
+            Ok(())
+        }
+        Some(Scalar::Decimal(d)) => {
+            let key = (d.serialize(), None, None);
+            if let Some((_, text)) = figures.iter().find(|(k, _)| *k == key) {
+                buf.extend_from_slice(text);
+                return;
+            }
+            let mut text = Vec::with_capacity(32);
+            text.push(b'"');
+            decimal_plain(d.normalize(), |s| text.extend_from_slice(s.as_bytes()));
+            text.push(b'"');
+            buf.extend_from_slice(&text);
+            if figures.len() >= FIGURES_KEPT {
+                figures.clear();
+            }
+            figures.push((key, text));
+            Ok(())
+        }
         Some(Scalar::Date(d)) => write!(buf, "\"{d}\""),
         Some(Scalar::Text(t)) => {
             json_str(t, buf);
@@ -1067,5 +1155,22 @@ impl Explanation {
     /// A readable text in `lang`.
     pub fn to_text(&self, lang: Lang) -> String {
         crate::explain::text(&self.json, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_constants_written_unescaped_need_no_escaping() {
+        assert!(!needs_escape(MISSING_VI));
+        assert!(!needs_escape(MISSING_EN));
+        assert!(needs_escape("a\"b"));
+        assert!(needs_escape("0123456789abcdef0123\\"));
+        assert!(needs_escape("0123456789abcdef\u{1}"));
+        assert!(!needs_escape(
+            "Tỷ lệ lao động nữ ≈63,16% (24 trên 38 người lao động)/"
+        ));
     }
 }
