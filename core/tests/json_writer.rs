@@ -100,7 +100,7 @@ fn the_writer_writes_what_serde_writes_over_the_corpus() {
     let (mut n, mut bytes, mut with_missing, mut with_errors) = (0, 0, 0, 0);
     for (entity, as_of, record, options) in cases() {
         for (k, r) in variants(&record).iter().enumerate() {
-            let Ok(ev) = engine.evaluate_with(&entity, r, as_of, options.clone()) else {
+            let Ok(ev) = engine.evaluate_with(&entity, r, as_of, options) else {
                 continue;
             };
             n += 1;

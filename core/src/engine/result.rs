@@ -736,6 +736,9 @@ const FIGURES_KEPT: usize = 16;
 /// How many sets of missing facts a writer keeps the labels of, per rule.
 const MISSING_KEPT: usize = 8;
 
+/// A wording's parts in one language: the escaped text of each (`None` for a placeholder).
+type EscapedParts = Vec<Option<Vec<u8>>>;
+
 /// What is the same in every decision of a rule, escaped once.
 struct RuleJson<'e> {
     rule: &'e Rule,
@@ -745,7 +748,7 @@ struct RuleJson<'e> {
     tail: Vec<u8>,
     /// Per outcome (yes, no, unknown), per wording: the escaped text of each part in each
     /// language (`None` for a placeholder).
-    templates: [Vec<[Vec<Option<Vec<u8>>>; 2]>; 3],
+    templates: [Vec<[EscapedParts; 2]>; 3],
     /// The labels of the sets of missing facts seen last (the pointers, the labels).
     missing: Vec<(Vec<String>, Option<Message>)>,
 }
@@ -940,7 +943,7 @@ impl<'e> JsonWriter<'e> {
 fn say(
     fill: &Fill<'_>,
     parts: &[Part],
-    pre: Option<&Vec<Option<Vec<u8>>>>,
+    pre: Option<&EscapedParts>,
     lang: Lang,
     (scratch, figures): (&mut String, &mut Vec<(Figure, Vec<u8>)>),
     buf: &mut Vec<u8>,
@@ -997,7 +1000,7 @@ impl<'e> RuleJson<'e> {
             let _ = serde_json::to_writer(&mut tail, &ids);
         }
         tail.push(b'}');
-        let escape = |ts: &[Template]| -> Vec<[Vec<Option<Vec<u8>>>; 2]> {
+        let escape = |ts: &[Template]| -> Vec<[EscapedParts; 2]> {
             ts.iter()
                 .map(|t| [escape_parts(&t.vi), escape_parts(&t.en)])
                 .collect()
@@ -1016,7 +1019,7 @@ impl<'e> RuleJson<'e> {
     }
 }
 
-fn escape_parts(parts: &[Part]) -> Vec<Option<Vec<u8>>> {
+fn escape_parts(parts: &[Part]) -> EscapedParts {
     parts
         .iter()
         .map(|p| match p {
