@@ -80,10 +80,10 @@ export function makeApi(glueInit, glue, wasmUrl) {
   /**
    * The JSON text of records given as a JS object or array, written here when that is all the
    * binding would do with them — `JSON.stringify` gives text without a `null` (so no NaN or
-   * Infinity became one) within the size limit — so that the text enters wasm memory with the
+   * Infinity became one) — so that the text enters wasm memory with the
    * call (one copy) instead of through several calls back into JS; `undefined` otherwise, and
-   * the binding reads the value itself (JSON text given as a string; NaN markers; errors; the
-   * size limit, checked there before anything is copied). The same text either way.
+   * the binding reads the value itself (JSON text given as a string; NaN markers; errors). The
+   * same text either way; over the size limit, see `fits`.
    */
   function jsonText(value) {
     if (value === null || typeof value !== "object") return undefined;
@@ -94,8 +94,14 @@ export function makeApi(glueInit, glue, wasmUrl) {
       return undefined; // the binding stringifies again and reports the error
     }
     if (typeof text !== "string" || text.includes("null")) return undefined;
+    return text;
+  }
+
+  /** Whether `text` may be copied into wasm memory: over the limit, the binding is handed it as
+   * a JS string, and refuses it (`input.too_large`) before copying anything. */
+  function fits(text) {
     maxLength ??= glue.maxInputLength();
-    return text.length <= maxLength ? text : undefined;
+    return text.length <= maxLength;
   }
 
   /**
@@ -154,16 +160,16 @@ export function makeApi(glueInit, glue, wasmUrl) {
 
     evaluate(entity, records, asOf, options) {
       const text = jsonText(records);
-      return text === undefined
-        ? guarded(() => this.#engine().evaluate(entity, records, asOf, options))
-        : guarded(() => this.#engine().evaluateText(entity, text, asOf, options));
+      return text !== undefined && fits(text)
+        ? guarded(() => this.#engine().evaluateText(entity, text, asOf, options))
+        : guarded(() => this.#engine().evaluate(entity, text ?? records, asOf, options));
     }
 
     validate(entity, record, lang, asOf, options) {
       const text = jsonText(record);
-      const parts = text === undefined
-        ? guarded(() => this.#engine().validate(entity, record, lang, asOf, options))
-        : guarded(() => this.#engine().validateText(entity, text, lang, asOf, options));
+      const parts = text !== undefined && fits(text)
+        ? guarded(() => this.#engine().validateText(entity, text, lang, asOf, options))
+        : guarded(() => this.#engine().validate(entity, text ?? record, lang, asOf, options));
       // lang was checked by the binding: with one, each error carries its text too
       return validation(parts, lang !== undefined && lang !== null);
     }
