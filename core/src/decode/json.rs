@@ -44,6 +44,9 @@ pub(crate) struct Decoder<'a, 't> {
     tally: &'t mut Tally,
     path: Path<'a>,
     depth: usize,
+    /// Whether a fact decoded since [`Decoder::root`] began is outside its field's `min` or
+    /// `max` (while `false`, `validate::bound_checks` would find nothing in the record).
+    pub out_of_bounds: bool,
 }
 
 /// A step of the path to the value being decoded.
@@ -171,6 +174,7 @@ impl<'a, 't> Decoder<'a, 't> {
             tally,
             path: Path::new(),
             depth: 0,
+            out_of_bounds: false,
         }
     }
 
@@ -200,6 +204,7 @@ impl<'a, 't> Decoder<'a, 't> {
         self.tally.records += 1;
         self.path.clear();
         self.depth = 0;
+        self.out_of_bounds = false;
         let ty = match self.shape.nodes.first().and_then(|n| n.record) {
             Some(r) => Ty::Rec(r),
             None => return Ok(None),
@@ -314,6 +319,9 @@ impl<'a, 't> Decoder<'a, 't> {
                             node: child,
                         })?;
                         self.path.pop();
+                        if let Some(x) = &v {
+                            self.out_of_bounds |= outside(f, x);
+                        }
                         if let Some(slot) = slots.get_mut(i) {
                             *slot = v;
                         }
@@ -428,6 +436,21 @@ pub(crate) fn unknown_message(
         }
         None => None,
     }
+}
+
+/// Whether fact `v` of field `f` is outside the field's bounds, as
+/// `validate::bound_checks` compares them.
+#[inline]
+fn outside(f: &crate::model::FieldDef, v: &Val) -> bool {
+    if f.min.is_none() && f.max.is_none() {
+        return false;
+    }
+    let n = match v {
+        Val::Int(i) => rust_decimal::Decimal::from(*i),
+        Val::Dec(d) => *d,
+        _ => return false,
+    };
+    f.min.is_some_and(|m| n < m) || f.max.is_some_and(|m| n > m)
 }
 
 fn duplicate(name: &str) -> Message {

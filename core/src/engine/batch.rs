@@ -119,8 +119,10 @@ impl<'e> Batch<'e> {
         let rec = d.root(record).unwrap_or(None);
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
+        let within = !d.out_of_bounds;
         let mut out = self.finish(rec, errors);
         out.given = given;
+        out.within_bounds = within && !out.record.slots.is_empty();
         out
     }
 
@@ -180,8 +182,10 @@ impl<'e> Batch<'e> {
         de.end()?;
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
+        let within = !d.out_of_bounds;
         let mut out = self.finish(rec, errors);
         out.given = given;
+        out.within_bounds = within && !out.record.slots.is_empty();
         Ok(out)
     }
 
@@ -201,6 +205,7 @@ impl<'e> Batch<'e> {
                 errors,
                 id: None,
                 given: Vec::new(),
+                within_bounds: false,
             };
         };
         let id = self
@@ -221,6 +226,7 @@ impl<'e> Batch<'e> {
             errors,
             id,
             given: Vec::new(),
+            within_bounds: false,
         }
     }
 
@@ -232,12 +238,12 @@ impl<'e> Batch<'e> {
             mut errors,
             id,
             mut given,
+            within_bounds,
         } = record;
         if record.slots.is_empty() {
             record = self.blank();
         }
-        self.engine
-            .sanitize_given(self.er, &mut record, as_of, &mut errors, &mut given);
+        self.sanitize(within_bounds, &mut record, as_of, &mut errors, &mut given);
         let mut ev = self.engine.evaluate_record(self.er, &record, as_of);
         ev.id = id;
         // a fact given but rejected is invalid, not missing: reasons say so, with the value
@@ -272,6 +278,39 @@ impl<'e> Batch<'e> {
             errors,
             ignored: Vec::new(),
         }
+    }
+
+    /// What [`Engine::sanitize_given`] does, cheaper for a record whose facts are known to be
+    /// within their bounds (decoded from JSON): no bound checks, and only the constraint rules
+    /// that can find an error given the facts present ([`Shape::constraints_for`]).
+    fn sanitize(
+        &self,
+        within_bounds: bool,
+        record: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        given: &mut Vec<(String, String)>,
+    ) {
+        let engine = self.engine;
+        if !within_bounds {
+            engine.sanitize_given(self.er, record, as_of, errors, given);
+            return;
+        }
+        if self.er.constraints.is_empty() {
+            return;
+        }
+        let mut which = [0usize; 32];
+        let found = match self.shape.constraints_for(self.er, record, &mut which) {
+            Some(0) => return,
+            Some(n) => engine.constraint_errors_of(
+                self.er,
+                which.get(..n).unwrap_or_default(),
+                record,
+                as_of,
+            ),
+            None => engine.constraint_errors(self.er, record, as_of),
+        };
+        engine.distrust(self.er.record, record, found, errors, Some(given));
     }
 
     fn blank(&self) -> Record {
