@@ -2,6 +2,9 @@
 //! rows), evaluated or validated, and what the batch saw said once at its end: keys not in the
 //! schema, and decisions no record had the facts for.
 
+use std::cell::Cell;
+use std::sync::Mutex;
+
 use serde_json::Value;
 
 use super::result::{Evaluation, Validation};
@@ -45,6 +48,15 @@ pub struct Batch<'e> {
     shape: &'e Shape,
     options: Options,
     tally: Tally,
+    /// The record last evaluated, given back by [`Batch::evaluate`]: the next record is
+    /// decoded over it ([`Decoder::root_into`]), so records of one shape allocate nothing
+    /// for their facts. (A lock only for `evaluate`'s `&self`; never contended.)
+    spare: Mutex<Option<Record>>,
+}
+
+thread_local! {
+    /// A record to decode over for [`Engine::evaluate_json`], which makes a batch per call.
+    static SPARE: Cell<Option<Record>> = const { Cell::new(None) };
 }
 
 impl<'e> Batch<'e> {
@@ -61,6 +73,22 @@ impl<'e> Batch<'e> {
             shape,
             options,
             tally,
+            spare: Mutex::new(None),
+        }
+    }
+
+    /// Takes this thread's spare record to decode over (see [`Batch::give_back_spare`]).
+    pub(crate) fn borrow_spare(&mut self) {
+        if let Ok(s) = self.spare.get_mut() {
+            *s = SPARE.with(Cell::take);
+        }
+    }
+
+    /// Keeps the record last evaluated as this thread's spare: the next one-record call
+    /// ([`Engine::evaluate_json`]) decodes over it.
+    pub(crate) fn give_back_spare(&mut self) {
+        if let Some(r) = self.spare.get_mut().ok().and_then(Option::take) {
+            SPARE.with(|c| c.set(Some(r)));
         }
     }
 
@@ -172,13 +200,14 @@ impl<'e> Batch<'e> {
         let text = std::str::from_utf8(text)
             .map_err(|_| <serde_json::Error as serde::de::Error>::custom("invalid UTF-8"))?;
         let mut de = serde_json::Deserializer::from_str(text);
+        let reuse = self.spare.get_mut().ok().and_then(Option::take);
         let mut d = Decoder::new(
             &self.engine.pack,
             self.shape,
             self.options.strict,
             &mut self.tally,
         );
-        let rec = d.root(&mut de)?;
+        let rec = d.root_into(&mut de, reuse)?;
         de.end()?;
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
@@ -245,6 +274,9 @@ impl<'e> Batch<'e> {
         }
         self.sanitize(within_bounds, &mut record, as_of, &mut errors, &mut given);
         let mut ev = self.engine.evaluate_record(self.er, &record, as_of);
+        if let Ok(mut s) = self.spare.try_lock() {
+            *s = Some(record);
+        }
         ev.id = id;
         // a fact given but rejected is invalid, not missing: reasons say so, with the value
         super::set_invalid(&mut ev.decisions, &errors, &|p| {
