@@ -23,6 +23,8 @@ fn main() {
         .unwrap_or(100_000);
     let to_json = std::env::args().nth(2).is_some_and(|a| a == "json");
     let from_text = std::env::args().nth(2).is_some_and(|a| a == "text");
+    let text = serde_json::to_vec(&json).unwrap();
+    let mut sum = 0;
     if std::env::args().nth(2).is_some_and(|a| a == "batch") {
         // from text through a batch, as the command line's workers decode and evaluate
         let mut batch = engine.batch("cooperative", Default::default()).unwrap();
@@ -37,8 +39,6 @@ fn main() {
         println!("{sum}");
         return;
     }
-    let text = serde_json::to_vec(&json).unwrap();
-    let mut sum = 0;
     if std::env::args().nth(2).is_some_and(|a| a == "outcomes") {
         let mut out = Vec::new();
         for _ in 0..n {
