@@ -32,6 +32,11 @@ pub(crate) struct Node {
     pub candidate_nodes: Vec<usize>,
 }
 
+/// A constraint rule (its index in the entity's rules) and, per field it cannot find an error
+/// without, the field's slots from the entity (`None` when slots cannot tell: inside list
+/// items).
+pub(crate) type ConstraintNeeds = (usize, Vec<Option<Vec<usize>>>);
+
 /// An entity's schema tree and what each of its output decisions needs.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Shape {
@@ -44,7 +49,7 @@ pub(crate) struct Shape {
     /// list items), so a record lacking one skips it ([`Shape::constraints_for`]). `None`
     /// when skipping one could change what the others find: a constraint uses another
     /// rule, or their budgets together exceed the record's.
-    pub constraints: Option<Vec<(usize, Vec<Option<Vec<usize>>>)>>,
+    pub constraints: Option<Vec<ConstraintNeeds>>,
 }
 
 /// No tree: a record type read without one (a registry's own rows) gets no suggestions.
@@ -82,7 +87,8 @@ impl Shape {
 
     /// The constraint rules of `er` (this shape's entity) that can find an error in `rec`,
     /// into `out` (cleared first): those whose needed facts `rec` has, or all of `er`'s when
-    /// there is no plan. `false` when `out` cannot hold them (then the caller checks all).
+    /// there is no plan. Their number, or `None` when `out` cannot hold them (then the caller
+    /// checks them all).
     pub(crate) fn constraints_for<const N: usize>(
         &self,
         er: &EntityRules,
@@ -300,11 +306,7 @@ fn rule_needs(rule: &Rule, shape: &Shape, rules: &[Vec<usize>]) -> Vec<usize> {
 
 /// [`Shape::constraints`] of `er`: each constraint rule with the slots of the fields it
 /// needs ([`constraint_needs`]).
-fn constraint_plan(
-    pack: &Pack,
-    er: &EntityRules,
-    shape: &Shape,
-) -> Option<Vec<(usize, Vec<Option<Vec<usize>>>)>> {
+fn constraint_plan(pack: &Pack, er: &EntityRules, shape: &Shape) -> Option<Vec<ConstraintNeeds>> {
     let steps = u64::try_from(er.constraints.len())
         .unwrap_or(u64::MAX)
         .saturating_mul(crate::limits::EVAL_STEPS);
