@@ -175,3 +175,38 @@ proptest! {
         check_sequence(&texts);
     }
 }
+
+/// A pack whose enum `k` has `values` in this order, and a decision `k == "b"`.
+fn enum_pack(values: &str) -> Engine {
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "p/pack.toml".to_string(),
+        "[pack]\nid = \"p\"\nversion = \"1\"\ndocument = \"t\"\n".to_string(),
+    );
+    files.insert(
+        "p/rules.toml".to_string(),
+        format!(
+            "[[enum]]\nname = \"k\"\nvalues = {values}\n\n[[entity]]\nname = \"e\"\nlabel = {{ vi = \"E\", en = \"E\" }}\nfields = [{{ name = \"k\", type = \"k\", label = {{ vi = \"K\", en = \"K\" }} }}]\n\n[[rule]]\nname = \"is_b\"\nentity = \"e\"\nkind = \"decision\"\nwhen = \"k == \\\"b\\\"\"\ncite = {{ document = \"t\", section = \"1\" }}\n"
+        ),
+    );
+    Engine::from_sources(&files, "p").unwrap()
+}
+
+/// `evaluate_json` decodes over the last record its thread evaluated, whatever engine that was:
+/// an enum value of another pack (where `b` has another position) is never kept.
+#[test]
+fn a_record_of_another_engine_is_decoded_over_safely() {
+    let ab = enum_pack("[\"a\", \"b\"]");
+    let ba = enum_pack("[\"b\", \"a\"]");
+    let text = br#"{"k": "b"}"#;
+    for (first, second) in [(&ab, &ba), (&ba, &ab)] {
+        let a = first
+            .evaluate_json("e", text, day(), Options::default())
+            .unwrap();
+        assert_eq!(a.decision("is_b").unwrap().outcome().as_str(), "yes");
+        let b = second
+            .evaluate_json("e", text, day(), Options::default())
+            .unwrap();
+        assert_eq!(b.decision("is_b").unwrap().outcome().as_str(), "yes");
+    }
+}

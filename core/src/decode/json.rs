@@ -618,9 +618,19 @@ impl<'a> ValueSeed<'_, 'a, '_, '_> {
                 return Some(Val::Str(t.into_boxed_str()));
             }
             // the enum value the slot held, given again: kept as it is (the first position
-            // of its text in its type, as a lookup would find)
+            // of its text in its type, as a lookup would find). Only a value of this very
+            // pack's type (its text shares the type's allocation): a spare record may come
+            // from another engine, whose enum has other positions
             (Ty::Enum(e), Prim::Str(s), Some(Val::Enum(old)))
-                if *old.text == *s && usize::try_from(old.ty).ok() == Some(*e) =>
+                if *old.text == *s
+                    && usize::try_from(old.ty).ok() == Some(*e)
+                    && self
+                        .d
+                        .pack
+                        .enums
+                        .get(*e)
+                        .and_then(|t| t.texts.get(usize::try_from(old.idx).ok()?))
+                        .is_some_and(|t| std::sync::Arc::ptr_eq(t, &old.text)) =>
             {
                 self.d.mark(self.node);
                 return Some(Val::Enum(old));
