@@ -9,6 +9,10 @@
 //! [`MAX_FACT_DEPTH`]. A key the schema does not have is an error when it looks like a field
 //! written another way or misspelled (it names the field meant), and otherwise is noted as
 //! ignored (an error too when strict). `null` means absent.
+//!
+//! [`Decoder::root_into`] decodes over a record decoded before (a batch's last one): slot
+//! vectors, nested records and list items are overwritten in place, so a stream of records of
+//! one shape allocates nothing for its facts; a field the new record does not give is cleared.
 
 use std::fmt;
 
