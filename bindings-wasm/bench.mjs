@@ -53,16 +53,38 @@ async function measure(load, calls, record) {
   const again = new mod.Engine();
   const t6 = performance.now();
   again.free?.();
+  // The same calls again as the fastest of 20 rounds (µs per call): on a shared, loaded machine
+  // one long mean counts every time the process was descheduled; the best round rarely is.
+  // Also a form's record with five errors (what validate answers while a form is half filled).
+  const bad = {
+    kind: "htx", name: "", established_on: "2024-13-15", members: { total: 12, female: 19 },
+    workers: { total: 40, female: 41 }, managers: [{ role: "board_chair", gender: "x" }],
+  };
+  const best = (n, f) => {
+    let min = Infinity;
+    for (let round = 0; round < 20; round++) {
+      const a = performance.now();
+      for (let i = 0; i < n; i++) f();
+      min = Math.min(min, ((performance.now() - a) * 1000) / n);
+    }
+    return min;
+  };
+  const round = Math.max(1, Math.round(calls / 20));
+  const validateBest = best(round, () => engine.validate("cooperative", record, "vi", "2025-06-30"));
+  const validateErrorsBest = best(round, () => engine.validate("cooperative", bad, "vi", "2025-06-30"));
+  const evaluateBest = best(Math.max(1, Math.round(round / 10)), () => engine.evaluate("cooperative", record, "2025-06-30"));
   return {
     fetch: fetched, instantiate: t1 - t0 - fetched, pack: t2 - t1, warm: t6 - t5,
     validate: ((t4 - t3) * 1000) / calls, evaluate: ((t5 - t4) * 1000) / calls,
+    validateBest, validateErrorsBest, evaluateBest,
   };
 }
 
 const fmt = (where, r) =>
   `${where}: cold start ${(r.instantiate + r.pack).toFixed(1)} ms = compile + instantiate ${r.instantiate.toFixed(1)} ms + embedded pack load ${r.pack.toFixed(1)} ms ` +
   `(after fetching ${r.fetch.toFixed(1)} ms); ` +
-  `warm pack load ${r.warm.toFixed(1)} ms; validate ${r.validate.toFixed(1)} µs/call, evaluate ${r.evaluate.toFixed(1)} µs/call (mean of ${CALLS})`;
+  `warm pack load ${r.warm.toFixed(1)} ms; validate ${r.validate.toFixed(1)} µs/call, evaluate ${r.evaluate.toFixed(1)} µs/call (mean of ${CALLS}); ` +
+  `best of 20 rounds: validate ${r.validateBest.toFixed(1)} µs, with five errors ${r.validateErrorsBest.toFixed(1)} µs, evaluate ${r.evaluateBest.toFixed(1)} µs`;
 
 // Chromium: fetch + compile + instantiate from the local server, then the pack, then the calls;
 // each build in a fresh profile, so no build finds another's (or its own) compiled code cached.

@@ -74,6 +74,56 @@ export function makeApi(glueInit, glue, wasmUrl) {
     return glue.initSync(input);
   }
 
+  /** maxInputLength(), read once from the module. */
+  let maxLength;
+
+  /**
+   * The JSON text of records given as a JS object or array, written here when that is all the
+   * binding would do with them — `JSON.stringify` gives text without a `null` (so no NaN or
+   * Infinity became one) — so that the text enters wasm memory with the
+   * call (one copy) instead of through several calls back into JS; `undefined` otherwise, and
+   * the binding reads the value itself (JSON text given as a string; NaN markers; errors). The
+   * same text either way; over the size limit, see `fits`.
+   */
+  function jsonText(value) {
+    if (value === null || typeof value !== "object") return undefined;
+    let text;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      return undefined; // the binding stringifies again and reports the error
+    }
+    if (typeof text !== "string" || text.includes("null")) return undefined;
+    return text;
+  }
+
+  /** Whether `text` may be copied into wasm memory: over the limit, the binding is handed it as
+   * a JS string, and refuses it (`input.too_large`) before copying anything. */
+  function fits(text) {
+    maxLength ??= glue.maxInputLength();
+    return text.length <= maxLength;
+  }
+
+  /**
+   * `{valid, errors: [{field, code, message: {vi, en}, text?}], ignored?}` from the binding's
+   * compact answer (one array of strings; see `validate_with` in src/lib.rs): valid ("1" or ""),
+   * the number of ignored keys, those keys, then per error field, code, Vietnamese, English and,
+   * when `withText`, the text in the language asked for.
+   */
+  function validation(parts, withText) {
+    const ignoredCount = Number(parts[1]);
+    const errors = [];
+    const step = withText ? 5 : 4;
+    for (let i = 2 + ignoredCount; i < parts.length; i += step) {
+      const error = { field: parts[i], code: parts[i + 1], message: { vi: parts[i + 2], en: parts[i + 3] } };
+      if (withText) error.text = parts[i + 4];
+      errors.push(error);
+    }
+    const out = { valid: parts[0] === "1", errors };
+    if (ignoredCount > 0) out.ignored = parts.slice(2, 2 + ignoredCount);
+    return out;
+  }
+
   /**
    * A loaded rule pack. Same methods as the binding's Engine; survives a trap (see above).
    */
@@ -109,11 +159,19 @@ export function makeApi(glueInit, glue, wasmUrl) {
     }
 
     evaluate(entity, records, asOf, options) {
-      return guarded(() => this.#engine().evaluate(entity, records, asOf, options));
+      const text = jsonText(records);
+      return text !== undefined && fits(text)
+        ? guarded(() => this.#engine().evaluateText(entity, text, asOf, options))
+        : guarded(() => this.#engine().evaluate(entity, text ?? records, asOf, options));
     }
 
     validate(entity, record, lang, asOf, options) {
-      return guarded(() => this.#engine().validate(entity, record, lang, asOf, options));
+      const text = jsonText(record);
+      const parts = text !== undefined && fits(text)
+        ? guarded(() => this.#engine().validateText(entity, text, lang, asOf, options))
+        : guarded(() => this.#engine().validate(entity, text ?? record, lang, asOf, options));
+      // lang was checked by the binding: with one, each error carries its text too
+      return validation(parts, lang !== undefined && lang !== null);
     }
 
     explain(rule) {

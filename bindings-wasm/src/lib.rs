@@ -272,6 +272,36 @@ impl Engine {
         let as_of = as_of_date(&as_of)?;
         let options = options_param(&options)?;
         let text = json_text(&records)?;
+        self.evaluate_with(entity, &text, as_of, options)
+    }
+
+    /// [`Engine::evaluate`] of records already given as JSON text: what `engine.js` calls when
+    /// it has written a record's JSON itself (`JSON.stringify`, no `null` in it, within
+    /// [`MAX_INPUT_LENGTH`]); the text is copied into wasm memory once, by the call itself,
+    /// instead of through four calls back into JS.
+    #[wasm_bindgen(js_name = evaluateText, skip_typescript)]
+    pub fn evaluate_text(
+        &self,
+        entity: &str,
+        text: &str,
+        as_of: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let as_of = as_of_date(&as_of)?;
+        let options = options_param(&options)?;
+        self.evaluate_with(entity, text, as_of, options)
+    }
+}
+
+impl Engine {
+    /// `evaluate` once the JS arguments are read.
+    fn evaluate_with(
+        &self,
+        entity: &str,
+        text: &str,
+        as_of: Date,
+        options: Options,
+    ) -> Result<JsValue, JsValue> {
         let batch = self
             .inner
             .batch(entity, options)
@@ -309,9 +339,13 @@ impl Engine {
         Object::define_property(&out, &JsValue::from_str("ignored"), &descriptor);
         Ok(out.into())
     }
+}
 
-    /// Form validation: `{valid, errors: [{field, code, message: {vi, en}}]}` (and `ignored`,
-    /// the keys not in the schema, when there are some).
+#[wasm_bindgen]
+impl Engine {
+    /// Form validation, in the compact layout of `validate_with`, from which `engine.js` builds
+    /// `{valid, errors: [{field, code, message: {vi, en}, text?}], ignored?}` (`ignored`: the
+    /// keys not in the schema, when there are some).
     #[wasm_bindgen(skip_typescript)]
     pub fn validate(
         &self,
@@ -320,45 +354,72 @@ impl Engine {
         lang: JsValue,
         as_of: JsValue,
         options: JsValue,
-    ) -> Result<JsValue, JsValue> {
+    ) -> Result<Vec<String>, JsValue> {
         let lang = lang_param(&lang)?;
         let as_of = as_of_date(&as_of)?;
         let options = options_param(&options)?;
         let text = json_text(&record)?;
+        self.validate_with(entity, &text, lang, as_of, options)
+    }
+
+    /// [`Engine::validate`] of a record already given as JSON text (see
+    /// [`Engine::evaluate_text`]).
+    #[wasm_bindgen(js_name = validateText, skip_typescript)]
+    pub fn validate_text(
+        &self,
+        entity: &str,
+        text: &str,
+        lang: JsValue,
+        as_of: JsValue,
+        options: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        let lang = lang_param(&lang)?;
+        let as_of = as_of_date(&as_of)?;
+        let options = options_param(&options)?;
+        self.validate_with(entity, text, lang, as_of, options)
+    }
+}
+
+impl Engine {
+    /// `validate` once the JS arguments are read.
+    fn validate_with(
+        &self,
+        entity: &str,
+        text: &str,
+        lang: Option<Lang>,
+        as_of: Date,
+        options: Options,
+    ) -> Result<Vec<String>, JsValue> {
         let validation = self
             .inner
             .validate_json(entity, text.as_bytes(), as_of, options)
             .map_err(|e| core_error(&e))?;
-        // built as JS objects directly: a form validates on every key stroke, and the answer is
-        // small (no JSON text to write in wasm and parse again in JS)
-        let out = Object::new();
-        set(&out, "valid", &JsValue::from_bool(validation.valid));
-        let errors = Array::new();
-        for e in &validation.errors {
-            let obj = Object::new();
-            set(&obj, "field", &JsValue::from_str(&e.field));
-            set(&obj, "code", &JsValue::from_str(&e.code));
-            set(
-                &obj,
-                "message",
-                &message_object(&e.message.vi, &e.message.en),
-            );
-            if let Some(l) = lang {
-                set(&obj, "text", &JsValue::from_str(e.message.get(l)));
-            }
-            errors.push(&obj);
+        // A form validates on every key stroke and the answer is small: it goes back as one
+        // array of strings (one call; JS decodes them in one go), and `engine.js` builds the
+        // `{valid, errors, ignored?}` objects, with their keys, in JS — setting each key from
+        // here cost a call into JS and a key text decoded each time. The layout:
+        // [valid ("1" or ""), number of ignored keys, each ignored key, then per error: field,
+        // code, message vi, message en, and (with `lang`) the text in that language].
+        let per_error = if lang.is_some() { 5 } else { 4 };
+        let mut out =
+            Vec::with_capacity(2 + validation.ignored.len() + per_error * validation.errors.len());
+        out.push(if validation.valid { "1" } else { "" }.to_owned());
+        out.push(validation.ignored.len().to_string());
+        out.extend(validation.ignored);
+        for e in validation.errors {
+            let text = lang.map(|l| e.message.get(l).to_owned());
+            out.push(e.field);
+            out.push(e.code);
+            out.push(e.message.vi);
+            out.push(e.message.en);
+            out.extend(text);
         }
-        set(&out, "errors", &errors);
-        if !validation.ignored.is_empty() {
-            let ignored = Array::new();
-            for k in &validation.ignored {
-                ignored.push(&JsValue::from_str(k));
-            }
-            set(&out, "ignored", &ignored);
-        }
-        Ok(out.into())
+        Ok(out)
     }
+}
 
+#[wasm_bindgen]
+impl Engine {
     /// A rule: its text, citation, parameters and their dated values.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, rule: &str) -> Result<JsValue, JsValue> {

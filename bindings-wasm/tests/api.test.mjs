@@ -174,6 +174,35 @@ describe("facts nothing may drop silently", () => {
     assert.equal(thrown(() => engine.validate("cooperative", {}, null, null, 7)).code, "input.options");
   });
 
+  test("validate answers the same whoever writes the JSON: engine.js (an object), the binding (a null in it) or the caller (text)", () => {
+    // engine.js writes an object's JSON itself unless it holds a null; the binding's answer comes
+    // back as one array of strings that engine.js turns into objects: ignored keys, errors, text
+    const record = {
+      kind: "htx", name: "", established_on: "2024-13-15", members: { total: 12, female: 19 },
+      workers: { total: 40, female: 41 }, managers: [{ role: "board_chair", gender: "x", email: "a@b" }],
+      phone: "0275",
+    };
+    const withNull = { ...record, craft_village: null }; // null: an absent fact, the same answer
+    for (const lang of [undefined, "vi", "en"]) {
+      const byJs = engine.validate("cooperative", record, lang, "2025-06-30");
+      const byText = engine.validate("cooperative", JSON.stringify(record), lang, "2025-06-30");
+      const byBinding = engine.validate("cooperative", withNull, lang, "2025-06-30");
+      assert.deepEqual(byJs, byText);
+      assert.deepEqual(byJs, byBinding);
+      assert.equal(byJs.valid, false);
+      assert.deepEqual(byJs.ignored, ["managers[].email", "phone"]);
+      assert.ok(byJs.errors.length >= 4, JSON.stringify(byJs.errors));
+      for (const e of byJs.errors) {
+        assert.deepEqual(Object.keys(e), lang ? ["field", "code", "message", "text"] : ["field", "code", "message"]);
+        assert.match(e.field, /^\//);
+        assert.ok(e.code.includes(".") && e.message.vi && e.message.en && e.message.vi !== e.message.en);
+        if (lang) assert.equal(e.text, e.message[lang]);
+      }
+    }
+    const ok = engine.validate("cooperative", { kind: "htx" }, "en", "2025-06-30");
+    assert.deepEqual(ok, { valid: true, errors: [] });
+  });
+
   test("NaN and Infinity are field errors, not absent facts", () => {
     const [r] = engine.evaluate("cooperative", { kind: "htx", workers: { total: 40, female: Number.NaN }, members: { total: -Infinity } }, "2025-06-30");
     assert.deepEqual(r.errors.map((e) => [e.field, e.code]), [

@@ -163,15 +163,21 @@ pub(crate) fn pointer_type<'p>(pack: &'p Pack, record: usize, ptr: &str) -> Opti
 
 /// An enum value by its label (its name made readable when the pack gives none).
 pub(crate) fn enum_value(pack: &Pack, e: usize, value: &str, lang: Lang) -> String {
-    pack.enums
-        .get(e)
-        .and_then(|et| {
-            let i = et.values.iter().position(|v| v == value)?;
-            et.labels.get(i).cloned().flatten()
-        })
-        .unwrap_or_else(|| humanize(value))
-        .get(lang)
-        .to_string()
+    let mut out = String::new();
+    push_enum_value(&mut out, pack, e, value, lang);
+    out
+}
+
+/// [`enum_value`], appended to `out` (the label is not copied first).
+pub(crate) fn push_enum_value(out: &mut String, pack: &Pack, e: usize, value: &str, lang: Lang) {
+    let label = pack.enums.get(e).and_then(|et| {
+        let i = et.values.iter().position(|v| v == value)?;
+        et.labels.get(i)?.as_ref()
+    });
+    match label {
+        Some(l) => out.push_str(l.get(lang)),
+        None => out.push_str(humanize(value).get(lang)),
+    }
 }
 
 /// What a field of type `ty` must hold, for a person: "một số nguyên", "một trong: Nữ, Nam".

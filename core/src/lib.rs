@@ -200,7 +200,7 @@ pub use decode::{
 };
 pub use engine::{
     Batch, BatchEvaluation, Column, ColumnBatch, ColumnarResult, Decision, Engine, Evaluation,
-    Explanation, Outcome, Scalar, Validation, DEFAULT_PACK,
+    Explanation, JsonWriter, Outcome, Scalar, Validation, DEFAULT_PACK,
 };
 pub use error::{Diagnostic, Error, ErrorKind, FieldError};
 pub use fields::{EnumValue, FieldInfo, FieldKind};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use htx_rules::read::{RawChunk, RecordError};
-use htx_rules::{Batch, Date, Engine, Error, Evaluation, Lang};
+use htx_rules::{Batch, Date, Engine, Error, Evaluation, JsonWriter, Lang};
 
 use super::records::{self, RecordArgs, Unreadable};
 use crate::out::delimited::{DelimitedEncoder, Delimiter};
@@ -88,10 +88,16 @@ struct Emitter {
 
 impl Emitter {
     /// One evaluated record, number `n` (1-based).
-    fn evaluation(&self, n: usize, ev: &Evaluation<'_>, out: &mut ChunkOut<'_>) {
+    fn evaluation(
+        &self,
+        n: usize,
+        ev: &Evaluation<'_>,
+        writer: &mut JsonWriter<'_>,
+        out: &mut ChunkOut<'_>,
+    ) {
         out.records += 1;
         match &self.encoder {
-            Encoder::Json(j) => j.evaluation(n == 1, ev, &mut out.bytes),
+            Encoder::Json(j) => j.evaluation(n == 1, ev, writer, &mut out.bytes),
             Encoder::Delimited(d) => d.evaluation(ev, &self.rows, &mut out.bytes),
             Encoder::Rows => out.rows.push(self.rows.evaluated(n, ev)),
         }
@@ -273,8 +279,8 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
     let mut unreadable = 0usize;
     let ((reader_batch, up_front), stopped) = pipeline::run(
         pipeline::workers(),
-        || engine.batch(entity, options),
-        |b, _, chunks: Vec<RawChunk<'_>>| {
+        || (engine.batch(entity, options), JsonWriter::new(&engine)),
+        |(b, writer), _, chunks: Vec<RawChunk<'_>>| {
             let mut o = ChunkOut {
                 bytes: buffers
                     .lock()
@@ -291,7 +297,7 @@ pub fn run(a: Args, ctx: Ctx) -> Result<ExitCode, Error> {
             for chunk in chunks {
                 chunk.decode(&mut part, |b, item| match item {
                     Ok((loc, record)) => {
-                        emitter.evaluation(loc.record, &b.evaluate(record, date), &mut o);
+                        emitter.evaluation(loc.record, &b.evaluate(record, date), writer, &mut o);
                     }
                     Err(e) => {
                         emitter.unreadable(e.record, &e, &mut o);

@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use clap::ValueEnum;
-use htx_rules::Evaluation;
+use htx_rules::{Evaluation, JsonWriter};
 use serde::Serialize;
 
 /// How much of each decision to write.
@@ -52,13 +52,18 @@ impl JsonEncoder {
         }
     }
 
-    /// Appends one evaluated record.
-    pub fn evaluation(&self, first: bool, ev: &Evaluation<'_>, buf: &mut Vec<u8>) {
+    /// Appends one evaluated record; the full decisions with `writer` (the worker's own: it
+    /// keeps what every record of the pack writes the same, escaped once).
+    pub fn evaluation(
+        &self,
+        first: bool,
+        ev: &Evaluation<'_>,
+        writer: &mut JsonWriter<'_>,
+        buf: &mut Vec<u8>,
+    ) {
         self.open(first, buf);
         match self.fields {
-            Fields::Full => {
-                let _ = serde_json::to_writer(&mut *buf, ev);
-            }
+            Fields::Full => writer.write(ev, buf),
             Fields::Values | Fields::Outcomes => compact(self.fields, ev, buf),
         }
         self.close_item(buf);

@@ -20,7 +20,9 @@ pub use crate::decode::{Column, ColumnBatch};
 pub(crate) use batch::CsvColumn;
 pub use batch::{Batch, BatchEvaluation};
 use result::Invalid;
-pub use result::{ColumnarResult, Decision, Evaluation, Explanation, Outcome, Scalar, Validation};
+pub use result::{
+    ColumnarResult, Decision, Evaluation, Explanation, JsonWriter, Outcome, Scalar, Validation,
+};
 
 use crate::codes::Code;
 use crate::date::Date;

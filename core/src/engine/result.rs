@@ -12,7 +12,10 @@ use crate::expr::eval::{Note, V};
 use crate::labels;
 use crate::limits::EVAL_STEPS;
 use crate::model::{Cite, Pack, Part, Rule, Template};
-use crate::text::{write_date, write_decimal, write_money, write_share, Lang, Message, Unit};
+use crate::text::{
+    decimal_plain, int_text, push_date, push_decimal, push_int, push_money, push_share,
+    write_decimal, Lang, Message, Unit,
+};
 use crate::value::Ty;
 
 /// The outcome of a decision: three-valued.
@@ -100,23 +103,30 @@ impl Scalar {
     /// As a person reads it in `lang`: shares as percentages, money in đồng, dates in the
     /// language's style, an enum value by its label.
     pub(super) fn write(&self, ty: Option<&Ty>, pack: &Pack, lang: Lang) -> String {
+        let mut out = String::new();
+        self.write_to(ty, pack, lang, &mut out);
+        out
+    }
+
+    /// [`Scalar::write`], appended to `out`.
+    pub(super) fn write_to(&self, ty: Option<&Ty>, pack: &Pack, lang: Lang, out: &mut String) {
         if let (Scalar::Text(s), Some(Ty::Enum(e))) = (self, ty) {
-            return labels::enum_value(pack, *e, s, lang);
+            return labels::push_enum_value(out, pack, *e, s, lang);
         }
         match (self, ty.and_then(|t| t.unit())) {
-            (Scalar::Decimal(d), Some(Unit::Share)) => write_share(*d, lang),
-            (Scalar::Decimal(d), Some(Unit::Money)) => write_money(*d, lang),
-            (Scalar::Int(i), Some(Unit::Money)) => write_money(Decimal::from(*i), lang),
-            (Scalar::Decimal(d), _) => write_decimal(*d, lang, false),
-            (Scalar::Int(i), _) => i.to_string(),
-            (Scalar::Date(d), _) => write_date(*d, lang),
-            (Scalar::Bool(b), _) => match (b, lang) {
-                (true, Lang::Vi) => "có".into(),
-                (false, Lang::Vi) => "không".into(),
-                (true, Lang::En) => "yes".into(),
-                (false, Lang::En) => "no".into(),
-            },
-            (Scalar::Text(s), _) => s.clone(),
+            (Scalar::Decimal(d), Some(Unit::Share)) => push_share(out, *d, lang),
+            (Scalar::Decimal(d), Some(Unit::Money)) => push_money(out, *d, lang),
+            (Scalar::Int(i), Some(Unit::Money)) => push_money(out, Decimal::from(*i), lang),
+            (Scalar::Decimal(d), _) => push_decimal(out, *d, lang, false),
+            (Scalar::Int(i), _) => push_int(out, *i),
+            (Scalar::Date(d), _) => push_date(out, *d, lang),
+            (Scalar::Bool(b), _) => out.push_str(match (b, lang) {
+                (true, Lang::Vi) => "có",
+                (false, Lang::Vi) => "không",
+                (true, Lang::En) => "yes",
+                (false, Lang::En) => "no",
+            }),
+            (Scalar::Text(s), _) => out.push_str(s),
         }
     }
 }
@@ -214,71 +224,105 @@ impl<'e> Decision<'e> {
     /// in the pack, values written as people write them; no placeholder or JSON Pointer.
     pub fn reasons(&self) -> Vec<Message> {
         let mut out = Vec::new();
-        let templates = match self.outcome {
+        let missing = self.missing_labels();
+        let fill = self.fill(missing.as_ref());
+        let templates = self.templates();
+        self.each_reason(missing.as_ref(), |r| match r {
+            Reason::Said(i) => {
+                if let Some(m) = templates.get(i).and_then(|t| fill.message(t)) {
+                    out.push(m);
+                }
+            }
+            Reason::Missing => {
+                if let Some(m) = &missing {
+                    out.push(msg!(
+                        vi: format!("{MISSING_VI}{}", m.vi),
+                        en: format!("{MISSING_EN}{}", m.en),
+                    ));
+                }
+            }
+            Reason::Text(m) => out.push(m),
+        });
+        out
+    }
+
+    /// The wordings of the outcome's messages.
+    pub(super) fn templates(&self) -> &'e [Template] {
+        match self.outcome {
             Outcome::Yes => &self.rule.messages.yes,
             Outcome::No => &self.rule.messages.no,
             Outcome::Unknown => &self.rule.messages.unknown,
-        };
+        }
+    }
+
+    /// What the messages' placeholders are filled with, `missing` the labels of the missing
+    /// facts ([`Decision::missing_labels`]).
+    pub(super) fn fill<'a>(&'a self, missing: Option<&'a Message>) -> Fill<'a> {
+        Fill {
+            pack: self.pack,
+            rule: self.rule,
+            value: self.value.as_ref(),
+            target: self.target.as_ref(),
+            args: &self.args,
+            missing,
+        }
+    }
+
+    /// The reasons in order, each handed to `f` as what makes it (the one place that decides
+    /// which reasons a decision gives: [`Decision::reasons`] writes them out, the JSON writer
+    /// writes them straight into its buffer). `missing`: the labels of the missing facts.
+    pub(super) fn each_reason(&self, missing: Option<&Message>, mut f: impl FnMut(Reason)) {
+        let templates = self.templates();
         // outside its period, or past the budget, the rule's own message would mislead
         let period_note = self
             .notes
             .iter()
             .any(|n| matches!(n, Note::Period { .. } | Note::Budget));
-        let missing = self.missing_labels();
         let said = if period_note {
             None
         } else {
-            let fill = Fill {
-                pack: self.pack,
-                rule: self.rule,
-                value: self.value.as_ref(),
-                target: self.target.as_ref(),
-                args: &self.args,
-                missing: missing.as_ref(),
-            };
-            fill.render(templates, &self.whens)
+            self.fill(missing).choose(templates, &self.whens)
         };
         // a wording chosen by its `when` explains the outcome itself: the engine's general
         // notes (a division by zero…) would only repeat it less well
-        let specific = said
-            .as_ref()
-            .is_some_and(|(i, _)| templates.get(*i).is_some_and(|t| t.when.is_some()));
+        let specific = said.is_some_and(|i| templates.get(i).is_some_and(|t| t.when.is_some()));
+        let mut any = false;
         if self.outcome == Outcome::Unknown && !specific {
             for n in &self.notes {
-                out.push(self.note_message(n));
+                f(Reason::Text(self.note_message(n)));
+                any = true;
             }
         }
-        if let Some((_, m)) = said {
-            out.push(m);
+        if let Some(i) = said {
+            f(Reason::Said(i));
+            any = true;
         }
         if self.outcome == Outcome::Unknown {
             for i in &self.invalid {
-                out.push(self.invalid_message(i));
+                f(Reason::Text(self.invalid_message(i)));
+                any = true;
             }
-            if let Some(m) = missing {
-                out.push(msg!(
-                    vi: format!("Thiếu dữ liệu: {}", m.vi),
-                    en: format!("Missing facts: {}", m.en),
-                ));
+            if missing.is_some() {
+                f(Reason::Missing);
+                any = true;
             }
         }
-        if out.is_empty() {
+        if !any {
             let title = self
                 .rule
                 .title
                 .clone()
                 .unwrap_or_else(|| labels::humanize(&self.rule.name));
             let said = self.outcome.label();
-            out.push(msg!(
+            f(Reason::Text(msg!(
                 vi: format!("{}: {}", title.vi, said.vi),
                 en: format!("{}: {}", title.en, said.en),
-            ));
+            )));
         }
-        out
     }
 
     /// The labels of the missing facts, in schema order, joined.
-    fn missing_labels(&self) -> Option<Message> {
+    pub(super) fn missing_labels(&self) -> Option<Message> {
         if self.missing.is_empty() {
             return None;
         }
@@ -440,58 +484,114 @@ pub(super) struct Fill<'a> {
 }
 
 impl Fill<'_> {
-    fn part(&self, p: &Part, lang: Lang) -> Option<String> {
-        let arg = |i: usize, ty: Option<&Ty>| {
-            self.args
-                .get(i)
-                .and_then(Option::as_ref)
-                .map(|v| v.write(ty, self.pack, lang))
-        };
+    /// Whether placeholder `p` has a value (text always has).
+    fn known(&self, p: &Part) -> bool {
+        let arg = |i: usize| self.args.get(i).is_some_and(Option::is_some);
         match p {
-            Part::Text(x) => Some(x.clone()),
-            Part::Value => self
-                .value
-                .map(|v| v.write(self.rule.value.as_ref().map(|x| &x.1), self.pack, lang)),
-            Part::Target => self
-                .target
-                .map(|v| v.write(self.rule.target.as_ref().map(|x| &x.1), self.pack, lang)),
-            Part::Local(i) => arg(*i, self.rule.locals.get(*i).map(|l| &l.2)),
-            Part::Arg(j) => arg(
-                self.rule.locals.len() + j,
-                self.rule.args.get(*j).map(|a| &a.2),
-            ),
-            Part::Missing => self.missing.as_ref().map(|m| m.get(lang).to_string()),
+            Part::Text(_) => true,
+            Part::Value => self.value.is_some(),
+            Part::Target => self.target.is_some(),
+            Part::Local(i) => arg(*i),
+            Part::Arg(j) => arg(self.rule.locals.len() + j),
+            Part::Missing => self.missing.is_some(),
         }
     }
 
-    fn text(&self, parts: &[Part], lang: Lang) -> Option<String> {
-        let mut s = String::new();
-        for p in parts {
-            s.push_str(&self.part(p, lang)?);
+    /// The value of placeholder `p` and its type, when it is one with a value.
+    fn scalar(&self, p: &Part) -> Option<(&Scalar, Option<&Ty>)> {
+        fn arg<'x>(
+            args: &'x [Option<Scalar>],
+            i: usize,
+            ty: Option<&'x Ty>,
+        ) -> Option<(&'x Scalar, Option<&'x Ty>)> {
+            args.get(i).and_then(Option::as_ref).map(|v| (v, ty))
         }
-        Some(s)
+        match p {
+            Part::Text(_) | Part::Missing => None,
+            Part::Value => self
+                .value
+                .map(|v| (v, self.rule.value.as_ref().map(|x| &x.1))),
+            Part::Target => self
+                .target
+                .map(|v| (v, self.rule.target.as_ref().map(|x| &x.1))),
+            Part::Local(i) => arg(self.args, *i, self.rule.locals.get(*i).map(|l| &l.2)),
+            Part::Arg(j) => arg(
+                self.args,
+                self.rule.locals.len() + j,
+                self.rule.args.get(*j).map(|a| &a.2),
+            ),
+        }
+    }
+
+    /// Appends part `p` in `lang` to `out` (nothing when it has no value: see [`Fill::known`]).
+    pub(super) fn part_to(&self, p: &Part, lang: Lang, out: &mut String) {
+        match p {
+            Part::Text(x) => out.push_str(x),
+            Part::Missing => {
+                if let Some(m) = self.missing {
+                    out.push_str(m.get(lang));
+                }
+            }
+            _ => {
+                if let Some((v, ty)) = self.scalar(p) {
+                    v.write_to(ty, self.pack, lang, out);
+                }
+            }
+        }
+    }
+
+    /// A wording in both languages, `None` when a placeholder has no value.
+    fn message(&self, t: &Template) -> Option<Message> {
+        if !t.vi.iter().chain(&t.en).all(|p| self.known(p)) {
+            return None;
+        }
+        let text = |parts: &[Part], lang| {
+            let mut s = String::new();
+            for p in parts {
+                self.part_to(p, lang, &mut s);
+            }
+            s
+        };
+        Some(Message {
+            vi: text(&t.vi, Lang::Vi),
+            en: text(&t.en, Lang::En),
+        })
     }
 
     /// The first wording whose `when` holds (`whens`, by position; absent: it holds) and whose
     /// placeholders are all known, in both languages; `None` when there is none.
-    /// The index of the wording used comes with it.
+    pub(super) fn choose(&self, templates: &[Template], whens: &[bool]) -> Option<usize> {
+        templates.iter().enumerate().position(|(i, t)| {
+            whens.get(i).copied().unwrap_or(true) && t.vi.iter().chain(&t.en).all(|p| self.known(p))
+        })
+    }
+
+    /// [`Fill::choose`], and the wording written out. The index of the wording used comes
+    /// with it.
     pub(super) fn render(
         &self,
         templates: &[Template],
         whens: &[bool],
     ) -> Option<(usize, Message)> {
-        templates.iter().enumerate().find_map(|(i, t)| {
-            if !whens.get(i).copied().unwrap_or(true) {
-                return None;
-            }
-            let m = Message {
-                vi: self.text(&t.vi, Lang::Vi)?,
-                en: self.text(&t.en, Lang::En)?,
-            };
-            Some((i, m))
-        })
+        let i = self.choose(templates, whens)?;
+        Some((i, self.message(templates.get(i)?)?))
     }
 }
+
+/// One reason of a decision, as [`Decision::each_reason`] gives it.
+pub(super) enum Reason {
+    /// Wording `i` of the outcome's messages, its placeholders filled.
+    Said(usize),
+    /// "Missing facts: " and the labels of the missing facts.
+    Missing,
+    /// Any other reason, written out.
+    Text(Message),
+}
+
+/// What the reason naming the missing facts starts with.
+const MISSING_VI: &str = "Thiếu dữ liệu: ";
+/// The same, in English.
+const MISSING_EN: &str = "Missing facts: ";
 
 /// The decisions about one record, in pack order.
 #[derive(Clone, Debug)]
@@ -594,6 +694,420 @@ impl Serialize for Evaluation<'_> {
     }
 }
 
+/// Writes evaluations as the contract's JSON, the same bytes `serde_json` writes for an
+/// [`Evaluation`] (its `Serialize`), with less work per record: what is the same for every
+/// record (a rule's name, its citation, the text of its messages around the figures) is
+/// escaped once, when the writer is made; the figures and labels are written into one reused
+/// string and escaped only when they hold a character JSON escapes; the labels of the missing
+/// facts are kept for the sets of facts seen. For a command line writing millions of records;
+/// one writer per thread (it keeps what it has seen).
+///
+/// ```
+/// use htx_rules::{Date, Engine, JsonWriter};
+/// let engine = Engine::embedded().unwrap();
+/// let coop = serde_json::json!({ "id": "A", "kind": "htx", "workers": { "total": 40, "female": 31 } });
+/// let ev = engine.evaluate("cooperative", &coop, Date::parse("2025-06-30").unwrap()).unwrap();
+/// let mut w = JsonWriter::new(&engine);
+/// let mut buf = Vec::new();
+/// w.write(&ev, &mut buf);
+/// assert_eq!(buf, serde_json::to_vec(&ev).unwrap());
+/// ```
+pub struct JsonWriter<'e> {
+    rules: Vec<RuleJson<'e>>,
+    /// A rule's place in `rules`, by its address.
+    by_rule: std::collections::HashMap<usize, usize>,
+    /// Where the next decision's rule probably is (decisions come in pack order).
+    hint: usize,
+    /// Where the last record's first decision's rule was.
+    first: usize,
+    /// Figures and labels are written here, then escaped into the output.
+    scratch: String,
+    /// Decimals as last written in text (a share is written in several decisions' reasons):
+    /// the decimal's bits, its unit and the language, and the text.
+    figures: Vec<(Figure, Vec<u8>)>,
+}
+
+/// A decimal as written: its bits, and its unit and language in a reason (no language: a
+/// decision's value or target in JSON).
+type Figure = ([u8; 16], Option<Unit>, Option<Lang>);
+
+/// How many decimals a writer keeps written (then it starts again).
+const FIGURES_KEPT: usize = 16;
+/// How many sets of missing facts a writer keeps the labels of, per rule.
+const MISSING_KEPT: usize = 8;
+
+/// A wording's parts in one language: the escaped text of each (`None` for a placeholder).
+type EscapedParts = Vec<Option<Vec<u8>>>;
+
+/// What is the same in every decision of a rule, escaped once.
+struct RuleJson<'e> {
+    rule: &'e Rule,
+    /// `"name":{"outcome":"`
+    head: Vec<u8>,
+    /// `,"cite":{…}` (and `,"reforms":[…]`) and the closing `}`.
+    tail: Vec<u8>,
+    /// Per outcome (yes, no, unknown), per wording: the escaped text of each part in each
+    /// language (`None` for a placeholder).
+    templates: [Vec<[EscapedParts; 2]>; 3],
+    /// The labels of the sets of missing facts seen last (the pointers, the labels).
+    missing: Vec<(Vec<String>, Option<Message>)>,
+}
+
+impl<'e> JsonWriter<'e> {
+    /// A writer for the evaluations of `engine` (every entity's rules).
+    pub fn new(engine: &'e crate::Engine) -> JsonWriter<'e> {
+        let pack = &engine.pack;
+        let mut rules = Vec::new();
+        let mut by_rule = std::collections::HashMap::new();
+        for e in &pack.entities {
+            for rule in &e.rules {
+                by_rule.insert(rule as *const Rule as usize, rules.len());
+                rules.push(RuleJson::new(rule, pack));
+            }
+        }
+        JsonWriter {
+            rules,
+            by_rule,
+            hint: 0,
+            first: 0,
+            scratch: String::new(),
+            figures: Vec::new(),
+        }
+    }
+
+    /// Appends `ev` as JSON to `buf`: `{"id": …, "decisions": {name: decision}}` (plus
+    /// `"errors"`), byte for byte what `serde_json::to_writer(buf, ev)` writes.
+    pub fn write(&mut self, ev: &Evaluation<'_>, buf: &mut Vec<u8>) {
+        buf.extend_from_slice(b"{\"id\":");
+        match &ev.id {
+            Some(id) => json_str(id, buf),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(b",\"decisions\":{");
+        self.hint = self.first;
+        for (k, d) in ev.decisions.iter().enumerate() {
+            if k > 0 {
+                buf.push(b',');
+            } else {
+                self.first = self.find_index(d.rule).unwrap_or(0);
+                self.hint = self.first;
+            }
+            self.decision(d, buf);
+        }
+        buf.push(b'}');
+        if !ev.errors.is_empty() {
+            buf.extend_from_slice(b",\"errors\":");
+            let _ = serde_json::to_writer(&mut *buf, &ev.errors);
+        }
+        buf.push(b'}');
+    }
+
+    /// A rule's place in `rules`, when it is one of this writer's pack (without moving the
+    /// hint).
+    fn find_index(&self, rule: &Rule) -> Option<usize> {
+        if self
+            .rules
+            .get(self.hint)
+            .is_some_and(|r| std::ptr::eq(r.rule, rule))
+        {
+            return Some(self.hint);
+        }
+        self.by_rule.get(&(rule as *const Rule as usize)).copied()
+    }
+
+    /// A rule's place in `rules`, when it is one of this writer's pack.
+    fn find(&mut self, rule: &Rule) -> Option<usize> {
+        if self
+            .rules
+            .get(self.hint)
+            .is_some_and(|r| std::ptr::eq(r.rule, rule))
+        {
+            let i = self.hint;
+            self.hint += 1;
+            return Some(i);
+        }
+        let i = *self.by_rule.get(&(rule as *const Rule as usize))?;
+        self.hint = i + 1;
+        Some(i)
+    }
+
+    /// `"name":{…}`.
+    fn decision(&mut self, d: &Decision<'_>, buf: &mut Vec<u8>) {
+        let Some(i) = self.find(d.rule) else {
+            // a rule of another pack (an engine under a reform): written as serde writes it
+            json_str(&d.rule.name, buf);
+            buf.push(b':');
+            let _ = serde_json::to_writer(&mut *buf, d);
+            return;
+        };
+        let JsonWriter {
+            rules,
+            scratch,
+            figures,
+            ..
+        } = self;
+        // the labels of the missing facts: kept per rule for the sets seen last
+        if let Some(r) = rules.get_mut(i) {
+            if !d.missing.is_empty() && !r.missing.iter().any(|(m, _)| *m == d.missing) {
+                if r.missing.len() >= MISSING_KEPT {
+                    r.missing.remove(0);
+                }
+                r.missing.push((d.missing.clone(), d.missing_labels()));
+            }
+        }
+        let Some(r) = rules.get(i) else { return };
+        buf.extend_from_slice(&r.head);
+        buf.extend_from_slice(d.outcome.as_str().as_bytes());
+        buf.extend_from_slice(b"\",\"value\":");
+        scalar_json(d.value.as_ref(), figures, buf);
+        buf.extend_from_slice(b",\"target\":");
+        scalar_json(d.target.as_ref(), figures, buf);
+        buf.extend_from_slice(b",\"reasons\":[");
+        let missing = if d.missing.is_empty() {
+            None
+        } else {
+            r.missing
+                .iter()
+                .find(|(m, _)| *m == d.missing)
+                .and_then(|(_, l)| l.as_ref())
+        };
+        let fill = d.fill(missing);
+        let templates = d.templates();
+        let escaped = r.templates.get(match d.outcome {
+            Outcome::Yes => 0,
+            Outcome::No => 1,
+            Outcome::Unknown => 2,
+        });
+        let mut first = true;
+        d.each_reason(missing, |reason| {
+            let said = match reason {
+                // (chosen among these wordings: always there)
+                Reason::Said(i) => match templates.get(i) {
+                    Some(t) => Some((t, escaped.and_then(|e| e.get(i)))),
+                    None => return,
+                },
+                _ => None,
+            };
+            if !first {
+                buf.push(b',');
+            }
+            first = false;
+            match reason {
+                Reason::Said(_) => {
+                    let Some((t, pre)) = said else { return };
+                    buf.extend_from_slice(b"{\"vi\":\"");
+                    let [pre_vi, pre_en] = match pre {
+                        Some([vi, en]) => [Some(vi), Some(en)],
+                        None => [None, None],
+                    };
+                    say(&fill, &t.vi, pre_vi, Lang::Vi, (scratch, figures), buf);
+                    buf.extend_from_slice(b"\",\"en\":\"");
+                    say(&fill, &t.en, pre_en, Lang::En, (scratch, figures), buf);
+                    buf.extend_from_slice(b"\"}");
+                }
+                Reason::Missing => {
+                    let (vi, en) = missing.map_or(("", ""), |m| (m.vi.as_str(), m.en.as_str()));
+                    buf.extend_from_slice(b"{\"vi\":\"");
+                    // (the two constants hold nothing JSON escapes: see the test)
+                    buf.extend_from_slice(MISSING_VI.as_bytes());
+                    escaped_contents(vi, buf);
+                    buf.extend_from_slice(b"\",\"en\":\"");
+                    buf.extend_from_slice(MISSING_EN.as_bytes());
+                    escaped_contents(en, buf);
+                    buf.extend_from_slice(b"\"}");
+                }
+                Reason::Text(m) => {
+                    buf.extend_from_slice(b"{\"vi\":");
+                    json_str(&m.vi, buf);
+                    buf.extend_from_slice(b",\"en\":");
+                    json_str(&m.en, buf);
+                    buf.push(b'}');
+                }
+            }
+        });
+        buf.extend_from_slice(b"],\"missing\":[");
+        for (k, p) in d.missing.iter().enumerate() {
+            if k > 0 {
+                buf.push(b',');
+            }
+            json_str(p, buf);
+        }
+        buf.push(b']');
+        buf.extend_from_slice(&r.tail);
+    }
+}
+
+/// One language of a wording: the text parts as escaped once, the placeholders written and
+/// escaped now (figures, which JSON never escapes, written once for all the reasons they
+/// appear in).
+fn say(
+    fill: &Fill<'_>,
+    parts: &[Part],
+    pre: Option<&EscapedParts>,
+    lang: Lang,
+    (scratch, figures): (&mut String, &mut Vec<(Figure, Vec<u8>)>),
+    buf: &mut Vec<u8>,
+) {
+    for (k, p) in parts.iter().enumerate() {
+        if let Some(Some(text)) = pre.and_then(|pre| pre.get(k)) {
+            buf.extend_from_slice(text);
+            continue;
+        }
+        scratch.clear();
+        match fill.scalar(p) {
+            Some((v @ Scalar::Decimal(d), ty)) => {
+                let key = (d.serialize(), ty.and_then(Ty::unit), Some(lang));
+                if let Some((_, text)) = figures.iter().find(|(k, _)| *k == key) {
+                    buf.extend_from_slice(text);
+                    continue;
+                }
+                // digits, separators, `%`, `≈`, "đồng": nothing JSON escapes
+                v.write_to(ty, fill.pack, lang, scratch);
+                if figures.len() >= FIGURES_KEPT {
+                    figures.clear();
+                }
+                figures.push((key, scratch.as_bytes().to_vec()));
+                buf.extend_from_slice(scratch.as_bytes());
+            }
+            Some((v @ (Scalar::Int(_) | Scalar::Date(_) | Scalar::Bool(_)), ty)) => {
+                // digits, separators, "có"/"không": nothing JSON escapes
+                v.write_to(ty, fill.pack, lang, scratch);
+                buf.extend_from_slice(scratch.as_bytes());
+            }
+            _ => {
+                fill.part_to(p, lang, scratch);
+                escaped_contents(scratch, buf);
+            }
+        }
+    }
+}
+
+impl<'e> RuleJson<'e> {
+    fn new(rule: &'e Rule, pack: &'e Pack) -> RuleJson<'e> {
+        let mut head = Vec::new();
+        json_str(&rule.name, &mut head);
+        head.extend_from_slice(b":{\"outcome\":\"");
+        let mut tail = b",\"cite\":".to_vec();
+        let _ = serde_json::to_writer(&mut tail, &rule.cite);
+        if !rule.reforms.is_empty() {
+            let ids: Vec<&str> = rule
+                .reforms
+                .iter()
+                .filter_map(|&i| pack.reforms.get(i))
+                .map(|r| r.id.as_str())
+                .collect();
+            tail.extend_from_slice(b",\"reforms\":");
+            let _ = serde_json::to_writer(&mut tail, &ids);
+        }
+        tail.push(b'}');
+        let escape = |ts: &[Template]| -> Vec<[EscapedParts; 2]> {
+            ts.iter()
+                .map(|t| [escape_parts(&t.vi), escape_parts(&t.en)])
+                .collect()
+        };
+        RuleJson {
+            rule,
+            head,
+            tail,
+            missing: Vec::new(),
+            templates: [
+                escape(&rule.messages.yes),
+                escape(&rule.messages.no),
+                escape(&rule.messages.unknown),
+            ],
+        }
+    }
+}
+
+fn escape_parts(parts: &[Part]) -> EscapedParts {
+    parts
+        .iter()
+        .map(|p| match p {
+            Part::Text(x) => {
+                let mut v = Vec::new();
+                escaped_contents(x, &mut v);
+                Some(v)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether JSON escapes a character of `s` (`"`, `\\`, a control character); serde_json
+/// escapes nothing else. Sixteen bytes at a time, with no early exit inside (the compiler
+/// makes it a vector compare).
+fn needs_escape(s: &str) -> bool {
+    let bad = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
+    let mut chunks = s.as_bytes().chunks_exact(16);
+    for c in &mut chunks {
+        if c.iter().fold(false, |acc, &b| acc | bad(b)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| bad(b))
+}
+
+/// `s` as a JSON string, quoted.
+fn json_str(s: &str, buf: &mut Vec<u8>) {
+    if needs_escape(s) {
+        let _ = serde_json::to_writer(&mut *buf, s);
+    } else {
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    }
+}
+
+/// `s` escaped as inside a JSON string, without the quotes.
+fn escaped_contents(s: &str, buf: &mut Vec<u8>) {
+    if needs_escape(s) {
+        let mut v = Vec::new();
+        let _ = serde_json::to_writer(&mut v, s);
+        // serde_json writes the quotes around what is escaped
+        if let Some(inner) = v.get(1..v.len().saturating_sub(1)) {
+            buf.extend_from_slice(inner);
+        }
+    } else {
+        buf.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// A decision's value or target as [`ScalarJson`] writes it (a decimal kept in `figures`: a
+/// share is the value of several decisions).
+fn scalar_json(v: Option<&Scalar>, figures: &mut Vec<(Figure, Vec<u8>)>, buf: &mut Vec<u8>) {
+    use std::io::Write;
+    let _ = match v {
+        None => buf.write_all(b"null"),
+        Some(Scalar::Bool(b)) => buf.write_all(if *b { b"true" } else { b"false" }),
+        Some(Scalar::Int(i)) => {
+            int_text(*i, |s| buf.extend_from_slice(s.as_bytes()));
+            Ok(())
+        }
+        Some(Scalar::Decimal(d)) => {
+            let key = (d.serialize(), None, None);
+            if let Some((_, text)) = figures.iter().find(|(k, _)| *k == key) {
+                buf.extend_from_slice(text);
+                return;
+            }
+            let mut text = Vec::with_capacity(32);
+            text.push(b'"');
+            decimal_plain(d.normalize(), |s| text.extend_from_slice(s.as_bytes()));
+            text.push(b'"');
+            buf.extend_from_slice(&text);
+            if figures.len() >= FIGURES_KEPT {
+                figures.clear();
+            }
+            figures.push((key, text));
+            Ok(())
+        }
+        Some(Scalar::Date(d)) => write!(buf, "\"{d}\""),
+        Some(Scalar::Text(t)) => {
+            json_str(t, buf);
+            Ok(())
+        }
+    };
+}
+
 /// Result of validating a form record.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Validation {
@@ -644,5 +1158,22 @@ impl Explanation {
     /// A readable text in `lang`.
     pub fn to_text(&self, lang: Lang) -> String {
         crate::explain::text(&self.json, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_constants_written_unescaped_need_no_escaping() {
+        assert!(!needs_escape(MISSING_VI));
+        assert!(!needs_escape(MISSING_EN));
+        assert!(needs_escape("a\"b"));
+        assert!(needs_escape("0123456789abcdef0123\\"));
+        assert!(needs_escape("0123456789abcdef\u{1}"));
+        assert!(!needs_escape(
+            "Tỷ lệ lao động nữ ≈63,16% (24 trên 38 người lao động)/"
+        ));
     }
 }

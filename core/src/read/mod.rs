@@ -452,8 +452,9 @@ impl<'e, R: Read> RecordReader<'e, R> {
     pub fn next_chunk(&mut self, max_records: usize, max_bytes: usize) -> Option<RawChunk<'e>> {
         let mut chunk = RawChunk {
             name: self.name.clone(),
-            bytes: Vec::new(),
-            items: Vec::new(),
+            // the size it will have (not grown, and copied, record by record)
+            bytes: Vec::with_capacity(max_bytes.min(1 << 20).saturating_add(4096)),
+            items: Vec::with_capacity(max_records.clamp(1, 4096)),
         };
         while chunk.items.len() < max_records.max(1) && chunk.bytes.len() < max_bytes {
             match &mut self.source {
