@@ -1,6 +1,7 @@
 //! Evaluates one cooperative many times, for profilers (`valgrind --tool=callgrind`):
 //! `profile_eval N` (decisions only), `profile_eval N json` (also the contract's JSON text), or
 //! `profile_eval N text` (from the record's JSON text, decoded every time), `profile_eval N
+//! batch` (the same through a `Batch`, as the command line's workers do), `profile_eval N
 //! outcomes` (answers without reasons, `Engine::evaluate_decoded_outcomes`); a third argument
 //! names another record file (`profile_eval N decoded core/benches/cooperative.json` profiles
 //! the record `cargo bench -p htx-rules` times).
@@ -24,6 +25,20 @@ fn main() {
     let from_text = std::env::args().nth(2).is_some_and(|a| a == "text");
     let text = serde_json::to_vec(&json).unwrap();
     let mut sum = 0;
+    if std::env::args().nth(2).is_some_and(|a| a == "batch") {
+        // from text through a batch, as the command line's workers decode and evaluate
+        let mut batch = engine.batch("cooperative", Default::default()).unwrap();
+        for _ in 0..n {
+            let d = batch.decode_json(&text).unwrap();
+            let ev = batch.evaluate(d, as_of);
+            sum += ev
+                .decisions()
+                .filter(|(_, d)| d.outcome() == Outcome::Yes)
+                .count();
+        }
+        println!("{sum}");
+        return;
+    }
     if std::env::args().nth(2).is_some_and(|a| a == "outcomes") {
         let mut out = Vec::new();
         for _ in 0..n {

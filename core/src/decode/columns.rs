@@ -350,7 +350,7 @@ fn leaf_slot<'r>(
 
 /// The fact at `slots` in `rec` (through nested records); `None` when it or a record around
 /// it is absent.
-fn fact_at<'r>(rec: &'r Record, slots: &[usize]) -> Option<&'r Val> {
+pub(crate) fn fact_at<'r>(rec: &'r Record, slots: &[usize]) -> Option<&'r Val> {
     let (&last, outer) = slots.split_last()?;
     let mut cur = rec;
     for &s in outer {

@@ -9,6 +9,10 @@
 //! [`MAX_FACT_DEPTH`]. A key the schema does not have is an error when it looks like a field
 //! written another way or misspelled (it names the field meant), and otherwise is noted as
 //! ignored (an error too when strict). `null` means absent.
+//!
+//! [`Decoder::root_into`] decodes over a record decoded before (a batch's last one): slot
+//! vectors, nested records and list items are overwritten in place, so a stream of records of
+//! one shape allocates nothing for its facts; a field the new record does not give is cleared.
 
 use std::fmt;
 
@@ -44,6 +48,13 @@ pub(crate) struct Decoder<'a, 't> {
     tally: &'t mut Tally,
     path: Path<'a>,
     depth: usize,
+    /// Whether a fact decoded since [`Decoder::root`] began is outside its field's `min` or
+    /// `max` (while `false`, `validate::bound_checks` would find nothing in the record).
+    pub out_of_bounds: bool,
+    /// A record to decode the entity's record over (its allocations reused), and the record
+    /// decoded ([`Decoder::root_into`]).
+    spare: Option<Record>,
+    root_out: Option<Record>,
 }
 
 /// A step of the path to the value being decoded.
@@ -171,6 +182,9 @@ impl<'a, 't> Decoder<'a, 't> {
             tally,
             path: Path::new(),
             depth: 0,
+            out_of_bounds: false,
+            spare: None,
+            root_out: None,
         }
     }
 
@@ -197,9 +211,23 @@ impl<'a, 't> Decoder<'a, 't> {
         &mut self,
         de: D,
     ) -> Result<Option<Record>, D::Error> {
+        self.root_into(de, None)
+    }
+
+    /// [`Decoder::root`] over `reuse` (a record decoded before, of the same entity): its
+    /// slot vectors, nested records, lists and texts of the same length are overwritten in
+    /// place, so records of the same shape decode without allocating.
+    pub(crate) fn root_into<'de, D: serde::Deserializer<'de>>(
+        &mut self,
+        de: D,
+        reuse: Option<Record>,
+    ) -> Result<Option<Record>, D::Error> {
+        self.spare = reuse;
+        self.root_out = None;
         self.tally.records += 1;
         self.path.clear();
         self.depth = 0;
+        self.out_of_bounds = false;
         let ty = match self.shape.nodes.first().and_then(|n| n.record) {
             Some(r) => Ty::Rec(r),
             None => return Ok(None),
@@ -208,11 +236,12 @@ impl<'a, 't> Decoder<'a, 't> {
             d: self,
             ty: &ty,
             node: Some(0),
-        })?;
-        Ok(match v {
-            Some(Val::Rec(r)) => Some(*r),
-            _ => None,
-        })
+            reuse: None,
+            root: true,
+        });
+        self.spare = None;
+        v?;
+        Ok(self.root_out.take())
     }
 
     /// Decodes one value of type `ty` (a CSV cell holding JSON, a JSON column's value); `node`
@@ -223,7 +252,13 @@ impl<'a, 't> Decoder<'a, 't> {
         node: Option<usize>,
         de: D,
     ) -> Result<Option<Val>, D::Error> {
-        de.deserialize_any(ValueSeed { d: self, ty, node })
+        de.deserialize_any(ValueSeed {
+            d: self,
+            ty,
+            node,
+            reuse: None,
+            root: false,
+        })
     }
 
     /// The JSON Pointer prefix of what is decoded next (a CSV column's path).
@@ -257,6 +292,7 @@ impl<'a, 't> Decoder<'a, 't> {
         mut map: A,
         rt: &'a RecordType,
         scope: usize,
+        mut rec: Record,
     ) -> Result<Option<Record>, A::Error> {
         if self.depth >= MAX_FACT_DEPTH {
             self.err(
@@ -268,7 +304,10 @@ impl<'a, 't> Decoder<'a, 't> {
         }
         self.depth += 1;
         let n = rt.fields.len();
-        let mut slots: Vec<Option<Val>> = Vec::with_capacity(n);
+        // the slots of the record decoded over: each field given is decoded over what its
+        // slot held, the others cleared at the end
+        let mut slots = std::mem::take(&mut rec.slots);
+        slots.truncate(n);
         slots.resize_with(n, || None);
         let mut seen = Seen::new(n);
         let mut doubled = Seen::new(n);
@@ -308,12 +347,18 @@ impl<'a, 't> Decoder<'a, 't> {
                     } else {
                         self.path.push(Seg::Field(&f.name));
                         let child = node.and_then(|x| x.fields.get(i)).copied();
+                        let old = slots.get_mut(i).and_then(Option::take);
                         let v = map.next_value_seed(ValueSeed {
                             d: self,
                             ty: &f.ty,
                             node: child,
+                            reuse: old,
+                            root: false,
                         })?;
                         self.path.pop();
+                        if let Some(x) = &v {
+                            self.out_of_bounds |= outside(f, x);
+                        }
                         if let Some(slot) = slots.get_mut(i) {
                             *slot = v;
                         }
@@ -350,12 +395,11 @@ impl<'a, 't> Decoder<'a, 't> {
             owners.extend(std::iter::repeat_n(owner, self.errors.len() - before));
         }
         self.depth -= 1;
-        if any_doubled {
-            // a key given twice: neither value is trusted
-            for (i, slot) in slots.iter_mut().enumerate() {
-                if doubled.has(i) {
-                    *slot = None;
-                }
+        for (i, slot) in slots.iter_mut().enumerate() {
+            // a field not given this time (its slot held a previous record's fact), or a key
+            // given twice: neither value is trusted
+            if !seen.has(i) || (any_doubled && doubled.has(i)) {
+                *slot = None;
             }
         }
         if owners.windows(2).any(|w| w.first() > w.get(1)) {
@@ -364,7 +408,8 @@ impl<'a, 't> Decoder<'a, 't> {
             pairs.sort_by_key(|p| p.0);
             self.errors.extend(pairs.into_iter().map(|p| p.1));
         }
-        Ok(Some(Record { slots }))
+        rec.slots = slots;
+        Ok(Some(rec))
     }
 
     /// A key the record type does not have, at record node `scope`.
@@ -428,6 +473,21 @@ pub(crate) fn unknown_message(
         }
         None => None,
     }
+}
+
+/// Whether fact `v` of field `f` is outside the field's bounds, as
+/// `validate::bound_checks` compares them.
+#[inline]
+fn outside(f: &crate::model::FieldDef, v: &Val) -> bool {
+    if f.min.is_none() && f.max.is_none() {
+        return false;
+    }
+    let n = match v {
+        Val::Int(i) => rust_decimal::Decimal::from(*i),
+        Val::Dec(d) => *d,
+        _ => return false,
+    };
+    f.min.is_some_and(|m| n < m) || f.max.is_some_and(|m| n > m)
 }
 
 fn duplicate(name: &str) -> Message {
@@ -537,6 +597,10 @@ struct ValueSeed<'d, 'a, 't, 'y> {
     d: &'d mut Decoder<'a, 't>,
     ty: &'y Ty,
     node: Option<usize>,
+    /// What the slot held before (a previous record's fact), to decode over.
+    reuse: Option<Val>,
+    /// The entity's record itself: decoded over the decoder's spare, into its `root_out`.
+    root: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, '_> {
@@ -548,6 +612,35 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, '_> {
 
 impl<'a> ValueSeed<'_, 'a, '_, '_> {
     fn prim(self, p: Prim<'_>) -> Option<Val> {
+        match (self.ty, p, self.reuse) {
+            // a text of the length the slot held (ids of a registry): written over it
+            (Ty::Str, Prim::Str(s), Some(Val::Str(old))) if old.len() == s.len() => {
+                let mut t = old.into_string();
+                t.clear();
+                t.push_str(s);
+                self.d.mark(self.node);
+                return Some(Val::Str(t.into_boxed_str()));
+            }
+            // the enum value the slot held, given again: kept as it is (the first position
+            // of its text in its type, as a lookup would find). Only a value of this very
+            // pack's type (its text shares the type's allocation): a spare record may come
+            // from another engine, whose enum has other positions
+            (Ty::Enum(e), Prim::Str(s), Some(Val::Enum(old)))
+                if *old.text == *s
+                    && usize::try_from(old.ty).ok() == Some(*e)
+                    && self
+                        .d
+                        .pack
+                        .enums
+                        .get(*e)
+                        .and_then(|t| t.texts.get(usize::try_from(old.idx).ok()?))
+                        .is_some_and(|t| std::sync::Arc::ptr_eq(t, &old.text)) =>
+            {
+                self.d.mark(self.node);
+                return Some(Val::Enum(old));
+            }
+            _ => {}
+        }
         let r = match self.ty {
             Ty::Rec(_) | Ty::List(_) => Err(mismatch(self.ty, &p.shown(), &self.d.pack.enums)),
             ty => scalar::scalar(ty, p, &self.d.pack.enums),
@@ -621,23 +714,39 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
             .node
             .and_then(|n| d.shape.nodes.get(n))
             .and_then(|n| n.item);
-        let mut out = Vec::new();
+        // the list the slot held: its items are decoded over, in place
+        let mut out = match self.reuse {
+            Some(Val::List(v)) => v,
+            _ => Vec::new(),
+        };
+        let mut w = 0usize;
         let mut ok = true;
         let mut i = 0usize;
         loop {
             d.path.push(Seg::Index(i));
             let before = d.errors.len();
+            let old = out
+                .get_mut(w)
+                .map(|v| std::mem::replace(v, Val::Bool(false)));
             let item = seq.next_element_seed(ValueSeed {
                 d: &mut *d,
                 ty: inner,
                 node: item_node,
+                reuse: old,
+                root: false,
             })?;
             match item {
                 None => {
                     d.path.pop();
                     break;
                 }
-                Some(Some(x)) => out.push(x),
+                Some(Some(x)) => {
+                    match out.get_mut(w) {
+                        Some(place) => *place = x,
+                        None => out.push(x),
+                    }
+                    w += 1;
+                }
                 Some(None) => {
                     if d.errors.len() == before {
                         d.err(
@@ -655,6 +764,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
             i += 1;
         }
         d.depth -= 1;
+        out.truncate(w);
         // a list with a bad item is absent as a whole (its count would be wrong otherwise)
         if ok {
             d.mark(self.node);
@@ -675,11 +785,33 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, '_> {
                 Some(n) if n.record == Some(*r) => self.node.unwrap_or(usize::MAX),
                 _ => usize::MAX,
             };
-            let rec = d.record_body(map, rt, scope)?;
+            // the record the slot held (or the decoder's spare, for the entity's record),
+            // decoded over
+            let (boxed, over) = match self.reuse {
+                Some(Val::Rec(mut b)) => {
+                    let over = std::mem::take(&mut *b);
+                    (Some(b), over)
+                }
+                _ if self.root => (None, d.spare.take().unwrap_or_default()),
+                _ => (None, Record::default()),
+            };
+            let rec = d.record_body(map, rt, scope, over)?;
             if rec.is_some() {
                 d.mark(self.node);
             }
-            return Ok(rec.map(|x| Val::Rec(Box::new(x))));
+            if self.root {
+                d.root_out = rec;
+                return Ok(None);
+            }
+            return Ok(rec.map(|x| {
+                Val::Rec(match boxed {
+                    Some(mut b) => {
+                        *b = x;
+                        b
+                    }
+                    None => Box::new(x),
+                })
+            }));
         }
         // not a record: a non-finite number in disguise, or the wrong type
         match map.next_key_seed(MarkerSeed)? {

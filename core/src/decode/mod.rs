@@ -61,6 +61,9 @@ pub struct DecodedRecord {
     pub(crate) id: Option<String>,
     /// Values as given where the decoded fact may not show them (see `Decoder::given`).
     pub(crate) given: Vec<(String, String)>,
+    /// Whether every fact is known to be within its field's bounds (decoded from JSON with
+    /// none outside them): evaluation then skips the bound checks.
+    pub(crate) within_bounds: bool,
 }
 
 impl DecodedRecord {

@@ -205,7 +205,7 @@ pub(crate) fn scalar(ty: &Ty, v: Prim<'_>, enums: &[EnumType]) -> Result<Val, Sc
         (Ty::Str, Prim::F64(f)) => Some(Val::Str(float_text(f).into())),
         (Ty::Enum(e), Prim::Str(s)) => {
             let et = enums.get(*e);
-            match et.and_then(|x| x.val(*e, s)) {
+            match et.and_then(|x| enum_val(x, *e, s)) {
                 Some(x) => Some(x),
                 None => return Err(enum_error(et, &v.shown())),
             }
@@ -213,6 +213,21 @@ pub(crate) fn scalar(ty: &Ty, v: Prim<'_>, enums: &[EnumType]) -> Result<Val, Sc
         _ => None,
     };
     out.ok_or_else(|| mismatch(ty, &v.shown(), enums))
+}
+
+/// [`EnumType::val`], by a scan of the values for a short enum (comparing a few short texts
+/// costs less than hashing one), by the hash for a long one; the first position either way.
+#[inline]
+fn enum_val(et: &EnumType, ty: usize, s: &str) -> Option<Val> {
+    if et.values.len() > 16 || et.texts.len() != et.values.len() {
+        return et.val(ty, s);
+    }
+    let i = et.values.iter().position(|v| v == s)?;
+    Some(Val::Enum(crate::value::EnumVal {
+        ty: u32::try_from(ty).ok()?,
+        idx: u32::try_from(i).ok()?,
+        text: et.texts.get(i)?.clone(),
+    }))
 }
 
 /// Whether a cell's text names a non-finite number (`NaN`, `inf`, `-Infinity`…): what

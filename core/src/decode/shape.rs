@@ -32,6 +32,11 @@ pub(crate) struct Node {
     pub candidate_nodes: Vec<usize>,
 }
 
+/// A constraint rule (its index in the entity's rules) and, per field it cannot find an error
+/// without, the field's slots from the entity (`None` when slots cannot tell: inside list
+/// items).
+pub(crate) type ConstraintNeeds = (usize, Vec<Option<Vec<usize>>>);
+
 /// An entity's schema tree and what each of its output decisions needs.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Shape {
@@ -39,12 +44,19 @@ pub(crate) struct Shape {
     /// For each output decision (in `EntityRules::outputs` order), the fields without which
     /// it is always unknown, whatever the other facts.
     pub needs: Vec<Vec<usize>>,
+    /// The entity's constraint rules, each with what it cannot find an error without (the
+    /// slots from the entity of each field it needs; `None` when slots cannot tell, inside
+    /// list items), so a record lacking one skips it ([`Shape::constraints_for`]). `None`
+    /// when skipping one could change what the others find: a constraint uses another
+    /// rule, or their budgets together exceed the record's.
+    pub constraints: Option<Vec<ConstraintNeeds>>,
 }
 
 /// No tree: a record type read without one (a registry's own rows) gets no suggestions.
 pub(crate) static EMPTY_SHAPE: Shape = Shape {
     nodes: Vec::new(),
     needs: Vec::new(),
+    constraints: None,
 };
 
 impl Shape {
@@ -69,7 +81,51 @@ impl Shape {
             }
         }
         s.needs = needs(pack, er, &s);
+        s.constraints = constraint_plan(pack, er, &s);
         s
+    }
+
+    /// The constraint rules of `er` (this shape's entity) that can find an error in `rec`,
+    /// into `out` (cleared first): those whose needed facts `rec` has, or all of `er`'s when
+    /// there is no plan. Their number, or `None` when `out` cannot hold them (then the caller
+    /// checks them all).
+    pub(crate) fn constraints_for<const N: usize>(
+        &self,
+        er: &EntityRules,
+        rec: &crate::value::Record,
+        out: &mut [usize; N],
+    ) -> Option<usize> {
+        let mut n = 0usize;
+        let mut push = |ci: usize| match out.get_mut(n) {
+            Some(x) => {
+                *x = ci;
+                n += 1;
+                true
+            }
+            None => false,
+        };
+        match &self.constraints {
+            None => {
+                for &ci in &er.constraints {
+                    if !push(ci) {
+                        return None;
+                    }
+                }
+            }
+            Some(plan) => {
+                for (ci, needs) in plan {
+                    let lacking = needs.iter().any(|slots| {
+                        slots
+                            .as_deref()
+                            .is_some_and(|slots| super::columns::fact_at(rec, slots).is_none())
+                    });
+                    if !lacking && !push(*ci) {
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(n)
     }
 
     /// Adds the fields of record type `rec` under `scope`.
@@ -246,6 +302,34 @@ fn rule_needs(rule: &Rule, shape: &Shape, rules: &[Vec<usize>]) -> Vec<usize> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// [`Shape::constraints`] of `er`: each constraint rule with the slots of the fields it
+/// needs ([`constraint_needs`]).
+fn constraint_plan(pack: &Pack, er: &EntityRules, shape: &Shape) -> Option<Vec<ConstraintNeeds>> {
+    let steps = u64::try_from(er.constraints.len())
+        .unwrap_or(u64::MAX)
+        .saturating_mul(crate::limits::EVAL_STEPS);
+    if er.constraints_use_rules || steps > crate::limits::EVAL_STEPS_PER_RECORD {
+        return None;
+    }
+    let mut out = Vec::with_capacity(er.constraints.len());
+    for &ci in &er.constraints {
+        let rule = er.rules.get(ci)?;
+        let slots = constraint_needs(rule, shape)
+            .iter()
+            .map(|&n| {
+                shape
+                    .nodes
+                    .get(n)
+                    .filter(|node| !node.in_list && !node.path.is_empty())
+                    .and_then(|node| super::columns::resolve(pack, er.record, &node.path))
+                    .map(|(slots, _)| slots)
+            })
+            .collect();
+        out.push((ci, slots));
+    }
+    Some(out)
 }
 
 /// The fields without which constraint rule `rule` finds no error whatever the other facts:

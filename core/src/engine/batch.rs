@@ -2,6 +2,9 @@
 //! rows), evaluated or validated, and what the batch saw said once at its end: keys not in the
 //! schema, and decisions no record had the facts for.
 
+use std::cell::Cell;
+use std::sync::Mutex;
+
 use serde_json::Value;
 
 use super::result::{Evaluation, Validation};
@@ -45,6 +48,15 @@ pub struct Batch<'e> {
     shape: &'e Shape,
     options: Options,
     tally: Tally,
+    /// The record last evaluated, given back by [`Batch::evaluate`]: the next record is
+    /// decoded over it ([`Decoder::root_into`]), so records of one shape allocate nothing
+    /// for their facts. (A lock only for `evaluate`'s `&self`; never contended.)
+    spare: Mutex<Option<Record>>,
+}
+
+thread_local! {
+    /// A record to decode over for [`Engine::evaluate_json`], which makes a batch per call.
+    static SPARE: Cell<Option<Record>> = const { Cell::new(None) };
 }
 
 impl<'e> Batch<'e> {
@@ -61,6 +73,22 @@ impl<'e> Batch<'e> {
             shape,
             options,
             tally,
+            spare: Mutex::new(None),
+        }
+    }
+
+    /// Takes this thread's spare record to decode over (see [`Batch::give_back_spare`]).
+    pub(crate) fn borrow_spare(&mut self) {
+        if let Ok(s) = self.spare.get_mut() {
+            *s = SPARE.with(Cell::take);
+        }
+    }
+
+    /// Keeps the record last evaluated as this thread's spare: the next one-record call
+    /// ([`Engine::evaluate_json`]) decodes over it.
+    pub(crate) fn give_back_spare(&mut self) {
+        if let Some(r) = self.spare.get_mut().ok().and_then(Option::take) {
+            SPARE.with(|c| c.set(Some(r)));
         }
     }
 
@@ -119,8 +147,10 @@ impl<'e> Batch<'e> {
         let rec = d.root(record).unwrap_or(None);
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
+        let within = !d.out_of_bounds;
         let mut out = self.finish(rec, errors);
         out.given = given;
+        out.within_bounds = within && !out.record.slots.is_empty();
         out
     }
 
@@ -170,18 +200,21 @@ impl<'e> Batch<'e> {
         let text = std::str::from_utf8(text)
             .map_err(|_| <serde_json::Error as serde::de::Error>::custom("invalid UTF-8"))?;
         let mut de = serde_json::Deserializer::from_str(text);
+        let reuse = self.spare.get_mut().ok().and_then(Option::take);
         let mut d = Decoder::new(
             &self.engine.pack,
             self.shape,
             self.options.strict,
             &mut self.tally,
         );
-        let rec = d.root(&mut de)?;
+        let rec = d.root_into(&mut de, reuse)?;
         de.end()?;
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
+        let within = !d.out_of_bounds;
         let mut out = self.finish(rec, errors);
         out.given = given;
+        out.within_bounds = within && !out.record.slots.is_empty();
         Ok(out)
     }
 
@@ -201,6 +234,7 @@ impl<'e> Batch<'e> {
                 errors,
                 id: None,
                 given: Vec::new(),
+                within_bounds: false,
             };
         };
         let id = self
@@ -221,6 +255,7 @@ impl<'e> Batch<'e> {
             errors,
             id,
             given: Vec::new(),
+            within_bounds: false,
         }
     }
 
@@ -232,13 +267,16 @@ impl<'e> Batch<'e> {
             mut errors,
             id,
             mut given,
+            within_bounds,
         } = record;
         if record.slots.is_empty() {
             record = self.blank();
         }
-        self.engine
-            .sanitize_given(self.er, &mut record, as_of, &mut errors, &mut given);
+        self.sanitize(within_bounds, &mut record, as_of, &mut errors, &mut given);
         let mut ev = self.engine.evaluate_record(self.er, &record, as_of);
+        if let Ok(mut s) = self.spare.try_lock() {
+            *s = Some(record);
+        }
         ev.id = id;
         // a fact given but rejected is invalid, not missing: reasons say so, with the value
         super::set_invalid(&mut ev.decisions, &errors, &|p| {
@@ -272,6 +310,39 @@ impl<'e> Batch<'e> {
             errors,
             ignored: Vec::new(),
         }
+    }
+
+    /// What [`Engine::sanitize_given`] does, cheaper for a record whose facts are known to be
+    /// within their bounds (decoded from JSON): no bound checks, and only the constraint rules
+    /// that can find an error given the facts present ([`Shape::constraints_for`]).
+    fn sanitize(
+        &self,
+        within_bounds: bool,
+        record: &mut Record,
+        as_of: Date,
+        errors: &mut Vec<FieldError>,
+        given: &mut Vec<(String, String)>,
+    ) {
+        let engine = self.engine;
+        if !within_bounds {
+            engine.sanitize_given(self.er, record, as_of, errors, given);
+            return;
+        }
+        if self.er.constraints.is_empty() {
+            return;
+        }
+        let mut which = [0usize; 32];
+        let found = match self.shape.constraints_for(self.er, record, &mut which) {
+            Some(0) => return,
+            Some(n) => engine.constraint_errors_of(
+                self.er,
+                which.get(..n).unwrap_or_default(),
+                record,
+                as_of,
+            ),
+            None => engine.constraint_errors(self.er, record, as_of),
+        };
+        engine.distrust(self.er.record, record, found, errors, Some(given));
     }
 
     fn blank(&self) -> Record {
