@@ -347,19 +347,6 @@ pub(crate) struct EntityRules {
     pub constraints: Vec<usize>,
     /// Whether any constraint refers to a decision (`rule.x`).
     pub constraints_use_rules: bool,
-    /// The rules' lowered runtime form, built at first use (after the checker has finished
-    /// the pack): see [`EntityRules::lowered`].
-    #[cfg_attr(feature = "compiled", serde(skip))]
-    pub lowered: std::sync::OnceLock<crate::expr::lower::Lowered>,
-}
-
-impl EntityRules {
-    /// The rules' lowered runtime form ([`crate::expr::lower`]), built at first use; `pack`
-    /// is the pack these rules belong to.
-    pub(crate) fn lowered(&self, pack: &Pack) -> &crate::expr::lower::Lowered {
-        self.lowered
-            .get_or_init(|| crate::expr::lower::Lowered::of(pack, self))
-    }
 }
 
 #[cfg_attr(feature = "compiled", derive(serde::Serialize, serde::Deserialize))]

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::json::Decoder;
 use super::scalar::text_cell;
-use super::shape::Shape;
+use super::shape::{fact_at, resolve, Shape};
 use super::{fits, set_path, Tally};
 use crate::codes::Code;
 use crate::date::Date;
@@ -346,22 +346,6 @@ fn leaf_slot<'r>(
         };
     }
     cur.slots.get_mut(last)
-}
-
-/// The fact at `slots` in `rec` (through nested records); `None` when it or a record around
-/// it is absent.
-pub(crate) fn fact_at<'r>(rec: &'r Record, slots: &[usize]) -> Option<&'r Val> {
-    let (&last, outer) = slots.split_last()?;
-    let mut cur = rec;
-    for &s in outer {
-        cur = match cur.slots.get(s)? {
-            Some(Val::Rec(r)) => r,
-            // (not a record: cannot tell, taken as there)
-            Some(v) => return Some(v),
-            None => return None,
-        };
-    }
-    cur.slots.get(last)?.as_ref()
 }
 
 /// The slot of a column's field in `rec` when the records around it are there.
@@ -1051,24 +1035,3 @@ fn mark_available(
     }
 }
 
-/// The slots of a dotted path (`workers.female`) in record type `record`, and the type of the
-/// field it ends at; `None` when a step is not a field (or not a record before the end).
-pub(crate) fn resolve(pack: &Pack, record: usize, path: &str) -> Option<(Vec<usize>, Ty)> {
-    let mut cur = pack.records.get(record)?;
-    let mut slots = Vec::new();
-    let mut last = None;
-    let parts: Vec<&str> = path.split('.').collect();
-    for (k, part) in parts.iter().enumerate() {
-        let s = *cur.by_name.get(*part)?;
-        let ty = cur.fields.get(s).map(|f| f.ty.clone()).unwrap_or(Ty::Bool);
-        slots.push(s);
-        if k + 1 < parts.len() {
-            match &ty {
-                Ty::Rec(r) => cur = pack.records.get(*r)?,
-                _ => return None,
-            }
-        }
-        last = Some(ty);
-    }
-    Some((slots, last?))
-}

@@ -7,7 +7,7 @@ use super::keys::Candidate;
 use crate::expr::ir::{Base, Ex};
 use crate::model::{EntityRules, Pack, Rule, RuleKind};
 use crate::text::Message;
-use crate::value::Ty;
+use crate::value::{Record, Ty, Val};
 
 /// One field (or the entity itself, node 0) of an entity's schema.
 #[derive(Clone, Debug)]
@@ -117,7 +117,7 @@ impl Shape {
                     let lacking = needs.iter().any(|slots| {
                         slots
                             .as_deref()
-                            .is_some_and(|slots| super::columns::fact_at(rec, slots).is_none())
+                            .is_some_and(|slots| fact_at(rec, slots).is_none())
                     });
                     if !lacking && !push(*ci) {
                         return None;
@@ -323,7 +323,7 @@ fn constraint_plan(pack: &Pack, er: &EntityRules, shape: &Shape) -> Option<Vec<C
                     .nodes
                     .get(n)
                     .filter(|node| !node.in_list && !node.path.is_empty())
-                    .and_then(|node| super::columns::resolve(pack, er.record, &node.path))
+                    .and_then(|node| resolve(pack, er.record, &node.path))
                     .map(|(slots, _)| slots)
             })
             .collect();
@@ -386,4 +386,42 @@ fn ex_needs(ex: &Ex, shape: &Shape, rules: &[Vec<usize>], locals: &[Vec<usize>])
         Ex::Quant { domain, .. } => go(domain),
         Ex::Call(_, args) => args.iter().map(go).fold(Vec::new(), union),
     }
+}
+
+/// The fact at `slots` in `rec` (through nested records); `None` when it or a record around
+/// it is absent.
+pub(crate) fn fact_at<'r>(rec: &'r Record, slots: &[usize]) -> Option<&'r Val> {
+    let (&last, outer) = slots.split_last()?;
+    let mut cur = rec;
+    for &s in outer {
+        cur = match cur.slots.get(s)? {
+            Some(Val::Rec(r)) => r,
+            // (not a record: cannot tell, taken as there)
+            Some(v) => return Some(v),
+            None => return None,
+        };
+    }
+    cur.slots.get(last)?.as_ref()
+}
+
+/// The slots of a dotted path (`workers.female`) in record type `record`, and the type of the
+/// field it ends at; `None` when a step is not a field (or not a record before the end).
+pub(crate) fn resolve(pack: &Pack, record: usize, path: &str) -> Option<(Vec<usize>, Ty)> {
+    let mut cur = pack.records.get(record)?;
+    let mut slots = Vec::new();
+    let mut last = None;
+    let parts: Vec<&str> = path.split('.').collect();
+    for (k, part) in parts.iter().enumerate() {
+        let s = *cur.by_name.get(*part)?;
+        let ty = cur.fields.get(s).map(|f| f.ty.clone()).unwrap_or(Ty::Bool);
+        slots.push(s);
+        if k + 1 < parts.len() {
+            match &ty {
+                Ty::Rec(r) => cur = pack.records.get(*r)?,
+                _ => return None,
+            }
+        }
+        last = Some(ty);
+    }
+    Some((slots, last?))
 }

@@ -536,7 +536,7 @@ impl Batch<'_> {
         let pack = &engine.pack;
         if let (Some(node), Some((slots, ty))) = (
             self.shape.node_of_path(h),
-            crate::decode::columns::resolve(pack, self.er.record, h),
+            crate::decode::shape::resolve(pack, self.er.record, h),
         ) {
             return CsvColumn::Field {
                 node,

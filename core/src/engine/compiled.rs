@@ -123,6 +123,7 @@ impl Engine {
         Ok(Engine {
             shapes: shapes_of(&pack),
             pack,
+            lowered: std::sync::OnceLock::new(),
             origin: Arc::new(Origin {
                 root: body.root,
                 limits: PackLimits::DEFAULT,

@@ -11,7 +11,7 @@ mod result;
 mod run;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
@@ -24,6 +24,7 @@ pub use result::{
     ColumnarResult, Decision, Evaluation, Explanation, JsonWriter, Outcome, Scalar, Validation,
 };
 
+use crate::expr::lower::Lowered;
 use crate::codes::Code;
 use crate::date::Date;
 use crate::decisions::DecisionInfo;
@@ -70,6 +71,8 @@ pub struct Engine {
     origin: Arc<Origin>,
     /// The reforms laid over it, in order.
     reforms: Vec<Reform>,
+    /// Each entity's rules in their lowered form (by entity index), built at first use.
+    lowered: OnceLock<Box<[Lowered]>>,
 }
 
 /// What an engine was loaded from: every file the loader gave, per pack, and the caps.
@@ -186,6 +189,7 @@ impl Engine {
         Ok(Engine {
             pack,
             shapes,
+            lowered: OnceLock::new(),
             origin: Arc::new(Origin {
                 root: root.to_string(),
                 limits: *limits,
@@ -246,6 +250,7 @@ impl Engine {
             pack,
             origin: Arc::clone(&self.origin),
             reforms,
+            lowered: OnceLock::new(),
         })
     }
 

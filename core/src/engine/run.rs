@@ -87,6 +87,22 @@ fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a R
 }
 
 impl Engine {
+    /// The lowered form of `er`'s rules ([`crate::expr::lower`]), all entities' built at the
+    /// first use; `None` when `er` is not one of this engine's entities (callers then run the
+    /// tree walker).
+    #[inline]
+    pub(crate) fn lowered_of(&self, er: &EntityRules) -> Option<&Lowered> {
+        let all = self.lowered.get_or_init(|| {
+            self.pack
+                .entities
+                .iter()
+                .map(|e| Lowered::of(&self.pack, e))
+                .collect()
+        });
+        let i = self.pack.entities.iter().position(|e| std::ptr::eq(e, er))?;
+        all.get(i)
+    }
+
     /// The output decisions of `er` on a decoded record (no id, no field errors yet). Each
     /// output's decision is written in place as its rule runs (no intermediate per rule).
     pub(crate) fn evaluate_record<'e>(
@@ -177,9 +193,8 @@ impl Engine {
     ) {
         out.clear();
         out.resize(er.outputs.len(), (Outcome::Unknown, None));
-        if !cx.explains() {
+        if let (false, Some(lw)) = (cx.explains(), self.lowered_of(er)) {
             // answers only: the lowered form, no missing facts, notes or reasons
-            let lw = er.lowered(&self.pack);
             for &(i, output) in &lw.steps {
                 let (Some(rule), Some(lr)) = (er.rules.get(i), lw.rules.get(i)) else {
                     continue;
@@ -239,10 +254,10 @@ impl Engine {
     pub(crate) fn lowered_differs(
         &self,
         er: &EntityRules,
+        lw: &Lowered,
         rec: &Record,
         as_of: Date,
     ) -> Option<String> {
-        let lw = er.lowered(&self.pack);
         let n = er.rules.len();
         let mut tree = Cx::new(&self.pack, as_of, rec, n, false);
         let mut low = Cx::new(&self.pack, as_of, rec, n, false);
@@ -489,9 +504,11 @@ impl Engine {
     ) -> Ran<'a> {
         let budget = cx.budget();
         cx.set_trace(false);
-        let lw = er.lowered(&self.pack);
-        let mut ran = match lw.rules.get(i) {
-            Some(lr) => eval_lowered(cx, lw, lr, rule),
+        let lowered = self
+            .lowered_of(er)
+            .and_then(|lw| Some((lw, lw.rules.get(i)?)));
+        let mut ran = match lowered {
+            Some((lw, lr)) => eval_lowered(cx, lw, lr, rule),
             None => self.eval_rule_once(cx, rule),
         };
         if ran.outcome == Outcome::Unknown && cx.explains() {
@@ -505,7 +522,16 @@ impl Engine {
     /// Runs `er`'s decision and value rules in a context that explains nothing, keeping only
     /// what `rule.NAME` sees (for constraints and report rows).
     fn run_values<'a>(&'a self, cx: &mut Cx<'a>, er: &'a EntityRules) {
-        let lw = er.lowered(&self.pack);
+        let Some(lw) = self.lowered_of(er) else {
+            // (rules not of this engine's pack: the tree walker, untraced)
+            for &i in &er.order {
+                if let Some(rule) = er.rules.get(i) {
+                    let ran = self.eval_rule_once(cx, rule);
+                    cx.set_rule_value(i, ran.visible);
+                }
+            }
+            return;
+        };
         for &(i, _) in &lw.steps {
             let (Some(rule), Some(lr)) = (er.rules.get(i), lw.rules.get(i)) else {
                 continue;

@@ -65,7 +65,8 @@ use plan::Plan;
 
 use crate::codes::Code;
 use crate::date::Date;
-use crate::decode::columns::{resolve, BatchDecoder};
+use crate::decode::columns::BatchDecoder;
+use crate::decode::shape::resolve;
 use crate::decode::ColumnBatch;
 use crate::engine::Engine;
 use crate::error::{Error, FieldError};

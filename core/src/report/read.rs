@@ -472,7 +472,7 @@ impl ReportBuilder<'_> {
             .iter()
             .map(|h| {
                 matches!(
-                    crate::decode::columns::resolve(pack, row_ty, h),
+                    crate::decode::shape::resolve(pack, row_ty, h),
                     Some((_, Ty::List(_) | Ty::Rec(_)))
                 )
             })

@@ -224,7 +224,6 @@ fn fields(cx: &mut Context, i: usize, fid: usize, r: &RecordDoc, is_entity: bool
             outputs: Vec::new(),
             constraints: Vec::new(),
             constraints_use_rules: false,
-            lowered: Default::default(),
         });
     }
 }
