@@ -1034,4 +1034,3 @@ fn mark_available(
         }
     }
 }
-

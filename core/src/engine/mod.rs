@@ -24,7 +24,6 @@ pub use result::{
     ColumnarResult, Decision, Evaluation, Explanation, JsonWriter, Outcome, Scalar, Validation,
 };
 
-use crate::expr::lower::Lowered;
 use crate::codes::Code;
 use crate::date::Date;
 use crate::decisions::DecisionInfo;
@@ -32,6 +31,7 @@ use crate::decode::columns::BatchDecoder;
 use crate::decode::shape::Shape;
 use crate::decode::{Options, Tally};
 use crate::error::{Error, FieldError};
+use crate::expr::lower::Lowered;
 use crate::fields::FieldInfo;
 use crate::limits::PackLimits;
 use crate::model::{EntityRules, Pack, PackMeta, ReformInfo};

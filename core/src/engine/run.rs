@@ -41,24 +41,48 @@ fn take_trace(cx: &mut Cx<'_>, outcome: Outcome) -> (Vec<String>, Vec<Note>) {
     }
 }
 
+impl Ran<'_> {
+    /// Unknown, with nothing to show.
+    const UNKNOWN: Ran<'static> = Ran {
+        outcome: Outcome::Unknown,
+        value: None,
+        target: None,
+        visible: None,
+    };
+}
+
+/// Starts a run of `rule` (either form): a fresh trace and budget; `false`, with the note
+/// why, when the rule's period group has no member at the as-of date.
+#[inline(always)]
+fn start_rule(cx: &mut Cx<'_>, rule: &Rule) -> bool {
+    cx.clear_trace();
+    cx.start_rule();
+    match rule.applies_in {
+        Some(g) if cx.group_at_as_of(g).is_none() => {
+            cx.note(Note::Period { group: g });
+            false
+        }
+        _ => true,
+    }
+}
+
+/// The outcome of a value rule (and what `rule.NAME` sees) from its value.
+#[inline(always)]
+fn valued(value: Option<V<'_>>) -> (Outcome, Option<V<'_>>) {
+    match value {
+        Some(v) => (Outcome::Yes, Some(v)),
+        None => (Outcome::Unknown, None),
+    }
+}
+
 /// One run of a rule in its lowered form ([`crate::expr::lower`]): the same outcome, value
 /// and target as [`Engine::eval_rule_once`] and the same budget spent, recording no missing
 /// facts and no notes but the budget's (nobody reads them unless the rule comes out unknown,
 /// and then the explained path runs it again through the tree walker).
 #[inline(always)]
 fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a Rule) -> Ran<'a> {
-    cx.clear_trace();
-    cx.start_rule();
-    if let Some(g) = rule.applies_in {
-        if cx.group_at_as_of(g).is_none() {
-            cx.note(Note::Period { group: g });
-            return Ran {
-                outcome: Outcome::Unknown,
-                value: None,
-                target: None,
-                visible: None,
-            };
-        }
+    if !start_rule(cx, rule) {
+        return Ran::UNKNOWN;
     }
     cx.clear_locals();
     for l in lr.locals.iter() {
@@ -73,10 +97,7 @@ fn eval_lowered<'a>(cx: &mut Cx<'a>, lw: &'a Lowered, lr: &'a LRule, rule: &'a R
             Some(Tri::F) => (Outcome::No, Some(V::Bool(false))),
             _ => (Outcome::Unknown, None),
         },
-        _ => match value {
-            Some(v) => (Outcome::Yes, Some(v)),
-            None => (Outcome::Unknown, None),
-        },
+        _ => valued(value),
     };
     Ran {
         outcome,
@@ -99,7 +120,11 @@ impl Engine {
                 .map(|e| Lowered::of(&self.pack, e))
                 .collect()
         });
-        let i = self.pack.entities.iter().position(|e| std::ptr::eq(e, er))?;
+        let i = self
+            .pack
+            .entities
+            .iter()
+            .position(|e| std::ptr::eq(e, er))?;
         all.get(i)
     }
 
@@ -544,18 +569,8 @@ impl Engine {
     /// One run of [`Engine::eval_rule`] through the tree walker (which records what reasons
     /// need).
     fn eval_rule_once<'a>(&'a self, cx: &mut Cx<'a>, rule: &'a Rule) -> Ran<'a> {
-        cx.clear_trace();
-        cx.start_rule();
-        if let Some(g) = rule.applies_in {
-            if cx.group_at_as_of(g).is_none() {
-                cx.note(Note::Period { group: g });
-                return Ran {
-                    outcome: Outcome::Unknown,
-                    value: None,
-                    target: None,
-                    visible: None,
-                };
-            }
+        if !start_rule(cx, rule) {
+            return Ran::UNKNOWN;
         }
         cx.clear_locals();
         for (_, ex, _) in &rule.locals {
@@ -583,10 +598,7 @@ impl Engine {
                     }
                 }
             }
-            _ => match value {
-                Some(v) => (Outcome::Yes, Some(v)),
-                None => (Outcome::Unknown, None),
-            },
+            _ => valued(value),
         };
         Ran {
             outcome,
