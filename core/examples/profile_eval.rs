@@ -2,7 +2,8 @@
 //! `profile_eval N` (decisions only), `profile_eval N json` (also the contract's JSON text), or
 //! `profile_eval N text` (from the record's JSON text, decoded every time), `profile_eval N
 //! batch` (the same through a `Batch`, as the command line's workers do), `profile_eval N
-//! outcomes` (answers without reasons, `Engine::evaluate_decoded_outcomes`); a third argument
+//! outcomes` (answers without reasons, `Engine::evaluate_decoded_outcomes`), `profile_eval N
+//! value` (from a parsed `serde_json::Value`, `Engine::evaluate`: Python's `evaluate()`); a third argument
 //! names another record file (`profile_eval N decoded core/benches/cooperative.json` profiles
 //! the record `cargo bench -p htx-rules` times).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -31,6 +32,18 @@ fn main() {
         for _ in 0..n {
             let d = batch.decode_json(&text).unwrap();
             let ev = batch.evaluate(d, as_of);
+            sum += ev
+                .decisions()
+                .filter(|(_, d)| d.outcome() == Outcome::Yes)
+                .count();
+        }
+        println!("{sum}");
+        return;
+    }
+    if std::env::args().nth(2).is_some_and(|a| a == "value") {
+        // from a parsed `serde_json::Value`, as Python's `evaluate()` and callers holding one
+        for _ in 0..n {
+            let ev = engine.evaluate("cooperative", &json, as_of).unwrap();
             sum += ev
                 .decisions()
                 .filter(|(_, d)| d.outcome() == Outcome::Yes)

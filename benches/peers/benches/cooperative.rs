@@ -3,8 +3,9 @@
 //!
 //! `cargo bench --manifest-path benches/peers/Cargo.toml`
 //!
-//! - `from_json_text`: JSON text → the answers. htx-rules: `serde_json::Value`, then
-//!   `Engine::evaluate`; zen: `serde_json` straight into zen's `Variable`, then the graph (or the
+//! - `from_json_text`: JSON text → the answers. htx-rules: `Engine::evaluate_json` (the text
+//!   decoded straight into the record's slots by the schema-driven seed, as the command line and
+//!   the browser do); zen: `serde_json` straight into zen's `Variable`, then the graph (or the
 //!   bare expressions).
 //! - `from_json_value`: a parsed `serde_json::Value` → the answers (how the issue first measured
 //!   zen). htx-rules: `Engine::evaluate`; zen: `Variable::from(&Value)`, then the graph (or the
@@ -69,8 +70,15 @@ impl Setup {
     fn run(&mut self, group: &str, engine: &str) {
         match (group, engine) {
             ("from_json_text", "htx_rules") => {
-                let v: serde_json::Value = serde_json::from_str(black_box(COOP)).unwrap();
-                let ev = self.engine.evaluate("cooperative", &v, self.as_of).unwrap();
+                let ev = self
+                    .engine
+                    .evaluate_json(
+                        "cooperative",
+                        black_box(COOP).as_bytes(),
+                        self.as_of,
+                        Default::default(),
+                    )
+                    .unwrap();
                 black_box(
                     ev.decisions()
                         .filter(|(_, d)| d.outcome() == Outcome::Yes)
