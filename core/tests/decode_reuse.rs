@@ -58,6 +58,17 @@ fn check_sequence(texts: &[Vec<u8>]) {
         };
         let fresh = std::thread::scope(|s| s.spawn(|| json(t)).join().unwrap());
         assert_eq!(json(t), fresh, "{}", String::from_utf8_lossy(t));
+        // the same through a parsed `Value` (`Engine::evaluate`, Python's `evaluate()`),
+        // which decodes over this thread's last record too
+        if let Ok(v) = serde_json::from_slice::<Value>(t) {
+            let value = |v: &Value| {
+                e.evaluate("cooperative", v, day())
+                    .map(|ev| ev.to_json())
+                    .map_err(|e| format!("{e:?}"))
+            };
+            let fresh = std::thread::scope(|s| s.spawn(|| value(&v)).join().unwrap());
+            assert_eq!(value(&v), fresh, "{}", String::from_utf8_lossy(t));
+        }
     }
 }
 

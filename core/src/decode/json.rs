@@ -48,7 +48,7 @@ pub(crate) struct Decoder<'a, 't> {
     tally: &'t mut Tally,
     path: Path<'a>,
     depth: usize,
-    /// Whether a fact decoded since [`Decoder::root`] began is outside its field's `min` or
+    /// Whether a fact decoded since [`Decoder::root_into`] began is outside its field's `min` or
     /// `max` (while `false`, `validate::bound_checks` would find nothing in the record).
     pub out_of_bounds: bool,
     /// A record to decode the entity's record over (its allocations reused), and the record
@@ -204,19 +204,11 @@ impl<'a, 't> Decoder<'a, 't> {
         });
     }
 
-    /// Decodes the entity's record from any JSON deserializer: `Ok(None)` for `null` or a
-    /// value that is not an object (then an error says so); `Err` only when the text itself is
-    /// not JSON.
-    pub(crate) fn root<'de, D: serde::Deserializer<'de>>(
-        &mut self,
-        de: D,
-    ) -> Result<Option<Record>, D::Error> {
-        self.root_into(de, None)
-    }
-
-    /// [`Decoder::root`] over `reuse` (a record decoded before, of the same entity): its
-    /// slot vectors, nested records, lists and texts of the same length are overwritten in
-    /// place, so records of the same shape decode without allocating.
+    /// Decodes the entity's record from any JSON deserializer (text, or a `Value`): `Ok(None)`
+    /// for `null` or a value that is not an object (then an error says so); `Err` only when
+    /// the text itself is not JSON. Decoded over `reuse` when given (a record decoded before,
+    /// of the same entity): its slot vectors, nested records, lists and texts of the same
+    /// length are overwritten in place, so records of the same shape decode without allocating.
     pub(crate) fn root_into<'de, D: serde::Deserializer<'de>>(
         &mut self,
         de: D,

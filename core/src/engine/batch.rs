@@ -143,8 +143,10 @@ impl<'e> Batch<'e> {
             self.options.strict,
             &mut self.tally,
         );
-        // a `Value` is always JSON: it cannot fail to deserialize
-        let rec = d.root(record).unwrap_or(None);
+        // a `Value` is always JSON: it cannot fail to deserialize; decoded over the record
+        // evaluated before, as text is (see `json_attempt`)
+        let reuse = self.spare.get_mut().ok().and_then(Option::take);
+        let rec = d.root_into(record, reuse).unwrap_or(None);
         let errors = std::mem::take(&mut d.errors);
         let given = std::mem::take(&mut d.given);
         let within = !d.out_of_bounds;

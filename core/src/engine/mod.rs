@@ -380,8 +380,11 @@ impl Engine {
         options: Options,
     ) -> Result<Evaluation<'_>, Error> {
         let mut b = self.one(entity, options)?;
+        // decoded over the record this thread evaluated last (no allocation for its facts)
+        b.borrow_spare();
         let d = b.decode(record)?;
         let mut ev = b.evaluate(d, as_of);
+        b.give_back_spare();
         ev.ignored = b.ignored_keys();
         Ok(ev)
     }
